@@ -1,0 +1,60 @@
+# The knowledge base's commands. `make html` and `make test` set everything up
+# (a .venv from pyproject.toml) on a fresh machine.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CHROMIUM ?= /usr/bin/chromium
+SPHINXOPTS ?= -W --keep-going -n -j auto
+SPHINXBUILD = $(BIN)/sphinx-build
+SOURCE := docs
+CONF := conf
+OUT := build/html
+SRC ?=
+
+.PHONY: html test lint typecheck pytest serve clean check import bench help
+
+help:
+	@echo "make html    build the site into $(OUT) (sets up $(VENV) when needed)"
+	@echo "make test    lint, type-check and run all tests, browser tests included"
+	@echo "make serve   live preview on http://127.0.0.1:8000"
+	@echo "make import SRC=path/to/articles   import articles into docs/"
+	@echo "make clean   remove build output and the virtual environment"
+
+# The virtual environment is rebuilt whenever pyproject.toml changes.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+html: $(STAMP)
+	$(SPHINXBUILD) -b html -c $(CONF) $(SPHINXOPTS) $(SOURCE) $(OUT)
+
+# Debian's Chromium drives the browser tests (no browser download).
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	 else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi
+
+lint: $(STAMP)
+	$(BIN)/ruff check extensions tests
+	$(BIN)/ruff format --check extensions tests
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP) $(CHROMIUM) html
+	$(BIN)/pytest -q
+
+test: lint typecheck pytest
+
+serve: $(STAMP)
+	$(BIN)/sphinx-autobuild -c $(CONF) --host 127.0.0.1 --port 8000 $(SOURCE) build/serve
+
+import: $(STAMP)
+	@test -n "$(SRC)" || { echo "usage: make import SRC=path/to/article-or-folder"; exit 2; }
+	$(BIN)/kb import $(SRC) --into $(SOURCE)
+
+clean:
+	rm -rf build $(VENV) .pytest_cache .mypy_cache .ruff_cache

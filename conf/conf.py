@@ -1,0 +1,67 @@
+"""Sphinx configuration: sphinx-build -c conf docs build/html."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+CONF_DIR = Path(__file__).resolve().parent
+ROOT = CONF_DIR.parent
+# The extension is installed into .venv by the Makefile; this keeps a plain
+# sphinx-build from a checkout working too.
+sys.path.insert(0, str(ROOT / "extensions"))
+
+from healthkb.config import load_site_settings  # noqa: E402
+
+SITE = load_site_settings(CONF_DIR / "site.toml")
+
+project = SITE.name
+author = "321 STRONG editorial team"
+copyright = "321 STRONG"  # noqa: A001
+language = SITE.language
+root_doc = "index"
+
+extensions = [
+    "myst_parser",
+    "sphinx_design",
+    "healthkb",
+]
+
+exclude_patterns = ["_build", "**/.ipynb_checkpoints", "README.md"]
+templates_path: list[str] = []
+
+# -- MyST --------------------------------------------------------------------
+myst_enable_extensions = [
+    "colon_fence",
+    "deflist",
+    "attrs_inline",
+    "attrs_block",
+    "fieldlist",
+    "substitution",
+]
+myst_heading_anchors = 3
+myst_html_meta: dict[str, str] = {}
+
+# -- HTML ---------------------------------------------------------------------
+html_theme = "furo"
+html_title = SITE.name
+html_short_title = "Back pain KB"
+STATIC = ROOT / "docs" / "_static"
+html_favicon = str(STATIC / "favicon.svg")
+html_logo = str(STATIC / "favicon.svg")
+html_static_path = [str(STATIC)]
+html_baseurl = SITE.base_url
+html_copy_source = False
+html_show_sourcelink = False
+html_last_updated_fmt = None
+html_theme_options = {
+    "sidebar_hide_name": False,
+    "navigation_with_keys": True,
+    "top_of_page_buttons": [],
+}
+
+# -- Knowledge base ----------------------------------------------------------
+kb_site_origin = SITE.origin
+kb_site_description = SITE.description
+pygments_style = "sphinx"
+pygments_dark_style = "native"

@@ -1,0 +1,36 @@
+"""healthkb: the Sphinx extension and tools of the back-pain knowledge base.
+
+Each feature lives in its own module with a ``setup_<feature>(app)`` function;
+:func:`setup` calls them all from one place.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sphinx.application import Sphinx
+
+__version__ = "0.1.0"
+
+# Bump when the shape of data stored in the environment changes.
+ENV_VERSION = 1
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    from healthkb.config import setup_config
+    from healthkb.domain import setup_domain
+    from healthkb.findings import setup_findings
+    from healthkb.site import setup_site
+
+    setup_config(app)
+    setup_findings(app)
+    setup_domain(app)
+    setup_site(app)
+    return {
+        "version": __version__,
+        "env_version": ENV_VERSION,
+        # All data our extension stores in the environment lives in the kb
+        # domain, which implements clear_doc and merge_domaindata.
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }

@@ -1,0 +1,201 @@
+"""The knowledge base's Sphinx domain.
+
+FAQ items, safety cards and sources are objects of the ``kb`` domain, so they
+reach ``objects.inv``, Sphinx's search index and cross-references (``{kb:faq}``
+roles and MyST ``[](#id)`` links).  Everything the extension stores in the
+environment lives in this domain's data and is keyed by document, so
+``clear_doc`` and ``merge_domaindata`` keep incremental and parallel builds
+correct.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any, ClassVar
+
+from docutils import nodes
+from docutils.nodes import Element
+from sphinx.addnodes import pending_xref
+from sphinx.application import Sphinx
+from sphinx.builders import Builder
+from sphinx.domains import Domain, ObjType
+from sphinx.environment import BuildEnvironment
+from sphinx.roles import XRefRole
+from sphinx.util import logging
+from sphinx.util.nodes import make_refnode
+
+logger = logging.getLogger(__name__)
+
+#: objtype -> human label
+OBJECT_LABELS = {"faq": "FAQ", "safety": "safety card", "source": "source"}
+
+
+class KBDomain(Domain):
+    name = "kb"
+    label = "Knowledge base"
+    object_types = {
+        objtype: ObjType(label, objtype, "any") for objtype, label in OBJECT_LABELS.items()
+    }
+    roles = {objtype: XRefRole() for objtype in OBJECT_LABELS}
+    initial_data: ClassVar[dict[str, Any]] = {
+        # (objtype, name) -> {"docname", "node_id", "title", "lineno", ...}
+        "objects": {},
+        # kind -> docname -> list of plain records (FAQ items, cards, citations...)
+        "records": {},
+        # docname -> list of findings (dicts) raised while reading that document
+        "findings": {},
+        # findings of cross-document checks, recomputed on every build
+        "global_findings": [],
+    }
+
+    @property
+    def objects(self) -> dict[tuple[str, str], dict[str, Any]]:
+        return self.data["objects"]
+
+    # -- registering ---------------------------------------------------------
+    def note_object(
+        self,
+        objtype: str,
+        name: str,
+        *,
+        docname: str,
+        node_id: str,
+        title: str,
+        lineno: int | None = None,
+        **extra: Any,
+    ) -> bool:
+        """Record an object; returns False (and warns) when the id is taken."""
+        from healthkb.findings import report
+
+        key = (objtype, name)
+        other = self.objects.get(key)
+        if other is not None and (other["docname"], other["node_id"]) != (docname, node_id):
+            report(
+                self.env,
+                "duplicate-id",
+                f"{OBJECT_LABELS[objtype]} id {name!r} is already used in "
+                f"{other['docname']} (line {other.get('lineno')}); give one of them a "
+                f"different :name:",
+                docname=docname,
+                lineno=lineno,
+                target=name,
+            )
+            return False
+        self.objects[key] = {
+            "docname": docname,
+            "node_id": node_id,
+            "title": title,
+            "lineno": lineno,
+            **extra,
+        }
+        return True
+
+    def add_record(self, kind: str, docname: str, record: dict[str, Any]) -> None:
+        self.data["records"].setdefault(kind, {}).setdefault(docname, []).append(record)
+
+    def records(self, kind: str) -> dict[str, list[dict[str, Any]]]:
+        return self.data["records"].get(kind, {})
+
+    # -- incremental and parallel builds -------------------------------------
+    def clear_doc(self, docname: str) -> None:
+        for key in [k for k, v in self.objects.items() if v["docname"] == docname]:
+            del self.objects[key]
+        for per_doc in self.data["records"].values():
+            per_doc.pop(docname, None)
+        self.data["findings"].pop(docname, None)
+
+    def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
+        wanted = set(docnames)
+        for key, value in otherdata["objects"].items():
+            if value["docname"] in wanted:
+                mine = self.objects.get(key)
+                if mine is not None and mine["docname"] != value["docname"]:
+                    from healthkb.findings import report
+
+                    report(
+                        self.env,
+                        "duplicate-id",
+                        f"{OBJECT_LABELS[key[0]]} id {key[1]!r} is already used in "
+                        f"{mine['docname']}; give one of them a different :name:",
+                        docname=value["docname"],
+                        lineno=value.get("lineno"),
+                        target=key[1],
+                    )
+                    continue
+                self.objects[key] = value
+        for kind, per_doc in otherdata["records"].items():
+            mine_records = self.data["records"].setdefault(kind, {})
+            for docname, records in per_doc.items():
+                if docname in wanted:
+                    mine_records[docname] = records
+        for docname, findings in otherdata["findings"].items():
+            if docname in wanted:
+                self.data["findings"][docname] = findings
+
+    # -- resolving -----------------------------------------------------------
+    def resolve_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        typ: str,
+        target: str,
+        node: pending_xref,
+        contnode: Element,
+    ) -> nodes.reference | None:
+        obj = self.objects.get((typ, target))
+        if obj is None:
+            return None
+        return self._refnode(builder, fromdocname, obj, contnode)
+
+    def resolve_any_xref(
+        self,
+        env: BuildEnvironment,
+        fromdocname: str,
+        builder: Builder,
+        target: str,
+        node: pending_xref,
+        contnode: Element,
+    ) -> list[tuple[str, nodes.reference]]:
+        results: list[tuple[str, nodes.reference]] = []
+        for objtype in OBJECT_LABELS:
+            obj = self.objects.get((objtype, target))
+            if obj is not None:
+                refnode = self._refnode(builder, fromdocname, obj, contnode)
+                results.append((f"kb:{objtype}", refnode))
+        return results
+
+    def _refnode(
+        self, builder: Builder, fromdocname: str, obj: dict[str, Any], contnode: Element
+    ) -> nodes.reference:
+        if not contnode.astext():
+            contnode = nodes.inline(obj["title"], obj["title"])
+        return make_refnode(
+            builder, fromdocname, obj["docname"], obj["node_id"], contnode, obj["title"]
+        )
+
+    def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
+        for (objtype, name), obj in sorted(self.objects.items()):
+            yield (name, obj["title"], objtype, obj["docname"], obj["node_id"], 1)
+
+    def get_full_qualified_name(self, node: Element) -> str | None:
+        return None
+
+
+def kb_domain(env: BuildEnvironment) -> KBDomain:
+    domain = env.get_domain("kb")
+    assert isinstance(domain, KBDomain)
+    return domain
+
+
+def kb_data(env: BuildEnvironment) -> dict[str, Any]:
+    return kb_domain(env).data
+
+
+def _reset_global_findings(app: Sphinx, env: BuildEnvironment, *args: Any) -> None:
+    kb_data(env)["global_findings"] = []
+
+
+def setup_domain(app: Sphinx) -> None:
+    app.add_domain(KBDomain)
+    app.connect("env-before-read-docs", _reset_global_findings)

@@ -1,0 +1,2 @@
+// healthkb: site-wide behaviour. Features add their own handlers below.
+"use strict";
