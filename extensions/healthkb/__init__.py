@@ -17,15 +17,20 @@ ENV_VERSION = 1
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    from healthkb.anchors import setup_anchors
     from healthkb.config import setup_config
     from healthkb.domain import setup_domain
     from healthkb.findings import setup_findings
+    from healthkb.hubs import setup_hubs
     from healthkb.site import setup_site
 
     setup_config(app)
     setup_findings(app)
     setup_domain(app)
+    setup_anchors(app)
+    setup_hubs(app)
     setup_site(app)
+    # Feature modules (one line each):
     return {
         "version": __version__,
         "env_version": ENV_VERSION,

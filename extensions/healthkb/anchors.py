@@ -1,0 +1,70 @@
+"""Stable ids and copy-link controls shared by every linkable object.
+
+Ids come from an explicit ``:name:`` or a slug of the object's text, never from
+counters, so inserting, removing or reordering other content leaves them alone.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxTranslator
+
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+MAX_SLUG_WORDS = 12
+
+
+def slugify(text: str, *, max_words: int = MAX_SLUG_WORDS) -> str:
+    """A URL-safe, lower-case id made of the first words of ``text``.
+
+    >>> slugify("Is it safe to foam roll directly on the lower back?")
+    'is-it-safe-to-foam-roll-directly-on-the-lower-back'
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    words = [w for w in _NON_WORD.split(ascii_text.lower().replace("'", "")) if w]
+    return "-".join(words[:max_words])
+
+
+def valid_id(name: str) -> bool:
+    """True when ``name`` is usable as an explicit id (as docutils would keep it)."""
+    return bool(name) and nodes.make_id(name) == name
+
+
+class copy_link(nodes.Inline, nodes.Element):
+    """A "copy link" button for the object with id ``refid`` (HTML only).
+
+    ``label`` names what the link points at, for screen readers.
+    """
+
+
+def visit_copy_link_html(self: Any, node: copy_link) -> None:
+    label = node.get("label", "")
+    self.body.append(
+        f'<button type="button" class="kb-copy-link" data-kb-anchor="{node["refid"]}" '
+        f'aria-label="Copy link to {self.attval(label)}" title="Copy link">'
+        '<svg aria-hidden="true" focusable="false" viewBox="0 0 24 24" width="16" height="16">'
+        '<path fill="currentColor" d="M10.6 13.4a1 1 0 0 1 0-1.4l3.5-3.5a3 3 0 1 1 4.2 4.2l-2 2'
+        "a1 1 0 1 1-1.4-1.4l2-2a1 1 0 1 0-1.4-1.4l-3.5 3.5a1 1 0 0 1-1.4 0zm2.8-2.8a1 1 0 0 1 0 "
+        "1.4l-3.5 3.5a3 3 0 1 1-4.2-4.2l2-2a1 1 0 1 1 1.4 1.4l-2 2a1 1 0 1 0 1.4 1.4l3.5-3.5a1 1 "
+        '0 0 1 1.4 0z"/></svg><span class="kb-copy-link-text">Copy link</span></button>'
+    )
+    raise nodes.SkipNode
+
+
+def skip_node(self: SphinxTranslator, node: nodes.Element) -> None:
+    raise nodes.SkipNode
+
+
+def setup_anchors(app: Sphinx) -> None:
+    app.add_node(
+        copy_link,
+        html=(visit_copy_link_html, None),
+        latex=(skip_node, None),
+        text=(skip_node, None),
+        man=(skip_node, None),
+        texinfo=(skip_node, None),
+    )

@@ -1,0 +1,77 @@
+"""Hub pages: pages that list objects gathered from the whole knowledge base.
+
+A hub directive leaves a placeholder node in its page; the placeholder is
+replaced at write time (``doctree-resolved``) from the plain data stored in the
+kb domain, so hubs are never stale: ``env-get-updated`` asks Sphinx to rewrite
+every page that holds a hub whenever any document was read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.util.docutils import SphinxDirective
+
+from healthkb.domain import kb_domain
+
+#: Renders the content of one hub: (app, docname of the hub page, placeholder) -> nodes
+HubRenderer = Callable[[Sphinx, str, "hub_placeholder"], list[nodes.Node]]
+
+_RENDERERS: dict[str, HubRenderer] = {}
+
+
+class hub_placeholder(nodes.General, nodes.Element):
+    """Stands in for a hub's content until the whole environment is known."""
+
+
+class HubDirective(SphinxDirective):
+    """Base class of hub directives; subclasses set ``kind``."""
+
+    kind = ""
+    has_content = False
+    optional_arguments = 0
+
+    def run(self) -> list[nodes.Node]:
+        domain = kb_domain(self.env)
+        domain.add_record("hubs", self.env.docname, {"kind": self.kind})
+        node = hub_placeholder(kind=self.kind)
+        self.set_source_info(node)
+        return [node]
+
+
+def register_hub(app: Sphinx, name: str, kind: str, renderer: HubRenderer) -> None:
+    """Register the hub directive ``name`` whose content ``renderer`` builds."""
+    _RENDERERS[kind] = renderer
+    directive = type(f"{kind.title()}HubDirective", (HubDirective,), {"kind": kind})
+    app.add_directive(name, directive)
+
+
+def _fill_hubs(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    for node in list(doctree.findall(hub_placeholder)):
+        renderer = _RENDERERS.get(node["kind"])
+        node.replace_self(renderer(app, docname, node) if renderer else [])
+
+
+def _hub_docnames(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    return sorted(kb_domain(env).records("hubs"))
+
+
+def _visit_placeholder(self: Any, node: nodes.Element) -> None:
+    raise nodes.SkipNode
+
+
+def setup_hubs(app: Sphinx) -> None:
+    app.add_node(
+        hub_placeholder,
+        html=(_visit_placeholder, None),
+        latex=(_visit_placeholder, None),
+        text=(_visit_placeholder, None),
+        man=(_visit_placeholder, None),
+        texinfo=(_visit_placeholder, None),
+    )
+    app.connect("doctree-resolved", _fill_hubs)
+    app.connect("env-get-updated", _hub_docnames)
