@@ -47,7 +47,11 @@ typecheck: $(STAMP)
 pytest: $(STAMP) $(CHROMIUM) html
 	$(BIN)/pytest -q
 
-test: lint typecheck pytest
+# Published links must keep working: see conf/permalinks.lock and `kb lock`.
+check: $(STAMP) html
+	$(BIN)/kb check
+
+test: lint typecheck check pytest
 
 serve: $(STAMP)
 	$(BIN)/sphinx-autobuild -c $(CONF) --host 127.0.0.1 --port 8000 $(SOURCE) build/serve

@@ -24,6 +24,8 @@ root_doc = "index"
 extensions = [
     "myst_parser",
     "sphinx_design",
+    "sphinxext.opengraph",
+    "sphinx_sitemap",
     "healthkb",
 ]
 
@@ -48,7 +50,6 @@ html_title = SITE.name
 html_short_title = "Back pain KB"
 STATIC = ROOT / "docs" / "_static"
 html_favicon = str(STATIC / "favicon.svg")
-html_logo = str(STATIC / "favicon.svg")
 html_static_path = [str(STATIC)]
 html_baseurl = SITE.base_url
 html_copy_source = False
@@ -59,6 +60,17 @@ html_theme_options = {
     "navigation_with_keys": True,
     "top_of_page_buttons": [],
 }
+
+# -- Share cards and sitemap ----------------------------------------------------
+ogp_site_url = SITE.base_url
+ogp_site_name = SITE.name
+ogp_type = "article"
+ogp_enable_meta_description = False  # healthkb writes the meta description
+ogp_social_cards = {"enable": False}
+ogp_custom_meta_tags = ['<meta name="twitter:card" content="summary">']
+sitemap_url_scheme = "{link}"
+sitemap_show_lastmod = False
+sitemap_excludes = ["search.html", "genindex.html"]
 
 # -- Knowledge base ----------------------------------------------------------
 kb_site_origin = SITE.origin

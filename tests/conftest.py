@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from pathlib import Path
 
 import pytest
+
+# sphinx-sitemap starts a multiprocessing Manager in every build; forked from a
+# pytest process that already runs Playwright's threads, that child can deadlock.
+# A forkserver child starts clean. (Sphinx's own -j builds pick "fork" explicitly.)
+multiprocessing.set_start_method("forkserver", force=True)
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

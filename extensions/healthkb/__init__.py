@@ -22,6 +22,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from healthkb.domain import setup_domain
     from healthkb.findings import setup_findings
     from healthkb.hubs import setup_hubs
+    from healthkb.links import setup_links
     from healthkb.site import setup_site
 
     setup_config(app)
@@ -29,6 +30,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_domain(app)
     setup_anchors(app)
     setup_hubs(app)
+    setup_links(app)
     setup_site(app)
     # Feature modules (one line each):
     return {

@@ -27,7 +27,12 @@ from sphinx.util.nodes import make_refnode
 logger = logging.getLogger(__name__)
 
 #: objtype -> human label
-OBJECT_LABELS = {"faq": "FAQ", "safety": "safety card", "source": "source"}
+OBJECT_LABELS = {
+    "faq": "FAQ",
+    "safety": "safety card",
+    "source": "source",
+    "section": "section",
+}
 
 
 class KBDomain(Domain):
@@ -143,7 +148,7 @@ class KBDomain(Domain):
         node: pending_xref,
         contnode: Element,
     ) -> nodes.reference | None:
-        obj = self.objects.get((typ, target))
+        obj = self.find(typ, target)
         if obj is None:
             return None
         return self._refnode(builder, fromdocname, obj, contnode)
@@ -159,7 +164,7 @@ class KBDomain(Domain):
     ) -> list[tuple[str, nodes.reference]]:
         results: list[tuple[str, nodes.reference]] = []
         for objtype in OBJECT_LABELS:
-            obj = self.objects.get((objtype, target))
+            obj = self.find(objtype, target)
             if obj is not None:
                 refnode = self._refnode(builder, fromdocname, obj, contnode)
                 results.append((f"kb:{objtype}", refnode))
@@ -174,9 +179,26 @@ class KBDomain(Domain):
             builder, fromdocname, obj["docname"], obj["node_id"], contnode, obj["title"]
         )
 
+    def find(self, objtype: str, target: str) -> dict[str, Any] | None:
+        """The object ``target`` names: its id, or ``docname#id`` as in objects.inv."""
+        obj = self.objects.get((objtype, target))
+        if obj is None and "#" in target:
+            docname, _, node_id = target.partition("#")
+            obj = self.objects.get((objtype, node_id))
+            if obj is not None and obj["docname"] != docname:
+                obj = None
+        return obj
+
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
+        """Objects for objects.inv and the search index, named ``docname#id``.
+
+        The qualified name keeps intersphinx links unambiguous, and it differs from
+        the anchor, which Sphinx's search index needs: when name and anchor are
+        equal it drops the anchor and rebuilds it from the display name.
+        """
         for (objtype, name), obj in sorted(self.objects.items()):
-            yield (name, obj["title"], objtype, obj["docname"], obj["node_id"], 1)
+            qualified = name if "#" in name else f"{obj['docname']}#{name}"
+            yield (qualified, obj["title"], objtype, obj["docname"], obj["node_id"], 1)
 
     def get_full_qualified_name(self, node: Element) -> str | None:
         return None

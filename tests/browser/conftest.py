@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 
 from tests.site import serve, site_dir
@@ -27,6 +28,21 @@ VIEWPORTS: dict[str, ViewportSize] = {
     "phone": {"width": 390, "height": 844},
 }
 SCHEMES = ("light", "dark")
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+_AXE = Axe()
+
+
+def axe_violations(page: Page) -> list[str]:
+    """axe-core's WCAG 2.2 AA violations on the page, one readable line each."""
+    results = _AXE.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    out = []
+    for violation in results.response["violations"]:
+        targets = [
+            f"{', '.join(node['target'])}: {node.get('failureSummary', '')[:200]}"
+            for node in violation["nodes"][:5]
+        ]
+        out.append(f"{violation['id']} ({violation['impact']}): {violation['help']} at {targets}")
+    return out
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

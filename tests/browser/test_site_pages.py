@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, ConsoleMessage, Request, Response
 
-from tests.browser.conftest import SCHEMES, VIEWPORTS
+from tests.browser.conftest import SCHEMES, VIEWPORTS, axe_violations
 from tests.site import site_pages
 
 PAGES = site_pages()
-WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-AXE = Axe()
 
 
 def test_site_has_pages() -> None:
@@ -47,14 +42,6 @@ def test_page_loads_without_errors(browser: Browser, base_url: str, path: str) -
     assert problems == []
 
 
-def _violations(results: Any) -> list[str]:
-    out = []
-    for violation in results.response["violations"]:
-        targets = [", ".join(node["target"]) for node in violation["nodes"][:5]]
-        out.append(f"{violation['id']} ({violation['impact']}): {violation['help']} at {targets}")
-    return out
-
-
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
 @pytest.mark.parametrize("path", PAGES)
@@ -64,6 +51,6 @@ def test_axe_wcag22_aa(
     context = browser.new_context(viewport=VIEWPORTS[viewport], color_scheme=scheme)  # type: ignore[arg-type]
     page = context.new_page()
     page.goto(base_url + path, wait_until="load")
-    results = AXE.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    violations = axe_violations(page)
     context.close()
-    assert _violations(results) == []
+    assert violations == []

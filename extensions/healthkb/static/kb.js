@@ -85,10 +85,38 @@
     target.scrollIntoView({ block: "start" });
   }
 
+  // Print: write out where each link in the article goes (absolute, canonical URLs),
+  // and open every disclosure so a printed page is a complete handout.
+  function markPrintLinks() {
+    const base = pageUrl();
+    document.querySelectorAll("article[role=main] a[href]").forEach(function (link) {
+      if (link.classList.contains("headerlink")) return;
+      const href = link.getAttribute("href");
+      if (!href || href.startsWith("javascript:")) return;
+      if (href.startsWith("#")) return;
+      link.dataset.kbPrintHref = new URL(href, base).href;
+    });
+  }
+
+  const reopen = [];
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details:not([open])").forEach(function (item) {
+      item.open = true;
+      reopen.push(item);
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    while (reopen.length) reopen.pop().open = false;
+  });
+
   window.addEventListener("hashchange", openTarget);
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", openTarget);
+    document.addEventListener("DOMContentLoaded", function () {
+      markPrintLinks();
+      openTarget();
+    });
   } else {
+    markPrintLinks();
     openTarget();
   }
 })();
