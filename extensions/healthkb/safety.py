@@ -97,17 +97,19 @@ class RulesState:
         return self.problem is None
 
 
-_STATES: weakref.WeakKeyDictionary[Sphinx, RulesState] = weakref.WeakKeyDictionary()
+#: Rules of each build environment (loaded when the builder is initialised).
+_STATES: weakref.WeakKeyDictionary[BuildEnvironment, RulesState] = weakref.WeakKeyDictionary()
 
 
 def rules_path(app: Sphinx) -> Path:
     return policy_dir(app) / str(app.config.kb_safety_rules)
 
 
-def rules_state(app: Sphinx) -> RulesState:
-    state = _STATES.get(app)
-    if state is None:
-        state = _load_rules(app)
+def rules_state(env: BuildEnvironment) -> RulesState:
+    state = _STATES.get(env)
+    if state is None:  # only when the builder-inited handler has not run
+        path = Path(env.srcdir, "safety-rules.toml")
+        state = RulesState(path, RuleSet((), str(path)), "not loaded")
     return state
 
 
@@ -128,31 +130,36 @@ def _load_rules(app: Sphinx, *args: Any) -> RulesState:
                 location=exc.location,
             )
             state = RulesState(path, RuleSet((), str(path)), exc.message)
-    _STATES[app] = state
+    _STATES[app.env] = state
     return state
 
 
 def _check_rules_present(app: Sphinx, env: BuildEnvironment) -> None:
-    state = rules_state(app)
+    """A missing rules file is an error once a page uses safety cards or the safety hub."""
+    state = rules_state(env)
     if state.problem != "missing":
         return
     domain = kb_domain(env)
-    users = sorted(domain.records("safety"))
-    hubs = sorted(
+    cards = domain.records("safety")
+    hubs = [
         docname
         for docname, records in domain.records("hubs").items()
         if any(record.get("kind") == "safety" for record in records)
+    ]
+    users = sorted(set(cards) | set(hubs))
+    if not users:
+        return
+    first = users[0]
+    lineno = min((card.get("lineno") or 1 for card in cards.get(first, [])), default=None)
+    logger.error(
+        "safety rules file not found: %s (set kb_safety_rules in conf.py); the safety cards "
+        "and hub of %s cannot be checked",
+        state.path,
+        ", ".join(users),
+        type="kb",
+        subtype="config",
+        location=(first, lineno),
     )
-    if users or hubs:
-        logger.error(
-            "safety rules file not found: %s (set kb_safety_rules in conf.py); safety cards "
-            "in %s cannot be checked against the rules",
-            state.path,
-            ", ".join(users + hubs),
-            type="kb",
-            subtype="config",
-            location=f"{state.path}:1",
-        )
 
 
 # -- nodes ----------------------------------------------------------------------------------
@@ -195,7 +202,7 @@ class SafetyDirective(SphinxDirective):
         docname = env.docname
         title = " ".join(self.arguments[0].split())
         lineno = self.lineno
-        state = rules_state(env.app)
+        state = rules_state(env)
 
         card_id = self._card_id(title)
         level = self.options.get("level", "")
@@ -216,7 +223,7 @@ class SafetyDirective(SphinxDirective):
                 target=card_id,
             )
             level = fallback
-        if rule_id and rule is None and state.problem != "missing":
+        if rule_id and rule is None and state.loaded:
             known = ", ".join(r.id for r in state.ruleset) or "none loaded"
             report(
                 env,
@@ -344,7 +351,7 @@ def _checked_blocks(doctree: nodes.document) -> Iterator[nodes.Element]:
 def _check_doctree(app: Sphinx, doctree: nodes.document) -> None:
     env = app.env
     docname = env.docname
-    state = rules_state(app)
+    state = rules_state(env)
     if state.path.exists():
         env.note_dependency(str(state.path))
     if not state.ruleset.rules:
@@ -429,7 +436,7 @@ def _card_item(app: Sphinx, hub: str, card: dict[str, Any], note: str = "") -> n
 
 def render_hub(app: Sphinx, docname: str, placeholder: hub_placeholder) -> list[nodes.Node]:
     env = app.env
-    state = rules_state(app)
+    state = rules_state(env)
     cards = [
         {**record, "docname": card_doc}
         for card_doc, records in kb_domain(env).records("safety").items()
