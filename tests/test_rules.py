@@ -307,3 +307,12 @@ def test_matchers_accept_any_text(text: str) -> None:
         assert flag.symptom
     for sentence in split_sentences(text):
         assert sentence == sentence.strip()
+
+
+def test_error_location_always_has_a_line() -> None:
+    with pytest.raises(RulesError) as caught:
+        parse_rules("", "rules.toml")
+    assert caught.value.location == "rules.toml:1"
+    with pytest.raises(RulesError) as caught:
+        parse_rules(GOOD.replace('level = "caution"', 'level = "x"'), "rules.toml")
+    assert caught.value.location == "rules.toml:4"

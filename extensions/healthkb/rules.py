@@ -55,8 +55,8 @@ class RulesError(ValueError):
 
     @property
     def location(self) -> str:
-        """``path:line``, as Sphinx and editors print locations."""
-        return f"{self.path}:{self.line}" if self.line else self.path
+        """``path:line`` as Sphinx and editors print locations (line 1 for whole-file errors)."""
+        return f"{self.path}:{self.line or 1}"
 
 
 @dataclass(frozen=True)

@@ -150,7 +150,7 @@ def _check_rules_present(app: Sphinx, env: BuildEnvironment) -> None:
     if not users:
         return
     first = users[0]
-    lineno = min((card.get("lineno") or 1 for card in cards.get(first, [])), default=None)
+    lineno = min((card.get("lineno") or 1 for card in cards.get(first, [])), default=1)
     logger.error(
         "safety rules file not found: %s (set kb_safety_rules in conf.py); the safety cards "
         "and hub of %s cannot be checked",
@@ -182,7 +182,7 @@ class safety_body(nodes.General, nodes.Element):
 # -- directive ------------------------------------------------------------------------------
 def _level_choice(argument: str | None) -> str:
     # Validated in run(), so that a bad level is a kb finding with our own message.
-    return (argument or "").strip()
+    return (argument or "").strip().lower()
 
 
 class SafetyDirective(SphinxDirective):
