@@ -264,6 +264,10 @@ def test_parallel_build_equals_serial(
         )
         app.build()
         assert app.warning.getvalue() == ""
+        if jobs == 2:
+            # Really parallel: documents are read in chunks ("cards .. index"), not one by one.
+            status = re.sub(r"\x1b\[[0-9;]*m", "", app.status.getvalue())
+            assert re.search(r"reading sources\.\.\. \[\s*\d+%\] \S+ \.\. \S+", status)
         outputs.append(_html_pages(app.outdir))
         app.cleanup()
     serial, parallel = outputs
