@@ -75,5 +75,7 @@ sitemap_excludes = ["search.html", "genindex.html"]
 # -- Knowledge base ----------------------------------------------------------
 kb_site_origin = SITE.origin
 kb_site_description = SITE.description
+# Safety rules (conf/safety-rules.toml): levels, statements, contradicting phrasings, red flags.
+kb_safety_rules = "safety-rules.toml"
 pygments_style = "sphinx"
 pygments_dark_style = "native"

@@ -33,6 +33,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_links(app)
     setup_site(app)
     # Feature modules (one line each):
+    from healthkb.safety import setup_safety
+
+    setup_safety(app)
     return {
         "version": __version__,
         "env_version": ENV_VERSION,

@@ -45,6 +45,7 @@ CHECKS: dict[str, tuple[str, str]] = {
     "safety-contradiction": ("safety", "text recommends what a safety rule forbids"),
     "safety-red-flag": ("safety", "a red-flag symptom outside a see-a-professional card"),
     "safety-level-mild": ("safety", "a callout milder than its rule calls for"),
+    "safety-id": ("safety", "a safety card without a usable id (:name: or title)"),
     "citation-unknown": ("citation", "a citation key missing from the source registry"),
     "citation-malformed": ("citation", "a malformed PMID or DOI"),
     "citation-conflict": ("citation", "one source recorded with conflicting metadata"),

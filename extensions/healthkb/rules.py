@@ -1,0 +1,401 @@
+"""Safety rules: loading conf/safety-rules.toml and matching sentences against it.
+
+Pure Python (no Sphinx import), so that the Sphinx extension (:mod:`healthkb.safety`)
+and the importer share one implementation:
+
+- :func:`load_rules` reads and validates the rules file; every problem is a
+  :class:`RulesError` that names the file and the line.
+- :func:`split_sentences` / :func:`iter_sentences` cut prose into sentences.
+- :func:`find_contradictions` finds the rules a sentence recommends breaking,
+  unless the sentence is negated or cautionary ("never roll ...", "avoid ...",
+  "rolling ... can worsen ...").
+- :func:`find_red_flags` finds red-flag symptoms (with the level of care they
+  call for) mentioned in a sentence.
+- :func:`rules_about` finds the rules a text is about (their ``topic``).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+#: Safety levels, mildest first (NHS care-card pattern).
+LEVELS: tuple[str, ...] = ("caution", "professional", "urgent")
+
+#: What each level tells the reader; read out by screen readers before a card's title.
+LEVEL_LABELS: dict[str, str] = {
+    "caution": "Caution",
+    "professional": "See a health professional",
+    "urgent": "Urgent",
+}
+
+_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_REQUIRED = ("id", "level", "statement", "topic", "contradicts")
+_OPTIONAL = ("symptoms",)
+_PATTERN_KEYS = ("topic", "contradicts", "symptoms")
+
+
+def level_rank(level: str) -> int:
+    """0 for the mildest level; -1 for an unknown level."""
+    return LEVELS.index(level) if level in LEVELS else -1
+
+
+class RulesError(ValueError):
+    """A problem in the rules file, with the file and (when known) the line."""
+
+    def __init__(self, path: str, line: int | None, message: str) -> None:
+        self.path = path
+        self.line = line
+        self.message = message
+        super().__init__(f"{path}:{line}: {message}" if line else f"{path}: {message}")
+
+    @property
+    def location(self) -> str:
+        """``path:line`` as Sphinx and editors print locations (line 1 for whole-file errors)."""
+        return f"{self.path}:{self.line or 1}"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One safety rule."""
+
+    id: str
+    level: str
+    statement: str
+    topic: tuple[re.Pattern[str], ...]
+    contradicts: tuple[re.Pattern[str], ...]
+    symptoms: tuple[re.Pattern[str], ...] = ()
+    #: Line of the rule's ``[[rule]]`` header in the rules file (0 when built in code).
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """The rules of one rules file, in file order."""
+
+    rules: tuple[Rule, ...] = ()
+    path: str = ""
+    _by_id: dict[str, Rule] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_id.update({rule.id: rule for rule in self.rules})
+
+    def __iter__(self) -> Iterator[Rule]:
+        return iter(self.rules)
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+    def __contains__(self, rule_id: object) -> bool:
+        return rule_id in self._by_id
+
+    def get(self, rule_id: str) -> Rule | None:
+        return self._by_id.get(rule_id)
+
+    def by_level(self, level: str) -> list[Rule]:
+        return [rule for rule in self.rules if rule.level == level]
+
+
+# -- loading ----------------------------------------------------------------------------------
+_TOML_POSITION = re.compile(r"\(at line (\d+), column \d+\)")
+_RULE_HEADER = re.compile(r"^\s*\[\[\s*rule\s*\]\]")
+
+
+def load_rules(path: str | Path) -> RuleSet:
+    """Read and validate a rules file; raises :class:`RulesError` on any problem."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise RulesError(str(path), None, "safety rules file not found") from None
+    except OSError as exc:
+        raise RulesError(str(path), None, f"cannot read safety rules file: {exc}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise RulesError(str(path), line, "the rules file is not valid UTF-8") from None
+    return parse_rules(text, str(path))
+
+
+def parse_rules(text: str, path: str = "<rules>") -> RuleSet:
+    """Parse and validate the text of a rules file."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        msg = str(exc)
+        found = _TOML_POSITION.search(msg)
+        line = int(found.group(1)) if found else getattr(exc, "lineno", None)
+        detail = _TOML_POSITION.sub("", msg).strip()
+        raise RulesError(path, line, f"invalid TOML: {detail}") from None
+    return _RulesReader(text, path).read(data)
+
+
+class _RulesReader:
+    def __init__(self, text: str, path: str) -> None:
+        self.path = path
+        self.lines = text.splitlines()
+        self.headers = [i + 1 for i, line in enumerate(self.lines) if _RULE_HEADER.match(line)]
+
+    def error(self, line: int | None, message: str) -> RulesError:
+        return RulesError(self.path, line, message)
+
+    def header_line(self, index: int) -> int | None:
+        return self.headers[index] if index < len(self.headers) else None
+
+    def key_line(self, index: int | None, key: str, needle: str | None = None) -> int | None:
+        """Line of ``key =`` (or of ``needle``) inside the index-th [[rule]] table."""
+        if index is None:
+            start, end = 0, self.headers[0] - 1 if self.headers else len(self.lines)
+        else:
+            start = self.headers[index] if index < len(self.headers) else 0
+            end = self.headers[index + 1] - 1 if index + 1 < len(self.headers) else len(self.lines)
+        key_re = re.compile(rf"^\s*{re.escape(key)}\s*=|^\s*\[\s*{re.escape(key)}\s*\]")
+        key_at = None
+        for number in range(start, end):
+            if key_re.match(self.lines[number]):
+                key_at = number + 1
+                break
+        if needle and key_at is not None:
+            for number in range(key_at - 1, end):
+                if needle in self.lines[number]:
+                    return number + 1
+        if key_at is not None:
+            return key_at
+        return self.header_line(index) if index is not None else None
+
+    def read(self, data: dict[str, Any]) -> RuleSet:
+        for key in data:
+            if key != "rule":
+                raise self.error(
+                    self.key_line(None, key),
+                    f"unknown top-level key {key!r}; the file holds [[rule]] tables only",
+                )
+        tables = data.get("rule")
+        if not isinstance(tables, list) or not tables:
+            raise self.error(None, "no [[rule]] tables: the file must define at least one rule")
+        rules: list[Rule] = []
+        seen: dict[str, int] = {}
+        for index, table in enumerate(tables):
+            if not isinstance(table, dict):
+                raise self.error(self.header_line(index), "each rule must be a [[rule]] table")
+            rule = self.read_rule(index, table)
+            if rule.id in seen:
+                raise self.error(
+                    self.key_line(index, "id"),
+                    f"duplicate rule id {rule.id!r} (first defined at line {seen[rule.id]})",
+                )
+            seen[rule.id] = rule.line
+            rules.append(rule)
+        return RuleSet(tuple(rules), self.path)
+
+    def read_rule(self, index: int, table: dict[str, Any]) -> Rule:
+        where = f"rule #{index + 1}"
+        for key in table:
+            if key not in _REQUIRED + _OPTIONAL:
+                raise self.error(
+                    self.key_line(index, key),
+                    f"{where}: unknown key {key!r} (expected one of "
+                    f"{', '.join(_REQUIRED + _OPTIONAL)})",
+                )
+        for key in _REQUIRED:
+            if key not in table:
+                raise self.error(self.header_line(index), f"{where}: missing key {key!r}")
+        rule_id = table["id"]
+        if not isinstance(rule_id, str) or not _ID.match(rule_id):
+            raise self.error(
+                self.key_line(index, "id"),
+                f"{where}: id must be lower-case words joined by '-', got {rule_id!r}",
+            )
+        where = f"rule {rule_id!r}"
+        level = table["level"]
+        if level not in LEVELS:
+            raise self.error(
+                self.key_line(index, "level"),
+                f"{where}: unknown level {level!r} (expected one of {', '.join(LEVELS)})",
+            )
+        statement = table["statement"]
+        if not isinstance(statement, str) or not statement.strip():
+            raise self.error(
+                self.key_line(index, "statement"), f"{where}: statement must be a non-empty string"
+            )
+        patterns: dict[str, tuple[re.Pattern[str], ...]] = {}
+        for key in _PATTERN_KEYS:
+            patterns[key] = self.read_patterns(index, where, key, table.get(key, []))
+        if not patterns["topic"]:
+            raise self.error(self.key_line(index, "topic"), f"{where}: topic must not be empty")
+        return Rule(
+            id=rule_id,
+            level=level,
+            statement=" ".join(statement.split()),
+            topic=patterns["topic"],
+            contradicts=patterns["contradicts"],
+            symptoms=patterns["symptoms"],
+            line=self.header_line(index) or 0,
+        )
+
+    def read_patterns(
+        self, index: int, where: str, key: str, value: Any
+    ) -> tuple[re.Pattern[str], ...]:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise self.error(
+                self.key_line(index, key), f"{where}: {key} must be a list of regex strings"
+            )
+        compiled = []
+        for pattern in value:
+            try:
+                compiled.append(re.compile(pattern, re.IGNORECASE))
+            except re.error as exc:
+                raise self.error(
+                    self.key_line(index, key, pattern),
+                    f"{where}: invalid regex in {key}: {pattern!r}: {exc}",
+                ) from None
+        return tuple(compiled)
+
+
+# -- sentences --------------------------------------------------------------------------------
+# Curly quotes and dashes become their ASCII forms (one character each, so offsets hold).
+_NORMALISE = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
+_BOUNDARY = re.compile(
+    # after . ! ? (and closing quotes or brackets), whitespace, then not a lower-case letter
+    r"(?<=[.!?])[\"')\]]*\s+(?=[^\sa-z])"
+    # a question glued to its answer: "...mistakes?Rolling too fast"
+    r"|(?<=[a-z]\?)(?=[A-Z])"
+)
+
+
+def normalise(text: str) -> str:
+    """ASCII quotes and dashes, same length as ``text``."""
+    return text.translate(_NORMALISE)
+
+
+def iter_sentences(text: str) -> Iterator[tuple[int, str]]:
+    """``(offset, sentence)`` for every sentence of ``text`` (offsets into ``text``)."""
+    start = 0
+    for boundary in _BOUNDARY.finditer(text):
+        chunk = text[start : boundary.start()]
+        if chunk.strip():
+            yield start + len(chunk) - len(chunk.lstrip()), chunk.strip()
+        start = boundary.end()
+    chunk = text[start:]
+    if chunk.strip():
+        yield start + len(chunk) - len(chunk.lstrip()), chunk.strip()
+
+
+def split_sentences(text: str) -> list[str]:
+    """The sentences of ``text``, whitespace collapsed."""
+    return [" ".join(sentence.split()) for _, sentence in iter_sentences(text)]
+
+
+# -- contradictions ---------------------------------------------------------------------------
+#: Words that make the clause before a match negated or cautionary.
+_NEGATION = re.compile(
+    r"\b(?:never|not|no|nor|avoid\w*|stop\w*|skip\w*|without|instead\s+of|rather\s+than"
+    r"|refrain\w*|stay(?:ing)?\s+off|keep(?:ing)?\s+(?:\w+\s+){0,3}?off|mistakes?|errors?"
+    r"|wrong(?:ly)?|unsafe|dangerous|harmful|risky)\b"
+    r"|\b\w+n't\b|\bcannot\b",
+    re.IGNORECASE,
+)
+#: Where a clause ends: ; : dashes, and ", and" / ", but" / ", then" / ", so".
+_CLAUSE = re.compile(r"[;:]|\s-\s|,\s+(?:and|but|then|so)\b")
+#: After a gerund subject ("Rolling directly on X ..."): the sentence says it does harm.
+_HARM = re.compile(
+    r"\b(?:can|could|may|might|will|would|tends?\s+to|is\s+likely\s+to)\s+(?:\w+\s+){0,2}?"
+    r"(?:increase|irritate|aggravate|worsen|destabili[sz]e|create|cause|injure|hurt|damage"
+    r"|strain|compress|harm|make\s+\w+\s+worse)"
+    r"|\bbackfires?\b"
+    r"|\b(?:is|are|was|were)\s+(?:\w+\s+){0,3}?(?:mistakes?|errors?|bad|harmful|dangerous"
+    r"|risky|unsafe|not\s+safe)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Contradiction:
+    """A sentence that recommends what ``rule`` forbids."""
+
+    rule: Rule
+    sentence: str
+    #: The phrase that matched one of the rule's ``contradicts`` patterns.
+    phrase: str
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    """A red-flag symptom of ``rule`` mentioned in ``sentence``."""
+
+    rule: Rule
+    sentence: str
+    symptom: str
+
+
+def _clause_before(text: str, start: int) -> str:
+    before = text[:start]
+    ends = [m.end() for m in _CLAUSE.finditer(before)]
+    return before[ends[-1] :] if ends else before
+
+
+def is_negated(sentence: str, start: int, end: int) -> bool:
+    """True when the match ``sentence[start:end]`` sits in a negated or cautionary context.
+
+    - a negation or caution word earlier in the same clause ("never roll ...",
+      "Avoid rolling ...", "instead of rolling ...", "the most common mistake is rolling ...");
+    - a gerund subject followed by a harm ("Rolling directly on X can increase instability").
+    """
+    text = normalise(sentence)
+    if _NEGATION.search(_clause_before(text, start)):
+        return True
+    first_word = re.match(r"\w+", text[start:end])
+    return bool(first_word and first_word.group(0).lower().endswith("ing")) and bool(
+        _HARM.search(text, end)
+    )
+
+
+def find_contradictions(sentence: str, rules: Iterable[Rule]) -> list[Contradiction]:
+    """The rules ``sentence`` recommends breaking (at most one entry per rule).
+
+    Questions ask rather than recommend and are never contradictions.
+    """
+    text = " ".join(normalise(sentence).split())
+    if text.endswith("?"):
+        return []
+    found = []
+    for rule in rules:
+        for pattern in rule.contradicts:
+            hit = next(
+                (m for m in pattern.finditer(text) if not is_negated(text, m.start(), m.end())),
+                None,
+            )
+            if hit is not None:
+                found.append(Contradiction(rule, " ".join(sentence.split()), hit.group(0)))
+                break
+    return found
+
+
+def find_red_flags(sentence: str, rules: Iterable[Rule]) -> list[RedFlag]:
+    """The red-flag symptoms ``sentence`` mentions, at most one entry per rule."""
+    text = " ".join(normalise(sentence).split())
+    found = []
+    for rule in rules:
+        for pattern in rule.symptoms:
+            hit = pattern.search(text)
+            if hit is not None:
+                found.append(RedFlag(rule, " ".join(sentence.split()), hit.group(0)))
+                break
+    return found
+
+
+def required_level(flags: Iterable[RedFlag]) -> str | None:
+    """The strongest level the red flags call for (None without flags)."""
+    levels = [flag.rule.level for flag in flags]
+    return max(levels, key=level_rank) if levels else None
+
+
+def rules_about(text: str, rules: Iterable[Rule]) -> list[Rule]:
+    """The rules whose ``topic`` matches ``text`` (for example a card's title and body)."""
+    normalised = " ".join(normalise(text).split())
+    return [rule for rule in rules if any(p.search(normalised) for p in rule.topic)]

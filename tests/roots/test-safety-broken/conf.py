@@ -1,0 +1,4 @@
+extensions = ["myst_parser", "sphinx_design", "healthkb"]
+html_theme = "furo"
+project = "KB broken rules test"
+# The default kb_safety_rules: safety-rules.toml next to this file, which is broken.

@@ -1,0 +1,173 @@
+"""The safety checks: every finding is a kb warning or error with file and line, can be
+acknowledged in front matter, and a broken or missing rules file is a clear error."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from sphinx.testing.util import SphinxTestApp
+
+from healthkb.findings import all_findings
+from tests.conftest import ROOT
+
+RULES_FILE = ROOT / "conf" / "safety-rules.toml"
+SAFETY: dict[str, Any] = {"kb_safety_rules": str(RULES_FILE)}
+_FINDING = re.compile(
+    r"^(?P<file>\S+?\.md):(?P<line>\d+): (?P<level>WARNING|ERROR): (?P<message>.*) "
+    r"\[kb\.(?P<code>[a-z-]+)\]$"
+)
+
+
+def _warnings(app: SphinxTestApp) -> list[str]:
+    text = re.sub(r"\x1b\[[0-9;]*m", "", app.warning.getvalue())
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def _findings(app: SphinxTestApp) -> set[tuple[str, int, str, str]]:
+    """(file name, line, level, check) of every warning; each one must be a kb finding."""
+    out = set()
+    for line in _warnings(app):
+        match = _FINDING.match(line)
+        assert match, f"not a kb finding with file and line: {line}"
+        name = match["file"].rsplit("/", 1)[-1]
+        out.add((name, int(match["line"]), match["level"], match["code"]))
+    return out
+
+
+@pytest.mark.sphinx("html", testroot="safety-checks", confoverrides=SAFETY, freshenv=True)
+def test_every_finding_has_file_line_and_code(app: SphinxTestApp) -> None:
+    app.build()
+    assert _findings(app) == {
+        ("contradiction.md", 6, "WARNING", "safety-contradiction"),
+        ("contradiction.md", 13, "WARNING", "safety-contradiction"),
+        ("levels.md", 3, "ERROR", "safety-level"),
+        ("levels.md", 8, "ERROR", "safety-level"),
+        ("levels.md", 12, "ERROR", "safety-rule"),
+        ("levels.md", 18, "WARNING", "safety-level-mild"),
+        ("levels.md", 24, "ERROR", "safety-id"),
+        ("levels.md", 30, "WARNING", "duplicate-id"),
+        ("red-flags.md", 3, "WARNING", "safety-red-flag"),
+        ("red-flags.md", 5, "WARNING", "safety-red-flag"),
+        ("red-flags.md", 7, "WARNING", "safety-red-flag"),
+        ("red-flags.md", 13, "WARNING", "safety-red-flag"),
+        ("red-flags.md", 21, "WARNING", "duplicate-id"),
+    }
+    assert "Traceback" not in app.warning.getvalue()
+
+
+@pytest.mark.sphinx("html", testroot="safety-checks", confoverrides=SAFETY, freshenv=True)
+def test_contradiction_names_sentence_and_rule(app: SphinxTestApp) -> None:
+    app.build()
+    text = "\n".join(_warnings(app))
+    assert (
+        "contradiction.md:6: WARNING: 'Raise hips slightly and roll gently up and down from "
+        "lumbar spine to tailbone.' contradicts safety rule 'no-direct-lumbar-rolling' (Do not "
+        "roll directly over the lumbar spine (the lower back)." in text
+    )
+    # Negated and cautionary sentences on the same page are not findings.
+    for sentence in ("Never roll directly", "Do not roll directly", "Avoid the lumbar", "Instead"):
+        assert f"'{sentence}" not in text
+    stored = [f for f in all_findings(app.env) if f["code"] == "safety-contradiction"]
+    assert {f["target"] for f in stored} >= {
+        "Raise hips slightly and roll gently up and down from lumbar spine to tailbone.",
+        "Roll slowly along your lumbar spine to loosen it.",
+    }
+
+
+@pytest.mark.sphinx("html", testroot="safety-checks", confoverrides=SAFETY, freshenv=True)
+def test_red_flags_need_a_strong_enough_card(app: SphinxTestApp) -> None:
+    app.build()
+    text = "\n".join(_warnings(app))
+    assert "'Stop if you feel tingling in your feet.' mentions the red-flag symptom 'tingling'" in (
+        text
+    )
+    assert "outside a safety card; put it in a {safety} card of level 'professional'" in text
+    assert "'Numbness' in a 'caution' card (level too mild)" in text
+    # Loss of bladder control is urgent-only: a professional card is too mild for it...
+    assert (
+        "'Loss of bladder control' in a 'professional' card (level too mild); put it in a "
+        "{safety} card of level 'urgent' (rule 'urgent-cauda-equina'" in text
+    )
+    # ...while radiating pain in the same professional card, and everything in the urgent
+    # card, is where it belongs.
+    assert "radiates down your leg" not in text
+    assert "numbness around your bottom" not in text.lower()
+
+
+@pytest.mark.sphinx("html", testroot="safety-checks", confoverrides=SAFETY, freshenv=True)
+def test_bad_cards_still_render(app: SphinxTestApp) -> None:
+    app.build()
+    soup = BeautifulSoup((app.outdir / "levels.html").read_text(encoding="utf-8"), "html.parser")
+    card = soup.find(id="a-card-with-an-unknown-level")
+    assert card is not None and "kb-safety--caution" in card["class"]
+    assert soup.find(id="not-a-valid-id") is not None
+    # The second card with the same id has no id and no copy link of its own.
+    assert len(soup.select("div.kb-safety")) == 6
+    assert len(soup.select("div.kb-safety button.kb-copy-link")) == 5
+
+
+@pytest.mark.sphinx("html", testroot="safety-checks", confoverrides=SAFETY, freshenv=True)
+def test_acknowledged_contradiction(app: SphinxTestApp) -> None:
+    app.build()
+    assert not [line for line in _warnings(app) if "acknowledged.md" in line]
+    status = re.sub(r"\x1b\[[0-9;]*m", "", app.status.getvalue())
+    assert re.search(
+        r"acknowledged\.md:10: acknowledged \[kb\.safety-contradiction\]: 'Raise hips .*"
+        r"\(reason: Kept as a quotation of the original article",
+        status,
+    )
+    stored = [f for f in all_findings(app.env) if f["docname"] == "acknowledged"]
+    assert [(f["code"], f["lineno"], bool(f["acknowledged"])) for f in stored] == [
+        ("safety-contradiction", 10, True)
+    ]
+
+
+@pytest.mark.sphinx(
+    "html",
+    testroot="safety-checks",
+    confoverrides={**SAFETY, "suppress_warnings": ["kb.safety-red-flag"]},
+)
+def test_one_kind_of_finding_can_be_suppressed(app: SphinxTestApp) -> None:
+    app.build()
+    codes = {finding[3] for finding in _findings(app)}
+    assert "safety-red-flag" not in codes
+    assert "safety-contradiction" in codes
+
+
+# -- the rules file --------------------------------------------------------------------------
+@pytest.mark.sphinx("html", testroot="safety-broken", freshenv=True)
+def test_broken_rules_file_is_a_clear_error(app: SphinxTestApp) -> None:
+    app.build()
+    warnings = _warnings(app)
+    assert len(warnings) == 1, warnings
+    assert re.fullmatch(
+        r"\S+/safety-rules\.toml:8: ERROR: invalid safety rules file: invalid TOML: "
+        r"Unclosed array \[kb\.config\]",
+        warnings[0],
+    )
+    assert "Traceback" not in app.status.getvalue() + app.warning.getvalue()
+    assert (app.outdir / "index.html").is_file()
+
+
+@pytest.mark.sphinx(
+    "html", testroot="safety-broken", confoverrides={"kb_safety_rules": "no-such-file.toml"}
+)
+def test_missing_rules_file_is_an_error_where_cards_need_it(app: SphinxTestApp) -> None:
+    app.build()
+    warnings = _warnings(app)
+    assert len(warnings) == 1, warnings
+    assert re.fullmatch(
+        r"\S+/index\.md:3: ERROR: safety rules file not found: \S+/no-such-file\.toml "
+        r"\(set kb_safety_rules in conf\.py\); the safety cards and hub of index cannot be "
+        r"checked \[kb\.config\]",
+        warnings[0],
+    )
+
+
+@pytest.mark.sphinx("html", testroot="basic")
+def test_projects_without_safety_content_need_no_rules_file(app: SphinxTestApp) -> None:
+    app.build()
+    assert app.warning.getvalue() == ""
