@@ -296,7 +296,7 @@ def visit_question_man(self: Any, node: faq_question) -> None:
 
 def depart_question_man(self: Any, node: faq_question) -> None:
     self.depart_strong(node)
-    self.body.append("\n")
+    self.body.append("\n.sp\n")
 
 
 def visit_disclosure_texinfo(self: Any, node: faq_disclosure) -> None:
@@ -452,13 +452,16 @@ def render_faq_hub(app: Sphinx, docname: str, placeholder: hub_placeholder) -> l
     intro = nodes.paragraph(
         "",
         f"{len(items)} answers to {sum(len(g[2]) for _, g in ordered)} questions from "
-        f"{pages} {'page' if pages == 1 else 'pages'}, by topic: ",
+        f"{pages} {'page' if pages == 1 else 'pages'}.",
         classes=["kb-faq-hub-summary"],
     )
-    for n, (slug, (_, label, _)) in enumerate(ordered):
-        if n:
-            intro += nodes.Text(" · ")
-        intro += nodes.reference(label, label, internal=True, refuri=f"#topic-{slug}")
+    if app.builder.format == "html":
+        # A jump list to the topics (in-page links only make sense in HTML).
+        intro += nodes.Text(" Topics: ")
+        for n, (slug, (_, label, _)) in enumerate(ordered):
+            if n:
+                intro += nodes.Text(" · ")
+            intro += nodes.reference(label, label, internal=True, refuri=f"#topic-{slug}")
     out.append(intro)
     for slug, (_, label, clusters) in ordered:
         heading = nodes.rubric(label, label, ids=[f"topic-{slug}"], classes=["kb-faq-hub-topic"])
