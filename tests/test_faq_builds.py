@@ -133,7 +133,11 @@ def test_hub_follows_added_edited_and_removed_items(rootdir: Path, tmp_path: Pat
     assert "Also answered in" in _hub_html(outdir)
     upper.unlink()
     _edit(srcdir / "index.md", "upper-back\n", "")
-    _edit(srcdir / "index.md", "the {kb:faq}`how-often-should-i-foam-roll-my-back` answer", "")
+    _edit(
+        srcdir / "index.md",
+        "{kb:faq}`how often to roll <how-often-should-i-foam-roll-my-back>`",
+        "",
+    )
     with _built(srcdir, builddir) as app:
         assert "Also answered in" not in _hub_html(outdir)
         assert "Can I roll my upper back directly?" not in _hub_questions(outdir)

@@ -124,7 +124,7 @@ class FAQDirective(SphinxDirective):
         if node_id and self._duplicate(question, node_id):
             node_id = ""
 
-        item = faq(classes=["kb-faq", *self.options.get("class", [])], question=question)
+        item = faq(classes=["kb-faq", *self.options.get("class", [])])
         self.set_source_info(item)
         disclosure = faq_disclosure()
         self.set_source_info(disclosure)
@@ -433,6 +433,10 @@ def _link(app: Sphinx, fromdoc: str, item: HubItem, text: str) -> nodes.referenc
     return nodes.reference(text, text, internal=True, refuri=uri)
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def render_faq_hub(app: Sphinx, docname: str, placeholder: hub_placeholder) -> list[nodes.Node]:
     items = hub_items(app)
     if not items:
@@ -449,10 +453,11 @@ def render_faq_hub(app: Sphinx, docname: str, placeholder: hub_placeholder) -> l
     ordered = sorted(groups.items(), key=lambda kv: (kv[1][0], kv[1][1].lower()))
     pages = len({i.docname for i in items})
     out: list[nodes.Node] = []
+    questions = sum(len(clusters) for _, (_, _, clusters) in ordered)
     intro = nodes.paragraph(
         "",
-        f"{len(items)} answers to {sum(len(g[2]) for _, g in ordered)} questions from "
-        f"{pages} {'page' if pages == 1 else 'pages'}.",
+        f"{_count(len(items), 'answer')} to {_count(questions, 'question')} from "
+        f"{_count(pages, 'page')}.",
         classes=["kb-faq-hub-summary"],
     )
     if app.builder.format == "html":
