@@ -136,6 +136,22 @@ def test_items_are_kb_domain_objects_in_the_inventory(app: SphinxTestApp) -> Non
         "faq-lower-back-direct",
         LOWER_BACK_DIRECT,
     )
+    record = kb_domain(app.env).records("faq")["lower-back"][0]
+    assert {k: v for k, v in record.items() if k != "answer"} == {
+        "id": "faq-lower-back-direct",
+        "question": LOWER_BACK_DIRECT,
+        "lineno": 17,
+        "page_title": "Foam rolling the lower back",
+        "tags": [
+            "back pain",
+            "foam rolling",
+            "body-part:lower-back",
+            "condition:tightness",
+            "product:foam-massage-roller",
+        ],
+        "topic_score": pytest.approx(record["topic_score"]),
+    }
+    assert record["answer"].startswith("No. The lumbar spine has no rib cage")
     inventory = InventoryFile.loads(
         (app.outdir / "objects.inv").read_bytes(), uri="https://kb.example.org/"
     )

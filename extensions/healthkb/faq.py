@@ -12,8 +12,9 @@ gives an explicit id; without it the id is a slug of the question, so it
 stays the same when other content is added, removed or reordered.
 
 Each item is an object of the kb domain (objtype ``faq``, title = question)
-and a plain record (kind ``faq``) that the FAQ hub, the JSON-LD and the FAQ
-checks (:mod:`healthkb.checks.faq`) read.
+and a plain record (kind ``faq``: id, question, answer text, line, page title,
+tags, topic score) that the FAQ hub, the JSON-LD and the FAQ checks
+(:mod:`healthkb.checks.faq`) read.
 
 HTML::
 
@@ -406,17 +407,28 @@ def _label(value: str) -> str:
 
 
 def hub_items(app: Sphinx) -> list[HubItem]:
-    env = app.env
+    """Every complete item with an id, in (page, line) order."""
     items = []
-    for docname, records in kb_domain(env).records(RECORD_KIND).items():
-        if docname not in env.all_docs:
-            continue
-        title = env.titles[docname].astext() if docname in env.titles else docname
-        tags = tuple(page_tags(app, docname))
+    for docname, records in kb_domain(app.env).records(RECORD_KIND).items():
         for r in records:
             if r["id"] and r["question"] and r["answer"]:
+                title = r.get("page_title") or docname
+                tags = tuple(r.get("tags", ()))
                 items.append(HubItem(docname, r["id"], r["question"], r["lineno"], title, tags))
     return sorted(items, key=lambda i: (i.docname, i.lineno))
+
+
+def _note_page(app: Sphinx, doctree: nodes.document) -> None:
+    """Store the page's title and tags in its FAQ records (for the hub and the checks)."""
+    env = app.env
+    records = kb_domain(env).records(RECORD_KIND).get(env.docname, [])
+    if not records:
+        return
+    title = env.titles[env.docname].astext() if env.docname in env.titles else ""
+    tags = page_tags(app, env.docname)
+    for record in records:
+        record["page_title"] = title
+        record["tags"] = list(tags)
 
 
 def near_duplicate_clusters(app: Sphinx, items: list[HubItem]) -> list[list[HubItem]]:
@@ -558,6 +570,8 @@ def setup_faq(app: Sphinx) -> None:
         man=text,
         texinfo=text,
     )
+    # After Sphinx's collectors (priority 500) have stored the title and metadata.
+    app.connect("doctree-read", _note_page, priority=700)
     register_hub(app, "kb-faq-hub", "faq", render_faq_hub)
     app.connect("html-page-context", _add_jsonld)
     app.add_css_file("faq.css")

@@ -35,12 +35,11 @@ def page_headings(doctree: nodes.document) -> list[str]:
     return titles[1:]
 
 
-def page_topic(app: Sphinx, docname: str, doctree: nodes.document) -> faq_topic.PageTopic:
-    from healthkb.faq import page_tags
-
-    env = app.env
-    title = env.titles[docname].astext() if docname in env.titles else ""
-    return faq_topic.PageTopic.from_page(title, page_headings(doctree), page_tags(app, docname))
+def page_topic(record: dict[str, Any], doctree: nodes.document) -> faq_topic.PageTopic:
+    """The topic of the page that holds ``record`` (its title, headings and tags)."""
+    return faq_topic.PageTopic.from_page(
+        record.get("page_title", ""), page_headings(doctree), record.get("tags", [])
+    )
 
 
 def check_off_topic(app: Sphinx, doctree: nodes.document) -> None:
@@ -49,7 +48,7 @@ def check_off_topic(app: Sphinx, doctree: nodes.document) -> None:
     records = kb_domain(env).records(RECORD_KIND).get(docname, [])
     if not records:
         return
-    topic = page_topic(app, docname, doctree)
+    topic = page_topic(records[0], doctree)
     threshold = float(app.config.kb_faq_off_topic_threshold)
     for record in records:
         if not record["answer"]:
@@ -113,6 +112,5 @@ def check_near_duplicates(app: Sphinx, env: BuildEnvironment) -> None:
 
 
 def setup_faq_checks(app: Sphinx) -> None:
-    # After Sphinx's collectors (priority 500) have stored the title and metadata.
-    app.connect("doctree-read", check_off_topic, priority=800)
+    app.connect("doctree-read", check_off_topic, priority=800)  # after healthkb.faq (700)
     app.connect("env-check-consistency", check_near_duplicates)
