@@ -116,7 +116,7 @@ def test_cards_are_domain_objects(app: SphinxTestApp) -> None:
     app.build()
     inventory = InventoryFile.loads((app.outdir / "objects.inv").read_bytes(), uri="")
     for card_id, (_level, _prefix, title) in CARDS.items():
-        item = inventory["kb:safety", card_id]
+        item = inventory["kb:safety", f"cards#{card_id}"]  # qualified: docname#id
         assert item.uri == f"cards.html#{card_id}"
         assert item.display_name == title
     obj = kb_domain(app.env).objects[("safety", "get-medical-help-straight-away")]
@@ -139,8 +139,9 @@ def test_search_index_has_cards(app: SphinxTestApp) -> None:
     app.build()
     index = (app.outdir / "searchindex.js").read_text(encoding="utf-8")
     # Cards are search objects of type kb:safety, shown by their titles.
-    assert '"objtypes":{"0":"kb:safety"}' in index
-    assert ',"","Get medical help straight away"]' in index
+    assert '"objtypes":{"0":"kb:safety","1":"kb:section"}' in index
+    # The result links to the card itself (its anchor), shown by its title.
+    assert ',"get-medical-help-straight-away","Get medical help straight away"]' in index
     # Card titles and bodies are text: their words are indexed.
     for word in ("lumbar", "tingl", "bladder"):
         assert f'"{word}' in index, word

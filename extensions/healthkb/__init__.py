@@ -20,9 +20,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from healthkb.anchors import setup_anchors
     from healthkb.config import setup_config
     from healthkb.domain import setup_domain
+    from healthkb.faq import setup_faq
     from healthkb.findings import setup_findings
     from healthkb.hubs import setup_hubs
     from healthkb.links import setup_links
+    from healthkb.safety import setup_safety
     from healthkb.site import setup_site
 
     setup_config(app)
@@ -32,10 +34,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_hubs(app)
     setup_links(app)
     setup_site(app)
-    # Feature modules (one line each):
-    from healthkb.safety import setup_safety
-
     setup_safety(app)
+    setup_faq(app)
     return {
         "version": __version__,
         "env_version": ENV_VERSION,

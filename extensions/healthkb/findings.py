@@ -40,6 +40,7 @@ CHECKS: dict[str, tuple[str, str]] = {
     "faq-duplicate": ("faq", "the same question twice on one page"),
     "faq-off-topic": ("faq", "an FAQ item that does not match its page's topic"),
     "faq-near-duplicate": ("faq", "near-duplicate questions on different pages"),
+    "faq-invalid-id": ("faq", "an FAQ :name: that is not a valid id"),
     "safety-level": ("safety", "unknown safety level"),
     "safety-rule": ("safety", "unknown safety rule"),
     "safety-contradiction": ("safety", "text recommends what a safety rule forbids"),

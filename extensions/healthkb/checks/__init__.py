@@ -1,0 +1,1 @@
+"""Content checks of the knowledge base, one module per family."""

@@ -1,0 +1,3 @@
+extensions = ["myst_parser", "sphinx_design", "healthkb"]
+html_theme = "furo"
+project = "KB FAQ findings"
