@@ -31,6 +31,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_hubs(app)
     setup_site(app)
     # Feature modules (one line each):
+    from healthkb.citations import setup_citations
+
+    setup_citations(app)
     return {
         "version": __version__,
         "env_version": ENV_VERSION,
