@@ -172,9 +172,23 @@ def parse_cite(text: str) -> tuple[str, list[str]]:
     return attribution.strip(), split
 
 
+def _role_line(role: SphinxRole) -> int:
+    """The line of a role inside a paragraph.
+
+    MyST gives roles the paragraph's first line; the paragraph rendered so far
+    holds its soft line breaks, which give the role's own line.
+    """
+    parent = getattr(role.inliner, "parent", None)
+    while parent is not None and not isinstance(parent, nodes.paragraph):
+        parent = parent.parent
+    if parent is None:
+        return role.lineno
+    return role.lineno + parent.astext().count("\n")
+
+
 class CiteRole(SphinxRole):
     def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
-        docname, lineno = self.env.docname, self.lineno
+        docname, lineno = self.env.docname, _role_line(self)
         attribution, raw_keys = parse_cite(self.text)
         known = sources(self.env)
         keys: list[str] = []
@@ -204,7 +218,7 @@ class CiteRole(SphinxRole):
             if key not in keys:
                 keys.append(key)
             if key not in known:
-                where = registry_data(self.env)["path"]
+                where = _shown(self.env, Path(registry_data(self.env)["path"]))
                 hint = "" if registry_data(self.env)["exists"] else " (the file does not exist)"
                 report(
                     self.env,
@@ -230,14 +244,17 @@ class CiteRole(SphinxRole):
                 )
         node = cite(self.rawtext, keys=keys, attribution=attribution)
         self.set_source_info(node)
+        node.line = lineno
         return [node], []
 
 
 class NeedsSourceRole(SphinxRole):
     def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
         claim = " ".join(self.text.split())
+        lineno = _role_line(self)
         node = needs_source(self.rawtext, "", claim=claim)
         self.set_source_info(node)
+        node.line = lineno
         node += nodes.Text(claim)
         flag = nodes.inline("", "", classes=["kb-needs-source-flag"])
         flag += nodes.inline("", " (", classes=["kb-visually-hidden"])
@@ -249,7 +266,7 @@ class NeedsSourceRole(SphinxRole):
             "citation-needs-source",
             f"claim needs a source: {claim!r}",
             docname=self.env.docname,
-            lineno=self.lineno,
+            lineno=lineno,
             level="info",
             target=claim,
         )
@@ -555,6 +572,14 @@ def _note_sources(app: Sphinx, doctree: nodes.document) -> None:
         )
 
 
+def _shown(env: BuildEnvironment, path: Path) -> str:
+    """``path`` relative to the source directory when it is inside it."""
+    try:
+        return path.relative_to(env.srcdir).as_posix()
+    except ValueError:
+        return str(path)
+
+
 # -- cross-document checks -----------------------------------------------------------------------
 def _report_file(
     env: BuildEnvironment,
@@ -567,10 +592,7 @@ def _report_file(
     target: str,
 ) -> None:
     """Like :func:`healthkb.findings.report`, for the registry file (not a document)."""
-    try:
-        shown = path.relative_to(env.srcdir).as_posix()
-    except ValueError:
-        shown = str(path)
+    shown = _shown(env, path)
     location = f"{path}:{lineno}"
     if level == "info":
         logger.info("[kb.%s] %s", code, message, location=location)
