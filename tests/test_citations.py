@@ -169,6 +169,14 @@ def test_evidence_hub_lists_sources_with_where_they_are_cited(app: SphinxTestApp
         ("What the research says", "research.html#cite-pmid-26618062"),
         ("Upper back and lower back", "research.html#cite-pmid-26618062-3"),
     ]
+    # The hub's sections are in the page's contents.
+    toc = _soup(app, "evidence.html").select(".toc-tree a")
+    assert [a["href"] for a in toc] == [
+        "#",
+        "#sources",
+        "#claims-that-need-a-source",
+        "#effect-claims-without-a-citation",
+    ]
     uncited = article.find(id="doi-10-1000-uncited-2020")
     assert isinstance(uncited, Tag)
     assert "Not cited by any page yet." in _text(uncited)
@@ -179,9 +187,9 @@ def test_evidence_hub_lists_sources_with_where_they_are_cited(app: SphinxTestApp
 def test_evidence_hub_lists_claims_to_work_through(app: SphinxTestApp) -> None:
     app.build()
     article = _article(app, "evidence.html")
-    needs = article.find("section", id="claims-need-a-source")
+    needs = article.find("section", id="claims-that-need-a-source")
     assert isinstance(needs, Tag)
-    assert needs.find("h2") is not None and "(2)" in needs.find("h2").get_text()  # type: ignore[union-attr]
+    assert _text(needs).startswith("Claims that need a source ¶ 2 claims name a study without")
     links = [(a.get_text(), a["href"]) for a in needs.select("li a")]
     assert links[:2] == [
         ("Are foam rollers good for your back?", "legacy.html"),

@@ -129,5 +129,5 @@ def test_editing_a_page_updates_the_evidence_hub(
     app, read = _build(src, build, parallel)
     assert read == ["legacy"]
     hub = (app.outdir / "evidence.html").read_text(encoding="utf-8")
-    assert "Claims that need a source (0)" in hub
+    assert "No claim is waiting for a source." in hub
     assert "needs-source-a-2015-study" not in hub

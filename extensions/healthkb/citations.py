@@ -717,31 +717,41 @@ def _places(
     return para
 
 
-def render_evidence_hub(
-    app: Sphinx, docname: str, placeholder: hub_placeholder
-) -> list[nodes.Node]:
-    env = app.env
+def _plural(count: int, one: str, many: str = "") -> str:
+    return f"{count} {one if count == 1 else many or one + 's'}"
+
+
+def _s(count: int) -> str:
+    """The verb ending that agrees with ``count`` subjects."""
+    return "s" if count == 1 else ""
+
+
+def _citing(env: BuildEnvironment) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """key -> citing page -> the first citation record in each of its sections."""
     domain = kb_domain(env)
-    known = sources(env)
-    citing: dict[str, dict[str, list[tuple[str, dict[str, Any]]]]] = defaultdict(dict)
+    citing: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(dict)
     for citing_doc in sorted(domain.records(CITATIONS), key=lambda d: _page_title(env, d)):
         for record in domain.records(CITATIONS)[citing_doc]:
             if record["known"]:
                 per_doc = citing[record["key"]].setdefault(citing_doc, [])
-                if all(r["section_id"] != record["section_id"] for _, r in per_doc):
-                    per_doc.append((citing_doc, record))
+                if all(r["section_id"] != record["section_id"] for r in per_doc):
+                    per_doc.append(record)
+    return citing
 
-    # Sources, each with the pages and sections that cite it.
+
+def _render_sources(app: Sphinx, hub: str) -> list[nodes.Node]:
+    """Every source, each with the pages and sections that cite it."""
+    known = sources(app.env)
+    citing = _citing(app.env)
     ordered = sorted(
         known.values(),
         key=lambda s: (s.first_author.last if s.first_author else s.key, s.year or "", s.key),
     )
     n_cited = sum(1 for s in ordered if citing.get(s.key))
-    sources_section = _hub_section(f"Sources ({len(ordered)})", "sources")
-    sources_section += nodes.paragraph(
+    intro = nodes.paragraph(
         "",
-        f"{len(ordered)} sources in the registry; {n_cited} cited by pages of this knowledge "
-        "base. Each source lists the pages and sections that cite it.",
+        f"{_plural(len(ordered), 'source')} in the registry, {n_cited} of them cited by pages "
+        "of this knowledge base. Each source lists the pages and sections that cite it.",
     )
     slist = nodes.bullet_list("", classes=["kb-evidence-sources"])
     for source in ordered:
@@ -752,68 +762,112 @@ def render_evidence_hub(
             item += nodes.paragraph("", "Cited by:", classes=["kb-evidence-label"])
             cited_by = nodes.bullet_list("", classes=["kb-evidence-cited-by"])
             for citing_doc, records in uses.items():
-                para = _places(app, docname, citing_doc, [r for _, r in records], "marker_id")
-                cited_by += nodes.list_item("", para)
+                cited_by += nodes.list_item("", _places(app, hub, citing_doc, records, "marker_id"))
             item += cited_by
         else:
             item += nodes.paragraph("", "Not cited by any page yet.", classes=["kb-evidence-label"])
         slist += item
-    sources_section += slist
+    return [intro, slist]
 
-    # Claims marked {needs-source}.
-    needs = domain.records(NEEDS_SOURCE)
-    n_needs = sum(len(v) for v in needs.values())
-    needs_section = _hub_section(f"Claims that need a source ({n_needs})", "claims-need-a-source")
-    if n_needs:
-        needs_section += nodes.paragraph(
-            "",
-            "Studies named in an article without an identifier. Find the study (PubMed or "
-            "DOI), add it to the registry and replace the marker with a citation.",
-        )
-        nlist = nodes.bullet_list("", classes=["kb-evidence-claims"])
-        for page in sorted(needs, key=lambda d: _page_title(env, d)):
-            for record in needs[page]:
-                para = _places(app, docname, page, [record], "node_id")
-                para.insert(0, nodes.Text(" — "))
-                para.insert(
-                    0, nodes.inline("", f"“{record['claim']}”", classes=["kb-evidence-claim"])
-                )
-                nlist += nodes.list_item("", para)
-        needs_section += nlist
-    else:
-        needs_section += nodes.paragraph("", "No claim is waiting for a source.")
 
-    # Effect claims in FAQ answers and safety callouts with no citation.
-    unsupported = domain.records(UNSUPPORTED)
-    n_unsupported = sum(len(v) for v in unsupported.values())
-    unsupported_section = _hub_section(
-        f"Effect claims without a citation ({n_unsupported})", "effect-claims-without-a-citation"
+def _render_needs_source(app: Sphinx, hub: str) -> list[nodes.Node]:
+    """Every claim marked {needs-source}, with its page and section."""
+    env = app.env
+    needs = kb_domain(env).records(NEEDS_SOURCE)
+    count = sum(len(v) for v in needs.values())
+    if not count:
+        return [nodes.paragraph("", "No claim is waiting for a source.")]
+    intro = nodes.paragraph(
+        "",
+        f"{_plural(count, 'claim')} name{_s(count)} a study without an identifier. Find the "
+        "study (PubMed or DOI), add it to the registry and replace the marker with a citation.",
     )
-    if n_unsupported:
-        unsupported_section += nodes.paragraph(
-            "",
-            "FAQ answers and safety callouts that state an effect (reduces, improves, "
-            "increases, ...) and cite nothing. Cite a source, mark the claim as needing one, "
-            "or rephrase it.",
-        )
-        ulist = nodes.bullet_list("", classes=["kb-evidence-claims"])
-        for page in sorted(unsupported, key=lambda d: _page_title(env, d)):
-            for record in unsupported[page]:
-                para = nodes.paragraph()
-                label = _LABEL[record["kind"]][0].upper() + _LABEL[record["kind"]][1:]
-                what = f"{label} “{record['title']}”" if record["title"] else label
-                para += nodes.strong(what, what)
-                para += nodes.Text(": ")
-                para += nodes.inline("", f"“{record['sentence']}”", classes=["kb-evidence-claim"])
-                para += nodes.Text(" — ")
-                para.append(_link(app, docname, page, record["node_id"], _page_title(env, page)))
-                ulist += nodes.list_item("", para)
-        unsupported_section += ulist
-    else:
-        unsupported_section += nodes.paragraph(
-            "", "Every effect claim in FAQ answers and safety callouts cites a source."
-        )
-    return [sources_section, needs_section, unsupported_section]
+    nlist = nodes.bullet_list("", classes=["kb-evidence-claims"])
+    for page in sorted(needs, key=lambda d: _page_title(env, d)):
+        for record in needs[page]:
+            para = _places(app, hub, page, [record], "node_id")
+            para.insert(0, nodes.Text(" — "))
+            para.insert(0, nodes.inline("", f"“{record['claim']}”", classes=["kb-evidence-claim"]))
+            nlist += nodes.list_item("", para)
+    return [intro, nlist]
+
+
+def _render_unsupported(app: Sphinx, hub: str) -> list[nodes.Node]:
+    """FAQ answers and safety callouts that state an effect and cite nothing."""
+    env = app.env
+    unsupported = kb_domain(env).records(UNSUPPORTED)
+    count = sum(len(v) for v in unsupported.values())
+    if not count:
+        return [
+            nodes.paragraph(
+                "", "Every effect claim in FAQ answers and safety callouts cites a source."
+            )
+        ]
+    intro = nodes.paragraph(
+        "",
+        f"{_plural(count, 'FAQ answer or safety callout', 'FAQ answers and safety callouts')} "
+        f"state{_s(count)} an effect (reduces, improves, increases, ...) and cite{_s(count)} "
+        "nothing. Cite a source, mark the claim as needing one, or rephrase it.",
+    )
+    ulist = nodes.bullet_list("", classes=["kb-evidence-claims"])
+    for page in sorted(unsupported, key=lambda d: _page_title(env, d)):
+        for record in unsupported[page]:
+            para = nodes.paragraph()
+            label = _LABEL[record["kind"]][0].upper() + _LABEL[record["kind"]][1:]
+            what = f"{label} “{record['title']}”" if record["title"] else label
+            para += nodes.strong(what, what)
+            para += nodes.Text(": ")
+            para += nodes.inline("", f"“{record['sentence']}”", classes=["kb-evidence-claim"])
+            para += nodes.Text(" — ")
+            para += _link(app, hub, page, record["node_id"], _page_title(env, page))
+            ulist += nodes.list_item("", para)
+    return [intro, ulist]
+
+
+#: The parts of the evidence hub: part -> (section title, renderer).
+HUB_PARTS: dict[str, tuple[str, Any]] = {
+    "sources": ("Sources", _render_sources),
+    "needs-source": ("Claims that need a source", _render_needs_source),
+    "unsupported": ("Effect claims without a citation", _render_unsupported),
+}
+
+
+def _split_evidence_hub(app: Sphinx, doctree: nodes.document) -> None:
+    """At read time, give the hub its three sections, so they reach the page's contents.
+
+    Each section holds a placeholder for its part; the lists are filled at write time.
+    Only done when the hub ends its section (sections must follow body elements).
+    """
+    for node in list(doctree.findall(hub_placeholder)):
+        parent = node.parent
+        if node.get("kind") != HUB_KIND or node.get("part") or parent is None:
+            continue
+        if not isinstance(parent, nodes.section) or parent.children[-1] is not node:
+            continue
+        new: list[nodes.Node] = []
+        for part, (title, _) in HUB_PARTS.items():
+            section = _hub_section(title, _unique_id(doctree, slugify(title)))
+            doctree.ids[section["ids"][0]] = section
+            child = hub_placeholder(kind=HUB_KIND, part=part)
+            child.source, child.line = node.source, node.line
+            section += child
+            new.append(section)
+        node.replace_self(new)
+
+
+def render_evidence_hub(
+    app: Sphinx, docname: str, placeholder: hub_placeholder
+) -> list[nodes.Node]:
+    part = placeholder.get("part")
+    if part in HUB_PARTS:
+        content: list[nodes.Node] = HUB_PARTS[part][1](app, docname)
+        return content
+    out: list[nodes.Node] = []
+    for title, render in HUB_PARTS.values():
+        section = _hub_section(title, slugify(title))
+        section.extend(render(app, docname))
+        out.append(section)
+    return out
 
 
 # -- visitors --------------------------------------------------------------------------------
@@ -883,6 +937,8 @@ def setup_citations(app: Sphinx) -> None:
     register_hub(app, "kb-evidence-hub", HUB_KIND, render_evidence_hub)
     app.connect("env-get-outdated", _registry_outdated)
     app.connect("doctree-read", _note_sources)
+    # Before the contents collector (priority 500) reads the page's sections.
+    app.connect("doctree-read", _split_evidence_hub, priority=400)
     app.connect("env-check-consistency", _check_consistency)
     app.add_css_file("citations.css")
     app.add_js_file("citations.js", loading_method="defer")
