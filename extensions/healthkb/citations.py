@@ -348,7 +348,8 @@ class CitationTransform(SphinxTransform):
                 record = {
                     "key": key,
                     "known": source is not None,
-                    "attribution": node["attribution"],
+                    # An attribution names one source; with several keys it names none.
+                    "attribution": node["attribution"] if len(node["keys"]) == 1 else "",
                     "lineno": lineno,
                     "section_id": section_id,
                     "section_title": section_title,
