@@ -13,7 +13,9 @@ Syntax (MyST)::
   number per source) and appends a "References" section (id ``references``).
 * Every marker gets a stable id (``cite-pmid-25415413``, then ``...-2``) so the
   evidence hub can link to it in place.
-* Sources are ``kb`` domain objects located on the evidence hub page.
+* Sources are ``kb`` domain objects located on the evidence hub page
+  (``{kb-evidence-hub}``), whose three sections (sources, claims that need a
+  source, effect claims without a citation) are filled at write time.
 * Editing the registry re-reads exactly the pages that cite the changed entries
   (``env-get-outdated`` compares a digest of each entry).
 
@@ -56,7 +58,6 @@ from healthkb.registry import (
 
 logger = logging.getLogger("healthkb")
 
-HERE = Path(__file__).parent
 REGISTRY = "citation_registry"  # key of the loaded registry in the kb domain's data
 HUB_KIND = "evidence"
 REFERENCES_ID = "references"
