@@ -18,6 +18,7 @@ ENV_VERSION = 1
 
 def setup(app: Sphinx) -> dict[str, Any]:
     from healthkb.anchors import setup_anchors
+    from healthkb.citations import setup_citations
     from healthkb.config import setup_config
     from healthkb.domain import setup_domain
     from healthkb.faq import setup_faq
@@ -36,6 +37,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_site(app)
     setup_safety(app)
     setup_faq(app)
+    setup_citations(app)
     return {
         "version": __version__,
         "env_version": ENV_VERSION,

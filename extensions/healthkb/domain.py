@@ -190,14 +190,14 @@ class KBDomain(Domain):
         return obj
 
     def get_objects(self) -> Iterator[tuple[str, str, str, str, str, int]]:
-        """Objects for objects.inv and the search index, named ``docname#id``.
+        """Objects for objects.inv and the search index.
 
-        The qualified name keeps intersphinx links unambiguous, and it differs from
-        the anchor, which Sphinx's search index needs: when name and anchor are
-        equal it drops the anchor and rebuilds it from the display name.
+        An object whose name equals its anchor (FAQ items, cards) is published as
+        ``docname#id``: Sphinx's search index drops an anchor equal to the name and
+        rebuilds it from the display name, which breaks the result's link.
         """
         for (objtype, name), obj in sorted(self.objects.items()):
-            qualified = name if "#" in name else f"{obj['docname']}#{name}"
+            qualified = f"{obj['docname']}#{name}" if name == obj["node_id"] else name
             yield (qualified, obj["title"], objtype, obj["docname"], obj["node_id"], 1)
 
     def get_full_qualified_name(self, node: Element) -> str | None:
