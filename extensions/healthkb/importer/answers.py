@@ -33,9 +33,12 @@ def parse(lines: list[str], report: Report, *, origin: str) -> Article:
             raise ImportRefused("missing title: only a site name", line=header.title_line)
     article = Article("answers", title, line=header.title_line)
     apply_header(article, header, report, origin=origin)
-    body = [pair for pair in split_captured_lines(lines) if pair[0] > header.body_start]
+    pairs, cols = split_captured_lines(lines)
+    keep = [i for i, pair in enumerate(pairs) if pair[0] > header.body_start]
+    body = [pairs[i] for i in keep]
     parser = InlineParser(report)
-    raw = lex(remove_furniture(body, report), markdown=True)
+    marked = remove_furniture(body, report, source=lines, cols=[cols[i] for i in keep])
+    raw = lex(marked, markdown=True)
     for block in raw:
         if block.kind == "heading" and block.level == 1:
             block.level = 2

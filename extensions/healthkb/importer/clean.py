@@ -170,37 +170,55 @@ _DISCLAIMER_TEXT = _rx(
 _ALL_QUESTIONS = _rx(r"^\[all (?:questions|answers|articles|posts)\]\([^)]*\)$")
 
 
-def _glued_segments(line: str) -> list[str]:
-    """Split a captured line where runs of 3+ spaces glue unrelated page parts together."""
-    stripped = line.strip()
-    if not stripped:
-        return [""]
-    parts = [p.strip() for p in re.split(r"\s{3,}", stripped)]
-    return [p for p in parts if p]
+_GLUE = re.compile(r"\s{3,}")
+_GLUED_LINKS = re.compile(r"(?<=\))(?=!?\[)")
 
 
-def split_captured_lines(lines: list[str]) -> list[tuple[int, str]]:
+def split_captured_lines(lines: list[str]) -> tuple[list[tuple[int, str]], list[tuple[int, int]]]:
     """(source line, text) pairs of a captured web page, glued parts on lines of their own.
 
     Captured pages glue page parts together: ``...](/a)[### B`` (two link cards),
-    ``...)       ![Photo](/img.jpg)`` (a link and an image). Each part gets its own line so
-    that furniture can be recognised part by part; the source line number is kept.
+    ``...)       ![Photo](/img.jpg)`` (a link and an image, 3+ spaces apart). Each part gets
+    its own line so that furniture can be recognised part by part. Returns the pairs and,
+    for each, its (start, end) columns in the source line.
     """
-    out: list[tuple[int, str]] = []
+    pairs: list[tuple[int, str]] = []
+    cols: list[tuple[int, int]] = []
     for number, line in enumerate(lines, 1):
-        for segment in _glued_segments(line):
-            pieces = re.split(r"(?<=\))(?=!?\[)", segment)
-            out.extend((number, piece) for piece in pieces)
-    return out
+        if not line.strip():
+            pairs.append((number, ""))
+            cols.append((0, 0))
+            continue
+        bounds = [0, *(x for m in _GLUE.finditer(line) for x in (m.start(), m.end())), len(line)]
+        for start, end in zip(bounds[::2], bounds[1::2], strict=True):
+            segment = line[start:end]
+            if not segment.strip():
+                continue
+            cuts = [0, *(m.start() for m in _GLUED_LINKS.finditer(segment)), len(segment)]
+            for a, b in zip(cuts, cuts[1:], strict=False):
+                piece = segment[a:b]
+                lead = len(piece) - len(piece.lstrip())
+                pairs.append((number, piece.strip()))
+                cols.append((start + a + lead, start + a + lead + len(piece.strip())))
+    return pairs, cols
 
 
-def remove_furniture(lines: list[tuple[int, str]], report: Report) -> list[tuple[int, str | None]]:
+def remove_furniture(
+    lines: list[tuple[int, str]],
+    report: Report,
+    *,
+    source: list[str] | None = None,
+    cols: list[tuple[int, int]] | None = None,
+) -> list[tuple[int, str | None]]:
     """Mark page furniture in ``lines`` as removed (``None``) and list it in the report.
 
     Furniture is recognised by what it says, in small regions: a newsletter sign-up, a call
     to action with a shop link, "More ... Questions" link cards, an author card, a medical
     disclaimer, "All Questions", "About the author", "Scroll to Top", affiliate disclosures
     and broken shortcodes. Text that matches nothing here is kept.
+
+    ``source`` and ``cols`` (from :func:`split_captured_lines`) let the report quote the
+    exact source text of furniture that was glued to other parts of a line.
     """
     out: list[tuple[int, str | None]] = list(lines)
     n = len(out)
@@ -211,10 +229,22 @@ def remove_furniture(lines: list[tuple[int, str]], report: Report) -> list[tuple
 
     def take(kind: str, start: int, end: int) -> None:
         """Remove lines start..end-1 (blank ones included) as one furniture item."""
-        parts = [out[i][1] for i in range(start, end) if out[i][1]]
-        if not parts:
+        taken = [i for i in range(start, end) if out[i][1]]
+        if not taken:
             return
-        report.remove(kind, out[start][0], "\n".join(p for p in parts if p is not None))
+        first, last = taken[0], taken[-1]
+        if source is not None and cols is not None:
+            # The exact source text, from the first removed part to the last.
+            n0, n1 = out[first][0], out[last][0]
+            a, b = cols[first][0], cols[last][1]
+            if n0 == n1:
+                text = source[n0 - 1][a:b]
+            else:
+                middle = source[n0 : n1 - 1]
+                text = "\n".join([source[n0 - 1][a:], *middle, source[n1 - 1][:b]])
+        else:
+            text = "\n".join(str(out[i][1]) for i in range(first, last + 1))
+        report.remove(kind, out[taken[0]][0], text)
         for i in range(start, end):
             out[i] = (out[i][0], None)
 

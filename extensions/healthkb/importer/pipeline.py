@@ -416,3 +416,17 @@ def _shower(display: Path | None) -> Any:
             return str(path)
 
     return shown
+
+
+def render_file(
+    data: bytes | str,
+    *,
+    path: str = "<input>",
+    origin: str = DEFAULT_ORIGIN,
+    known: dict[str, str] | None = None,
+) -> tuple[Article, str, str]:
+    """(article, docs-relative page, page text) for one source, outside of any docs folder."""
+    article = convert(data, path=path, origin=origin)
+    page = f"{article.section}/{page_slug(article.source_url, article.title)}.md"
+    resolve_links(article, origin=origin, page=page, known=known or {})
+    return article, page, render(article)

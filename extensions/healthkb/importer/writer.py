@@ -165,13 +165,20 @@ class _Body:
         return "\n".join(lines)
 
     def do_dont(self, block: DoDont) -> str:
-        """Two headed lists, side by side on wide screens (sphinx-design grid)."""
+        """Two headed lists in two cards, side by side on wide screens (sphinx-design).
+
+        The "Do" / "Don't" labels are real headings (rubrics with a heading level, so they
+        do not open sections of the page), each followed by a real list.
+        """
         level = min(self.level + 1, 6)
         parts = ["::::{grid} 1 1 2 2", ":gutter: 3", ":class-container: kb-do-dont", ""]
-        for label, css, items in (("Do", "kb-do", block.do), ("Don't", "kb-dont", block.dont)):
+        for label, css, outline, items in (
+            ("Do", "kb-do", "sd-outline-success", block.do),
+            ("Don't", "kb-dont", "sd-outline-danger", block.dont),
+        ):
             parts += [
-                ":::{grid-item}",
-                f":class: {css}",
+                ":::{grid-item-card}",
+                f":class-card: {css} {outline}",
                 f"```{{rubric}} {label}",
                 f":heading-level: {level}",
                 "```",
