@@ -7,6 +7,7 @@ exact source text, so nothing disappears silently.
 from __future__ import annotations
 
 import html
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -195,7 +196,7 @@ def split_captured_lines(lines: list[str]) -> tuple[list[tuple[int, str]], list[
             if not segment.strip():
                 continue
             cuts = [0, *(m.start() for m in _GLUED_LINKS.finditer(segment)), len(segment)]
-            for a, b in zip(cuts, cuts[1:], strict=False):
+            for a, b in itertools.pairwise(cuts):
                 piece = segment[a:b]
                 lead = len(piece) - len(piece.lstrip())
                 pairs.append((number, piece.strip()))
