@@ -113,7 +113,9 @@ def apply_header(article: Article, header: Header, report: Report, *, origin: st
         seen: set[str] = set()
         for tag in tags[0].split(","):
             tag = collapse(unescape(tag)).strip().strip("\"'")
-            if tag and tag.lower() not in seen:
+            if tag and tag.lower() in seen:
+                report.note(tags[1], f"tag {tag!r} given twice; kept once")
+            elif tag:
                 seen.add(tag.lower())
                 article.tags.append(tag)
     for key, front_key in EXTRA_FIELDS.items():

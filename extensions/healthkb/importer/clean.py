@@ -39,6 +39,21 @@ def decode(data: bytes, report: Report) -> str:
     except UnicodeDecodeError:
         pass
     text = data.decode("utf-8", errors="replace")
+    if not any(ord(ch) > 127 and ch != "\ufffd" for ch in text):
+        # No UTF-8 at all, only single high bytes: an old Windows-1252 (Latin-1) export.
+        try:
+            legacy = data.decode("cp1252")
+        except UnicodeDecodeError:
+            pass
+        else:
+            lines = [i for i, line in enumerate(legacy.splitlines(), 1) if not line.isascii()]
+            report.warn(
+                lines[0] if lines else None,
+                "not UTF-8: read as Windows-1252 text; check the accented characters on lines "
+                + ", ".join(str(n) for n in lines[:10])
+                + (" ..." if len(lines) > 10 else ""),
+            )
+            return legacy
     bad_lines = [i for i, line in enumerate(text.splitlines(), 1) if "\ufffd" in line]
     bad = text.count("\ufffd")
     if bad > max(16, len(text) // 50):
@@ -49,7 +64,7 @@ def decode(data: bytes, report: Report) -> str:
     shown = ", ".join(str(n) for n in bad_lines[:10]) + (" ..." if len(bad_lines) > 10 else "")
     report.warn(
         bad_lines[0] if bad_lines else None,
-        f"{bad} bytes that are not UTF-8 were replaced with '\ufffd' (lines {shown}); "
+        f"{bad} byte(s) that are not UTF-8 replaced with '\ufffd' (lines {shown}); "
         "fix the characters in the page or re-export the source as UTF-8",
     )
     return text

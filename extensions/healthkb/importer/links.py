@@ -167,6 +167,8 @@ def resolve_url(
         notes.append(f"{host} link moved onto the origin {scheme_o}://{netloc_o}")
         on_origin = True
     if on_origin:
+        if (parts.scheme, parts.netloc) != (scheme_o, netloc_o) and not _is_local(host):
+            notes.append(f"moved onto the origin {scheme_o}://{netloc_o}")
         parts = parts._replace(scheme=scheme_o, netloc=netloc_o)
     url, removed = strip_tracking(urlunsplit(parts))
     if removed:

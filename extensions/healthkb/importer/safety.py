@@ -62,6 +62,10 @@ _LUMBAR_WARNING = re.compile(
     re.DOTALL,
 )
 
+_LUMBAR_ALONE = re.compile(
+    r"^\s*(?:\*\*[^*]*\*\*\s*)?(?:Do not|Don['’]t|Never|Avoid)\s+(?:foam[ -])?roll(?:ing)?\s+"
+    r"(?:directly\s+)?(?:over|on)\s+(?:the\s+|your\s+)?(?:lumbar|lower\s+(?:back|spine))[^.!?]*[.!]?\s*$"
+)
 _PROFESSIONAL_ADVICE = re.compile(
     r"\b(?:see|check with|consult|talk to|speak (?:to|with)|seek)\s+(?:a|your|an)?\s*"
     r"(?:doctor|gp|physician|healthcare provider|health professional|physio\w*|"
@@ -134,6 +138,12 @@ def convert_statements(blocks: list[Block], report: Report) -> list[Block]:
     for block in blocks:
         card = _lumbar_card(block) if isinstance(block, Paragraph) else None
         if card is None:
+            if isinstance(block, Paragraph) and _LUMBAR_ALONE.match(plain(block.children)):
+                report.note(
+                    block.line,
+                    "a do-not-roll-the-lumbar-spine warning without explanation stays in prose; "
+                    "consider a caution card (no-direct-lumbar-rolling)",
+                )
             out.append(block)
             continue
         report.note(

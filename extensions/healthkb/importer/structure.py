@@ -119,7 +119,7 @@ class Builder:
                 break
             if rb.kind == "heading" and _unbold(rb.text).endswith("?"):
                 close()
-                current = FAQ(_unbold(rb.text), [], line=rb.line)
+                current = FAQ(self.question(rb.text, rb.line), [], line=rb.line)
                 i += 1
                 continue
             if rb.kind == "para":
@@ -133,7 +133,7 @@ class Builder:
                         answer_lines = []
                         close()
                         q = next(g for g in question.groupdict().values() if g is not None)
-                        current = FAQ(_unbold(q), [], line=rb.line + offset)
+                        current = FAQ(self.question(q, rb.line + offset), [], line=rb.line + offset)
                         continue
                     answer = _A_LINE.match(line)
                     if answer and current is not None and not answer_lines:
@@ -159,6 +159,13 @@ class Builder:
         close()
         return i
 
+    def question(self, text: str, line: int) -> str:
+        """A question as text (markup in it is read, and kept as its text)."""
+        spans = self.parser.parse(_unbold(text), line)
+        if any(not isinstance(span, Text) for span in spans):
+            self.report.note(line, "markup in a question (links, emphasis) kept as its text")
+        return " ".join(plain(spans).split())
+
     def answer_para(self, lines: list[str], line: int) -> list[Block]:
         text = "\n".join(lines).strip()
         if not text:
@@ -176,7 +183,7 @@ class Builder:
     def question_section(self, i: int, out: list[Block]) -> int:
         """A ``## Question?`` section of an answers page -> one FAQ item."""
         head = self.raw[i]
-        faq = FAQ(_unbold(head.text), [], line=head.line)
+        faq = FAQ(self.question(head.text, head.line), [], line=head.line)
         i += 1
         while i < len(self.raw):
             rb = self.raw[i]
@@ -201,7 +208,7 @@ class Builder:
             if rb.kind == "para":
                 glued = _GLUED_QUESTION.match(rb.text)
                 if glued:
-                    question = " ".join(glued.group("q").split())
+                    question = self.question(glued.group("q"), rb.line)
                     spans = self.parser.parse(glued.group("a"), rb.line)
                     self.report.note(
                         rb.line, f"related question split from its answer: {question!r}"
@@ -331,12 +338,12 @@ def _walk(blocks: list[Block]) -> list[Block]:
 
 
 def all_inlines(blocks: list[Block]) -> list[tuple[list[Inline], int, bool]]:
-    """(spans, line, inside a safety card) of every run of inline text, in order."""
+    """(spans, line, inside a safety card) of every run of body text (not headings)."""
     out: list[tuple[list[Inline], int, bool]] = []
 
     def visit(items: list[Block], in_card: bool) -> None:
         for block in items:
-            if isinstance(block, Paragraph | Quote | Heading):
+            if isinstance(block, Paragraph | Quote):
                 out.append((block.children, block.line, in_card))
             elif isinstance(block, ListBlock):
                 out.extend((item, block.line, in_card) for item in block.items)
