@@ -12,9 +12,7 @@ from tests.importer.myst import doctree, markup_problems
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:myst_parser.*")
 
-CASES = sorted(
-    p.name for p in IMPORTER.iterdir() if p.is_dir() and (p / "input.txt").is_file()
-)
+CASES = sorted(p.name for p in IMPORTER.iterdir() if p.is_dir() and (p / "input.txt").is_file())
 
 
 def test_there_are_cases_for_every_shape() -> None:
