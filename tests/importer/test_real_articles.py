@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from healthkb.importer import curation
+from healthkb.importer.model import Article
 from healthkb.importer.pipeline import render_file, run_import
 from healthkb.importer.writer import page_hash, recorded_hash
 from tests.importer.conftest import (
@@ -28,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CURATION = ROOT / "conf" / "import-curation.toml"
 
 
-def _import(name: str) -> tuple[object, str, str]:
+def _import(name: str) -> tuple[Article, str, str]:
     return render_file((ARTICLES / name).read_bytes(), path=name)
 
 
@@ -37,8 +39,7 @@ def test_page(name: str) -> None:
     article, page, text = _import(name)
     assert page == REAL_ARTICLES[name]
     check_text(REAL / page, text)
-    report = article.report  # type: ignore[attr-defined]
-    check_json(REAL / f"{Path(page).stem}.report.json", report.as_dict())
+    check_json(REAL / f"{Path(page).stem}.report.json", article.report.as_dict())
 
 
 @pytest.mark.parametrize("name", sorted(REAL_ARTICLES))
@@ -53,7 +54,7 @@ def test_page_reads_as_plain_myst(name: str) -> None:
 def test_every_sentence_survives(name: str) -> None:
     article, _page, text = _import(name)
     source = (ARTICLES / name).read_text(encoding="utf-8")
-    missing = missing_sentences(source, article.shape, article.report, [text])  # type: ignore[attr-defined]
+    missing = missing_sentences(source, article.shape, article.report, [text])
     assert missing == []
 
 
@@ -64,16 +65,16 @@ def test_same_input_same_bytes(name: str) -> None:
     assert recorded_hash(first) == page_hash(first)
 
 
-def _report(name: str) -> dict[str, object]:
-    return _import(name)[0].report.as_dict()  # type: ignore[attr-defined,no-any-return]
+def _report(name: str) -> dict[str, Any]:
+    return _import(name)[0].report.as_dict()
 
 
 def _kinds(name: str) -> list[str]:
-    return [r["kind"] for r in _report(name)["removed"]]  # type: ignore[attr-defined,index]
+    return [r["kind"] for r in _report(name)["removed"]]
 
 
 def _messages(name: str, key: str) -> str:
-    return "\n".join(n["message"] for n in _report(name)[key])  # type: ignore[attr-defined,index]
+    return "\n".join(n["message"] for n in _report(name)[key])
 
 
 def test_blog_000() -> None:
