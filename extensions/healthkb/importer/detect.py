@@ -30,7 +30,6 @@ _TITLE = re.compile(r"^#[ \t]+\S")
 _ANSWERS_TITLE = re.compile(r"\|\s*[^|]*\bAnswers?\s*$", re.IGNORECASE)
 _HEADER_FIELD = re.compile(r"^\*\*(URL|Published|Tags|Updated|Author|Reviewed)[^*]*:\*\*", re.I)
 _URL_FIELD = re.compile(r"^\*\*URL:\*\*\s*(\S+)", re.IGNORECASE)
-_MD_HEADING = re.compile(r"^#{1,6}[ \t]+\S")
 _HEADER_LINES = 40
 MAX_TITLE_CHARS = 200
 
@@ -97,11 +96,4 @@ def detect(lines: list[str]) -> str:
         )
     if not any(line.strip() for line in lines[first + 1 :]):
         raise ImportRefused("a title without any text under it", line=number)
-    markdown = [i + 1 for i, line in enumerate(lines) if _MD_HEADING.match(line)]
-    if markdown:
-        raise ImportRefused(
-            "plain text with Markdown headings: neither a legacy post (no markup) nor a "
-            "Markdown export (which starts with '# Title')",
-            line=markdown[0],
-        )
     return "legacy"

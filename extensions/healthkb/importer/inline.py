@@ -7,6 +7,7 @@ text. Plain-text posts have no inline markup at all.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -105,6 +106,7 @@ class InlineParser:
         buf: list[str] = []
         pos = 0
         n = len(text)
+        closers: _Closers | None = None
 
         def flush() -> None:
             if buf:
@@ -179,19 +181,35 @@ class InlineParser:
                 buf.append(ch)
                 pos += 1
                 continue
-            # "*" or "_"
+            # "*" or "_": emphasis, when a closing delimiter follows.
+            if ch == "*":
+                if closers is None:
+                    closers = _Closers(text)
+                end = closers.strong(pos)
+                if end is not None:
+                    flush()
+                    spans.append(Strong(self._parse(text[pos + 2 : end], line)))
+                    pos = end + 2
+                    continue
+                end = closers.emph(pos)
+                if end is not None:
+                    flush()
+                    spans.append(Emph(self._parse(text[pos + 1 : end], line)))
+                    pos = end + 1
+                    continue
+                buf.append(ch)
+                pos += 1
+                continue
             strong = _STRONG_RE.match(text, pos)
-            if strong:
+            if strong and strong.group(2) is not None:
                 flush()
-                inner = strong.group(1) if strong.group(1) is not None else strong.group(2)
-                spans.append(Strong(self._parse(inner, line)))
+                spans.append(Strong(self._parse(strong.group(2), line)))
                 pos = strong.end()
                 continue
             emph = _EMPH_RE.match(text, pos)
-            if emph and not (ch == "_" and pos > 0 and text[pos - 1].isalnum()):
+            if emph and emph.group(2) is not None and not (pos > 0 and text[pos - 1].isalnum()):
                 flush()
-                inner = emph.group(1) if emph.group(1) is not None else emph.group(2)
-                spans.append(Emph(self._parse(inner, line)))
+                spans.append(Emph(self._parse(emph.group(2), line)))
                 pos = emph.end()
                 continue
             buf.append(ch)
@@ -237,6 +255,40 @@ class InlineParser:
                     "the first is recorded",
                 )
         return Cite(label, key)
+
+
+class _Closers:
+    """Where ``**`` and ``*`` can close emphasis in a text (found once, then looked up).
+
+    The same rules as ``**(?=\\S)(.+?)(?<=\\S)**`` and ``*(?=[^\\s*])(.+?)(?<=[^\\s*])*(?!*)``
+    with spans of at most 2000 characters, without rescanning the text for every opener.
+    """
+
+    LIMIT = 2000
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.double = [m.start() for m in re.finditer(r"(?<=\S)(?=\*\*)", text)]
+        self.single = [m.start() for m in re.finditer(r"(?<=[^\s*])\*(?!\*)", text)]
+
+    def strong(self, pos: int) -> int | None:
+        text = self.text
+        if not text.startswith("**", pos) or pos + 2 >= len(text) or text[pos + 2].isspace():
+            return None
+        return self._first(self.double, pos + 3, pos + 2 + self.LIMIT)
+
+    def emph(self, pos: int) -> int | None:
+        text = self.text
+        if pos + 1 >= len(text) or text[pos + 1].isspace() or text[pos + 1] == "*":
+            return None
+        return self._first(self.single, pos + 2, pos + 1 + self.LIMIT)
+
+    @staticmethod
+    def _first(positions: list[int], low: int, high: int) -> int | None:
+        index = bisect.bisect_left(positions, low)
+        if index < len(positions) and positions[index] <= high:
+            return positions[index]
+        return None
 
 
 def _merge(spans: list[Inline]) -> list[Inline]:
