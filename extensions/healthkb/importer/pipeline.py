@@ -12,7 +12,6 @@ Safe to re-run:
 
 from __future__ import annotations
 
-import copy
 import difflib
 import os
 import re
@@ -244,7 +243,7 @@ def _write_page(
     force: bool,
 ) -> None:
     result = item.result
-    article = copy.deepcopy(item.article)
+    article = item.article  # rendered once: resolving its links in place is fine
     resolve_links(article, origin=origin, page=item.page, known=known)
     result.report = article.report
     result.sources = [s.key for s in article.sources]
