@@ -51,7 +51,9 @@ def test_do_dont_list_is_two_headed_lists(tmp_path: Path, make_app: Callable[...
     headings = container.find_all("h3")
     assert [h.get_text(strip=True) for h in headings] == ["Do", "Don’t"]
     for heading, count in zip(headings, (6, 5), strict=True):
-        items = heading.find_next("ul").find_all("li")
+        found = heading.find_next("ul")
+        assert found is not None
+        items = found.find_all("li")
         assert len(items) == count
     # The rubrics are headings of the page's outline, not sections with their own TOC entry.
     assert soup.find(id="do") is None
