@@ -234,6 +234,16 @@ def test_registry_keeps_existing_entries(project: Path, capsys: pytest.CaptureFi
     assert "pmid:26618062: the article says year 2015 (registry: 2014); the registry is kept" in out
 
 
+def test_one_source_cited_two_ways(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cite = "([Smith J, *Spine*, {year}](https://pubmed.ncbi.nlm.nih.gov/123))"
+    _blog(project, "a.md", "Alpha", "alpha", extra="A claim " + cite.format(year=2019) + ".")
+    _blog(project, "b.md", "Beta", "beta", extra="A claim " + cite.format(year=2020) + ".")
+    assert _kb("in") == 0
+    out = capsys.readouterr().out
+    assert "pmid:123: cited as Smith J, Spine, 2020 and as Smith J, Spine, 2019" in out
+    assert "year = {2019}" in (project / "docs" / "references.bib").read_text()
+
+
 def test_broken_registry_is_left_alone(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     broken = "@article{pmid:1,\n  author = {Unclosed\n"
     (project / "docs" / "references.bib").write_text(broken)

@@ -304,8 +304,16 @@ def _update_registry(
 ) -> RegistryResult:
     result = RegistryResult(shown(path))
     unique: dict[str, Source] = {}
+    batch_conflicts: list[str] = []
     for source in sources:
-        unique.setdefault(source.key.lower(), source)
+        first = unique.setdefault(source.key.lower(), source)
+        if first is not source and source.author and first.fields() != source.fields():
+            mine, theirs = first.fields(), source.fields()
+            if any(mine.get(k) != theirs.get(k) for k in ("author", "journal", "year")):
+                batch_conflicts.append(
+                    f"{source.key}: cited as {source.author}, {source.journal}, {source.year} "
+                    f"and as {first.author}, {first.journal}, {first.year}; the first is recorded"
+                )
     current = _read(path)
     try:
         merged = references.merge(current or "", unique.values())
@@ -313,7 +321,8 @@ def _update_registry(
         result.status = "failed"
         result.errors.append(f"{result.path} cannot be read, so it was left as it is: {exc}")
         return result
-    result.added, result.conflicts, result.errors = merged.added, merged.conflicts, merged.errors
+    result.added, result.errors = merged.added, merged.errors
+    result.conflicts = batch_conflicts + merged.conflicts
     if merged.text == (current or ""):
         return result
     result.status = "created" if current is None else "updated"

@@ -295,7 +295,7 @@ def merge_faqs(blocks: list[Block], report: Report) -> list[Block]:
             if following is None or (
                 isinstance(following, Heading) and following.level <= block.level
             ):
-                report.note(block.line, f"heading {plain(block.children)!r} left empty: dropped")
+                report.remove("heading left without content", block.line, plain(block.children))
                 continue
         cleaned.append(block)
     return cleaned
