@@ -8,7 +8,10 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from healthkb.importer.pipeline import RunResult
 
 DEFAULT_SPHINXOPTS = ["-W", "--keep-going", "-n", "-j", "auto"]
 
@@ -86,10 +89,7 @@ def _site_origin(root: Path) -> str | None:
     return origin
 
 
-def _print_run(run: object, *, verbose: bool, out: TextIO) -> None:
-    from healthkb.importer.pipeline import RunResult
-
-    assert isinstance(run, RunResult)
+def _print_run(run: RunResult, *, verbose: bool, out: TextIO) -> None:
     verb = {
         "created": "would create" if run.dry_run else "created",
         "updated": "would update" if run.dry_run else "updated",

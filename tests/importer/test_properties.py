@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 
 import pytest
-import yaml  # type: ignore[import-untyped]
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,6 +15,7 @@ from healthkb.importer.pipeline import render_file
 from healthkb.importer.slugs import slugify
 from tests.importer.myst import doctree, markup_problems
 
+yaml = pytest.importorskip("yaml")  # MyST's own YAML parser (PyYAML)
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning:myst_parser.*")
 EXAMPLES = int(os.environ.get("KB_HYPOTHESIS_EXAMPLES", "120"))
 SETTINGS = settings(

@@ -8,9 +8,9 @@ import re
 
 from healthkb.importer.blog import apply_header, parse_header
 from healthkb.importer.clean import remove_furniture, split_captured_lines
-from healthkb.importer.inline import InlineParser
+from healthkb.importer.inline import InlineParser, plain
 from healthkb.importer.lexer import lex
-from healthkb.importer.model import FAQ, Article, Block, Heading, Report, Text
+from healthkb.importer.model import FAQ, Article, Block, Heading, ImportRefused, Report, Text
 from healthkb.importer.structure import FAQ_HEADING, RELATED_HEADING, Builder
 
 _SITE_SUFFIX = re.compile(r"\s*\|\s*(?P<site>[^|]*\bAnswers?)\s*$", re.IGNORECASE)
@@ -28,8 +28,6 @@ def parse(lines: list[str], report: Report, *, origin: str) -> Article:
         report.remove("site name in the title", header.title_line, suffix.group(0).strip())
         title = title[: suffix.start()].strip()
         if not title:
-            from healthkb.importer.model import ImportRefused
-
             raise ImportRefused("missing title: only a site name", line=header.title_line)
     article = Article("answers", title, line=header.title_line)
     apply_header(article, header, report, origin=origin)
@@ -74,7 +72,5 @@ def _group_questions(blocks: list[Block], report: Report) -> list[Block]:
 
 
 def _is_question_heading(heading: Heading) -> bool:
-    from healthkb.importer.inline import plain
-
     text = plain(heading.children).strip()
     return bool(FAQ_HEADING.match(text) or RELATED_HEADING.match(text)) or text == QUESTIONS_HEADING

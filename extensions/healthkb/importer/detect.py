@@ -50,7 +50,7 @@ def detect(lines: list[str]) -> str:
         raise ImportRefused(
             "an HTML/XML document: export the article as Markdown or plain text", line=number
         )
-    if (head[:1] in "{[" and head.rstrip()[-1:] in "}]") or head in ("{", "["):
+    if head[0] in "{[" and (head[-1] in "}]" or len(head) == 1):
         raise ImportRefused("a JSON document is not an article shape", line=number)
     if _HEADER_FIELD.match(head):
         raise ImportRefused(

@@ -16,10 +16,11 @@ import difflib
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from healthkb.importer import curation as curation_mod
 from healthkb.importer import references
@@ -204,7 +205,7 @@ def run_import(
     return run
 
 
-def expand(paths: Sequence[Path], run: RunResult, shown: Any) -> list[Path]:
+def expand(paths: Sequence[Path], run: RunResult, shown: Shower) -> list[Path]:
     """Files to import: the files named, and the article files found in folders named."""
     out: list[Path] = []
     for path in paths:
@@ -300,7 +301,7 @@ def _write_page(
 
 
 def _update_registry(
-    path: Path, sources: Iterable[Source], *, dry_run: bool, shown: Any
+    path: Path, sources: Iterable[Source], *, dry_run: bool, shown: Shower
 ) -> RegistryResult:
     result = RegistryResult(shown(path))
     unique: dict[str, Source] = {}
@@ -405,16 +406,17 @@ def _known_pages(into: Path) -> dict[str, str]:
 
 
 def _path_of(url: str) -> str:
-    from urllib.parse import urlsplit
-
     return urlsplit(url).path
 
 
-def _rel(into: Path, page: str, shown: Any) -> str:
-    return str(shown(into / page))
+Shower = Callable[[Path], str]
 
 
-def _shower(display: Path | None) -> Any:
+def _rel(into: Path, page: str, shown: Shower) -> str:
+    return shown(into / page)
+
+
+def _shower(display: Path | None) -> Shower:
     base = (display or Path.cwd()).resolve()
 
     def shown(path: Path) -> str:

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 
 from healthkb.importer import escape
+from healthkb.importer.inline import plain
 from healthkb.importer.model import (
     FAQ,
     Article,
@@ -243,6 +244,4 @@ class _Body:
 
 
 def inline_text(spans: list[Inline]) -> str:
-    from healthkb.importer.inline import plain
-
     return plain(spans)
