@@ -90,6 +90,23 @@ reason = "Kept on purpose."
     assert page.index("Roll slowly.") < page.index("```{safety} Stop if it hurts")
 
 
+def test_review_metadata(tmp_path: Path) -> None:
+    curation = load(
+        _curation(
+            tmp_path,
+            "[[review]]\npage = 'rolling-guide'\nreviewed = 2026-07-01\n"
+            "review_due = '2027-07-01'\nreviewed_by = 'A. Physio, PT'\n",
+        )
+    )
+    article = convert(ARTICLE, path="a.md")
+    apply(curation, "rolling-guide", article)
+    page = render(article)
+    assert "reviewed: 2026-07-01\nreview_due: 2027-07-01\nreviewed_by: A. Physio, PT\n" in page
+    assert article.report.unknown == []
+    with pytest.raises(CurationError, match="'reviewed' must be a date"):
+        load(_curation(tmp_path, "[[review]]\npage='a'\nreviewed='soon'\n"))
+
+
 def test_curation_that_does_not_apply_is_reported(tmp_path: Path) -> None:
     curation = load(
         _curation(

@@ -11,6 +11,9 @@ live in a file rather than in hand edits of the page:
     Put a safety card right after the block that starts with ``after`` on page ``page``.
 ``[[acknowledge]]``
     Write a ``kb_acknowledge`` entry (check, target, reason) into a page's front matter.
+``[[review]]``
+    Record a maintainer's review in a page's front matter: ``reviewed`` and ``review_due``
+    (dates) and ``reviewed_by``.
 
 Every value is a maintainer's words: the importer never guesses them.
 """
@@ -18,6 +21,7 @@ Every value is a maintainer's words: the importer never guesses them.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,11 +84,20 @@ class Acknowledge:
 
 
 @dataclass
+class Review:
+    page: str
+    reviewed: str
+    review_due: str
+    reviewed_by: str
+
+
+@dataclass
 class Curation:
     path: str = ""
     split_faq: list[SplitFAQ] = field(default_factory=list)
     add_safety: list[AddSafety] = field(default_factory=list)
     acknowledge: list[Acknowledge] = field(default_factory=list)
+    review: list[Review] = field(default_factory=list)
 
 
 def load(path: Path) -> Curation:
@@ -96,7 +109,7 @@ def load(path: Path) -> Curation:
     except tomllib.TOMLDecodeError as exc:
         raise CurationError(f"{path}: not valid TOML ({exc})") from None
     curation = Curation(str(path))
-    unknown = set(data) - {"split_faq", "add_safety", "acknowledge"}
+    unknown = set(data) - {"split_faq", "add_safety", "acknowledge", "review"}
     if unknown:
         raise CurationError(f"{path}: unknown table(s) {sorted(unknown)}")
     for n, entry in enumerate(_tables(data, "split_faq", path), 1):
@@ -138,7 +151,29 @@ def load(path: Path) -> Curation:
                 reason=_text(entry, "reason", where),
             )
         )
+    for n, entry in enumerate(_tables(data, "review", path), 1):
+        where = f"{path}: [[review]] #{n}"
+        curation.review.append(
+            Review(
+                page=_text(entry, "page", where),
+                reviewed=_date(entry, "reviewed", where),
+                review_due=_date(entry, "review_due", where),
+                reviewed_by=_text(entry, "reviewed_by", where),
+            )
+        )
     return curation
+
+
+def _date(entry: dict[str, Any], key: str, where: str) -> str:
+    value = entry.get(key)
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()).isoformat()
+        except ValueError:
+            pass
+    raise CurationError(f"{where}: {key!r} must be a date (YYYY-MM-DD)")
 
 
 def _tables(data: dict[str, Any], name: str, path: Path) -> list[dict[str, Any]]:
@@ -188,6 +223,15 @@ def apply(curation: Curation, slug: str, article: Article) -> list[tuple[str, Ar
                 {"check": ack.check, "target": ack.target, "reason": ack.reason}
             )
             report.note(None, f"kb_acknowledge {ack.check}: {ack.target!r} ({where})")
+    for review in curation.review:
+        if review.page == slug:
+            article.extra.update(
+                reviewed=review.reviewed,
+                review_due=review.review_due,
+                reviewed_by=review.reviewed_by,
+            )
+            article.report.unknown = article.missing_fields()
+            report.note(None, f"review metadata set by curation ({where})")
     assign_names(article.blocks, report)
     return extra
 

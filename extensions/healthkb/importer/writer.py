@@ -33,6 +33,7 @@ from healthkb.importer.model import (
 )
 
 HASH_KEY = "import_sha256"
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _HASH_LINE = re.compile(rf"^{HASH_KEY}:[^\n]*\n", re.MULTILINE)
 
 #: Front matter keys from the trust and review metadata, in the order they are written.
@@ -77,7 +78,9 @@ def _front_matter(article: Article) -> str:
         lines.append(f"published: {article.published.isoformat()}")
     for key in EXTRA_KEYS:
         value = article.extra.get(key)
-        if value:
+        if value and _ISO_DATE.match(value):
+            lines.append(f"{key}: {value}")
+        elif value:
             lines.append(f"{key}: {escape.yaml_string(escape.one_line(value))}")
     if article.tags:
         tags = ", ".join(escape.yaml_string(tag, flow=True) for tag in article.tags)
