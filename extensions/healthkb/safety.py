@@ -365,6 +365,9 @@ def _check_doctree(app: Sphinx, doctree: nodes.document) -> None:
             lineno = (base or 1) + text[:offset].count("\n")
             for found in find_contradictions(sentence, state.ruleset):
                 rule = found.rule
+                if card is not None and card.get("rule") == rule.id:
+                    # A card applying this very rule names what it warns against.
+                    continue
                 report(
                     env,
                     "safety-contradiction",

@@ -217,3 +217,14 @@ def test_curated_001_caution(curated: Path) -> None:
 def test_real_report_files_are_json() -> None:
     for path in REAL.glob("*.report.json"):
         json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_published_pages_are_the_curated_import() -> None:
+    """docs/ holds exactly what `kb import` makes of the four articles (no drift).
+
+    (docs/references.bib is edited by hand; the importer only adds missing entries to it.)
+    """
+    docs = Path(__file__).resolve().parents[2] / "docs"
+    for expected in sorted(CURATED.rglob("*.md")):
+        page = docs / expected.relative_to(CURATED)
+        assert page.read_text(encoding="utf-8") == expected.read_text(encoding="utf-8"), page

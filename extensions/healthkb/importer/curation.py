@@ -11,6 +11,9 @@ live in a file rather than in hand edits of the page:
     Put a safety card right after the block that starts with ``after`` on page ``page``.
 ``[[acknowledge]]``
     Write a ``kb_acknowledge`` entry (check, target, reason) into a page's front matter.
+``[[metadata]]``
+    Give a page the ``summary`` and/or ``tags`` its source lacks (legacy posts and answers
+    pages carry neither); the values replace what the source had.
 ``[[review]]``
     Record a maintainer's review in a page's front matter: ``reviewed`` and ``review_due``
     (dates) and ``reviewed_by``.
@@ -84,6 +87,13 @@ class Acknowledge:
 
 
 @dataclass
+class Metadata:
+    page: str
+    summary: str
+    tags: list[str] | None
+
+
+@dataclass
 class Review:
     page: str
     reviewed: str
@@ -98,6 +108,7 @@ class Curation:
     add_safety: list[AddSafety] = field(default_factory=list)
     acknowledge: list[Acknowledge] = field(default_factory=list)
     review: list[Review] = field(default_factory=list)
+    metadata: list[Metadata] = field(default_factory=list)
 
 
 def load(path: Path) -> Curation:
@@ -109,7 +120,7 @@ def load(path: Path) -> Curation:
     except tomllib.TOMLDecodeError as exc:
         raise CurationError(f"{path}: not valid TOML ({exc})") from None
     curation = Curation(str(path))
-    unknown = set(data) - {"split_faq", "add_safety", "acknowledge", "review"}
+    unknown = set(data) - {"split_faq", "add_safety", "acknowledge", "review", "metadata"}
     if unknown:
         raise CurationError(f"{path}: unknown table(s) {sorted(unknown)}")
     for n, entry in enumerate(_tables(data, "split_faq", path), 1):
@@ -151,6 +162,16 @@ def load(path: Path) -> Curation:
                 reason=_text(entry, "reason", where),
             )
         )
+    for n, entry in enumerate(_tables(data, "metadata", path), 1):
+        where = f"{path}: [[metadata]] #{n}"
+        meta = Metadata(
+            page=_text(entry, "page", where),
+            summary=_text(entry, "summary", where, default=""),
+            tags=_list(entry, "tags", where),
+        )
+        if not meta.summary and meta.tags is None:
+            raise CurationError(f"{where}: give 'summary', 'tags' or both")
+        curation.metadata.append(meta)
     for n, entry in enumerate(_tables(data, "review", path), 1):
         where = f"{path}: [[review]] #{n}"
         curation.review.append(
@@ -223,6 +244,14 @@ def apply(curation: Curation, slug: str, article: Article) -> list[tuple[str, Ar
                 {"check": ack.check, "target": ack.target, "reason": ack.reason}
             )
             report.note(None, f"kb_acknowledge {ack.check}: {ack.target!r} ({where})")
+    for meta in curation.metadata:
+        if meta.page == slug:
+            if meta.summary:
+                article.summary = meta.summary
+            if meta.tags is not None:
+                article.tags = list(meta.tags)
+            article.report.unknown = article.missing_fields()
+            report.note(None, f"summary/tags set by curation ({where})")
     for review in curation.review:
         if review.page == slug:
             article.extra.update(
