@@ -45,7 +45,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 pytest: $(STAMP) $(CHROMIUM) html
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto
 
 # Published links must keep working: see conf/permalinks.lock and `kb lock`.
 check: $(STAMP) html
