@@ -104,3 +104,18 @@ def test_print_is_a_clean_handout(browser: Browser, links_site: str, tmp_path: P
     expect(page.locator(".kb-disclaimer")).to_be_visible()
     page.screenshot(path=str(tmp_path / "print.png"), full_page=True)
     page.close()
+
+
+def test_printed_article_expands_faqs_and_keeps_cards(browser: Browser, base_url: str) -> None:
+    page = browser.new_page(viewport=VIEWPORTS["desktop"])
+    page.goto(base_url + "articles/foam-rolling-for-back-pain-does-it-actually-help.html")
+    answer = page.locator(".kb-faq-answer").first
+    assert answer.is_hidden()  # a closed disclosure on screen ...
+    page.emulate_media(media="print")
+    expect(answer).to_be_visible()  # ... is expanded on paper
+    card = page.locator(".kb-safety").first
+    assert card.evaluate("el => getComputedStyle(el).breakInside") == "avoid"
+    link = page.locator("article a.reference.external").first
+    printed = link.evaluate("el => getComputedStyle(el, '::after').content")
+    assert "https://" in printed
+    page.close()
