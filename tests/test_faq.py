@@ -274,6 +274,14 @@ def test_hub_topic_prefers_body_part_then_condition_then_use_case() -> None:
     assert hub_topic(tags, generic) == (1, "Tightness")
     assert hub_topic([*tags, "body-part:lower-back"], generic) == (0, "Lower back")
     assert hub_topic(["foam rolling", "use-case:mobility"], generic) == (2, "Mobility")
+    # The body part the item itself is about wins over the page's first one; the question
+    # counts before the answer; a general question goes under the page's plain topic.
+    both = ["back pain", "body-part:upper-back", "body-part:lower-back"]
+    assert hub_topic(both, generic, "No. Roll the lumbar muscles.", "Safe?") == (0, "Lower back")
+    assert hub_topic(
+        both, generic, "The upper back is fine.", "Can I roll my lower back?"
+    ) == (0, "Lower back")
+    assert hub_topic(both, generic, "Daily.", "How often should I roll?") == (3, "Back pain")
     assert hub_topic(["foam rolling", "back pain"], generic) == (3, "Back pain")
     assert hub_topic(["foam rolling", "product:foam-massage-roller"], generic) == (
         4,

@@ -33,6 +33,7 @@ The heading level follows the section the item sits in. Other builders write
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -369,6 +370,7 @@ class HubItem:
     lineno: int
     page_title: str
     tags: tuple[str, ...]
+    text: str = ""
 
 
 def page_tags(app: Sphinx, docname: str) -> list[str]:
@@ -384,17 +386,47 @@ def page_tags(app: Sphinx, docname: str) -> list[str]:
     return [str(t).strip() for t in raw if str(t).strip()]
 
 
-def hub_topic(tags: tuple[str, ...] | list[str], generic: set[str]) -> tuple[int, str]:
+#: Other words for a facet value, so that an item about the lumbar spine is filed under
+#: "Lower back" even when its page is tagged with the upper back first.
+FACET_SYNONYMS = {
+    "lower-back": ("lower back", "low back", "lumbar"),
+    "upper-back": ("upper back", "mid back", "mid-back", "thoracic", "shoulder blade"),
+    "forearms": ("forearm",),
+    "hands": ("hand", "finger", "palm", "grip"),
+}
+
+
+def _mentions(text: str, value: str) -> bool:
+    words = (value.replace("-", " "), *FACET_SYNONYMS.get(value, ()))
+    return any(re.search(rf"\b{re.escape(w)}", text) for w in words)
+
+
+def hub_topic(
+    tags: tuple[str, ...] | list[str], generic: set[str], text: str = "", question: str = ""
+) -> tuple[int, str]:
     """(rank, label) of the topic an item is listed under on the hub.
 
-    The first ``body-part:`` tag of its page, else the first ``condition:``, else the
-    first ``use-case:``, else the first plain tag that is not one every page has
-    (``kb_faq_generic_tags``); ``product:`` and other facets are not topics.
+    The page's ``body-part:`` tag that the item's question mentions, else that its answer
+    (``text``) mentions, else the page's only one; the same for ``condition:`` and then
+    ``use-case:`` tags. An item on a page with several body parts that names none of them
+    is a general question: it goes under the first plain tag that is not one every page
+    has (``kb_faq_generic_tags``). ``product:`` and other facets are not topics.
     """
     for rank, family in enumerate(FACET_ORDER):
-        for tag in tags:
-            if tag.startswith(family + ":") and tag.split(":", 1)[1].strip():
-                return rank, _label(tag.split(":", 1)[1])
+        values = [
+            tag.split(":", 1)[1].strip()
+            for tag in tags
+            if tag.startswith(family + ":") and tag.split(":", 1)[1].strip()
+        ]
+        if not values:
+            continue
+        for where in (question.lower(), text.lower()):
+            mentioned = [v for v in values if where and _mentions(where, v)]
+            if mentioned:
+                return rank, _label(mentioned[0])
+        if len(values) == 1:
+            return rank, _label(values[0])
+        break
     for tag in tags:
         if ":" not in tag and tag.lower() not in generic:
             return len(FACET_ORDER), _label(tag)
@@ -414,7 +446,10 @@ def hub_items(app: Sphinx) -> list[HubItem]:
             if r["id"] and r["question"] and r["answer"]:
                 title = r.get("page_title") or docname
                 tags = tuple(r.get("tags", ()))
-                items.append(HubItem(docname, r["id"], r["question"], r["lineno"], title, tags))
+                text = f"{r['question']} {r['answer']}"
+                items.append(
+                    HubItem(docname, r["id"], r["question"], r["lineno"], title, tags, text)
+                )
     return sorted(items, key=lambda i: (i.docname, i.lineno))
 
 
@@ -456,7 +491,8 @@ def render_faq_hub(app: Sphinx, docname: str, placeholder: hub_placeholder) -> l
     generic = {t.lower() for t in app.config.kb_faq_generic_tags}
     groups: dict[str, tuple[int, str, list[list[HubItem]]]] = {}
     for cluster in near_duplicate_clusters(app, items):
-        rank, label = hub_topic(cluster[0].tags, generic)
+        first = cluster[0]
+        rank, label = hub_topic(first.tags, generic, first.text, first.question)
         slug = slugify(label) or "topic"
         old_rank, old_label, clusters = groups.get(slug, (rank, label, []))
         clusters.append(cluster)
