@@ -278,9 +278,10 @@ def test_hub_topic_prefers_body_part_then_condition_then_use_case() -> None:
     # counts before the answer; a general question goes under the page's plain topic.
     both = ["back pain", "body-part:upper-back", "body-part:lower-back"]
     assert hub_topic(both, generic, "No. Roll the lumbar muscles.", "Safe?") == (0, "Lower back")
-    assert hub_topic(
-        both, generic, "The upper back is fine.", "Can I roll my lower back?"
-    ) == (0, "Lower back")
+    assert hub_topic(both, generic, "The upper back is fine.", "Can I roll my lower back?") == (
+        0,
+        "Lower back",
+    )
     assert hub_topic(both, generic, "Daily.", "How often should I roll?") == (3, "Back pain")
     assert hub_topic(["foam rolling", "back pain"], generic) == (3, "Back pain")
     assert hub_topic(["foam rolling", "product:foam-massage-roller"], generic) == (
