@@ -43,7 +43,7 @@ from sphinx.util.docutils import SphinxRole, SphinxTranslator
 
 from healthkb.anchors import slugify
 from healthkb.domain import kb_data, kb_domain
-from healthkb.findings import Finding, Level, report
+from healthkb.findings import Finding, Level, log, report
 from healthkb.hubs import hub_placeholder, register_hub
 from healthkb.registry import (
     Attribution,
@@ -595,13 +595,7 @@ def _report_file(
 ) -> None:
     """Like :func:`healthkb.findings.report`, for the registry file (not a document)."""
     shown = _shown(env, path)
-    location = f"{path}:{lineno}"
-    if level == "info":
-        logger.info("[kb.%s] %s", code, message, location=location)
-    elif level == "error":
-        logger.error(message, type="kb", subtype=code, location=location)
-    else:
-        logger.warning(message, type="kb", subtype=code, location=location)
+    log(code, message, level, f"{path}:{lineno}")
     finding = Finding(code, message, shown, lineno, level, target or message)
     kb_data(env)["global_findings"].append(finding.as_dict())
 

@@ -104,6 +104,16 @@ def _matching_ack(env: BuildEnvironment, finding: Finding) -> str | None:
     return None
 
 
+def log(code: str, message: str, level: Level, location: Any) -> None:
+    """Log one finding as info, error or warning (type kb, subtype = its check)."""
+    if level == "info":
+        logger.info("[kb.%s] %s", code, message, location=location)
+    elif level == "error":
+        logger.error(message, type="kb", subtype=code, location=location)
+    else:
+        logger.warning(message, type="kb", subtype=code, location=location)
+
+
 def report(
     env: BuildEnvironment,
     code: str,
@@ -130,12 +140,8 @@ def report(
             finding.acknowledged,
             location=location,
         )
-    elif level == "info":
-        logger.info("[kb.%s] %s", code, message, location=location)
-    elif level == "error":
-        logger.error(message, type="kb", subtype=code, location=location)
     else:
-        logger.warning(message, type="kb", subtype=code, location=location)
+        log(code, message, level, location)
     if store:
         store_finding(env, finding)
     return finding
