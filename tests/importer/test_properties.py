@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from healthkb.anchors import slugify as sphinx_slugify
@@ -191,13 +191,15 @@ def test_escaped_text_reads_back_as_itself(text: str) -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(st.characters(exclude_categories=["Cs"]), max_size=60))
+@example("A?")  # "[A?, b]" once broke the front matter of a page
 def test_yaml_strings_round_trip(text: str) -> None:
     text = text.replace("\r", "").replace("\n", " ")
     assert (
         yaml.safe_load(f"key: {escape.yaml_string(text)}") == {"key": text} or text.strip() != text
     )
-    loaded = yaml.safe_load(f"key: [{escape.yaml_string(text, flow=True)}]")
-    assert loaded == {"key": [text]} or text.strip() != text
+    flow = escape.yaml_string(text, flow=True)
+    loaded = yaml.safe_load(f"key: [{flow}, {flow}]")
+    assert loaded == {"key": [text, text]} or text.strip() != text
 
 
 @settings(max_examples=300, deadline=None)

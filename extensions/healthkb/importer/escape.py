@@ -66,7 +66,8 @@ _PLAIN_URL = re.compile(
     r"^https?://[A-Za-z0-9._~/?&=%+@!$'()*,;-]+(?::[0-9]+)?[A-Za-z0-9._~/?&=%+@!$'()*,;-]*$"
 )
 _PLAIN_YAML = re.compile(r"^[A-Za-z][A-Za-z0-9 .,'’?!()/&+-]*$")
-_PLAIN_YAML_FLOW = re.compile(r"^[A-Za-z][A-Za-z0-9 .'’?!()/&+-]*$")
+# In a flow sequence ([a, b]) PyYAML reads "?" before "," or "]" as an indicator: quote it.
+_PLAIN_YAML_FLOW = re.compile(r"^[A-Za-z][A-Za-z0-9 .'’!()/&+-]*$")
 _YAML_RESERVED = frozenset(
     {"y", "yes", "n", "no", "true", "false", "on", "off", "null", "none", "nan", "inf"}
 )
