@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests explore the same examples on every run, so `make test` is repeatable;
+# HYPOTHESIS_PROFILE=explore draws new examples each run (for hunting bugs locally).
+settings.register_profile("repeatable", derandomize=True, print_blob=True)
+settings.register_profile("explore", derandomize=False, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 # sphinx-sitemap starts a multiprocessing Manager in every build; forked from a
 # pytest process that already runs Playwright's threads, that child can deadlock.
