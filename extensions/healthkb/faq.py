@@ -48,6 +48,7 @@ from healthkb.checks import faq_topic
 from healthkb.domain import kb_domain
 from healthkb.findings import report
 from healthkb.hubs import hub_placeholder, register_hub
+from healthkb.jsonld import page_url, register_jsonld
 
 logger = logging.getLogger(__name__)
 
@@ -315,12 +316,11 @@ def depart_question_texinfo(self: Any, node: faq_question) -> None:
 
 # -- structured data -------------------------------------------------------------
 def faq_page_jsonld(records: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """schema.org FAQPage for the complete items of one page (None when it has none)."""
+    """schema.org FAQPage node for the complete items of one page (None when it has none)."""
     items = [r for r in records if r["question"] and r["answer"]]
     if not items:
         return None
     return {
-        "@context": "https://schema.org",
         "@type": "FAQPage",
         "mainEntity": [
             {
@@ -333,26 +333,16 @@ def faq_page_jsonld(records: list[dict[str, Any]]) -> dict[str, Any] | None:
     }
 
 
-def script_json(data: Any) -> str:
-    """JSON that is safe inside <script>: no "</", "<!--" or "&" can end or confuse it."""
-    text = json.dumps(data, ensure_ascii=False, indent=None, separators=(", ", ": "))
-    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
-
-
-def _add_jsonld(
-    app: Sphinx,
-    pagename: str,
-    templatename: str,
-    context: dict[str, Any],
-    doctree: nodes.document | None,
-) -> None:
+def _faq_graph(
+    app: Sphinx, pagename: str, context: dict[str, Any], doctree: nodes.document | None
+) -> list[dict[str, Any]]:
+    """The page's FAQPage node for its JSON-LD graph (see :mod:`healthkb.jsonld`)."""
     if doctree is None:
-        return
+        return []
     data = faq_page_jsonld(kb_domain(app.env).records(RECORD_KIND).get(pagename, []))
     if data is None:
-        return
-    script = f'<script type="application/ld+json">{script_json(data)}</script>\n'
-    context["metatags"] = context.get("metatags", "") + script
+        return []
+    return [{"@id": page_url(app, pagename, context) + "#faq", **data}]
 
 
 # -- the FAQ hub -----------------------------------------------------------------
@@ -573,6 +563,6 @@ def setup_faq(app: Sphinx) -> None:
     # After Sphinx's collectors (priority 500) have stored the title and metadata.
     app.connect("doctree-read", _note_page, priority=700)
     register_hub(app, "kb-faq-hub", "faq", render_faq_hub)
-    app.connect("html-page-context", _add_jsonld)
+    register_jsonld("faq", _faq_graph, order=50)
     app.add_css_file("faq.css")
     setup_faq_checks(app)
