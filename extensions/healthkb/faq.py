@@ -33,6 +33,7 @@ The heading level follows the section the item sits in. Other builders write
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -337,12 +338,38 @@ def _faq_graph(
     app: Sphinx, pagename: str, context: dict[str, Any], doctree: nodes.document | None
 ) -> list[dict[str, Any]]:
     """The page's FAQPage node for its JSON-LD graph (see :mod:`healthkb.jsonld`)."""
-    if doctree is None:
+    if doctree is None or not kb_domain(app.env).records(RECORD_KIND).get(pagename):
         return []
-    data = faq_page_jsonld(kb_domain(app.env).records(RECORD_KIND).get(pagename, []))
+    data = faq_page_jsonld(page_items(doctree))
     if data is None:
         return []
     return [{"@id": page_url(app, pagename, context) + "#faq", **data}]
+
+
+def page_items(doctree: nodes.document) -> list[dict[str, Any]]:
+    """The page's items as the reader sees them (typographic quotes; no citation markers)."""
+    items = []
+    for n, disclosure in enumerate(doctree.findall(faq_disclosure)):
+        question = disclosure.next_node(faq_question)
+        answer = disclosure.next_node(faq_answer)
+        items.append(
+            {
+                "question": _display_text(question),
+                "answer": _display_text(answer),
+                "lineno": n,
+            }
+        )
+    return items
+
+
+def _display_text(node: nodes.Element | None) -> str:
+    if node is None:
+        return ""
+    copy = node.deepcopy()
+    for marker in list(copy.findall(lambda n: getattr(n, "tagname", "") == "cite")):
+        marker.parent.remove(marker)
+    # "performance {cite}`...`." leaves "performance ." behind.
+    return re.sub(r"\s+(?=[.,;:!?])", "", " ".join(copy.astext().split()))
 
 
 # -- the FAQ hub -----------------------------------------------------------------

@@ -224,7 +224,14 @@ def _update_related(app: Sphinx, env: BuildEnvironment) -> list[str]:
         new[docname] = entries[:LIMIT]
     data[RELATED_KEY] = new
     data[DIGEST_KEY] = digest
-    return sorted(d for d in new if old.get(d) != new[d])
+    return sorted(d for d in new if _shown(old.get(d)) != _shown(new[d]))
+
+
+def _shown(entries: list[dict[str, Any]] | None) -> list[tuple[str, str, str]] | None:
+    """What a page shows of its list (a changed score alone does not change the page)."""
+    if entries is None:
+        return None
+    return [(e["docname"], e["title"], e["summary"]) for e in entries]
 
 
 def related_to(env: BuildEnvironment, docname: str) -> list[dict[str, Any]]:

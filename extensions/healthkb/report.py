@@ -100,7 +100,8 @@ def collect(
                 {
                     "line": record["lineno"],
                     "claim": record["claim"],
-                    "section": record["section_title"],
+                    # The section it is in (none when it is in the page's lead).
+                    "section": "" if record.get("top") else record["section_title"],
                 }
             )
     ordered = []

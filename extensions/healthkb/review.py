@@ -21,8 +21,8 @@ Checks (type ``kb``, with the file and the line of the front matter field):
   ``{name, role}`` nor ``"Name, Role"``;
 - ``review-overdue`` (warning): "today" is after ``review_due``. "Today" is
   ``kb_today`` (ISO date) when set, else the real date. This check runs on every
-  build from the stored review records, so a page becomes overdue without being
-  edited.
+  build (``env-updated``) from the stored review records, so a page becomes
+  overdue without being edited or re-read.
 """
 
 from __future__ import annotations
@@ -371,7 +371,11 @@ def _check_config(app: Sphinx, config: Config) -> None:
         config.kb_review_due_soon_days = 30
 
 
-def check_overdue(app: Sphinx, env: BuildEnvironment) -> None:
+def _days(delta: dt.timedelta) -> str:
+    return "1 day" if delta.days == 1 else f"{delta.days} days"
+
+
+def check_overdue(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """review-overdue, on every build (the stored records, today's date)."""
     on = today(env.config)
     records = kb_domain(env).records(RECORD_KIND)
@@ -383,15 +387,16 @@ def check_overdue(app: Sphinx, env: BuildEnvironment) -> None:
         finding = report(
             env,
             "review-overdue",
-            f"review overdue: next review was due on {format_date(due)} "
-            f"({record['review_due']}), {(on - due).days} day(s) before {on.isoformat()}; "
-            f"review the page and update reviewed, review_due and reviewed_by",
+            f"review overdue: the next review was due on {format_date(due)} "
+            f"({record['review_due']}), {_days(on - due)} before today ({on.isoformat()}); "
+            f"review the page, then update reviewed, review_due and reviewed_by",
             docname=docname,
             lineno=record["lines"].get("review_due", 1),
             target=record["review_due"],
             store=False,
         )
         kb_data(env)["global_findings"].append(finding.as_dict())
+    return []
 
 
 # -- visitors ------------------------------------------------------------------------------
@@ -458,4 +463,6 @@ def setup_review(app: Sphinx) -> None:
     )
     # After the References section (a read transform) so the notice closes the page.
     app.connect("doctree-read", _note_review, priority=600)
-    app.connect("env-check-consistency", check_overdue)
+    # Every build reads (even when no page changed) and emits env-updated; the
+    # consistency check only runs when some page was read.
+    app.connect("env-updated", check_overdue)

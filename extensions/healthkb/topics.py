@@ -18,6 +18,7 @@ HTML build, so they never go stale; the topic map is computed once per build
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
@@ -38,6 +39,7 @@ from healthkb.pages import (
 from healthkb.site import page_summary
 
 TOPICS_KEY = "topics"  # the topic map in the kb domain's data
+GONE_KEY = "topics_gone"  # topics whose pages an earlier build wrote
 TOPIC_DIR = "topics"
 HUB_KIND = "topic-index"
 TEMPLATE = "kb-topic.html"
@@ -138,7 +140,11 @@ def _build_topics(app: Sphinx, env: BuildEnvironment) -> list[str]:
             entry["articles"].append(docname)
     for entry in topics.values():
         entry["articles"].sort(key=lambda d: (page_title(env, d).lower(), d))
-    kb_data(env)[TOPICS_KEY] = dict(sorted(topics.items()))
+    data = kb_data(env)
+    # Topics that disappeared since the last build: their pages are deleted when written.
+    gone = set(data.get(TOPICS_KEY, {})) - set(topics)
+    data[GONE_KEY] = sorted(gone | (set(data.get(GONE_KEY, [])) - set(topics)))
+    data[TOPICS_KEY] = dict(sorted(topics.items()))
     return []
 
 
@@ -254,6 +260,10 @@ def topic_context(app: Sphinx, topic: dict[str, Any]) -> dict[str, Any]:
 def _collect_topic_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     if not html_links_ok(app):
         return
+    for slug in kb_data(app.env).get(GONE_KEY, []):
+        stale = Path(app.builder.get_outfilename(topic_page(slug)))  # type: ignore[attr-defined]
+        if stale.is_file():
+            stale.unlink()
     for slug, topic in topic_map(app.env).items():
         data = topic_context(app, topic)
         context = {
