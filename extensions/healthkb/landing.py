@@ -296,7 +296,7 @@ def render_entry_point(app: Sphinx, docname: str, placeholder: hub_placeholder) 
         uri = builder.get_relative_uri(docname, "search") + "?q=" + quote_plus(query)
         text = f"Search for “{query}”"
         if not items:
-            more += nodes.Text("Nothing published on this yet. ")
+            more += nodes.inline("", "Nothing published on this yet. ", classes=["kb-entry__empty"])
         more += nodes.reference(text, text, internal=True, refuri=uri)
     if more.children:
         box += more

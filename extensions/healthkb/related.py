@@ -1,11 +1,12 @@
 """Related articles: the three articles closest to each article, listed at its end.
 
-Closeness is ``0.6 × text similarity + 0.4 × tag similarity``:
+Closeness is ``0.75 × text similarity + 0.25 × tag similarity``:
 
 - *text*: cosine of TF-IDF vectors of the articles' words (stop words dropped,
   Snowball stems), each vector cut to its :data:`TERMS_PER_ARTICLE` heaviest terms;
-- *tags*: cosine of IDF-weighted tag vectors (facet and plain tags), so a tag every
-  article has ("foam rolling") counts for little and a rare shared tag for much.
+- *tags*: cosine of IDF-weighted tag vectors (facet and plain tags, without the tags
+  every page has, ``kb_faq_generic_tags``), so a common tag counts for little and a
+  rare shared tag for much.
 
 Reading a page stores its term counts (plain data in the kb domain). Once per build
 (``env-updated``, after every page is read) the lists are computed for all articles
@@ -19,6 +20,7 @@ only looks its list up.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
 import math
 import re
@@ -39,13 +41,14 @@ RECORD_KIND = "related-terms"
 RELATED_KEY = "related"  # docname -> list of related articles, in the kb domain's data
 DIGEST_KEY = "related_digest"
 TERMS_STORED = 150  # terms kept per article when it is read
-TERMS_PER_ARTICLE = 24  # heaviest TF-IDF terms compared per article
-POSTINGS_CAP = 48  # articles followed per term when gathering candidates
+TERMS_PER_ARTICLE = 48  # heaviest TF-IDF terms compared per article
+SEED_TERMS = 12  # heaviest terms that gather an article's candidates
+POSTINGS_CAP = 32  # articles followed per term when gathering candidates
 CANDIDATES = 12  # candidates scored exactly per article
 LIMIT = 3
 MIN_SCORE = 0.05
-TEXT_WEIGHT = 0.6
-TAG_WEIGHT = 0.4
+TEXT_WEIGHT = 0.75
+TAG_WEIGHT = 0.25
 
 _WORD = re.compile(r"[a-z]+")
 
@@ -103,47 +106,44 @@ def _note_terms(app: Sphinx, doctree: nodes.document) -> None:
         return
     counts = text_terms(_page_text(doctree))
     top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:TERMS_STORED]
-    kb_domain(env).add_record(RECORD_KIND, docname, {"terms": dict(top)})
+    digest = hashlib.sha256(json.dumps(top).encode()).hexdigest()[:16]
+    kb_domain(env).add_record(RECORD_KIND, docname, {"terms": dict(top), "digest": digest})
     placeholder = related_placeholder(docname=docname)
     top_sections = [c for c in doctree.children if isinstance(c, nodes.section)]
     (top_sections[0] if len(top_sections) == 1 else doctree).append(placeholder)
 
 
 # -- the lists (once per build) -------------------------------------------------------------
-def _normalise(vector: dict[str, float]) -> dict[str, float]:
-    norm = math.sqrt(sum(w * w for w in vector.values()))
-    return {t: w / norm for t, w in vector.items()} if norm else {}
-
-
-def _dot(a: dict[str, float], b: dict[str, float]) -> float:
-    if len(b) < len(a):
-        a, b = b, a
-    return sum(w * b[t] for t, w in sorted(a.items()) if t in b)
-
-
 def _idf(n_docs: int, df: int) -> float:
     return math.log((1 + n_docs) / (1 + df)) + 1.0
 
 
-def _vectors(items: dict[str, dict[str, int]], keep: int | None) -> dict[str, dict[str, float]]:
-    """TF-IDF vectors (normalised), cut to the ``keep`` heaviest terms."""
+def _vectors(items: list[dict[str, int]], keep: int | None) -> list[list[tuple[str, float]]]:
+    """Normalised TF-IDF vectors, heaviest term first, cut to the ``keep`` heaviest."""
     n_docs = len(items)
     df: Counter[str] = Counter()
-    for counts in items.values():
+    for counts in items:
         df.update(counts.keys())
-    out = {}
-    for docname, counts in items.items():
-        weights = {t: (1 + math.log(c)) * _idf(n_docs, df[t]) for t, c in counts.items() if c > 0}
-        ranked = sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))
-        out[docname] = _normalise(dict(ranked[:keep] if keep else ranked))
+    idf = {term: _idf(n_docs, n) for term, n in df.items()}
+    out = []
+    for counts in items:
+        ranked = sorted(
+            ((t, (1 + math.log(c)) * idf[t]) for t, c in counts.items() if c > 0),
+            key=lambda kv: (-kv[1], kv[0]),
+        )
+        if keep:
+            ranked = ranked[:keep]
+        norm = math.sqrt(sum(w * w for _, w in ranked))
+        out.append([(t, w / norm) for t, w in ranked] if norm else [])
     return out
 
 
-def _postings(vectors: dict[str, dict[str, float]]) -> dict[str, list[tuple[str, float]]]:
-    postings: dict[str, list[tuple[str, float]]] = defaultdict(list)
-    for docname in sorted(vectors):
-        for term, weight in vectors[docname].items():
-            postings[term].append((docname, weight))
+def _postings(vectors: list[list[tuple[str, float]]]) -> dict[str, list[tuple[int, float]]]:
+    """term -> the (at most POSTINGS_CAP) articles that weigh it most: (index, weight)."""
+    postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for index, vector in enumerate(vectors):
+        for term, weight in vector:
+            postings[term].append((index, weight))
     return {
         term: sorted(entries, key=lambda e: (-e[1], e[0]))[:POSTINGS_CAP]
         for term, entries in postings.items()
@@ -153,41 +153,75 @@ def _postings(vectors: dict[str, dict[str, float]]) -> dict[str, list[tuple[str,
 def compute_related(
     terms: dict[str, dict[str, int]], tags: dict[str, list[str]]
 ) -> dict[str, list[tuple[str, float]]]:
-    """docname -> [(related docname, score)], best first (ties: caller sorts by title)."""
-    text_vectors = _vectors(terms, TERMS_PER_ARTICLE)
-    tag_vectors = _vectors(
-        {d: dict.fromkeys((t.lower() for t in tags.get(d, [])), 1) for d in terms}, None
-    )
-    text_postings = _postings(text_vectors)
-    tag_postings = _postings(tag_vectors)
+    """docname -> [(related docname, score)], best first (ties: caller sorts by title).
+
+    Candidates come from each article's :data:`SEED_TERMS` heaviest terms and its tags,
+    through posting lists capped at :data:`POSTINGS_CAP` articles; the best
+    :data:`CANDIDATES` are then scored exactly. Linear in the number of articles.
+    """
+    names = sorted(terms)
+    text = _vectors([terms[d] for d in names], TERMS_PER_ARTICLE)
+    tag = _vectors([dict.fromkeys((t.lower() for t in tags.get(d, [])), 1) for d in names], None)
+    text_postings = _postings(text)
+    tag_postings = _postings(tag)
+    text_maps = [dict(v) for v in text]
+    tag_maps = [dict(v) for v in tag]
     out: dict[str, list[tuple[str, float]]] = {}
-    for docname in sorted(terms):
-        approx: dict[str, float] = defaultdict(float)
-        for vectors, postings, weight in (
-            (text_vectors, text_postings, TEXT_WEIGHT),
-            (tag_vectors, tag_postings, TAG_WEIGHT),
-        ):
-            for term, w in sorted(vectors[docname].items()):
-                for other, w_other in postings.get(term, ()):
-                    if other != docname:
-                        approx[other] += weight * w * w_other
-        candidates = sorted(approx.items(), key=lambda kv: (-kv[1], kv[0]))[:CANDIDATES]
+    approx = [0.0] * len(names)
+    for i, docname in enumerate(names):
+        touched: list[int] = []
+        passes = (
+            (text[i][:SEED_TERMS], text_postings, TEXT_WEIGHT),
+            (tag[i], tag_postings, TAG_WEIGHT),
+            # Only when the seeds found too few candidates (a page unlike the others).
+            (text[i][SEED_TERMS:], text_postings, TEXT_WEIGHT),
+        )
+        for n, (vector, postings, weight) in enumerate(passes):
+            if n == 2 and len(touched) > CANDIDATES:
+                break
+            for term, w in vector:
+                for j, w_other in postings[term]:
+                    if approx[j] == 0.0:
+                        touched.append(j)
+                    approx[j] += weight * w * w_other
+        candidates = heapq.nsmallest(
+            CANDIDATES, (j for j in touched if j != i), key=lambda j: (-approx[j], j)
+        )
+        for j in touched:
+            approx[j] = 0.0
         scored = []
-        for other, _ in candidates:
-            score = TEXT_WEIGHT * _dot(text_vectors[docname], text_vectors[other]) + (
-                TAG_WEIGHT * _dot(tag_vectors[docname], tag_vectors[other])
-            )
+        for j in candidates:
+            other_text, other_tag = text_maps[j], tag_maps[j]
+            text_dot = sum(w * other_text[t] for t, w in text[i] if t in other_text)
+            tag_dot = sum(w * other_tag[t] for t, w in tag[i] if t in other_tag)
+            score = TEXT_WEIGHT * text_dot + TAG_WEIGHT * tag_dot
             if score >= MIN_SCORE:
-                scored.append((other, round(score, 6)))
+                scored.append((names[j], round(score, 6)))
+        scored.sort(key=lambda e: (-e[1], e[0]))
         out[docname] = scored
     return out
 
 
 def _digest(env: BuildEnvironment, articles: list[str], records: dict[str, Any]) -> str:
-    data = [
+    """What the lists depend on: each article's terms, tags, title, summary; the settings."""
+    settings = (
+        sorted(t.lower() for t in env.config.kb_faq_generic_tags),
+        [
+            TERMS_PER_ARTICLE,
+            SEED_TERMS,
+            POSTINGS_CAP,
+            CANDIDATES,
+            LIMIT,
+            MIN_SCORE,
+            TEXT_WEIGHT,
+            TAG_WEIGHT,
+        ],
+    )
+    data: list[Any] = [settings]
+    data += [
         (
             d,
-            records[d][0]["terms"],
+            records[d][0]["digest"],
             page_tags(env, d),
             page_title(env, d),
             meta_text(env, d, "summary"),
@@ -195,6 +229,16 @@ def _digest(env: BuildEnvironment, articles: list[str], records: dict[str, Any])
         for d in articles
     ]
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def scores_for(env: BuildEnvironment, articles: list[str]) -> dict[str, list[tuple[str, float]]]:
+    """:func:`compute_related` on the stored terms and the tags (less the generic ones)."""
+    records = kb_domain(env).records(RECORD_KIND)
+    generic = {t.lower() for t in env.config.kb_faq_generic_tags}
+    return compute_related(
+        {d: records[d][0]["terms"] for d in articles},
+        {d: [t for t in page_tags(env, d) if t.lower() not in generic] for d in articles},
+    )
 
 
 def _update_related(app: Sphinx, env: BuildEnvironment) -> list[str]:
@@ -206,9 +250,7 @@ def _update_related(app: Sphinx, env: BuildEnvironment) -> list[str]:
     old: dict[str, list[dict[str, Any]]] = data.get(RELATED_KEY, {})
     if data.get(DIGEST_KEY) == digest and set(old) == set(articles):
         return []
-    scores = compute_related(
-        {d: records[d][0]["terms"] for d in articles}, {d: page_tags(env, d) for d in articles}
-    )
+    scores = scores_for(env, articles)
     new: dict[str, list[dict[str, Any]]] = {}
     for docname in articles:
         entries: list[dict[str, Any]] = [

@@ -232,17 +232,21 @@ def topic_context(app: Sphinx, topic: dict[str, Any]) -> dict[str, Any]:
             )
     safety.sort(key=lambda c: (c["order"], c["text"].lower(), c["page"], c["lineno"]))
     index = topic_index_docname(env)
-    summary = (
-        f"{_count(len(articles), 'article', 'articles')}, "
-        f"{_count(len(questions), 'question', 'questions')} and "
-        f"{_count(len(safety), 'safety card', 'safety cards')} about "
-        f"{topic['label'][:1].lower() + topic['label'][1:]}"
-        if topic["facet"] != "product"
-        else f"{_count(len(articles), 'article', 'articles')}, "
-        f"{_count(len(questions), 'question', 'questions')} and "
-        f"{_count(len(safety), 'safety card', 'safety cards')} that mention the "
-        f"{topic['label']}"
-    )
+    counts = [
+        _count(n, one, many)
+        for n, one, many in (
+            (len(articles), "article", "articles"),
+            (len(questions), "question", "questions"),
+            (len(safety), "safety card", "safety cards"),
+        )
+        if n
+    ]
+    listed = counts[0] if len(counts) == 1 else ", ".join(counts[:-1]) + " and " + counts[-1]
+    label = topic["label"]
+    if topic["facet"] == "product":
+        summary = f"{listed} that mention the {label}"
+    else:
+        summary = f"{listed} about {label[:1].lower() + label[1:]}"
     return {
         "slug": topic["slug"],
         "tag": topic["tag"],
