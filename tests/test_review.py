@@ -65,11 +65,19 @@ def test_notice_closes_the_article(app: SphinxTestApp) -> None:
     soup = BeautifulSoup((app.outdir / "articles/current.html").read_text(), "html.parser")
     article = soup.select_one("article")
     assert article is not None
-    blocks = [el for el in article.find_all(["p", "div", "nav"]) if el.get_text(strip=True)]
-    # Nothing of the article's own text comes after the notice.
     notice = article.select_one(".kb-review")
     assert notice is not None
-    assert blocks[-1] in (notice, notice.p)
+    # Nothing of the article's own text comes after the notice: only the related articles.
+    after = [
+        el
+        for el in notice.find_all_next("p")
+        if el.find_parent("article") is article
+        and el.find_parent("nav") is None
+        and el.find_parent(class_="kb-review") is None
+    ]
+    assert after == []
+    related = notice.find_next_sibling()
+    assert related is not None and related.name == "nav"
 
 
 @pytest.mark.sphinx("html", testroot="review")
