@@ -36,6 +36,8 @@ from sphinx.util.nodes import make_refnode
 from healthkb.checks.faq_topic import STOP_WORDS
 from healthkb.domain import kb_data, kb_domain
 from healthkb.pages import is_article, meta_text, page_tags, page_title
+from healthkb.review import review_notice
+from healthkb.topics import topic_tags
 
 RECORD_KIND = "related-terms"
 RELATED_KEY = "related"  # docname -> list of related articles, in the kb domain's data
@@ -62,9 +64,21 @@ def _stemmer() -> Any:
 _STEM = _stemmer()
 
 
+#: word -> stem; the pure-Python stemmer costs ~20 µs a word, so each word is stemmed once.
+_STEMS: dict[str, str] = {}
+
+
 def text_terms(text: str) -> Counter[str]:
-    words = [w for w in _WORD.findall(text.lower()) if len(w) > 2 and w not in STOP_WORDS]
-    return Counter(str(s) for s in _STEM.stemWords(words))
+    words = Counter(w for w in _WORD.findall(text.lower()) if len(w) > 2 and w not in STOP_WORDS)
+    if len(_STEMS) > 200_000:
+        _STEMS.clear()
+    out: Counter[str] = Counter()
+    for word, count in words.items():
+        stem = _STEMS.get(word)
+        if stem is None:
+            stem = _STEMS[word] = str(_STEM.stemWord(word))
+        out[stem] += count
+    return out
 
 
 # -- reading: terms and the placeholder ---------------------------------------------------
@@ -77,9 +91,6 @@ class related_nav(nodes.General, nodes.Element):
 
 
 def _skip(node: nodes.Node) -> bool:
-    from healthkb.review import review_notice
-    from healthkb.topics import topic_tags
-
     return isinstance(node, review_notice | topic_tags | related_placeholder)
 
 
