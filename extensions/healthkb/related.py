@@ -232,7 +232,7 @@ def _digest(env: BuildEnvironment, articles: list[str], records: dict[str, Any])
     data += [
         (
             d,
-            records[d][0]["digest"],
+            records[d][0].get("digest") or records[d][0]["terms"],
             page_tags(env, d),
             page_title(env, d),
             meta_text(env, d, "summary"),
