@@ -13,12 +13,13 @@ CONF := conf
 OUT := build/html
 SRC ?=
 
-.PHONY: html test lint typecheck pytest serve clean check import bench help
+.PHONY: html test lint typecheck pytest serve clean check import bench report help
 
 help:
 	@echo "make html    build the site into $(OUT) (sets up $(VENV) when needed)"
 	@echo "make test    lint, type-check and run all tests, browser tests included"
 	@echo "make serve   live preview on http://127.0.0.1:8000"
+	@echo "make report  per page: review state, open findings, claims needing a source (build/report.json)"
 	@echo "make import SRC=path/to/articles   import articles into docs/"
 	@echo "make clean   remove build output and the virtual environment"
 
@@ -52,6 +53,10 @@ check: $(STAMP) html
 	$(BIN)/kb check
 
 test: lint typecheck check pytest
+
+# The editorial backlog: review states, open findings, claims that need a source.
+report: $(STAMP)
+	$(BIN)/kb report
 
 serve: $(STAMP)
 	$(BIN)/sphinx-autobuild -c $(CONF) --host 127.0.0.1 --port 8000 $(SOURCE) build/serve

@@ -77,5 +77,10 @@ kb_site_origin = SITE.origin
 kb_site_description = SITE.description
 # Safety rules (conf/safety-rules.toml): levels, statements, contradicting phrasings, red flags.
 kb_safety_rules = "safety-rules.toml"
+# Reader-facing names of topic pages whose tag value does not read well on its own.
+kb_topic_labels = {
+    "product:5-in-1-set": "5-in-1 Foam Roller Set",
+    "product:foam-massage-roller": "Foam Massage Roller",
+}
 pygments_style = "sphinx"
 pygments_dark_style = "native"

@@ -401,7 +401,9 @@ def test_text_output_snapshot(app: SphinxTestApp) -> None:
     _check_snapshot("research.txt", (app.outdir / "research.txt").read_text(encoding="utf-8"))
 
 
-@pytest.mark.sphinx("html", testroot="cite")
+# A fresh environment: the text build above shares this root's doctrees, and an HTML
+# build that reuses them would not rewrite pages an earlier test wrote with another registry.
+@pytest.mark.sphinx("html", testroot="cite", freshenv=True)
 def test_html_snapshots(app: SphinxTestApp) -> None:
     app.build()
     for page in ("research.html", "legacy.html", "evidence.html"):

@@ -13,7 +13,8 @@ from sphinx.testing.util import SphinxTestApp
 from sphinx.util.inventory import InventoryFile
 
 from healthkb.domain import kb_data, kb_domain
-from healthkb.faq import faq, faq_page_jsonld, hub_topic, script_json
+from healthkb.faq import faq, faq_page_jsonld, hub_topic
+from healthkb.jsonld import script_json
 
 LOWER_BACK_DIRECT = "Is it safe to foam roll directly on the lower back?"
 
@@ -195,9 +196,12 @@ def test_search_sees_questions_and_answers(app: SphinxTestApp) -> None:
 @pytest.mark.sphinx("html", testroot="faq")
 def test_faqpage_jsonld_lists_exactly_the_page_items(app: SphinxTestApp) -> None:
     app.build()
-    (data,) = _jsonld(_soup(app, "lower-back.html"))
-    assert data["@context"] == "https://schema.org"
+    # One JSON-LD block per page; the FAQPage is a node of its graph.
+    (block,) = _jsonld(_soup(app, "lower-back.html"))
+    assert block["@context"] == "https://schema.org"
+    (data,) = block["@graph"]
     assert data["@type"] == "FAQPage"
+    assert data["@id"] == "https://kb.example.org/lower-back.html#faq"
     names = [q["name"] for q in data["mainEntity"]]
     assert names == [
         LOWER_BACK_DIRECT,
@@ -210,7 +214,7 @@ def test_faqpage_jsonld_lists_exactly_the_page_items(app: SphinxTestApp) -> None
     assert first["acceptedAnswer"]["text"].startswith("No. The lumbar spine has no rib cage")
     assert "roll slowly toward the lower belly." in first["acceptedAnswer"]["text"]
     (upper,) = _jsonld(_soup(app, "upper-back.html"))
-    assert len(upper["mainEntity"]) == 2
+    assert len(upper["@graph"][0]["mainEntity"]) == 2
     for page in ("index.html", "plain.html", "faq.html"):
         assert _jsonld(_soup(app, page)) == [], page
 

@@ -14,7 +14,7 @@ if TYPE_CHECKING:  # the importer and the bench use this package without Sphinx
 __version__ = "0.1.0"
 
 # Bump when the shape of data stored in the environment changes.
-ENV_VERSION = 1
+ENV_VERSION = 2
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -25,9 +25,15 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from healthkb.faq import setup_faq
     from healthkb.findings import setup_findings
     from healthkb.hubs import setup_hubs
+    from healthkb.jsonld import setup_jsonld
+    from healthkb.landing import setup_landing
     from healthkb.links import setup_links
+    from healthkb.pages import setup_pages
+    from healthkb.related import setup_related
+    from healthkb.review import setup_review
     from healthkb.safety import setup_safety
     from healthkb.site import setup_site
+    from healthkb.topics import setup_topics
 
     setup_config(app)
     setup_findings(app)
@@ -39,6 +45,12 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_safety(app)
     setup_faq(app)
     setup_citations(app)
+    setup_pages(app)
+    setup_review(app)
+    setup_topics(app)
+    setup_related(app)
+    setup_jsonld(app)
+    setup_landing(app)
     return {
         "version": __version__,
         "env_version": ENV_VERSION,

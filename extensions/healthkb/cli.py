@@ -1,4 +1,4 @@
-"""The ``kb`` command: build, check and import the knowledge base."""
+"""The ``kb`` command: build, check, report on and import the knowledge base."""
 
 from __future__ import annotations
 
@@ -191,6 +191,55 @@ def _at(line: int | None) -> str:
     return f" (line {line})" if line else ""
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    """Build (incrementally, like `make html`) and report the editorial backlog."""
+    import io
+    import json
+    import os
+    import re
+
+    from sphinx.application import Sphinx
+    from sphinx.errors import SphinxError
+    from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+    from healthkb.report import collect, render_text
+
+    root = project_root()
+    outdir = Path(args.outdir) if args.outdir else root / "build" / "html"
+    warnings = io.StringIO()
+    try:
+        with patch_docutils(root / "conf"), docutils_namespace():
+            app = Sphinx(
+                root / "docs",
+                root / "conf",
+                outdir,
+                outdir / ".doctrees",
+                "html",
+                # The same settings as `make html`, so its environment is reused.
+                confoverrides={"nitpicky": True},
+                status=io.StringIO(),
+                warning=warnings,
+                parallel=args.jobs or os.cpu_count() or 1,
+            )
+            app.build()
+            other = [
+                re.sub(r"\x1b\[[0-9;]*m", "", line)
+                for line in warnings.getvalue().splitlines()
+                if re.search(r"(WARNING|ERROR|CRITICAL):", line) and "[kb." not in line
+            ]
+            data = collect(app.env, root, other)
+    except SphinxError as exc:
+        print(f"kb report: the build failed: {exc}", file=sys.stderr)
+        return 2
+    json_path = Path(args.json) if args.json else root / "build" / "report.json"
+    json_path.parent.mkdir(parents=True, exist_ok=True)
+    json_path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    sys.stdout.write(render_text(data))
+    shown = json_path.relative_to(root) if json_path.is_relative_to(root) else json_path
+    print(f"\nkb report: written to {shown}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kb", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -230,6 +279,16 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--no-curation", action="store_true", help="import without curation")
     imp.add_argument("--origin", help="the articles' website (default: origin in conf/site.toml)")
     imp.set_defaults(func=cmd_import)
+
+    report = sub.add_parser(
+        "report",
+        help="build, then print per page its review state, open findings, claims that need a "
+        "source and acknowledged findings (also as JSON)",
+    )
+    report.add_argument("--json", help="where to write the JSON (default build/report.json)")
+    report.add_argument("--outdir", help="the HTML build to update (default build/html)")
+    report.add_argument("-j", "--jobs", type=int, help="parallel processes (default: all cores)")
+    report.set_defaults(func=cmd_report)
     return parser
 
 

@@ -49,6 +49,7 @@ from healthkb.checks import faq_topic
 from healthkb.domain import kb_domain
 from healthkb.findings import report
 from healthkb.hubs import hub_placeholder, register_hub
+from healthkb.jsonld import page_url, register_jsonld
 
 logger = logging.getLogger(__name__)
 
@@ -316,12 +317,11 @@ def depart_question_texinfo(self: Any, node: faq_question) -> None:
 
 # -- structured data -------------------------------------------------------------
 def faq_page_jsonld(records: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """schema.org FAQPage for the complete items of one page (None when it has none)."""
+    """schema.org FAQPage node for the complete items of one page (None when it has none)."""
     items = [r for r in records if r["question"] and r["answer"]]
     if not items:
         return None
     return {
-        "@context": "https://schema.org",
         "@type": "FAQPage",
         "mainEntity": [
             {
@@ -334,26 +334,42 @@ def faq_page_jsonld(records: list[dict[str, Any]]) -> dict[str, Any] | None:
     }
 
 
-def script_json(data: Any) -> str:
-    """JSON that is safe inside <script>: no "</", "<!--" or "&" can end or confuse it."""
-    text = json.dumps(data, ensure_ascii=False, indent=None, separators=(", ", ": "))
-    return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
-
-
-def _add_jsonld(
-    app: Sphinx,
-    pagename: str,
-    templatename: str,
-    context: dict[str, Any],
-    doctree: nodes.document | None,
-) -> None:
-    if doctree is None:
-        return
-    data = faq_page_jsonld(kb_domain(app.env).records(RECORD_KIND).get(pagename, []))
+def _faq_graph(
+    app: Sphinx, pagename: str, context: dict[str, Any], doctree: nodes.document | None
+) -> list[dict[str, Any]]:
+    """The page's FAQPage node for its JSON-LD graph (see :mod:`healthkb.jsonld`)."""
+    if doctree is None or not kb_domain(app.env).records(RECORD_KIND).get(pagename):
+        return []
+    data = faq_page_jsonld(page_items(doctree))
     if data is None:
-        return
-    script = f'<script type="application/ld+json">{script_json(data)}</script>\n'
-    context["metatags"] = context.get("metatags", "") + script
+        return []
+    return [{"@id": page_url(app, pagename, context) + "#faq", **data}]
+
+
+def page_items(doctree: nodes.document) -> list[dict[str, Any]]:
+    """The page's items as the reader sees them (typographic quotes; no citation markers)."""
+    items = []
+    for n, disclosure in enumerate(doctree.findall(faq_disclosure)):
+        question = disclosure.next_node(faq_question)
+        answer = disclosure.next_node(faq_answer)
+        items.append(
+            {
+                "question": _display_text(question),
+                "answer": _display_text(answer),
+                "lineno": n,
+            }
+        )
+    return items
+
+
+def _display_text(node: nodes.Element | None) -> str:
+    if node is None:
+        return ""
+    copy = node.deepcopy()
+    for marker in list(copy.findall(lambda n: getattr(n, "tagname", "") == "cite")):
+        marker.parent.remove(marker)
+    # "performance {cite}`...`." leaves "performance ." behind.
+    return re.sub(r"\s+(?=[.,;:!?])", "", " ".join(copy.astext().split()))
 
 
 # -- the FAQ hub -----------------------------------------------------------------
@@ -609,6 +625,6 @@ def setup_faq(app: Sphinx) -> None:
     # After Sphinx's collectors (priority 500) have stored the title and metadata.
     app.connect("doctree-read", _note_page, priority=700)
     register_hub(app, "kb-faq-hub", "faq", render_faq_hub)
-    app.connect("html-page-context", _add_jsonld)
+    register_jsonld("faq", _faq_graph, order=50)
     app.add_css_file("faq.css")
     setup_faq_checks(app)

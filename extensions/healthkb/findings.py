@@ -57,6 +57,8 @@ CHECKS: dict[str, tuple[str, str]] = {
     "citation-registry": ("citation", "the source registry cannot be read (BibTeX syntax)"),
     "review-overdue": ("review", "a page whose review is overdue"),
     "review-missing": ("review", "an article without review metadata"),
+    "review-invalid": ("review", "review metadata that cannot be read (date, reviewer)"),
+    "entry-point": ("content", "a landing-page entry point with an unknown topic, page or level"),
     "anchor-missing": ("anchor", "a published URL or fragment no longer resolves"),
     "duplicate-id": ("anchor", "two objects share one id"),
 }

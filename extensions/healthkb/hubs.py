@@ -43,11 +43,21 @@ class HubDirective(SphinxDirective):
         return [node]
 
 
-def register_hub(app: Sphinx, name: str, kind: str, renderer: HubRenderer) -> None:
-    """Register the hub directive ``name`` whose content ``renderer`` builds."""
+def register_hub(
+    app: Sphinx,
+    name: str,
+    kind: str,
+    renderer: HubRenderer,
+    directive: type[HubDirective] = HubDirective,
+) -> None:
+    """Register the hub directive ``name`` whose content ``renderer`` builds.
+
+    ``directive`` may be a subclass of :class:`HubDirective` that takes options or
+    content and stores them (plain data) on the placeholder for the renderer.
+    """
     _RENDERERS[kind] = renderer
-    directive = type(f"{kind.title()}HubDirective", (HubDirective,), {"kind": kind})
-    app.add_directive(name, directive)
+    cls = type(f"{kind.title()}HubDirective", (directive,), {"kind": kind})
+    app.add_directive(name, cls)
 
 
 def _fill_hubs(app: Sphinx, doctree: nodes.document, docname: str) -> None:

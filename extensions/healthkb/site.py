@@ -36,7 +36,8 @@ def _page_context(
     context: dict[str, Any],
     doctree: nodes.document | None,
 ) -> None:
-    description = page_summary(app, pagename, doctree)
+    # Pages generated without a source document (topic pages) bring their own summary.
+    description = context.get("kb_summary") or page_summary(app, pagename, doctree)
     context["kb_description"] = description
     tag = f'<meta name="description" content="{html.escape(description, quote=True)}">\n'
     context["metatags"] = context.get("metatags", "") + tag

@@ -234,10 +234,20 @@ def apply(curation: Curation, slug: str, article: Article) -> list[tuple[str, Ar
         if split.source == slug:
             page = _split_faq(split, article, report, where)
             if page is not None:
+                # The split-off page takes the entries written for its own name.
+                _apply_page_entries(curation, split.slug, page, where)
                 extra.append((split.slug, page))
     for card in curation.add_safety:
         if card.page == slug:
             _add_safety(card, article, report, where)
+    _apply_page_entries(curation, slug, article, where)
+    assign_names(article.blocks, report)
+    return extra
+
+
+def _apply_page_entries(curation: Curation, slug: str, article: Article, where: str) -> None:
+    """Acknowledgments, metadata and review entries of page ``slug``."""
+    report = article.report
     for ack in curation.acknowledge:
         if ack.page == slug:
             article.acknowledge.append(
@@ -261,8 +271,6 @@ def apply(curation: Curation, slug: str, article: Article) -> list[tuple[str, Ar
             )
             article.report.unknown = article.missing_fields()
             report.note(None, f"review metadata set by curation ({where})")
-    assign_names(article.blocks, report)
-    return extra
 
 
 def _split_faq(split: SplitFAQ, article: Article, report: Report, where: str) -> Article | None:
