@@ -3,8 +3,9 @@ front matter values (MyST stores lists and dicts as JSON text), its tags and fac
 
 An *article* is a page under one of ``kb_article_dirs`` (default ``articles/`` and
 ``answers/``, where ``kb import`` writes pages; their ``index`` pages excepted) or a page
-whose front matter has a ``source_url``. Articles carry review metadata, topic tags, related articles and
-MedicalWebPage structured data; hubs, the landing page and "about" pages do not.
+whose front matter has a ``source_url``. Articles carry review metadata, topic tags,
+related articles and MedicalWebPage structured data; hubs, the landing page and "about"
+pages do not.
 """
 
 from __future__ import annotations

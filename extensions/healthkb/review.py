@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml  # type: ignore[import-untyped]
+import yaml
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
