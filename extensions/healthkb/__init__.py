@@ -14,7 +14,7 @@ if TYPE_CHECKING:  # the importer and the bench use this package without Sphinx
 __version__ = "0.1.0"
 
 # Bump when the shape of data stored in the environment changes.
-ENV_VERSION = 1
+ENV_VERSION = 2
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -27,6 +27,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from healthkb.hubs import setup_hubs
     from healthkb.links import setup_links
     from healthkb.safety import setup_safety
+    from healthkb.search import setup_search
     from healthkb.site import setup_site
 
     setup_config(app)
@@ -39,6 +40,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_safety(app)
     setup_faq(app)
     setup_citations(app)
+    setup_search(app)
     return {
         "version": __version__,
         "env_version": ENV_VERSION,

@@ -59,6 +59,7 @@ CHECKS: dict[str, tuple[str, str]] = {
     "review-missing": ("review", "an article without review metadata"),
     "anchor-missing": ("anchor", "a published URL or fragment no longer resolves"),
     "duplicate-id": ("anchor", "two objects share one id"),
+    "search-index": ("search", "the search index could not be written"),
 }
 
 ACK_KEY = "kb_acknowledge"
