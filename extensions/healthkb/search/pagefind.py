@@ -67,14 +67,15 @@ def record_html(page_title: str, record: dict[str, Any], filters: dict[str, list
     kind = record["kind"]
     title = record["title"] if kind != "page" else page_title
     full = title if kind == "page" else f"{page_title} › {title}"
-    filter_attr = ", ".join(
-        f"{facet}:{value}" for facet, values in sorted(filters.items()) for value in values
+    spans = "".join(
+        f'<span hidden data-pagefind-filter="{esc(facet)}[data-v]" data-v="{esc(value)}"></span>'
+        for facet, values in sorted(filters.items())
+        for value in values
     )
-    body_attrs = f' data-pagefind-filter="{esc(filter_attr)}"' if filter_attr else ""
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         f"<title>{esc(full)}</title></head>"
-        f"<body data-pagefind-body{body_attrs}>"
+        f"<body data-pagefind-body>{spans}"
         f'<span hidden data-pagefind-meta="title[data-v]" data-v="{esc(full)}"></span>'
         f'<span hidden data-pagefind-meta="page[data-v]" data-v="{esc(page_title)}"></span>'
         f'<span hidden data-pagefind-meta="section[data-v]" data-v="{esc(title)}"></span>'
