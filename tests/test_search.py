@@ -128,7 +128,7 @@ def test_other_builders(builder: str, make_app: Any, tmp_path: Path) -> None:
 def _build(make_app: Any, src: Path, parallel: int) -> SphinxTestApp:
     app = make_app("html", srcdir=src, parallel=parallel, freshenv=True)
     app.build()
-    return app  # type: ignore[no-any-return]
+    return app
 
 
 def test_parallel_build_gives_the_same_index(make_app: Any, tmp_path: Path) -> None:

@@ -6,7 +6,6 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -67,9 +66,7 @@ def test_results_land_on_the_answer(page: Page, search_site: str) -> None:
     first = page.locator(".kb-search-result").first
     link = first.locator(".kb-search-link")
     expect(link).to_have_text("Lower back rolling › : Is it safe to foam roll the lower back?")
-    assert link.get_attribute("href", timeout=1000).endswith(
-        "lower-back.html#faq-lower-back-safe"
-    )  # type: ignore[union-attr]
+    assert link.get_attribute("href", timeout=1000).endswith("lower-back.html#faq-lower-back-safe")  # type: ignore[union-attr]
     expect(first.locator(".kb-search-kind")).to_have_text("FAQ")
     marks = first.locator(".kb-search-snippet mark").all_inner_texts()
     assert "roll" in {m.lower().strip(".,") for m in marks}

@@ -1,9 +1,9 @@
 """Measure a built site's search in headless Chromium: the same harness for both engines.
 
-    python -m healthkb.search.evaluate build/html                    # the engine it was built with
-    python -m healthkb.search.evaluate build/html --queries tests/search/queries.toml --json out.json
-    python -m healthkb.search.evaluate --compare                     # builds docs/ with each engine
-    python -m healthkb.search.evaluate --scale 1000                  # 1,000 synthetic articles
+    python -m healthkb.search.evaluate build/html        # the engine it was built with
+    python -m healthkb.search.evaluate build/html --json out.json
+    python -m healthkb.search.evaluate --compare         # builds docs/ with each engine
+    python -m healthkb.search.evaluate --scale 1000      # plus 1,000 synthetic articles
 
 For every query of the query set (TOML: ``[[query]] text = "..." targets = ["docname#id", ...]``)
 it reads the ranked result links the reader sees and computes, at section level, recall@1,
@@ -303,8 +303,10 @@ def main(argv: list[str] | None = None) -> int:
     else:
         with tempfile.TemporaryDirectory(prefix="kb-search-") as tmp:
             work = Path(tmp)
-            docs = scale_site(args.scale, args.seed, args.root, work) if args.scale else (
-                args.root / "docs"
+            docs = (
+                scale_site(args.scale, args.seed, args.root, work)
+                if args.scale
+                else (args.root / "docs")
             )
             for engine in ("sphinx", "pagefind"):
                 out = work / f"html-{engine}"
