@@ -24,10 +24,10 @@ MRR_FLOOR = 0.85
 MEDIAN_MS_CEILING = 100.0
 
 
-def test_query_set_on_the_built_site() -> None:
+def test_query_set_on_the_built_site(browser: Browser) -> None:
     queries = load_queries(QUERIES)
     assert len(queries) >= 30
-    report = evaluate(site_dir(), queries)
+    report = evaluate(site_dir(), queries, browser=browser)
     print("\n" + report.table())
     for miss in report.misses:
         print(f"    rank {miss['rank']}: {miss['query']!r} -> {miss['top3']}")

@@ -205,13 +205,22 @@ def _first_search_bytes(browser: Any, base: str, engine: str, text: str) -> int:
     return total[0]
 
 
-def evaluate(site: Path, queries: list[Query], engine: str | None = None) -> Report:
-    from playwright.sync_api import sync_playwright
+def evaluate(
+    site: Path, queries: list[Query], engine: str | None = None, browser: Any = None
+) -> Report:
+    """Run ``queries`` against ``site`` (in ``browser``, else a Chromium of its own)."""
+    if browser is None:
+        from playwright.sync_api import sync_playwright
 
+        with sync_playwright() as pw:
+            own = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                return evaluate(site, queries, engine, own)
+            finally:
+                own.close()
     engine = engine or engine_of(site)
     outcomes: list[QueryResult] = []
-    with serve(site) as base, sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with serve(site) as base:
         first_bytes = _first_search_bytes(browser, base, engine, queries[0].text)
         context = browser.new_context()
         page = context.new_page()
@@ -236,7 +245,6 @@ def evaluate(site: Path, queries: list[Query], engine: str | None = None) -> Rep
             rank = next((i + 1 for i, r in enumerate(seen) if matches(r, query.targets)), None)
             outcomes.append(QueryResult(query.text, seen, rank, ms))
         context.close()
-        browser.close()
     n = len(outcomes)
     size = index_bytes(site, engine)
     articles = count_articles(site)

@@ -19,6 +19,8 @@ import asyncio
 import html
 import json
 import shutil
+import threading
+from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -118,6 +120,23 @@ async def _build(documents: list[tuple[str, str]], outdir: Path, language: str) 
             await index.add_html_file(content=content, url=url)
 
 
+def _run_in_thread(coroutine: Coroutine[Any, Any, None]) -> Exception | None:
+    """Run ``coroutine`` on an event loop of its own, in a thread: the build may itself run
+    inside an event loop (a notebook, a test session driving a browser)."""
+    errors: list[Exception] = []
+
+    def target() -> None:
+        try:
+            asyncio.run(coroutine)
+        except Exception as err:
+            errors.append(err)
+
+    thread = threading.Thread(target=target, name="pagefind")
+    thread.start()
+    thread.join()
+    return errors[0] if errors else None
+
+
 def write_index(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.name != "html":
         return
@@ -127,11 +146,10 @@ def write_index(app: Sphinx, exception: Exception | None) -> None:
     documents = index_documents(app)
     shutil.rmtree(outdir / OUTPUT, ignore_errors=True)
     language = (app.config.language or "en").split("_")[0]
-    try:
-        asyncio.run(_build(documents, outdir, language))
-    except Exception as err:  # the service reports its own errors as exceptions
+    error = _run_in_thread(_build(documents, outdir, language))
+    if error is not None:  # the service reports its own errors as exceptions
         logger.warning(
-            "Pagefind could not index the site: %s", err, type="kb", subtype="search-index"
+            "Pagefind could not index the site: %s", error, type="kb", subtype="search-index"
         )
         return
     for path in (outdir / OUTPUT).iterdir():
