@@ -32,6 +32,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from healthkb.related import setup_related
     from healthkb.review import setup_review
     from healthkb.safety import setup_safety
+    from healthkb.search import setup_search
     from healthkb.site import setup_site
     from healthkb.topics import setup_topics
 
@@ -51,6 +52,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_related(app)
     setup_jsonld(app)
     setup_landing(app)
+    setup_search(app)
     return {
         "version": __version__,
         "env_version": ENV_VERSION,

@@ -61,6 +61,7 @@ CHECKS: dict[str, tuple[str, str]] = {
     "entry-point": ("content", "a landing-page entry point with an unknown topic, page or level"),
     "anchor-missing": ("anchor", "a published URL or fragment no longer resolves"),
     "duplicate-id": ("anchor", "two objects share one id"),
+    "search-index": ("search", "the search index could not be written"),
 }
 
 ACK_KEY = "kb_acknowledge"

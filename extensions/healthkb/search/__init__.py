@@ -1,0 +1,66 @@
+"""Search that lands the reader on the answer.
+
+Every page is cut into *search records* while it is read: one per section, FAQ
+item and safety card (the page's introduction is a record too). A record holds
+the readable text of that part of the page only: no front matter, copy-link
+buttons, citation markers, references list or other page furniture. Records are
+plain data in the kb domain, so incremental and parallel builds keep them right.
+
+With ``kb_search_engine = "pagefind"`` (the default) the build ends by indexing
+those records with Pagefind (``pagefind/`` in the output): each record is a
+result of its own, titled "Page › Section", linking to ``page.html#id``, with
+the record's title weighted above its body and the page's tag facets
+(body part, condition, use case) as filters. ``search.html`` is replaced by a
+page that queries that index (``kb-search.js``); furo's sidebar box submits to
+it. With ``kb_search_engine = "sphinx"`` the site keeps Sphinx's own search,
+tuned with a scorer that ranks kb objects (FAQ items, cards, sections) first;
+the two are compared by :mod:`healthkb.search.evaluate`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.util import logging
+
+from healthkb.search.records import collect_records
+
+logger = logging.getLogger(__name__)
+
+ENGINES = ("pagefind", "sphinx")
+
+
+def _check_engine(app: Sphinx, config: Config) -> None:
+    engine = config.kb_search_engine
+    if engine not in ENGINES:
+        logger.warning(
+            "kb_search_engine must be one of %s, not %r; using 'pagefind'",
+            ", ".join(ENGINES),
+            engine,
+            type="kb",
+            subtype="config",
+        )
+        config.kb_search_engine = "pagefind"
+    if config.kb_search_engine == "sphinx" and not config.html_search_scorer:
+        from healthkb.site import HERE
+
+        config.html_search_scorer = str(HERE / "static" / "kb-search-scorer.js")
+
+
+def _page_context(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    context["kb_search_engine"] = app.config.kb_search_engine
+
+
+def setup_search(app: Sphinx) -> None:
+    from healthkb.search.pagefind import write_index
+
+    app.add_config_value("kb_search_engine", "pagefind", "html", types=[str])
+    app.connect("config-inited", _check_engine)
+    app.connect("doctree-read", collect_records)
+    app.connect("html-page-context", _page_context)
+    app.connect("build-finished", write_index)
+    app.add_css_file("kb-search.css")

@@ -1,0 +1,334 @@
+"""Measure a built site's search in headless Chromium: the same harness for both engines.
+
+    python -m healthkb.search.evaluate build/html        # the engine it was built with
+    python -m healthkb.search.evaluate build/html --json out.json
+    python -m healthkb.search.evaluate --compare         # builds docs/ with each engine
+    python -m healthkb.search.evaluate --scale 1000      # plus 1,000 synthetic articles
+
+For every query of the query set (TOML: ``[[query]] text = "..." targets = ["docname#id", ...]``)
+it reads the ranked result links the reader sees and computes, at section level, recall@1,
+recall@3 and MRR (a result counts when it links to one of the query's targets; a bare
+``docname`` target is the top of that page). It also measures the time from the query being
+typed to the results being shown (median over the query set), the bytes the browser
+downloads for a first search (from the landing page: sidebar search box, submit, results
+shown, as counted in the browser's network log), and the size of the search index per
+article.
+
+- Pagefind (``kb_search_engine = "pagefind"``): the query is typed into the search page's
+  box; timing is from the ``input`` event to the results list being replaced.
+- Sphinx (``kb_search_engine = "sphinx"``): the query runs through Sphinx's
+  ``Search.performSearch`` on search.html with its index loaded; timing is that call, which
+  ranks and appends the first result (snippets are fetched later, page by page).
+
+Needs Playwright and Debian's Chromium (``KB_CHROMIUM``, default ``/usr/bin/chromium``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+CHROMIUM = os.environ.get("KB_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-quic"]
+PAGEFIND_UI_FILES = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.")
+RESULTS_SHOWN = 10
+
+
+@dataclass
+class Query:
+    text: str
+    targets: list[str]
+
+
+@dataclass
+class QueryResult:
+    text: str
+    results: list[str]
+    rank: int | None
+    ms: float
+
+
+@dataclass
+class Report:
+    engine: str
+    queries: int
+    recall_at_1: float
+    recall_at_3: float
+    mrr: float
+    median_ms: float
+    first_search_bytes: int
+    index_bytes: int
+    articles: int
+    index_bytes_per_article: float
+    misses: list[dict[str, Any]] = field(default_factory=list)
+
+    def table(self) -> str:
+        return (
+            f"{self.engine:9} queries={self.queries} recall@1={self.recall_at_1:.3f} "
+            f"recall@3={self.recall_at_3:.3f} MRR={self.mrr:.3f} median={self.median_ms:.1f} ms "
+            f"first-search={self.first_search_bytes / 1024:.1f} KiB "
+            f"index={self.index_bytes / 1024:.1f} KiB "
+            f"({self.index_bytes_per_article / 1024:.2f} KiB/article, {self.articles} articles)"
+        )
+
+
+def load_queries(path: Path) -> list[Query]:
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    return [Query(q["text"], list(q["targets"])) for q in data.get("query", [])]
+
+
+# -- the site ----------------------------------------------------------------------------------
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    handler = functools.partial(_Quiet, directory=str(directory))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def engine_of(site: Path) -> str:
+    html = (site / "search.html").read_text(encoding="utf-8")
+    return "pagefind" if "kb-search.js" in html else "sphinx"
+
+
+def index_bytes(site: Path, engine: str) -> int:
+    if engine == "sphinx":
+        return (site / "searchindex.js").stat().st_size
+    return sum(
+        p.stat().st_size
+        for p in (site / "pagefind").rglob("*")
+        if p.is_file() and not p.name.startswith(PAGEFIND_UI_FILES)
+    )
+
+
+def count_articles(site: Path) -> int:
+    return sum(
+        1
+        for folder in ("articles", "answers")
+        for p in (site / folder).glob("*.html")
+        if p.name != "index.html"
+    )
+
+
+def normalise(url: str, base: str) -> str:
+    """``docname#id`` (or ``docname``) of a result link."""
+    parts = urlsplit(url)
+    path = unquote(parts.path)
+    base_path = urlsplit(base).path
+    if path.startswith(base_path):
+        path = path[len(base_path) :]
+    path = path.removesuffix(".html")
+    return f"{path}#{parts.fragment}" if parts.fragment else path
+
+
+def matches(result: str, targets: list[str]) -> bool:
+    for target in targets:
+        if result == target:
+            return True
+        if "#" not in target:
+            docname, _, anchor = result.partition("#")
+            if docname == target and (not anchor or anchor == target.rsplit("/", 1)[-1]):
+                return True
+    return False
+
+
+# -- the browser -------------------------------------------------------------------------------
+_SPHINX_QUERY = """(q) => {
+  const t0 = performance.now();
+  Search.performSearch(q);
+  const ms = performance.now() - t0;
+  const [query, terms, excluded, highlight, objects] = Search._parseQuery(q);
+  const results = Search._performSearch(query, terms, excluded, highlight, objects);
+  return {ms, results: results.reverse().map((r) => r[0] + (r[2] || ""))};
+}"""
+
+
+def _rank_pagefind(page: Any, text: str) -> tuple[list[str], float]:
+    page.fill("#kb-search-input", text)
+    page.wait_for_function(
+        "(q) => document.querySelector('#kb-search-results').dataset.kbQuery === q", arg=text
+    )
+    hrefs = page.eval_on_selector_all(".kb-search-link", "els => els.map(e => e.href)")
+    ms = float(page.eval_on_selector("#kb-search-results", "el => el.dataset.kbMs"))
+    return hrefs, ms
+
+
+def _first_search_bytes(browser: Any, base: str, engine: str, text: str) -> int:
+    """Bytes downloaded from typing a query in the sidebar of the landing page to results."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(base + "index.html", wait_until="networkidle")
+    total = [0]
+
+    def on_finished(request: Any) -> None:
+        sizes = request.sizes()
+        total[0] += int(sizes["responseBodySize"]) + int(sizes["responseHeadersSize"])
+
+    page.on("requestfinished", on_finished)
+    page.fill("input.sidebar-search", text)
+    page.press("input.sidebar-search", "Enter")
+    if engine == "pagefind":
+        page.wait_for_selector(".kb-search-link")
+    else:
+        page.wait_for_function(
+            "() => /finished|did not match/.test("
+            "(document.querySelector('.search-summary') || {}).textContent || '')"
+        )
+    page.wait_for_load_state("networkidle")
+    context.close()
+    return total[0]
+
+
+def evaluate(
+    site: Path, queries: list[Query], engine: str | None = None, browser: Any = None
+) -> Report:
+    """Run ``queries`` against ``site`` (in ``browser``, else a Chromium of its own)."""
+    if browser is None:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as pw:
+            own = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                return evaluate(site, queries, engine, own)
+            finally:
+                own.close()
+    engine = engine or engine_of(site)
+    outcomes: list[QueryResult] = []
+    with serve(site) as base:
+        first_bytes = _first_search_bytes(browser, base, engine, queries[0].text)
+        context = browser.new_context()
+        page = context.new_page()
+        if engine == "pagefind":
+            page.goto(base + "search.html", wait_until="networkidle")
+            _rank_pagefind(page, "foam roller")  # warm: the index is loaded once per visit
+        else:
+            page.goto(base + "search.html?q=foam+roller", wait_until="networkidle")
+            page.wait_for_function("() => Search.hasIndex()")
+        for query in queries:
+            if engine == "pagefind":
+                hrefs, ms = _rank_pagefind(page, query.text)
+                results = [normalise(h, base) for h in hrefs]
+            else:
+                out = page.evaluate(_SPHINX_QUERY, query.text)
+                results, ms = list(out["results"]), float(out["ms"])
+            seen: list[str] = []
+            for result in results:
+                if result not in seen:
+                    seen.append(result)
+            seen = seen[:RESULTS_SHOWN]
+            rank = next((i + 1 for i, r in enumerate(seen) if matches(r, query.targets)), None)
+            outcomes.append(QueryResult(query.text, seen, rank, ms))
+        context.close()
+    n = len(outcomes)
+    size = index_bytes(site, engine)
+    articles = count_articles(site)
+    return Report(
+        engine=engine,
+        queries=n,
+        recall_at_1=sum(1 for o in outcomes if o.rank == 1) / n,
+        recall_at_3=sum(1 for o in outcomes if o.rank is not None and o.rank <= 3) / n,
+        mrr=sum(1 / o.rank for o in outcomes if o.rank) / n,
+        median_ms=statistics.median(o.ms for o in outcomes),
+        first_search_bytes=first_bytes,
+        index_bytes=size,
+        articles=articles,
+        index_bytes_per_article=size / max(articles, 1),
+        misses=[
+            {"query": o.text, "rank": o.rank, "top3": o.results[:3]}
+            for o in outcomes
+            if o.rank is None or o.rank > 1
+        ],
+    )
+
+
+# -- building ----------------------------------------------------------------------------------
+def build(docs: Path, out: Path, engine: str, conf: Path, jobs: str = "auto") -> float:
+    """Build ``docs`` into ``out`` with ``kb_search_engine = engine``; returns seconds."""
+    start = time.monotonic()
+    cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-c", str(conf), "-j", jobs, "-q"]
+    cmd += ["-D", f"kb_search_engine={engine}", str(docs), str(out)]
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.monotonic() - start
+
+
+def scale_site(n: int, seed: int, root: Path, work: Path) -> Path:
+    """A docs tree of the real pages plus ``n`` synthetic articles, imported with `kb import`."""
+    import shutil
+
+    from healthkb.bench.corpus import write
+
+    docs = work / "docs"
+    shutil.copytree(root / "docs", docs)
+    write(work / "src", n, seed)
+    subprocess.run(
+        [sys.executable, "-m", "healthkb.cli", "import", str(work / "src"), "--into", str(docs)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return docs
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m healthkb.search.evaluate")
+    parser.add_argument("site", nargs="?", type=Path, help="a built site (build/html)")
+    parser.add_argument("--queries", type=Path, default=Path("tests/search/queries.toml"))
+    parser.add_argument("--compare", action="store_true", help="build docs/ with both engines")
+    parser.add_argument("--scale", type=int, default=0, help="add N synthetic articles")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--root", type=Path, default=Path.cwd(), help="the project checkout")
+    parser.add_argument("--json", type=Path, help="write the reports as JSON")
+    args = parser.parse_args(argv)
+    queries = load_queries(args.queries)
+    reports: list[Report] = []
+    if args.site and not (args.compare or args.scale):
+        reports.append(evaluate(args.site, queries))
+    else:
+        with tempfile.TemporaryDirectory(prefix="kb-search-") as tmp:
+            work = Path(tmp)
+            docs = (
+                scale_site(args.scale, args.seed, args.root, work)
+                if args.scale
+                else (args.root / "docs")
+            )
+            for engine in ("sphinx", "pagefind"):
+                out = work / f"html-{engine}"
+                seconds = build(docs, out, engine, args.root / "conf")
+                print(f"built {engine} site in {seconds:.1f} s", file=sys.stderr)
+                reports.append(evaluate(out, queries, engine))
+    for report in reports:
+        print(report.table())
+        for miss in report.misses:
+            print(f"    rank {miss['rank']}: {miss['query']!r} -> {miss['top3']}")
+    if args.json:
+        args.json.write_text(json.dumps([asdict(r) for r in reports], indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

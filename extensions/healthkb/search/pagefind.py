@@ -1,0 +1,158 @@
+"""Index the search records with Pagefind at the end of an HTML build.
+
+Each record becomes one Pagefind entry (a tiny HTML document, so Pagefind's
+heading weights apply: the section title, question or card title counts far
+more than the body, the page title a little more):
+
+    <h1>Section title</h1> <p data-pagefind-weight="2">Page title</p> <p>text</p>
+
+with ``page.html#id`` as its URL, ``title`` ("Page › Section"), ``page``,
+``section`` and ``kind`` as metadata, and the page's ``body-part:``,
+``condition:`` and ``use-case:`` tags as filters. The index is rebuilt from the
+environment on every build, so it always covers every page, also after an
+incremental build that rewrote only some of them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import json
+import shutil
+import threading
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+from healthkb.domain import kb_domain
+from healthkb.search.records import RECORD_KIND
+
+logger = logging.getLogger(__name__)
+
+OUTPUT = "pagefind"
+#: Tag facets offered as search filters, in the order the search page shows them.
+FACETS = ("body-part", "condition", "use-case")
+#: Files of Pagefind's own UI bundles, which this site does not use.
+UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
+#: Pages that are not searched: the search page and generated indexes.
+EXCLUDED = {"search", "genindex"}
+
+
+def page_tags(meta: dict[str, Any]) -> list[str]:
+    tags = meta.get("tags", [])
+    if isinstance(tags, str):
+        try:
+            tags = json.loads(tags)
+        except ValueError:
+            tags = [t.strip() for t in tags.split(",")]
+    return [str(t) for t in tags if str(t).strip()] if isinstance(tags, list) else []
+
+
+def facet_filters(tags: list[str]) -> dict[str, list[str]]:
+    filters: dict[str, list[str]] = {}
+    for tag in tags:
+        facet, sep, value = tag.partition(":")
+        if sep and facet in FACETS and value.strip():
+            label = value.strip().replace("-", " ")
+            filters.setdefault(facet, [])
+            if label not in filters[facet]:
+                filters[facet].append(label)
+    return filters
+
+
+def record_html(page_title: str, record: dict[str, Any], filters: dict[str, list[str]]) -> str:
+    """The document Pagefind indexes for one record."""
+    esc = html.escape
+    kind = record["kind"]
+    title = record["title"] if kind != "page" else page_title
+    full = title if kind == "page" else f"{page_title} › {title}"
+    spans = "".join(
+        f'<span hidden data-pagefind-filter="{esc(facet)}[data-v]" data-v="{esc(value)}"></span>'
+        for facet, values in sorted(filters.items())
+        for value in values
+    )
+    return (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f"<title>{esc(full)}</title></head>"
+        f"<body data-pagefind-body>{spans}"
+        f'<span hidden data-pagefind-meta="title[data-v]" data-v="{esc(full)}"></span>'
+        f'<span hidden data-pagefind-meta="page[data-v]" data-v="{esc(page_title)}"></span>'
+        f'<span hidden data-pagefind-meta="section[data-v]" data-v="{esc(title)}"></span>'
+        f'<span hidden data-pagefind-meta="kind[data-v]" data-v="{esc(kind)}"></span>'
+        f"<h1>{esc(title)}</h1>"
+        + (f'<p data-pagefind-weight="2">{esc(page_title)}</p>' if kind != "page" else "")
+        + f"<p>{esc(record['text'])}</p></body></html>"
+    )
+
+
+def index_documents(app: Sphinx) -> list[tuple[str, str]]:
+    """(url, html) of every record of every page, in a stable order."""
+    env = app.env
+    builder = app.builder
+    per_doc = kb_domain(env).records(RECORD_KIND)
+    out: list[tuple[str, str]] = []
+    for docname in sorted(per_doc):
+        if docname in EXCLUDED or docname not in env.all_docs:
+            continue
+        meta = env.metadata.get(docname, {})
+        if str(meta.get("kb_search", "")).lower() in ("false", "no", "off"):
+            continue
+        page_title = env.titles[docname].astext() if docname in env.titles else docname
+        filters = facet_filters(page_tags(meta))
+        uri = builder.get_target_uri(docname)
+        for record in per_doc[docname]:
+            if record["kind"] == "section" and not record["text"]:
+                continue  # only groups records of its own (FAQ items, a card)
+            url = uri if record["kind"] == "page" else f"{uri}#{record['id']}"
+            out.append((url, record_html(page_title, record, filters)))
+    return out
+
+
+async def _build(documents: list[tuple[str, str]], outdir: Path, language: str) -> None:
+    from pagefind.index import IndexConfig, PagefindIndex
+
+    config = IndexConfig(output_path=str(outdir / OUTPUT), force_language=language)
+    async with PagefindIndex(config=config) as index:
+        for url, content in documents:
+            await index.add_html_file(content=content, url=url)
+
+
+def _run_in_thread(coroutine: Coroutine[Any, Any, None]) -> Exception | None:
+    """Run ``coroutine`` on an event loop of its own, in a thread: the build may itself run
+    inside an event loop (a notebook, a test session driving a browser)."""
+    errors: list[Exception] = []
+
+    def target() -> None:
+        try:
+            asyncio.run(coroutine)
+        except Exception as err:
+            errors.append(err)
+
+    thread = threading.Thread(target=target, name="pagefind")
+    thread.start()
+    thread.join()
+    return errors[0] if errors else None
+
+
+def write_index(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.name != "html":
+        return
+    if app.config.kb_search_engine != "pagefind":
+        return
+    outdir = Path(app.outdir)
+    documents = index_documents(app)
+    shutil.rmtree(outdir / OUTPUT, ignore_errors=True)
+    language = (app.config.language or "en").split("_")[0]
+    error = _run_in_thread(_build(documents, outdir, language))
+    if error is not None:  # the service reports its own errors as exceptions
+        logger.warning(
+            "Pagefind could not index the site: %s", error, type="kb", subtype="search-index"
+        )
+        return
+    for path in (outdir / OUTPUT).iterdir():
+        if path.name.startswith(UNUSED):
+            path.unlink()
+    logger.info("pagefind: indexed %d search records", len(documents))

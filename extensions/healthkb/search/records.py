@@ -1,0 +1,137 @@
+"""Search records: one per section, FAQ item and safety card, read from the doctree.
+
+A record is plain data stored in the kb domain (kind ``search``)::
+
+    {"id": "when-to-stop", "kind": "section", "title": "When to Stop", "text": "...",
+     "lineno": 42}
+
+The page's introduction (the text before its first subsection) has the id of
+the page's top section and kind ``page``. A record's text is that of its own
+part of the page: nested sections, FAQ items and cards are records of their
+own. Left out: copy-link controls, citation markers, the References list,
+comments, raw HTML, targets and system messages.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+
+from healthkb.domain import kb_domain
+
+RECORD_KIND = "search"
+
+#: Nodes whose text is never searchable (by class name, so this module does not
+#: import every feature).
+_SKIP = {
+    "copy_link",
+    "cite",
+    "cite_ref",
+    "comment",
+    "raw",
+    "target",
+    "system_message",
+    "substitution_definition",
+    "hub_placeholder",
+    "meta",
+}
+
+
+def _kind(node: nodes.Node) -> str | None:
+    name = type(node).__name__
+    if isinstance(node, nodes.section):
+        return "section"
+    if name == "faq":
+        return "faq"
+    if name == "safety_card":
+        return "safety"
+    return None
+
+
+def _title_of(node: nodes.Element, kind: str) -> str:
+    if kind == "section":
+        title = node.next_node(nodes.title)
+        return title.astext() if title is not None else ""
+    if kind == "faq":
+        for child in node.findall(nodes.Element):
+            if type(child).__name__ == "faq_question":
+                return child.astext()
+        return ""
+    return str(node.get("title", ""))
+
+
+def _id_of(node: nodes.Element, kind: str) -> str:
+    if kind == "faq":
+        for child in node.findall(nodes.Element):
+            if type(child).__name__ == "faq_disclosure" and child["ids"]:
+                return str(child["ids"][0])
+        return ""
+    return str(node["ids"][0]) if node["ids"] else ""
+
+
+def _words(parts: list[str]) -> str:
+    return " ".join(" ".join(parts).split())
+
+
+def collect_records(app: Sphinx, doctree: nodes.document) -> None:
+    env = app.env
+    docname = env.docname
+    domain = kb_domain(env)
+    records: list[dict[str, Any]] = []
+
+    def visit(element: nodes.Element, record: dict[str, Any], parts: list[str]) -> None:
+        for child in element.children:
+            if isinstance(child, nodes.Text):
+                parts.append(child.astext())
+                continue
+            if not isinstance(child, nodes.Element):
+                continue
+            name = type(child).__name__
+            if name in _SKIP or "kb-references" in child.get("classes", []):
+                continue
+            if isinstance(child, nodes.title) and child.parent is record["node"]:
+                continue
+            if name in ("faq_question", "safety_header") and _owner(child) is record["node"]:
+                continue
+            kind = _kind(child)
+            if kind is not None:
+                start(child, kind)
+                continue
+            visit(child, record, parts)
+            if isinstance(child, (nodes.TextElement, nodes.Body)) and not isinstance(
+                child, nodes.Inline
+            ):
+                parts.append(" ")
+
+    def start(node: nodes.Element, kind: str) -> None:
+        node_id = _id_of(node, kind)
+        title = _title_of(node, kind)
+        if isinstance(node.parent, nodes.document):
+            kind = "page"
+        entry: dict[str, Any] = {
+            "id": node_id,
+            "kind": kind,
+            "title": " ".join(title.split()),
+            "text": "",
+            "lineno": node.line,
+        }
+        if node_id and title:
+            records.append(entry)  # before its nested records: document order
+        parts: list[str] = []
+        visit(node, {"node": node}, parts)
+        entry["text"] = _words(parts)
+
+    for child in doctree.children:
+        if isinstance(child, nodes.section):
+            start(child, "section")
+    for record in records:
+        domain.add_record(RECORD_KIND, docname, record)
+
+
+def _owner(node: nodes.Element) -> nodes.Element | None:
+    parent = node.parent
+    while parent is not None and _kind(parent) is None:
+        parent = parent.parent
+    return parent

@@ -1,0 +1,165 @@
+"""Search records and the Pagefind index: what a reader's search can land on."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sphinx.testing.util import SphinxTestApp
+
+from healthkb.domain import kb_domain
+from healthkb.search.pagefind import facet_filters, index_documents, page_tags, record_html
+
+ROOTS = Path(__file__).resolve().parent / "roots"
+LOWER = "lower-back"
+
+
+def _records(app: SphinxTestApp, docname: str = LOWER) -> list[dict[str, Any]]:
+    return kb_domain(app.env).records("search")[docname]
+
+
+def _by_id(app: SphinxTestApp, docname: str = LOWER) -> dict[str, dict[str, Any]]:
+    return {r["id"]: r for r in _records(app, docname)}
+
+
+@pytest.mark.sphinx("html", testroot="search")
+def test_records_are_sections_faq_items_and_cards(app: SphinxTestApp) -> None:
+    app.build()
+    records = _records(app)
+    assert [(r["kind"], r["id"]) for r in records] == [
+        ("page", "lower-back-rolling"),
+        ("section", "how-often-to-roll"),
+        ("section", "glutes"),
+        ("safety", "do-not-roll-directly-over-the-lumbar-spine"),
+        ("section", "questions"),
+        ("faq", "faq-lower-back-safe"),
+        ("faq", "what-if-my-back-pain-goes-numb-down-my-legs"),
+    ]
+    by_id = _by_id(app)
+    assert by_id["faq-lower-back-safe"]["title"] == "Is it safe to foam roll the lower back?"
+    assert by_id["faq-lower-back-safe"]["text"] == (
+        "Roll the glutes and hips instead of the lumbar spine."
+    )
+    # A record holds its own text only: the card is not part of the Glutes section.
+    assert "lumbar" not in by_id["glutes"]["text"]
+    assert by_id["do-not-roll-directly-over-the-lumbar-spine"]["text"] == (
+        "The lumbar vertebrae have no rib cage around them."
+    )
+    # Never front matter or furniture.
+    for record in records:
+        assert "Copy link" not in record["text"]
+        assert "body-part" not in record["text"]
+        assert "Caution:" not in record["text"]
+
+
+@pytest.mark.sphinx("html", testroot="search")
+def test_pagefind_bundle_is_written(app: SphinxTestApp) -> None:
+    app.build()
+    bundle = Path(app.outdir) / "pagefind"
+    assert (bundle / "pagefind.js").is_file()
+    assert list(bundle.glob("pagefind.*.pf_meta"))
+    assert list((bundle / "fragment").iterdir())
+    assert list((bundle / "filter").iterdir())
+    # Pagefind's own UI bundles are not shipped: the search page has its own.
+    assert not list(bundle.glob("pagefind-ui.*"))
+    search = (Path(app.outdir) / "search.html").read_text(encoding="utf-8")
+    assert "kb-search.js" in search
+    assert 'id="kb-search-status"' in search and 'role="status"' in search
+    assert "searchindex.js" not in search
+
+
+@pytest.mark.sphinx("html", testroot="search")
+def test_index_entries(app: SphinxTestApp) -> None:
+    app.build()
+    docs = dict(index_documents(app))
+    assert "lower-back.html" in docs  # the page's introduction
+    assert "lower-back.html#faq-lower-back-safe" in docs
+    assert "lower-back.html#questions" not in docs  # a heading with nothing of its own
+    entry = docs["lower-back.html#faq-lower-back-safe"]
+    assert "<h1>Is it safe to foam roll the lower back?</h1>" in entry
+    assert 'data-v="Lower back rolling › Is it safe to foam roll the lower back?"' in entry
+    assert 'data-pagefind-filter="body-part[data-v]" data-v="lower back"' in entry
+    assert 'data-pagefind-filter="condition[data-v]" data-v="tightness"' in entry
+    assert not any(url.startswith("search") for url in docs)
+
+
+def test_facets_from_tags() -> None:
+    tags = page_tags({"tags": '["foam rolling", "body-part:lower-back", "product:roller"]'})
+    assert tags == ["foam rolling", "body-part:lower-back", "product:roller"]
+    assert facet_filters(tags) == {"body-part": ["lower back"]}
+    html = record_html("A <page>", {"kind": "faq", "title": "Q & A", "text": "<b>x</b>"}, {})
+    assert "<b>" not in html and "&lt;b&gt;x&lt;/b&gt;" in html
+    assert "A &lt;page&gt; › Q &amp; A" in html
+
+
+@pytest.mark.sphinx(
+    "html", testroot="search", srcdir="search-sphinx", confoverrides={"kb_search_engine": "sphinx"}
+)
+def test_sphinx_engine_keeps_sphinx_search(app: SphinxTestApp) -> None:
+    app.build()
+    out = Path(app.outdir)
+    assert not (out / "pagefind").exists()
+    search = (out / "search.html").read_text(encoding="utf-8")
+    assert "searchindex.js" in search and "kb-search.js" not in search
+    assert "kb:faq" in (out / "searchindex.js").read_text(encoding="utf-8")
+
+
+@pytest.mark.sphinx(
+    "html", testroot="search", srcdir="search-lunr", confoverrides={"kb_search_engine": "lunr"}
+)
+def test_unknown_engine_warns(app: SphinxTestApp, warning: Any) -> None:
+    app.build()
+    assert "kb_search_engine must be one of pagefind, sphinx" in warning.getvalue()
+    assert (Path(app.outdir) / "pagefind" / "pagefind.js").is_file()
+
+
+@pytest.mark.parametrize("builder", ["text", "latex", "man", "texinfo"])
+def test_other_builders(builder: str, make_app: Any, tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-search", src)
+    app = make_app(builder, srcdir=src)
+    app.build()
+    assert not (Path(app.outdir) / "pagefind").exists()
+    assert kb_domain(app.env).records("search")[LOWER]
+
+
+def _build(make_app: Any, src: Path, parallel: int) -> SphinxTestApp:
+    app = make_app("html", srcdir=src, parallel=parallel, freshenv=True)
+    app.build()
+    return app
+
+
+def test_parallel_build_gives_the_same_index(make_app: Any, tmp_path: Path) -> None:
+    results = []
+    for parallel in (1, 2):
+        src = tmp_path / f"src{parallel}"
+        shutil.copytree(ROOTS / "test-search", src)
+        app = _build(make_app, src, parallel)
+        results.append(
+            (
+                sorted(index_documents(app)),
+                (Path(app.outdir) / "search.html").read_text(encoding="utf-8"),
+            )
+        )
+    assert results[0] == results[1]
+
+
+def test_incremental_rebuild_updates_the_index(make_app: Any, tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-search", src)
+    app = _build(make_app, src, 1)
+    before = (Path(app.outdir) / "pagefind" / "pagefind-entry.json").read_text()
+    page = src / "upper-back.md"
+    page.write_text(
+        page.read_text(encoding="utf-8") + "\n## Neck\n\nNever roll the neck itself.\n",
+        encoding="utf-8",
+    )
+    app2 = make_app("html", srcdir=src)
+    app2.build()
+    docs = dict(index_documents(app2))
+    assert "upper-back.html#neck" in docs
+    assert "lower-back.html#faq-lower-back-safe" in docs  # pages not re-read stay indexed
+    after = (Path(app2.outdir) / "pagefind" / "pagefind-entry.json").read_text()
+    assert before != after
