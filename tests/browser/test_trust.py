@@ -60,7 +60,7 @@ def test_search_box_leads_to_results(page: Page, trust_url: str) -> None:
     page.get_by_role("searchbox", name="Search the knowledge base").fill("lumbar spine")
     page.get_by_role("button", name="Search", exact=True).click()
     page.wait_for_url("**/search.html?q=lumbar+spine*")
-    results = page.locator("#search-results a")
+    results = page.locator("#kb-search-results a")
     results.first.wait_for(timeout=15000)
     titles = results.all_inner_texts()
     assert any("Foam Rolling for Back Pain: Does It Actually Help?" in t for t in titles)
