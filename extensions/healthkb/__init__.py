@@ -13,7 +13,7 @@ from sphinx.application import Sphinx
 __version__ = "0.1.0"
 
 # Bump when the shape of data stored in the environment changes.
-ENV_VERSION = 1
+ENV_VERSION = 2
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -25,6 +25,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from healthkb.findings import setup_findings
     from healthkb.hubs import setup_hubs
     from healthkb.links import setup_links
+    from healthkb.navigation import setup_navigation
+    from healthkb.reproducible import setup_reproducible
     from healthkb.safety import setup_safety
     from healthkb.site import setup_site
 
@@ -38,6 +40,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_safety(app)
     setup_faq(app)
     setup_citations(app)
+    setup_navigation(app)
+    setup_reproducible(app)
     return {
         "version": __version__,
         "env_version": ENV_VERSION,
