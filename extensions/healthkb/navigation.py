@@ -372,7 +372,13 @@ class ArticleIndexDirective(HubDirective):
         self.set_source_info(toctree)
         wrapper = nodes.compound(classes=["toctree-wrapper"])
         wrapper += toctree
-        return [wrapper, *super().run()]
+        placeholders = super().run()
+        for node in placeholders:
+            assert isinstance(node, hub_placeholder)
+            # Single-file builders (LaTeX, man, Texinfo) fill hubs in the assembled
+            # document: the placeholder remembers the page whose toctree it lists.
+            node["docname"] = env.docname
+        return [wrapper, *placeholders]
 
 
 def article_docnames(env: BuildEnvironment, folders: list[str], exclude: str) -> Iterator[str]:
@@ -392,7 +398,8 @@ def render_article_index(
 ) -> list[nodes.Node]:
     env = app.env
     nav = site_nav(app)
-    articles = [ref for _, ref in nav.children.get(docname, [])]
+    index = str(placeholder.get("docname") or docname)
+    articles = [ref for _, ref in nav.children.get(index, [])]
     if not articles:
         return [nodes.paragraph("", "No articles have been published yet.")]
     items = sorted(
