@@ -6,9 +6,10 @@ Each feature lives in its own module with a ``setup_<feature>(app)`` function;
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sphinx.application import Sphinx
+if TYPE_CHECKING:  # the importer and the bench use this package without Sphinx
+    from sphinx.application import Sphinx
 
 __version__ = "0.1.0"
 

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import json
 import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from healthkb.importer.pipeline import RunResult
 
 DEFAULT_SPHINXOPTS = ["-W", "--keep-going", "-n", "-j", "auto"]
 
@@ -86,6 +91,106 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import article files (or folders of them) as MyST pages; see healthkb.importer."""
+    from healthkb.importer import curation as curation_mod
+    from healthkb.importer.pipeline import run_import
+
+    root = project_root()
+    origin = args.origin or _site_origin(root)
+    if origin is None:
+        return 2
+    curation = None
+    curation_path = args.curation or (root / "conf" / "import-curation.toml")
+    if not args.no_curation and (args.curation or curation_path.is_file()):
+        try:
+            curation = curation_mod.load(Path(curation_path))
+        except curation_mod.CurationError as exc:
+            print(f"kb import: {exc}", file=sys.stderr)
+            return 2
+    into = Path(args.into) if args.into else root / "docs"
+    run = run_import(
+        [Path(p) for p in args.paths],
+        into=into,
+        origin=origin,
+        dry_run=args.dry_run,
+        force=args.force,
+        curation=curation,
+    )
+    if args.json:
+        json.dump(run.as_dict(), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        _print_run(run, verbose=args.verbose, out=sys.stdout)
+    return run.exit_code
+
+
+def _site_origin(root: Path) -> str | None:
+    from healthkb.config import load_site_settings
+
+    origin = load_site_settings(root / "conf" / "site.toml").origin.rstrip("/")
+    if not origin.startswith(("https://", "http://")) or "localhost" in origin:
+        print(
+            f"kb import: the origin {origin!r} in conf/site.toml is not a public web address",
+            file=sys.stderr,
+        )
+        return None
+    return origin
+
+
+def _print_run(run: RunResult, *, verbose: bool, out: TextIO) -> None:
+    verb = {
+        "created": "would create" if run.dry_run else "created",
+        "updated": "would update" if run.dry_run else "updated",
+        "unchanged": "unchanged",
+        "skipped": "skipped",
+        "refused": "refused",
+    }
+    for item in run.files:
+        if item.status == "refused":
+            print(f"refused   {item.message}", file=out)
+            continue
+        print(f"{verb[item.status]:<9} {item.page}  <- {item.source}: {item.message}", file=out)
+        report = item.report
+        if report is None or item.status == "skipped":
+            continue
+        for removed in report.removed:
+            text = " ".join(removed.text.split())
+            text = text if len(text) <= 90 else text[:87] + "..."
+            print(f"    removed (line {removed.line}, {removed.kind}): {text}", file=out)
+        if report.unknown:
+            print(f"    not in the source: {', '.join(report.unknown)}", file=out)
+        for note in sorted(report.warnings, key=lambda n: n.line or 0):
+            print(f"    warning{_at(note.line)}: {note.message}", file=out)
+        if verbose:
+            for note in sorted(report.notes, key=lambda n: n.line or 0):
+                print(f"    note{_at(note.line)}: {note.message}", file=out)
+        if run.dry_run and item.diff:
+            print(item.diff, file=out, end="" if item.diff.endswith("\n") else "\n")
+    registry = run.registry
+    if registry is not None:
+        added = f"{len(registry.added)} source(s) added" if registry.added else "no new sources"
+        state = (
+            registry.status
+            if not run.dry_run or registry.status == "unchanged"
+            else ("would be " + registry.status)
+        )
+        print(f"sources   {registry.path}: {added} ({state})", file=out)
+        for line in registry.conflicts + registry.errors:
+            print(f"    {line}", file=out)
+        if run.dry_run and registry.diff:
+            print(registry.diff, file=out, end="")
+    counts: dict[str, int] = {}
+    for item in run.files:
+        counts[item.status] = counts.get(item.status, 0) + 1
+    summary = ", ".join(f"{n} {verb[s]}" for s, n in sorted(counts.items()))
+    print(f"{'dry run: ' if run.dry_run else ''}{summary or 'nothing to import'}", file=out)
+
+
+def _at(line: int | None) -> str:
+    return f" (line {line})" if line else ""
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kb", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -98,6 +203,33 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="fail when a locked URL no longer resolves")
     check.add_argument("--site", help="built site (default build/html)")
     check.set_defaults(func=cmd_check)
+
+    imp = sub.add_parser(
+        "import",
+        help="import article files (blog exports, legacy posts, answers pages) as MyST pages",
+        description="Import article files, or folders of them, as MyST pages under --into "
+        "(articles/ and answers/), and add the sources they cite to references.bib. Exits "
+        "with 1 when a file is refused; the other files are still imported.",
+    )
+    imp.add_argument("paths", nargs="+", metavar="PATH", help="article files or folders")
+    imp.add_argument("--into", metavar="DOCS", help="the docs folder (default: docs)")
+    imp.add_argument(
+        "--dry-run", action="store_true", help="show what would change (diffs); write nothing"
+    )
+    imp.add_argument(
+        "--force", action="store_true", help="overwrite pages a maintainer edited after import"
+    )
+    imp.add_argument("--json", action="store_true", help="print the import report as JSON")
+    imp.add_argument("-v", "--verbose", action="store_true", help="also list every conversion")
+    imp.add_argument(
+        "--curation",
+        type=Path,
+        metavar="TOML",
+        help="curation file (default: conf/import-curation.toml when it exists)",
+    )
+    imp.add_argument("--no-curation", action="store_true", help="import without curation")
+    imp.add_argument("--origin", help="the articles' website (default: origin in conf/site.toml)")
+    imp.set_defaults(func=cmd_import)
     return parser
 
 

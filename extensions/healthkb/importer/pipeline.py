@@ -1,0 +1,442 @@
+"""Import files into a docs folder: pages, the source registry, and what happened to each file.
+
+Safe to re-run:
+
+- the same input gives byte-identical pages (no timestamps; sorted, stable output);
+- a page records ``import_sha256``, the hash of the page as imported; a page whose text no
+  longer matches it was edited by a maintainer and is skipped unless ``force``;
+- every write goes to a temporary file in the same folder, then ``os.replace``: a page is
+  either the old one or the new one, never half written;
+- ``dry_run`` computes everything (diffs included) and writes nothing.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from healthkb.importer import curation as curation_mod
+from healthkb.importer import references
+from healthkb.importer.convert import DEFAULT_ORIGIN, convert
+from healthkb.importer.detect import SHAPE_NAMES
+from healthkb.importer.links import canonical_path, resolve_links
+from healthkb.importer.model import Article, ImportRefused, Report, Source
+from healthkb.importer.slugs import page_slug
+from healthkb.importer.writer import page_hash, recorded_hash, render
+
+SOURCE_SUFFIXES = (".txt", ".md", ".markdown", ".text")
+PAGE_FOLDERS = ("articles", "answers")
+REGISTRY = "references.bib"
+_SOURCE_URL = re.compile(r"^source_url:\s*[\"']?(?P<url>[^\"'\s]+)[\"']?\s*$", re.MULTILINE)
+
+
+@dataclass
+class FileResult:
+    #: The source file as named on the command line (or found in a folder).
+    source: str
+    #: created | updated | unchanged | skipped | refused (a dry run creates nothing, but the
+    #: status says what a real run would do).
+    status: str
+    page: str = ""
+    shape: str = ""
+    message: str = ""
+    report: Report | None = None
+    diff: str = ""
+    sources: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "source": self.source,
+            "status": self.status,
+            "page": self.page,
+            "shape": self.shape,
+            "message": self.message,
+            "sources": self.sources,
+        }
+        if self.report is not None:
+            out["report"] = self.report.as_dict()
+        if self.diff:
+            out["diff"] = self.diff
+        return out
+
+
+@dataclass
+class RegistryResult:
+    path: str
+    status: str = "unchanged"  # created | updated | unchanged | failed
+    added: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    diff: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "status": self.status,
+            "added": self.added,
+            "conflicts": self.conflicts,
+            "errors": self.errors,
+            **({"diff": self.diff} if self.diff else {}),
+        }
+
+
+@dataclass
+class RunResult:
+    files: list[FileResult] = field(default_factory=list)
+    registry: RegistryResult | None = None
+    dry_run: bool = False
+
+    @property
+    def exit_code(self) -> int:
+        failed = any(f.status == "refused" for f in self.files)
+        if self.registry is not None and self.registry.status == "failed":
+            failed = True
+        return 1 if failed else 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "dry_run": self.dry_run,
+            "exit_code": self.exit_code,
+            "files": [f.as_dict() for f in self.files],
+            "registry": self.registry.as_dict() if self.registry else None,
+        }
+
+
+# -- the run ---------------------------------------------------------------------------------
+
+
+@dataclass
+class _Planned:
+    result: FileResult
+    article: Article
+    page: str  # docs-relative
+
+
+def run_import(
+    paths: Sequence[Path],
+    *,
+    into: Path,
+    origin: str = DEFAULT_ORIGIN,
+    dry_run: bool = False,
+    force: bool = False,
+    curation: curation_mod.Curation | None = None,
+    display: Path | None = None,
+) -> RunResult:
+    """Import ``paths`` (files or folders) into the docs folder ``into``."""
+    run = RunResult(dry_run=dry_run)
+    shown = _shower(display)
+    planned: list[_Planned] = []
+    taken: dict[str, str] = {}  # docs-relative page -> source that claimed it
+
+    for path in expand(paths, run, shown):
+        name = shown(path)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            run.files.append(FileResult(name, "refused", message=f"{name}: {exc.strerror}"))
+            continue
+        try:
+            article = convert(data, path=name, origin=origin)
+        except ImportRefused as exc:
+            run.files.append(FileResult(name, "refused", message=str(exc)))
+            continue
+        except Exception as exc:  # a bug must not leave a traceback or half an import
+            run.files.append(
+                FileResult(name, "refused", message=f"{name}: internal error ({exc!r})")
+            )
+            continue
+        slug = page_slug(article.source_url, article.title)
+        if not slug:
+            run.files.append(
+                FileResult(
+                    name,
+                    "refused",
+                    shape=article.shape,
+                    message=f"{name}: neither the source URL nor the title gives a page name",
+                )
+            )
+            continue
+        pages = [(slug, article)]
+        if curation is not None:
+            pages += curation_mod.apply(curation, slug, article)
+        for index, (page_name, page_article) in enumerate(pages):
+            page = f"{page_article.section}/{page_name}.md"
+            label = name if index == 0 else f"{name} (split by curation)"
+            if page in taken:
+                run.files.append(
+                    FileResult(
+                        label,
+                        "refused",
+                        page=_rel(into, page, shown),
+                        shape=page_article.shape,
+                        message=(
+                            f"{label}: its page name {page_name!r} is already taken by "
+                            f"{taken[page]} in this import; give one of them another URL or title"
+                        ),
+                    )
+                )
+                continue
+            taken[page] = label
+            result = FileResult(label, "", page=_rel(into, page, shown), shape=page_article.shape)
+            planned.append(_Planned(result, page_article, page))
+
+    known = _known_pages(into)
+    # A page split off by curation shares its article's URL: links go to the article.
+    for item in planned:
+        if item.result.source.endswith("(split by curation)"):
+            continue
+        if item.article.source_url:
+            known[canonical_path(_path_of(item.article.source_url))] = item.page
+
+    cited: list[Source] = []
+    for item in planned:
+        _write_page(item, into=into, origin=origin, known=known, dry_run=dry_run, force=force)
+        run.files.append(item.result)
+        if item.result.status in ("created", "updated", "unchanged"):
+            cited.extend(item.article.sources)
+    run.registry = _update_registry(into / REGISTRY, cited, dry_run=dry_run, shown=shown)
+    return run
+
+
+def expand(paths: Sequence[Path], run: RunResult, shown: Shower) -> list[Path]:
+    """Files to import: the files named, and the article files found in folders named."""
+    out: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in SOURCE_SUFFIXES
+                and not p.name.lower().startswith("readme")
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            if not found:
+                run.files.append(
+                    FileResult(
+                        shown(path), "refused", message=f"{shown(path)}: no article files in it"
+                    )
+                )
+            out.extend(found)
+        elif path.is_file():
+            out.append(path)
+        else:
+            run.files.append(
+                FileResult(shown(path), "refused", message=f"{shown(path)}: no such file or folder")
+            )
+    return out
+
+
+def _write_page(
+    item: _Planned,
+    *,
+    into: Path,
+    origin: str,
+    known: dict[str, str],
+    dry_run: bool,
+    force: bool,
+) -> None:
+    result = item.result
+    article = item.article  # rendered once: resolving its links in place is fine
+    resolve_links(article, origin=origin, page=item.page, known=known)
+    result.report = article.report
+    result.sources = [s.key for s in article.sources]
+    text = render(article)
+    target = into / item.page
+    current = _read(target)
+    shape = SHAPE_NAMES.get(article.shape, article.shape)
+    if current is None:
+        result.status = "created"
+        result.message = f"new page ({shape})"
+    elif current == text:
+        result.status = "unchanged"
+        result.message = "the page already holds this import"
+        return
+    else:
+        other = _SOURCE_URL.search(_front_matter(current))
+        if other and article.source_url and other.group("url") != article.source_url and not force:
+            result.status = "refused"
+            result.message = (
+                f"{result.source}: {result.page} already holds the article from "
+                f"{other.group('url')}, not {article.source_url}; rename one (or --force)"
+            )
+            return
+        recorded = recorded_hash(current)
+        edited = recorded is None or recorded != page_hash(current)
+        if edited and not force:
+            result.status = "skipped"
+            result.message = (
+                "edited since it was imported (its text no longer matches its import_sha256); "
+                "kept as it is. --force overwrites it"
+                if recorded is not None
+                else "not written by the importer (no import_sha256); kept. --force overwrites it"
+            )
+            return
+        result.status = "updated"
+        result.message = (
+            "maintainer edits overwritten (--force)" if edited else f"re-imported ({shape})"
+        )
+    result.diff = "".join(
+        difflib.unified_diff(
+            (current or "").splitlines(keepends=True),
+            text.splitlines(keepends=True),
+            fromfile=f"a/{result.page}" if current is not None else "/dev/null",
+            tofile=f"b/{result.page}",
+        )
+    )
+    if dry_run:
+        return
+    try:
+        atomic_write(target, text)
+    except OSError as exc:
+        result.status = "refused"
+        result.message = f"{result.page}: cannot be written ({exc.strerror})"
+
+
+def _update_registry(
+    path: Path, sources: Iterable[Source], *, dry_run: bool, shown: Shower
+) -> RegistryResult:
+    result = RegistryResult(shown(path))
+    unique: dict[str, Source] = {}
+    batch_conflicts: list[str] = []
+    for source in sources:
+        first = unique.setdefault(source.key.lower(), source)
+        if first is not source and source.author and first.fields() != source.fields():
+            mine, theirs = first.fields(), source.fields()
+            if any(mine.get(k) != theirs.get(k) for k in ("author", "journal", "year")):
+                batch_conflicts.append(
+                    f"{source.key}: cited as {source.author}, {source.journal}, {source.year} "
+                    f"and as {first.author}, {first.journal}, {first.year}; the first is recorded"
+                )
+    current = _read(path)
+    try:
+        merged = references.merge(current or "", unique.values())
+    except references.RegistryError as exc:
+        result.status = "failed"
+        result.errors.append(f"{result.path} cannot be read, so it was left as it is: {exc}")
+        return result
+    result.added, result.errors = merged.added, merged.errors
+    result.conflicts = batch_conflicts + merged.conflicts
+    if merged.text == (current or ""):
+        return result
+    result.status = "created" if current is None else "updated"
+    result.diff = "".join(
+        difflib.unified_diff(
+            (current or "").splitlines(keepends=True),
+            merged.text.splitlines(keepends=True),
+            fromfile=f"a/{result.path}",
+            tofile=f"b/{result.path}",
+        )
+    )
+    if not dry_run:
+        try:
+            atomic_write(path, merged.text)
+        except OSError as exc:
+            result.status = "failed"
+            result.errors.append(f"{result.path}: cannot be written ({exc.strerror})")
+    return result
+
+
+# -- files -----------------------------------------------------------------------------------
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file in the same folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, _file_mode(path))
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _file_mode(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def _front_matter(page: str) -> str:
+    if not page.startswith("---\n"):
+        return ""
+    end = page.find("\n---\n", 4)
+    return page[: end + 1] if end != -1 else ""
+
+
+def _known_pages(into: Path) -> dict[str, str]:
+    """canonical URL path -> docs-relative page, for the pages already in ``into``."""
+    known: dict[str, str] = {}
+    for folder in PAGE_FOLDERS:
+        base = into / folder
+        if not base.is_dir():
+            continue
+        for page in sorted(base.glob("*.md")):
+            match = _SOURCE_URL.search(_front_matter(_read(page) or ""))
+            if match:
+                known.setdefault(
+                    canonical_path(_path_of(match.group("url"))), f"{folder}/{page.name}"
+                )
+    return known
+
+
+def _path_of(url: str) -> str:
+    return urlsplit(url).path
+
+
+Shower = Callable[[Path], str]
+
+
+def _rel(into: Path, page: str, shown: Shower) -> str:
+    return shown(into / page)
+
+
+def _shower(display: Path | None) -> Shower:
+    base = (display or Path.cwd()).resolve()
+
+    def shown(path: Path) -> str:
+        try:
+            return str(path.resolve().relative_to(base))
+        except ValueError:
+            return str(path)
+
+    return shown
+
+
+def render_file(
+    data: bytes | str,
+    *,
+    path: str = "<input>",
+    origin: str = DEFAULT_ORIGIN,
+    known: dict[str, str] | None = None,
+) -> tuple[Article, str, str]:
+    """(article, docs-relative page, page text) for one source, outside of any docs folder."""
+    article = convert(data, path=path, origin=origin)
+    page = f"{article.section}/{page_slug(article.source_url, article.title)}.md"
+    resolve_links(article, origin=origin, page=page, known=known or {})
+    return article, page, render(article)

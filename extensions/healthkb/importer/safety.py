@@ -1,0 +1,194 @@
+"""Safety advice -> ``{safety}`` cards with a level and, where it is clear, a rule.
+
+Three conversions, all keeping every word:
+
+- a "When to Stop and See a Doctor" section -> a *professional* card, rule
+  ``stop-nerve-symptoms`` (the section keeps its heading, the card takes its text as title
+  and ``<slug>-card`` as id);
+- a "Who Should Avoid Foam Rolling?" section -> a *professional* card, rule
+  ``check-first-conditions``;
+- a paragraph that is a standalone "Do not roll directly over the lumbar spine" warning
+  (``**Lower back:** Do not roll directly ...``) -> a *caution* card, rule
+  ``no-direct-lumbar-rolling``: the warning is the title, the rest of the paragraph the body.
+
+Other safety advice left in prose is listed in the report for a maintainer to review.
+"""
+
+from __future__ import annotations
+
+import re
+
+from healthkb.importer.inline import plain
+from healthkb.importer.model import (
+    Block,
+    Heading,
+    Inline,
+    Paragraph,
+    Report,
+    Safety,
+    SafetyLevel,
+    Strong,
+    Text,
+)
+from healthkb.importer.slugs import slugify
+from healthkb.importer.structure import all_inlines
+
+SECTION_RULES: list[tuple[re.Pattern[str], SafetyLevel, str]] = [
+    (
+        re.compile(
+            r"^when to (?:stop|see|call|get help)\b.*\b(?:doctor|gp|physician|professional|"
+            r"physio(?:therapist)?|specialist)s?\b|^(?:stop|when to stop)\b.*\bsee\b",
+            re.IGNORECASE,
+        ),
+        "professional",
+        "stop-nerve-symptoms",
+    ),
+    (
+        re.compile(
+            r"^who (?:should|shouldn.t|must not|should not) (?:avoid|skip|not|be careful)\b|"
+            r"^(?:who|when) (?:should not|shouldn.t) (?:use|try|do)\b.*\broll",
+            re.IGNORECASE,
+        ),
+        "professional",
+        "check-first-conditions",
+    ),
+]
+
+_LUMBAR_WARNING = re.compile(
+    r"^\s*(?P<warning>(?:Do not|Don['’]t|Never|Avoid)\s+(?:foam[ -])?roll(?:ing)?\s+"
+    r"(?:directly\s+)?(?:over|on)\s+(?:the\s+|your\s+)?"
+    r"(?:lumbar\s+(?:spine|vertebrae)|lower\s+(?:back|spine))\b[^.!?]{0,200})(?P<end>[.!])"
+    r"(?P<rest>\s+\S.*)$",
+    re.DOTALL,
+)
+
+_LUMBAR_ALONE = re.compile(
+    r"^\s*(?:\*\*[^*]*\*\*\s*)?(?:Do not|Don['’]t|Never|Avoid)\s+(?:foam[ -])?roll(?:ing)?\s+"
+    r"(?:directly\s+)?(?:over|on)\s+(?:the\s+|your\s+)?(?:lumbar|lower\s+(?:back|spine))[^.!?]*[.!]?\s*$"
+)
+_PROFESSIONAL_ADVICE = re.compile(
+    r"\b(?:see|check with|consult|talk to|speak (?:to|with)|seek)\s+(?:a|your|an)?\s*"
+    r"(?:doctor|gp|physician|healthcare provider|health professional|physio\w*|"
+    r"physical therapist|spine specialist|medical (?:evaluation|attention|advice))|"
+    r"\bprofessional (?:evaluation|care)\b",
+    re.IGNORECASE,
+)
+_RED_FLAG = re.compile(
+    r"\b(?:radiat\w+ (?:down|into) (?:the |one or both |your )?legs?|numbness|tingling|"
+    r"bladder|bowel|saddle)\b",
+    re.IGNORECASE,
+)
+_SENTENCE = re.compile(r"[^.!?]+[.!?]?")
+
+
+def convert_sections(blocks: list[Block], report: Report) -> list[Block]:
+    """Turn stop-and-see-a-doctor and who-should-avoid sections into professional cards."""
+    out: list[Block] = []
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        rule = _section_rule(block)
+        if rule is None:
+            out.append(block)
+            i += 1
+            continue
+        assert isinstance(block, Heading)
+        level, rule_id = rule
+        j = i + 1
+        while j < len(blocks):
+            nxt = blocks[j]
+            if isinstance(nxt, Heading) and nxt.level <= block.level:
+                break
+            j += 1
+        body = blocks[i + 1 : j]
+        title = plain(block.children).strip()
+        if not body or any(isinstance(b, Heading) for b in body):
+            report.warn(
+                block.line,
+                f"section {title!r} reads as safety advice but has "
+                f"{'no text' if not body else 'sub-sections'}: left as it is, "
+                "consider a {safety} card",
+            )
+            out.append(block)
+            i += 1
+            continue
+        # The heading stays (the page's outline, links to the section); the card under it
+        # gets an id of its own.
+        out.append(block)
+        name = f"{slugify(title)}-card"
+        out.append(Safety(title, level, rule_id, list(body), name=name, line=block.line))
+        report.note(block.line, f"section {title!r} -> {level} safety card ({rule_id})")
+        i = j
+    return out
+
+
+def _section_rule(block: Block) -> tuple[SafetyLevel, str] | None:
+    if not isinstance(block, Heading):
+        return None
+    title = plain(block.children).strip()
+    for pattern, level, rule in SECTION_RULES:
+        if pattern.search(title):
+            return level, rule
+    return None
+
+
+def convert_statements(blocks: list[Block], report: Report) -> list[Block]:
+    """A standalone do-not-roll-the-lumbar-spine paragraph -> a caution card."""
+    out: list[Block] = []
+    for block in blocks:
+        card = _lumbar_card(block) if isinstance(block, Paragraph) else None
+        if card is None:
+            if isinstance(block, Paragraph) and _LUMBAR_ALONE.match(plain(block.children)):
+                report.note(
+                    block.line,
+                    "a do-not-roll-the-lumbar-spine warning without explanation stays in prose; "
+                    "consider a caution card (no-direct-lumbar-rolling)",
+                )
+            out.append(block)
+            continue
+        report.note(
+            block.line, f"warning {card.title!r} -> caution safety card (no-direct-lumbar-rolling)"
+        )
+        out.append(card)
+    return out
+
+
+def _lumbar_card(block: Paragraph) -> Safety | None:
+    spans = list(block.children)
+    lead: list[Inline] = []
+    # An optional bold lead-in ("**Lower back:**").
+    if spans and isinstance(spans[0], Strong) and plain(spans[0].children).strip().endswith(":"):
+        lead = [spans.pop(0)]
+    if not spans or not isinstance(spans[0], Text):
+        return None
+    match = _LUMBAR_WARNING.match(spans[0].text)
+    if match is None:
+        return None
+    title = " ".join(match.group("warning").split())
+    rest = match.group("rest").strip()
+    body: list[Inline] = [*lead, Text((" " if lead else "") + rest + " "), *spans[1:]]
+    return Safety(
+        title, "caution", "no-direct-lumbar-rolling", [Paragraph(body, block.line)], line=block.line
+    )
+
+
+def hints(blocks: list[Block], report: Report) -> None:
+    """List safety advice and red-flag symptoms that stay in prose, for a maintainer."""
+    for spans, line, in_card in all_inlines(blocks):
+        if in_card:
+            continue
+        text = plain(spans)
+        for sentence in _SENTENCE.findall(text):
+            sentence = sentence.strip()
+            if not sentence:
+                continue
+            if _RED_FLAG.search(sentence):
+                report.note(
+                    line,
+                    f"red-flag symptoms in prose (consider a professional card): {sentence!r}",
+                )
+            elif _PROFESSIONAL_ADVICE.search(sentence):
+                report.note(
+                    line,
+                    f"see-a-professional advice in prose (consider a card): {sentence!r}",
+                )
