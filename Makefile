@@ -12,6 +12,8 @@ SOURCE := docs
 CONF := conf
 OUT := build/html
 SRC ?=
+# Articles in the benchmark's synthetic corpus: make bench N=1000
+N ?= 100
 
 .PHONY: html test lint typecheck pytest serve clean check import bench help
 
@@ -20,6 +22,7 @@ help:
 	@echo "make test    lint, type-check and run all tests, browser tests included"
 	@echo "make serve   live preview on http://127.0.0.1:8000"
 	@echo "make import SRC=path/to/articles   import articles into docs/"
+	@echo "make bench N=100   time import + build against plain Sphinx (build/bench/results.json)"
 	@echo "make clean   remove build output and the virtual environment"
 
 # The virtual environment is rebuilt whenever pyproject.toml changes.
@@ -59,6 +62,9 @@ serve: $(STAMP)
 import: $(STAMP)
 	@test -n "$(SRC)" || { echo "usage: make import SRC=path/to/article-or-folder"; exit 2; }
 	$(BIN)/kb import $(SRC) --into $(SOURCE)
+
+bench: $(STAMP)
+	$(BIN)/kb bench --n $(N)
 
 clean:
 	rm -rf build $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -230,7 +230,26 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--no-curation", action="store_true", help="import without curation")
     imp.add_argument("--origin", help="the articles' website (default: origin in conf/site.toml)")
     imp.set_defaults(func=cmd_import)
+
+    bench = sub.add_parser(
+        "bench",
+        help="time import + build against a plain Sphinx build on a synthetic corpus",
+        description="Generate N synthetic articles, import and build them with the project's "
+        "configuration and with a plain Sphinx + MyST + furo configuration (-j 1 and the "
+        "default parallelism, incremental and no-op rebuilds), print a table with the ratios "
+        "and write build/bench/results.json.",
+    )
+    from healthkb.bench.site import add_arguments
+
+    add_arguments(bench)
+    bench.set_defaults(func=cmd_bench)
     return parser
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from healthkb.bench.site import run_from_args
+
+    return run_from_args(args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

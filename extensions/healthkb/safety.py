@@ -362,6 +362,8 @@ def _check_doctree(app: Sphinx, doctree: nodes.document) -> None:
         base = _line_of(block)
         for offset, raw_sentence in iter_sentences(text):
             sentence = " ".join(raw_sentence.split())
+            if not state.ruleset.may_flag(sentence):
+                continue
             lineno = (base or 1) + text[:offset].count("\n")
             for found in find_contradictions(sentence, state.ruleset):
                 rule = found.rule
