@@ -269,10 +269,10 @@ def near_duplicate_groups(
 
     # Items with the same (non-empty) terms form one bucket.
     buckets: dict[frozenset[str], list[int]] = {}
-    for index, (_, question) in enumerate(items):
+    for position, (_, question) in enumerate(items):
         key = question_terms(question)
         if key:
-            buckets.setdefault(key, []).append(index)
+            buckets.setdefault(key, []).append(position)
     keys = list(buckets)
     pages = [{items[i][0] for i in buckets[key]} for key in keys]
     joined = [False] * len(keys)
