@@ -83,5 +83,12 @@ def test_safety_screen_never_hides_a_finding() -> None:
     flagged = [s for s in sentences if find_contradictions(s, rules) or find_red_flags(s, rules)]
     assert flagged  # the real articles do contradict the rules and mention red flags
     assert all(rules.may_flag(s) for s in flagged)
+    # Screening a whole paragraph never hides one of its sentences.
+    paragraphs = [
+        p for path in sorted(ARTICLES.glob("*.txt")) for p in path.read_text().split("\n\n")
+    ]
+    for paragraph in paragraphs:
+        if any(s in " ".join(paragraph.split()) for s in flagged):
+            assert rules.may_flag_within(paragraph)
     # Most sentences are screened out with one search.
     assert sum(rules.may_flag(s) for s in sentences) < len(sentences) / 2

@@ -411,9 +411,10 @@ def render_article_index(
     out: list[nodes.Node] = []
     count = len(items)
     intro = nodes.paragraph(
-        "", f"{count} article{'s' if count != 1 else ''}, A to Z.", classes=["kb-articles-summary"]
+        "", f"{count} article{'s' if count != 1 else ''}.", classes=["kb-articles-summary"]
     )
     if app.builder.format == "html":
+        intro += nodes.Text(" Jump to a letter:")
         jump = nodes.paragraph("", "", classes=["kb-articles-jump"])
         for n, letter in enumerate(groups):
             if n:
@@ -477,3 +478,4 @@ def setup_navigation(app: Sphinx) -> None:
     app.connect("html-page-context", _page_context, priority=400)
     register_hub(app, "kb-article-index", HUB_KIND, render_article_index)
     app.add_directive("kb-article-index", ArticleIndexDirective, override=True)
+    app.add_css_file("navigation.css")

@@ -81,12 +81,23 @@ class RuleSet:
     path: str = ""
     _by_id: dict[str, Rule] = field(default_factory=dict, compare=False, repr=False)
     _screen: list[re.Pattern[str]] = field(default_factory=list, compare=False, repr=False)
+    _local: list[bool] = field(default_factory=list, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self._by_id.update({rule.id: rule for rule in self.rules})
-        screen = _screen_pattern([p for r in self.rules for p in (*r.contradicts, *r.symptoms)])
+        patterns = [p for r in self.rules for p in (*r.contradicts, *r.symptoms)]
+        screen = _screen_pattern(patterns)
         if screen is not None:
             self._screen.append(screen)
+            # Without anchors or lookarounds, a pattern that matches in a sentence also
+            # matches in any text that holds the sentence.
+            self._local.append(all(_is_local(p.pattern) for p in patterns))
+
+    def may_flag_within(self, text: str) -> bool:
+        """False when no sentence of ``text`` can match a contradicts or symptoms pattern."""
+        if not self._screen or not self._local[0]:
+            return True
+        return self._screen[0].search(" ".join(normalise(text).split())) is not None
 
     def may_flag(self, sentence: str) -> bool:
         """False when no ``contradicts`` or ``symptoms`` pattern can match ``sentence``.
@@ -112,6 +123,13 @@ class RuleSet:
 
     def by_level(self, level: str) -> list[Rule]:
         return [rule for rule in self.rules if rule.level == level]
+
+
+def _is_local(source: str) -> bool:
+    """True when the regex ``source`` has no anchors or lookarounds (outside classes)."""
+    text = re.sub(r"\\([AZz])|\\.", lambda m: "\x00" if m.group(1) else "", source)
+    text = re.sub(r"\[[^\]]*\]", "", text)
+    return not re.search(r"[\^$\x00]|\(\?<?[=!]", text)
 
 
 def _screen_pattern(patterns: list[re.Pattern[str]]) -> re.Pattern[str] | None:
