@@ -62,7 +62,7 @@ XREFS = "xrefs"
 HUB_KIND = "articles"
 #: Keys of the kb domain's data that hold the last build's navigation signatures.
 SNAPSHOT = "nav_snapshot"
-OBJECTS_SNAPSHOT = "objects_snapshot"
+REFERENCES_SNAPSHOT = "references_snapshot"
 #: Deepest toctree level the sidebar expands.
 MAX_LEVELS = 4
 
@@ -296,27 +296,27 @@ def nav_signatures(app: Sphinx, env: BuildEnvironment, nav: SiteNav) -> dict[str
     return signatures
 
 
-def _object_snapshot(env: BuildEnvironment) -> dict[str, tuple[str, str, str]]:
-    out: dict[str, tuple[str, str, str]] = {}
+def _reference_snapshot(env: BuildEnvironment) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """For every target a page refers to: the kb objects it names (type, page, id, title).
+
+    Only referenced targets are kept, so the snapshot stays small; a target that starts
+    or stops naming an object, or whose object moves or is renamed, changes its entry.
+    """
+    targets = {
+        target
+        for records in kb_domain(env).records(XREFS).values()
+        for record in records
+        for target in record["targets"]
+    }
+    if not targets:
+        return {}
+    found: dict[str, list[tuple[str, ...]]] = {}
     for (objtype, name), obj in kb_domain(env).objects.items():
-        value = (str(obj["docname"]), str(obj["node_id"]), str(obj["title"]))
-        out[f"{objtype}:{name}"] = value
-    return out
-
-
-def _changed_names(
-    old: dict[str, tuple[str, str, str]], new: dict[str, tuple[str, str, str]]
-) -> set[str]:
-    names: set[str] = set()
-    for key in set(old) | set(new):
-        if old.get(key) != new.get(key):
-            name = key.split(":", 1)[1]
-            names.add(name)
-            for value in (old.get(key), new.get(key)):
-                if value is not None:
-                    names.add(f"{value[0]}#{value[1]}")
-                    names.add(value[1])
-    return names
+        docname, node_id = str(obj["docname"]), str(obj["node_id"])
+        value = (objtype, docname, node_id, str(obj["title"]))
+        for key in {name, node_id, f"{docname}#{node_id}"} & targets:
+            found.setdefault(key, []).append(value)
+    return {target: tuple(sorted(found.get(target, []))) for target in sorted(targets)}
 
 
 def _outdated_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
@@ -325,12 +325,12 @@ def _outdated_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
     nav = compute_nav(env)
     app.builder._kb_nav = nav  # type: ignore[attr-defined]
     signatures = nav_signatures(app, env, nav)
-    objects = _object_snapshot(env)
+    references = _reference_snapshot(env)
     old_signatures: dict[str, Any] | None = data.get(SNAPSHOT)
-    old_objects: dict[str, tuple[str, str, str]] | None = data.get(OBJECTS_SNAPSHOT)
+    old_references: dict[str, Any] | None = data.get(REFERENCES_SNAPSHOT)
     data[SNAPSHOT] = signatures
-    data[OBJECTS_SNAPSHOT] = objects
-    if old_signatures is None or old_objects is None:
+    data[REFERENCES_SNAPSHOT] = references
+    if old_signatures is None or old_references is None:
         return []  # a fresh environment: every page is written anyway
     found = env.found_docs
     if old_signatures.get("") != signatures[""]:
@@ -340,7 +340,11 @@ def _outdated_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
         for docname, signature in signatures.items()
         if docname and old_signatures.get(docname) != signature
     }
-    changed = _changed_names(old_objects, objects)
+    changed = {
+        target
+        for target in set(old_references) | set(references)
+        if old_references.get(target) != references.get(target)
+    }
     if changed:
         for docname, records in kb_domain(env).records(XREFS).items():
             if any(target in changed for record in records for target in record["targets"]):
