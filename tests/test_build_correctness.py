@@ -142,3 +142,17 @@ def test_two_clean_builds_are_byte_identical(
         assert name in files
     problems = differences(files, output_files(second.outdir))
     assert not problems, "\n".join(problems)
+
+
+def test_noop_build_rewrites_no_page(tmp_path: Path) -> None:
+    src = copy_root(tmp_path)
+    first = build(src, tmp_path / "build", freshenv=True)
+    pages = sorted(first.outdir.rglob("*.html"))
+    before = {p: p.stat().st_mtime_ns for p in pages}
+    second = build(src, tmp_path / "build")
+    assert "0 added, 0 changed, 0 removed" in second.status
+    rewritten = sorted(
+        p.relative_to(first.outdir).as_posix() for p in pages if p.stat().st_mtime_ns != before[p]
+    )
+    # Only the pages Sphinx generates on every build (index, search); no hub, no article.
+    assert rewritten == ["genindex.html", "search.html"]

@@ -3,7 +3,9 @@
 A hub directive leaves a placeholder node in its page; the placeholder is
 replaced at write time (``doctree-resolved``) from the plain data stored in the
 kb domain, so hubs are never stale: ``env-get-updated`` asks Sphinx to rewrite
-every page that holds a hub whenever any document was read.
+every page that holds a hub whenever any document was read or removed. A build
+that reads nothing (a no-op build) leaves the hubs alone: the data they are made
+of did not change.
 """
 
 from __future__ import annotations
@@ -56,7 +58,25 @@ def _fill_hubs(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         node.replace_self(renderer(app, docname, node) if renderer else [])
 
 
+def _note_outdated(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    app._kb_docs_read = bool(added or changed or removed)  # type: ignore[attr-defined]
+    return []
+
+
+def _note_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    if docnames:
+        app._kb_docs_read = True  # type: ignore[attr-defined]
+
+
+def _note_removed(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    app._kb_docs_read = True  # type: ignore[attr-defined]
+
+
 def _hub_docnames(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    if not getattr(app, "_kb_docs_read", True):
+        return []  # nothing was read or removed: every hub is as it was
     return sorted(kb_domain(env).records("hubs"))
 
 
@@ -74,4 +94,7 @@ def setup_hubs(app: Sphinx) -> None:
         texinfo=(_visit_placeholder, None),
     )
     app.connect("doctree-resolved", _fill_hubs)
+    app.connect("env-get-outdated", _note_outdated)
+    app.connect("env-before-read-docs", _note_reading)
+    app.connect("env-purge-doc", _note_removed)
     app.connect("env-get-updated", _hub_docnames)
