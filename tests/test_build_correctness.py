@@ -156,3 +156,23 @@ def test_noop_build_rewrites_no_page(tmp_path: Path) -> None:
     )
     # Only the pages Sphinx generates on every build (index, search); no hub, no article.
     assert rewritten == ["genindex.html", "search.html"]
+
+
+def test_incremental_build_rewrites_only_the_hubs_that_changed(tmp_path: Path) -> None:
+    src = copy_root(tmp_path)
+    first = build(src, tmp_path / "build", freshenv=True)
+    hubs = ["faq.html", "safety.html", "evidence.html"]
+
+    def mtimes() -> dict[str, int]:
+        return {hub: (first.outdir / hub).stat().st_mtime_ns for hub in hubs}
+
+    before = mtimes()
+    _article_text(src)  # no hub lists anything of this sentence
+    build(src, tmp_path / "build")
+    assert mtimes() == before
+    _faq_question(src)  # the FAQ hub lists the question; the others do not
+    build(src, tmp_path / "build")
+    after = mtimes()
+    assert [hub for hub in hubs if after[hub] != before[hub]] == ["faq.html"]
+    text = (first.outdir / "faq.html").read_text(encoding="utf-8")
+    assert "Do tight hip flexors cause back pain?" in text
