@@ -5,18 +5,24 @@ replaced at write time (``doctree-resolved``) from the plain data stored in the
 kb domain, so hubs are never stale: ``env-get-updated`` asks Sphinx to rewrite
 the pages whose hubs changed.
 
-A build that reads nothing (a no-op build) leaves the hubs alone: the data they
-are made of did not change. When pages were read, each hub is rendered (HTML
-builders: once, in ``env-get-updated``, and the nodes are kept for writing) and
-compared with a digest of what the last build wrote: only hubs whose content
-changed are rewritten, so editing one article of a thousand does not rewrite the
-FAQ, safety and evidence hubs unless their lists changed. Other builders rewrite
-every hub whenever a page was read.
+Rewriting every hub on every build would cost an incremental build of a large
+knowledge base seconds (the hubs list every FAQ, card and source). So, after
+reading:
+
+- a digest of what a hub can show of each page that was read (its kb records and
+  objects, title, metadata and dependencies), and of the shared inputs (the kb_*
+  settings, the source registry), is compared with the last build's: when none
+  changed (a no-op build, an edit of article prose), no hub is rendered or rewritten;
+- otherwise (HTML builders) every hub is rendered once, its nodes are kept for
+  writing, and only the hubs whose rendered content differs from what the last build
+  wrote are rewritten. Other builders rewrite every hub.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
+import pickle
 from collections.abc import Callable
 from typing import Any
 
@@ -80,33 +86,102 @@ def _fill_hubs(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 
 def _digest(parts: list[list[nodes.Node]]) -> str:
-    text = "\n".join(node.pformat() for part in parts for node in part)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    try:
+        data = pickle.dumps(parts, pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        data = "\n".join(node.pformat() for part in parts for node in part).encode("utf-8")
+    return hashlib.sha256(data).hexdigest()
 
 
 def _note_outdated(
     app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
 ) -> list[str]:
-    app._kb_docs_read = bool(added or changed or removed)  # type: ignore[attr-defined]
+    app._kb_removed = set(removed)  # type: ignore[attr-defined]
+    app._kb_read = set()  # type: ignore[attr-defined]
     return []
 
 
 def _note_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    if docnames:
-        app._kb_docs_read = True  # type: ignore[attr-defined]
+    app._kb_read = set(docnames)  # type: ignore[attr-defined]
 
 
-def _note_removed(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    app._kb_docs_read = True  # type: ignore[attr-defined]
+def _page_inputs(env: BuildEnvironment, docnames: set[str]) -> dict[str, str]:
+    """A digest of everything a hub can show of each page: its kb records and objects,
+    title, metadata and the modification times of the files it depends on."""
+    domain = kb_domain(env)
+    objects: dict[str, list[Any]] = {docname: [] for docname in docnames}
+    for key, obj in domain.objects.items():
+        if obj["docname"] in objects:
+            objects[obj["docname"]].append((key, obj))
+    records = domain.data["records"]
+    out = {}
+    for docname in sorted(docnames):
+        title = env.titles.get(docname)
+        dependencies = []
+        for path in sorted(map(str, env.dependencies.get(docname, ()))):
+            try:
+                dependencies.append((path, os.stat(env.srcdir / path).st_mtime_ns))
+            except OSError:
+                dependencies.append((path, 0))
+        payload = (
+            sorted(objects[docname], key=repr),
+            [
+                (kind, per_doc[docname])
+                for kind, per_doc in sorted(records.items())
+                if docname in per_doc
+            ],
+            title.astext() if title is not None else None,
+            # MyST's word count changes with every edit of the prose; no hub shows it.
+            {k: v for k, v in env.metadata.get(docname, {}).items() if k != "wordcount"},
+            dependencies,
+        )
+        out[docname] = hashlib.sha256(pickle.dumps(payload, pickle.HIGHEST_PROTOCOL)).hexdigest()
+    return out
+
+
+def _global_inputs(app: Sphinx, env: BuildEnvironment) -> str:
+    """A digest of what hubs show that belongs to no page: kb_* settings, the registry."""
+    data = kb_data(env)
+    shared = {
+        key: value
+        for key, value in data.items()
+        if key not in ("objects", "records", "findings", "global_findings", DIGESTS)
+        and not key.endswith("_snapshot")
+    }
+    settings = sorted(
+        (value.name, repr(value.value)) for value in app.config if value.name.startswith("kb_")
+    )
+    payload = (sorted(shared.items(), key=repr), settings)
+    return hashlib.sha256(pickle.dumps(payload, pickle.HIGHEST_PROTOCOL)).hexdigest()
+
+
+def _inputs_changed(app: Sphinx, env: BuildEnvironment, state: dict[str, Any]) -> bool:
+    """Whether anything a hub shows may have changed since the last build."""
+    read: set[str] = getattr(app, "_kb_read", set(env.found_docs))
+    removed: set[str] = getattr(app, "_kb_removed", set())
+    pages: dict[str, str] = state.setdefault("inputs", {})
+    changed = bool(removed)
+    for docname in removed:
+        pages.pop(docname, None)
+    for docname, digest in _page_inputs(env, read & env.found_docs).items():
+        if pages.get(docname) != digest:
+            pages[docname] = digest
+            changed = True
+    shared = _global_inputs(app, env)
+    if state.get("shared") != shared:
+        state["shared"] = shared
+        changed = True
+    return changed
 
 
 def _hub_docnames(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    if not getattr(app, "_kb_docs_read", True):
-        return []  # nothing was read or removed: every hub is as it was
     hubs = sorted(kb_domain(env).records("hubs"))
+    state: dict[str, Any] = kb_data(env).setdefault(DIGESTS, {})
+    if not _inputs_changed(app, env, state):
+        return []  # nothing any hub shows changed: every hub is as it was
     if app.builder.name not in PAGE_BUILDERS:
         return hubs
-    digests = kb_data(env).setdefault(DIGESTS, {}).setdefault(app.builder.name, {})
+    digests = state.setdefault("pages", {}).setdefault(app.builder.name, {})
     rendered: dict[str, list[list[nodes.Node]]] = {}
     changed = []
     for docname in hubs:
@@ -137,5 +212,4 @@ def setup_hubs(app: Sphinx) -> None:
     app.connect("doctree-resolved", _fill_hubs)
     app.connect("env-get-outdated", _note_outdated)
     app.connect("env-before-read-docs", _note_reading)
-    app.connect("env-purge-doc", _note_removed)
     app.connect("env-get-updated", _hub_docnames)

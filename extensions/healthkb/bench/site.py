@@ -336,9 +336,9 @@ def edit_one(page: Path) -> None:
         if line.strip() and line[0].isalpha() and not line.startswith(("#", ":", "`")):
             lines[n] = line + EDIT
             break
+    # Written now, after the last build read it (a modification time in the future would
+    # make Sphinx read it again on the next build too).
     page.write_text("\n".join(lines), encoding="utf-8")
-    stat = page.stat()
-    os.utime(page, (stat.st_atime, stat.st_mtime + 2))
 
 
 def _imported_pages(report: Path) -> dict[str, str]:
