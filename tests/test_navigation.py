@@ -209,3 +209,23 @@ def test_invalid_neighbour_count_warns_and_falls_back(app: SphinxTestApp) -> Non
     assert "kb_nav_neighbours must be a whole number" in app.warning.getvalue()
     links = _sidebar_links(Path(app.outdir), "articles/hip-flexors.html")
     assert len(links) == 1 + 7 + 3  # all articles, a window of 3 + 1 + 3, three hubs
+
+
+def test_external_entries_and_missing_pages_in_the_root_toctree(tmp_path: Path) -> None:
+    srcdir = copy_root(tmp_path)
+    edit(
+        srcdir / "index.md",
+        ":caption: About\n\nevidence\n",
+        ":caption: About\n\nevidence\nMain website <https://example.org/>\nnot-yet-written\n",
+    )
+    built = build(srcdir, tmp_path / "build", freshenv=True)
+    assert "not-yet-written" in built.warnings  # Sphinx says so; the sidebar skips it
+    links = _sidebar_links(built.outdir, "articles/hip-flexors.html")
+    assert links[-2:] == [
+        ("Evidence and sources", "../evidence.html"),
+        ("Main website", "https://example.org/"),
+    ]
+    external = _soup(built.outdir, "faq.html").select_one(
+        '.sidebar-tree a[href="https://example.org/"]'
+    )
+    assert external is not None and "external" in external["class"]

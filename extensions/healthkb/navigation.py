@@ -48,7 +48,7 @@ from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
-from sphinx.util import logging
+from sphinx.util import logging, url_re
 from sphinx.util.nodes import clean_astext
 
 from healthkb.anchors import slugify
@@ -73,11 +73,8 @@ def _note_toctrees(app: Sphinx, doctree: nodes.document) -> None:
     env = app.env
     domain = kb_domain(env)
     for node in doctree.findall(addnodes.toctree):
-        entries = [
-            [title or "", ref]
-            for title, ref in node["entries"]
-            if ref != "self" and ref in env.found_docs
-        ]
+        # Pages that do not exist (yet) are dropped when the structure is computed.
+        entries = [[title or "", ref] for title, ref in node["entries"] if ref != "self"]
         domain.add_record(
             TOCTREES,
             env.docname,
@@ -123,7 +120,7 @@ class SiteNav:
             return explicit
         cached = self.titles.get(docname)
         if cached is None:
-            node = env.titles.get(docname)
+            node = env.titles.get(docname)  # a URL entry without a title shows the URL
             cached = clean_astext(node) if node is not None else docname
             self.titles[docname] = cached
         return cached
@@ -142,11 +139,16 @@ def compute_nav(env: BuildEnvironment) -> SiteNav:
     """The toctree structure of the whole site (O(number of pages), once per build)."""
     root = str(env.config.root_doc)
     records = kb_domain(env).records(TOCTREES)
+    found = env.found_docs
     children: dict[str, list[tuple[str, str]]] = {}
     for docname in sorted(records):
         entries: list[tuple[str, str]] = []
         for toctree in records[docname]:
-            entries.extend((str(title), str(ref)) for title, ref in toctree["entries"])
+            entries.extend(
+                (str(title), str(ref))
+                for title, ref in toctree["entries"]
+                if ref in found or url_re.match(str(ref))
+            )
         if entries:
             children[docname] = entries
     parent: dict[str, str] = {}
@@ -158,17 +160,20 @@ def compute_nav(env: BuildEnvironment) -> SiteNav:
     while queue:
         docname = queue.pop(0)
         for n, (_, child) in enumerate(children.get(docname, [])):
-            if child in seen:
+            if child in seen or child not in found:
                 continue
             seen.add(child)
             parent[child] = docname
             position[child] = n
             queue.append(child)
     groups = [
-        Level(str(t["caption"]), [(str(a), str(b)) for a, b in t["entries"]])
+        Level(
+            str(t["caption"]),
+            [(str(a), str(b)) for a, b in t["entries"] if b in found or url_re.match(str(b))],
+        )
         for t in records.get(root, [])
-        if t["entries"]
     ]
+    groups = [group for group in groups if group.entries]
     return SiteNav(root, groups, children, parent, position)
 
 
@@ -210,6 +215,8 @@ def window(entries: list[tuple[str, str]], index: int, size: int) -> list[tuple[
 def _uri(app: Sphinx, pagename: str, target: str) -> str:
     if target == pagename:
         return "#"
+    if url_re.match(target):
+        return target
     return str(app.builder.get_relative_uri(pagename, target))
 
 
@@ -231,7 +238,8 @@ def render_nav(app: Sphinx, pagename: str, neighbours: int) -> str:
         for title, ref in shown:
             is_current = ref in on_path
             li = _classes(f"toctree-l{level}", "current" if is_current else "")
-            a = _classes("current" if ref == pagename else "", "reference internal")
+            kind = "reference external" if url_re.match(ref) else "reference internal"
+            a = _classes("current" if ref == pagename else "", kind)
             text = html.escape(nav.title(env, ref, title))
             href = html.escape(_uri(app, pagename, ref))
             out.append(f'<li class="{li}"><a class="{a}" href="{href}">{text}</a>')
