@@ -41,14 +41,18 @@ def _delete_removed_pages(
     outdir = Path(builder.outdir)
     for docname in sorted(removed):
         targets = [Path(builder.get_outfilename(docname))]
-        sources = outdir / "_sources"
-        if sources.is_dir():
-            targets.extend(sources.glob(f"{docname}.*"))
+        # The copy of the source: _sources/<docname><source suffix>.txt
+        targets += [outdir / "_sources" / f"{docname}{suffix}.txt" for suffix in _suffixes(app)]
         for target in targets:
             if target.is_file() and outdir in target.resolve().parents:
                 target.unlink()
                 logger.info("removed %s (its source is gone)", target.relative_to(outdir))
     return []
+
+
+def _suffixes(app: Sphinx) -> list[str]:
+    suffixes: Any = app.config.source_suffix
+    return [str(s) for s in (suffixes.keys() if isinstance(suffixes, dict) else suffixes or [])]
 
 
 def _drop_unused_search_terms(app: Sphinx) -> list[tuple[str, dict[str, Any], str]]:
