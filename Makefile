@@ -6,7 +6,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
-SPHINXOPTS ?= -W --keep-going -n -j auto
+# One Sphinx process per core, plus one: Sphinx writes with -j minus one workers
+# (see default_jobs in extensions/healthkb/cli.py for the measurement).
+JOBS ?= $(shell $(PYTHON) -c "import os; print((os.cpu_count() or 1) + 1)")
+SPHINXOPTS ?= -W --keep-going -n -j $(JOBS)
 SPHINXBUILD = $(BIN)/sphinx-build
 SOURCE := docs
 CONF := conf
