@@ -6,12 +6,17 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
-SPHINXOPTS ?= -W --keep-going -n -j auto
+# One Sphinx process per core, plus one: Sphinx writes with -j minus one workers
+# (see default_jobs in extensions/healthkb/cli.py for the measurement).
+JOBS ?= $(shell $(PYTHON) -c "import os; print((os.cpu_count() or 1) + 1)")
+SPHINXOPTS ?= -W --keep-going -n -j $(JOBS)
 SPHINXBUILD = $(BIN)/sphinx-build
 SOURCE := docs
 CONF := conf
 OUT := build/html
 SRC ?=
+# Articles in the benchmark's synthetic corpus: make bench N=1000
+N ?= 100
 
 .PHONY: html test lint typecheck pytest serve clean check import bench report help
 
@@ -21,6 +26,7 @@ help:
 	@echo "make serve   live preview on http://127.0.0.1:8000"
 	@echo "make report  per page: review state, open findings, claims needing a source (build/report.json)"
 	@echo "make import SRC=path/to/articles   import articles into docs/"
+	@echo "make bench N=100   time import + build against plain Sphinx (build/bench/results.json)"
 	@echo "make clean   remove build output and the virtual environment"
 
 # The virtual environment is rebuilt whenever pyproject.toml changes.
@@ -64,6 +70,9 @@ serve: $(STAMP)
 import: $(STAMP)
 	@test -n "$(SRC)" || { echo "usage: make import SRC=path/to/article-or-folder"; exit 2; }
 	$(BIN)/kb import $(SRC) --into $(SOURCE)
+
+bench: $(STAMP)
+	$(BIN)/kb bench --n $(N)
 
 clean:
 	rm -rf build $(VENV) .pytest_cache .mypy_cache .ruff_cache

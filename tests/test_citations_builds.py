@@ -90,8 +90,12 @@ def test_registry_edit_rebuilds_exactly_the_citing_pages(
     assert second == ["evidence", "lower-back"]
     after = _mtimes(app.outdir)
     rewritten = {name for name in CONTENT_PAGES if after[name] != before[name]}
-    # index holds the toctree of lower-back, so Sphinx rewrites it too.
-    assert rewritten - {"index"} == {"evidence", "lower-back"}
+    # index holds the toctree of lower-back, so Sphinx rewrites it too; plain links to
+    # the source with {kb:source}, and the link's title shows the year.
+    assert rewritten - {"index"} == {"evidence", "lower-back", "plain"}
+    assert "(2016), Journal of Athletic Training" in (app.outdir / "plain.html").read_text(
+        encoding="utf-8"
+    )
     lower = (app.outdir / "lower-back.html").read_text(encoding="utf-8")
     assert "Journal of Athletic Training</em>. 2016." in lower
     hub = (app.outdir / "evidence.html").read_text(encoding="utf-8")

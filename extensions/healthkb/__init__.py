@@ -28,8 +28,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from healthkb.jsonld import setup_jsonld
     from healthkb.landing import setup_landing
     from healthkb.links import setup_links
+    from healthkb.navigation import setup_navigation
     from healthkb.pages import setup_pages
     from healthkb.related import setup_related
+    from healthkb.reproducible import setup_reproducible
     from healthkb.review import setup_review
     from healthkb.safety import setup_safety
     from healthkb.search import setup_search
@@ -53,6 +55,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_jsonld(app)
     setup_landing(app)
     setup_search(app)
+    setup_navigation(app)
+    setup_reproducible(app)
     return {
         "version": __version__,
         "env_version": ENV_VERSION,

@@ -28,6 +28,7 @@ class ``kb-faq`` or ``kb-safety``.  Their questions and titles (``title``,
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter, defaultdict
 from dataclasses import asdict
@@ -89,9 +90,19 @@ def bib_path(env: BuildEnvironment) -> Path:
     return Path(env.srcdir, str(env.config.kb_bibfile))
 
 
+def _file_digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
 def _load(env: BuildEnvironment) -> dict[str, Any]:
-    registry = load_registry(bib_path(env))
+    path = bib_path(env)
+    digest = _file_digest(path)
+    registry = load_registry(path)
     return {
+        "file_digest": digest,
         "path": str(registry.path),
         "exists": registry.exists,
         "sources": {key: source.as_dict() for key, source in registry.sources.items()},
@@ -136,6 +147,10 @@ def _registry_outdated(
     """Reload the registry; return the pages citing entries that changed since last build."""
     data = kb_data(env)
     old = data.get(REGISTRY)
+    path = bib_path(env)
+    same_file = old is not None and old["path"] == str(path) and old.get("file_digest")
+    if same_file and old is not None and old["file_digest"] == _file_digest(path):
+        return []  # the same file: parsing it again (pybtex) is the slow part
     new = data[REGISTRY] = _load(env)
     if old is None:
         return []  # a fresh environment: every page is read anyway

@@ -44,6 +44,9 @@ def setup_config(app: Sphinx) -> None:
     app.add_config_value("kb_site_description", "", "html", types=[str])
     # Directory with the KB policy data (safety rules, redirects); defaults to confdir.
     app.add_config_value("kb_policy_dir", "", "env", types=[str])
+    # Folders (below the source directory) whose pages are articles (navigation, review,
+    # topics, related articles).
+    app.add_config_value("kb_article_dirs", ["articles", "answers"], "env", types=[list])
     # ISO date used as "today" by date-based checks; empty means the real date.
     app.add_config_value("kb_today", "", "env", types=[str])
     app.connect("config-inited", _validate)

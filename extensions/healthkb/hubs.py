@@ -3,11 +3,26 @@
 A hub directive leaves a placeholder node in its page; the placeholder is
 replaced at write time (``doctree-resolved``) from the plain data stored in the
 kb domain, so hubs are never stale: ``env-get-updated`` asks Sphinx to rewrite
-every page that holds a hub whenever any document was read.
+the pages whose hubs changed.
+
+Rewriting every hub on every build would cost an incremental build of a large
+knowledge base seconds (the hubs list every FAQ, card and source). So, after
+reading:
+
+- a digest of what a hub can show of each page that was read (its kb records and
+  objects, title, metadata and dependencies), and of the shared inputs (the kb_*
+  settings, the source registry), is compared with the last build's: when none
+  changed (a no-op build, an edit of article prose), no hub is rendered or rewritten;
+- otherwise (HTML builders) every hub is rendered once, its nodes are kept for
+  writing, and only the hubs whose rendered content differs from what the last build
+  wrote are rewritten. Other builders rewrite every hub.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 from collections.abc import Callable
 from typing import Any
 
@@ -16,7 +31,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 
-from healthkb.domain import kb_domain
+from healthkb.domain import kb_data, kb_domain
 
 #: Renders the content of one hub: (app, docname of the hub page, placeholder) -> nodes
 HubRenderer = Callable[[Sphinx, str, "hub_placeholder"], list[nodes.Node]]
@@ -60,14 +75,135 @@ def register_hub(
     app.add_directive(name, cls)
 
 
+#: Builders that write one page per document (hubs rendered early and compared).
+PAGE_BUILDERS = ("html", "dirhtml")
+DIGESTS = "hub_digests"
+
+
+def _render(app: Sphinx, docname: str, node: hub_placeholder) -> list[nodes.Node]:
+    renderer = _RENDERERS.get(node["kind"])
+    return renderer(app, docname, node) if renderer else []
+
+
 def _fill_hubs(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    for node in list(doctree.findall(hub_placeholder)):
-        renderer = _RENDERERS.get(node["kind"])
-        node.replace_self(renderer(app, docname, node) if renderer else [])
+    rendered: dict[str, list[list[nodes.Node]]] = getattr(app, "_kb_hub_nodes", {})
+    early = rendered.pop(docname, None) if app.builder.name in PAGE_BUILDERS else None
+    for n, node in enumerate(list(doctree.findall(hub_placeholder))):
+        if early is not None and n < len(early):
+            node.replace_self(early[n])
+        else:
+            node.replace_self(_render(app, docname, node))
+
+
+def _digest(parts: list[list[nodes.Node]]) -> str:
+    try:
+        data = pickle.dumps(parts, pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        data = "\n".join(node.pformat() for part in parts for node in part).encode("utf-8")
+    return hashlib.sha256(data).hexdigest()
+
+
+def _note_outdated(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    app._kb_removed = set(removed)  # type: ignore[attr-defined]
+    app._kb_read = set()  # type: ignore[attr-defined]
+    return []
+
+
+def _note_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    app._kb_read = set(docnames)  # type: ignore[attr-defined]
+
+
+def _page_inputs(env: BuildEnvironment, docnames: set[str]) -> dict[str, str]:
+    """A digest of everything a hub can show of each page: its kb records and objects,
+    title, metadata and the modification times of the files it depends on."""
+    domain = kb_domain(env)
+    objects: dict[str, list[Any]] = {docname: [] for docname in docnames}
+    for key, obj in domain.objects.items():
+        if obj["docname"] in objects:
+            objects[obj["docname"]].append((key, obj))
+    records = domain.data["records"]
+    out = {}
+    for docname in sorted(docnames):
+        title = env.titles.get(docname)
+        dependencies = []
+        for path in sorted(map(str, env.dependencies.get(docname, ()))):
+            try:
+                dependencies.append((path, os.stat(env.srcdir / path).st_mtime_ns))
+            except OSError:
+                dependencies.append((path, 0))
+        payload = (
+            sorted(objects[docname], key=repr),
+            [
+                (kind, per_doc[docname])
+                for kind, per_doc in sorted(records.items())
+                if docname in per_doc
+            ],
+            title.astext() if title is not None else None,
+            # MyST's word count changes with every edit of the prose; no hub shows it.
+            {k: v for k, v in env.metadata.get(docname, {}).items() if k != "wordcount"},
+            dependencies,
+        )
+        out[docname] = hashlib.sha256(pickle.dumps(payload, pickle.HIGHEST_PROTOCOL)).hexdigest()
+    return out
+
+
+def _global_inputs(app: Sphinx, env: BuildEnvironment) -> str:
+    """A digest of what hubs show that belongs to no page: kb_* settings, the registry."""
+    data = kb_data(env)
+    shared = {
+        key: value
+        for key, value in data.items()
+        if key not in ("objects", "records", "findings", "global_findings", DIGESTS)
+        and not key.endswith("_snapshot")
+    }
+    settings = sorted(
+        (value.name, repr(value.value)) for value in app.config if value.name.startswith("kb_")
+    )
+    payload = (sorted(shared.items(), key=repr), settings)
+    return hashlib.sha256(pickle.dumps(payload, pickle.HIGHEST_PROTOCOL)).hexdigest()
+
+
+def _inputs_changed(app: Sphinx, env: BuildEnvironment, state: dict[str, Any]) -> bool:
+    """Whether anything a hub shows may have changed since the last build."""
+    read: set[str] = getattr(app, "_kb_read", set(env.found_docs))
+    removed: set[str] = getattr(app, "_kb_removed", set())
+    pages: dict[str, str] = state.setdefault("inputs", {})
+    changed = bool(removed)
+    for docname in removed:
+        pages.pop(docname, None)
+    for docname, digest in _page_inputs(env, read & env.found_docs).items():
+        if pages.get(docname) != digest:
+            pages[docname] = digest
+            changed = True
+    shared = _global_inputs(app, env)
+    if state.get("shared") != shared:
+        state["shared"] = shared
+        changed = True
+    return changed
 
 
 def _hub_docnames(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    return sorted(kb_domain(env).records("hubs"))
+    hubs = sorted(kb_domain(env).records("hubs"))
+    state: dict[str, Any] = kb_data(env).setdefault(DIGESTS, {})
+    if not _inputs_changed(app, env, state):
+        return []  # nothing any hub shows changed: every hub is as it was
+    if app.builder.name not in PAGE_BUILDERS:
+        return hubs
+    digests = state.setdefault("pages", {}).setdefault(app.builder.name, {})
+    rendered: dict[str, list[list[nodes.Node]]] = {}
+    changed = []
+    for docname in hubs:
+        doctree = env.get_doctree(docname)
+        parts = [_render(app, docname, node) for node in doctree.findall(hub_placeholder)]
+        rendered[docname] = parts
+        digest = _digest(parts)
+        if digests.get(docname) != digest:
+            digests[docname] = digest
+            changed.append(docname)
+    app._kb_hub_nodes = rendered  # type: ignore[attr-defined]
+    return changed
 
 
 def _visit_placeholder(self: Any, node: nodes.Element) -> None:
@@ -84,4 +220,6 @@ def setup_hubs(app: Sphinx) -> None:
         texinfo=(_visit_placeholder, None),
     )
     app.connect("doctree-resolved", _fill_hubs)
+    app.connect("env-get-outdated", _note_outdated)
+    app.connect("env-before-read-docs", _note_reading)
     app.connect("env-get-updated", _hub_docnames)

@@ -136,7 +136,5 @@ def html_links_ok(app: Sphinx) -> bool:
 
 
 def setup_pages(app: Sphinx) -> None:
-    # Folders (below the source directory) whose pages are articles.
-    app.add_config_value("kb_article_dirs", ["articles", "answers"], "env", types=[list])
     # Reader-facing names of topics: {"product:5-in-1-set": "5-in-1 Foam Roller Set"}.
     app.add_config_value("kb_topic_labels", {}, "env", types=[dict])

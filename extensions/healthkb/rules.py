@@ -80,9 +80,34 @@ class RuleSet:
     rules: tuple[Rule, ...] = ()
     path: str = ""
     _by_id: dict[str, Rule] = field(default_factory=dict, compare=False, repr=False)
+    _screen: list[re.Pattern[str]] = field(default_factory=list, compare=False, repr=False)
+    _local: list[bool] = field(default_factory=list, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self._by_id.update({rule.id: rule for rule in self.rules})
+        patterns = [p for r in self.rules for p in (*r.contradicts, *r.symptoms)]
+        screen = _screen_pattern(patterns)
+        if screen is not None:
+            self._screen.append(screen)
+            # Without anchors or lookarounds, a pattern that matches in a sentence also
+            # matches in any text that holds the sentence.
+            self._local.append(all(_is_local(p.pattern) for p in patterns))
+
+    def may_flag_within(self, text: str) -> bool:
+        """False when no sentence of ``text`` can match a contradicts or symptoms pattern."""
+        if not self._screen or not self._local[0]:
+            return True
+        return self._screen[0].search(" ".join(normalise(text).split())) is not None
+
+    def may_flag(self, sentence: str) -> bool:
+        """False when no ``contradicts`` or ``symptoms`` pattern can match ``sentence``.
+
+        One search of all patterns at once, so that the many sentences that mention
+        nothing a rule is about cost one regex search rather than one per pattern.
+        """
+        if not self._screen:
+            return True
+        return self._screen[0].search(" ".join(normalise(sentence).split())) is not None
 
     def __iter__(self) -> Iterator[Rule]:
         return iter(self.rules)
@@ -98,6 +123,27 @@ class RuleSet:
 
     def by_level(self, level: str) -> list[Rule]:
         return [rule for rule in self.rules if rule.level == level]
+
+
+def _is_local(source: str) -> bool:
+    """True when the regex ``source`` has no anchors or lookarounds (outside classes)."""
+    text = re.sub(r"\\([AZz])|\\.", lambda m: "\x00" if m.group(1) else "", source)
+    text = re.sub(r"\[[^\]]*\]", "", text)
+    return not re.search(r"[\^$\x00]|\(\?<?[=!]", text)
+
+
+def _screen_pattern(patterns: list[re.Pattern[str]]) -> re.Pattern[str] | None:
+    """One pattern that matches wherever one of ``patterns`` matches (None when unsafe)."""
+    if not patterns:
+        return None
+    for pattern in patterns:
+        # Group numbers shift in an alternation: back-references would change meaning.
+        if re.search(r"\\[1-9]|\(\?P=", pattern.pattern) or pattern.flags & re.VERBOSE:
+            return None
+    try:
+        return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), re.IGNORECASE)
+    except re.error:
+        return None
 
 
 # -- loading ----------------------------------------------------------------------------------

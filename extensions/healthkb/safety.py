@@ -357,11 +357,15 @@ def _check_doctree(app: Sphinx, doctree: nodes.document) -> None:
     if not state.ruleset.rules:
         return
     for block in _checked_blocks(doctree):
-        card = _card_of(block)
         text = block.astext()
+        if not state.ruleset.may_flag_within(text):
+            continue  # nothing in this block can contradict a rule or name a red flag
+        card = _card_of(block)
         base = _line_of(block)
         for offset, raw_sentence in iter_sentences(text):
             sentence = " ".join(raw_sentence.split())
+            if not state.ruleset.may_flag(sentence):
+                continue
             lineno = (base or 1) + text[:offset].count("\n")
             for found in find_contradictions(sentence, state.ruleset):
                 rule = found.rule

@@ -261,14 +261,30 @@ def topic_context(app: Sphinx, topic: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _note_reading(app: Sphinx, env: Any, docnames: list[str]) -> None:
+    """Remember whether this build reads any document (topic pages derive from them)."""
+    app._kb_docs_changed = bool(docnames)  # type: ignore[attr-defined]
+
+
+def _note_purge(app: Sphinx, env: Any, docname: str) -> None:
+    app._kb_docs_changed = True  # type: ignore[attr-defined]
+
+
 def _collect_topic_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     if not html_links_ok(app):
         return
+    topics = topic_map(app.env)
+    unchanged = not getattr(app, "_kb_docs_changed", True)
+    if unchanged and all(
+        Path(app.builder.get_outfilename(topic_page(slug))).is_file()  # type: ignore[attr-defined]
+        for slug in topics
+    ):
+        return  # a no-op build: every topic page on disk is still what it would be
     for slug in kb_data(app.env).get(GONE_KEY, []):
         stale = Path(app.builder.get_outfilename(topic_page(slug)))  # type: ignore[attr-defined]
         if stale.is_file():
             stale.unlink()
-    for slug, topic in topic_map(app.env).items():
+    for slug, topic in topics.items():
         data = topic_context(app, topic)
         context = {
             "title": f"{topic['label']} ({topic['facet_label'].lower()})",
@@ -328,6 +344,8 @@ def setup_topics(app: Sphinx) -> None:
     )
     app.connect("doctree-read", _insert_tags, priority=600)
     app.connect("env-updated", _build_topics)
+    app.connect("env-before-read-docs", _note_reading)
+    app.connect("env-purge-doc", _note_purge)
     app.connect("html-collect-pages", _collect_topic_pages)
     register_hub(app, "kb-topic-index", HUB_KIND, render_topic_index)
     app.add_css_file("trust.css")

@@ -19,6 +19,8 @@ forearms under a lower-back page scores near 0.
 
 from __future__ import annotations
 
+import functools
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -239,11 +241,34 @@ def normalise_question(question: str) -> str:
 def near_duplicate_groups(
     items: Sequence[tuple[str, str]], *, threshold: float = NEAR_DUPLICATE_THRESHOLD
 ) -> list[list[int]]:
+    """See :func:`_near_duplicate_groups` (the FAQ check and hub share one computation)."""
+    key = tuple((str(page), str(question)) for page, question in items)
+    return [list(group) for group in _cached_groups(key, float(threshold))]
+
+
+@functools.lru_cache(maxsize=2)
+def _cached_groups(
+    items: tuple[tuple[str, str], ...], threshold: float
+) -> tuple[tuple[int, ...], ...]:
+    return tuple(tuple(group) for group in _near_duplicate_groups(items, threshold=threshold))
+
+
+def _near_duplicate_groups(
+    items: Sequence[tuple[str, str]], *, threshold: float = NEAR_DUPLICATE_THRESHOLD
+) -> list[list[int]]:
     """Group ``(page, question)`` items whose questions are near-duplicates across pages.
 
     Returns lists of indexes into ``items``, each in input order; an item without
     near-duplicates is a group of its own. Two items of the same page are only
     grouped through an item of another page.
+
+    Near-linear rather than quadratic in the number of items (a knowledge base of
+    thousands of articles has tens of thousands of questions): questions with the same
+    terms are handled as one, and only pairs of term sets that share a token of their
+    *prefix* are compared (prefix filtering: with tokens in a global order, two sets
+    whose Jaccard index reaches ``threshold`` always share a token among the first
+    ``|x| - ceil(threshold * |x|) + 1`` of each). The groups are exactly those of
+    comparing every pair.
     """
     parent = list(range(len(items)))
 
@@ -253,13 +278,56 @@ def near_duplicate_groups(
             i = parent[i]
         return i
 
-    keys = [question_terms(q) for _, q in items]
-    for i in range(len(items)):
-        for j in range(i + 1, len(items)):
-            if items[i][0] == items[j][0] or not keys[i] or not keys[j]:
+    def union(i: int, j: int) -> None:
+        ri, rj = find(i), find(j)
+        if ri != rj:
+            parent[max(ri, rj)] = min(ri, rj)
+
+    # Items with the same (non-empty) terms form one bucket.
+    buckets: dict[frozenset[str], list[int]] = {}
+    for position, (_, question) in enumerate(items):
+        key = question_terms(question)
+        if key:
+            buckets.setdefault(key, []).append(position)
+    keys = list(buckets)
+    pages = [{items[i][0] for i in buckets[key]} for key in keys]
+    joined = [False] * len(keys)
+
+    def join(b: int) -> None:
+        """Connect every item of bucket ``b`` (once)."""
+        if not joined[b]:
+            first, *rest = buckets[keys[b]]
+            for i in rest:
+                union(first, i)
+            joined[b] = True
+
+    for b in range(len(keys)):
+        if len(pages[b]) > 1:  # the same question on two pages
+            join(b)
+
+    # Candidate pairs of buckets: prefix filtering over tokens ordered rarest first.
+    frequency: dict[str, int] = {}
+    for key in keys:
+        for token in key:
+            frequency[token] = frequency.get(token, 0) + 1
+    index: dict[str, list[int]] = {}
+    for b, key in enumerate(keys):
+        ordered = sorted(key, key=lambda t: (frequency[t], t))
+        size = len(ordered)
+        prefix = max(1, min(size, size - math.ceil(threshold * size - 1e-9) + 1))
+        candidates: set[int] = set()
+        for token in ordered[:prefix]:
+            candidates.update(index.setdefault(token, []))
+            index[token].append(b)
+        for c in sorted(candidates):
+            other = keys[c]
+            if len(key & other) / len(key | other) < threshold:
                 continue
-            if len(keys[i] & keys[j]) / len(keys[i] | keys[j]) >= threshold:
-                parent[find(j)] = find(i)
+            if len(pages[b]) == 1 and pages[b] == pages[c]:
+                continue  # both only on one and the same page
+            join(b)
+            join(c)
+            union(buckets[key][0], buckets[other][0])
     groups: dict[int, list[int]] = {}
     for i in range(len(items)):
         groups.setdefault(find(i), []).append(i)

@@ -1,0 +1,178 @@
+"""Builds you can trust: parallel, incremental and repeated builds write the same site.
+
+On a small knowledge base (tests/roots/test-scale: hubs, an articles index, articles and
+answers pages with FAQs, safety cards, citations, tags and cross-references):
+
+- a ``-j 2`` (and ``-j 3``: two writer processes) build writes byte-identical files to a
+  ``-j 1`` build;
+- after any single edit, an incremental build writes the same files as a clean build of
+  the edited sources, and it re-reads only what the edit touched;
+- two clean builds with ``SOURCE_DATE_EPOCH`` set are byte-identical (every file,
+  ``sitemap.xml``, ``searchindex.js`` and ``objects.inv`` included; Sphinx's ``.buildinfo``
+  is not part of the site).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.scale_builds import build, bump, copy_root, differences, edit, output_files
+
+Edit = Callable[[Path], None]
+
+
+def _article_text(src: Path) -> None:
+    edit(src / "articles/hip-flexors.md", "Roll slowly", "Roll very slowly")
+
+
+def _faq_answer(src: Path) -> None:
+    edit(
+        src / "articles/hip-flexors.md",
+        "Tight hip flexors tilt the pelvis",
+        "Short, tight hip flexors tilt the pelvis",
+    )
+
+
+def _faq_question(src: Path) -> None:
+    # glute-release links to this item with {kb:faq} and shows its question.
+    edit(
+        src / "articles/hip-flexors.md",
+        "Can tight hip flexors cause back pain?",
+        "Do tight hip flexors cause back pain?",
+    )
+
+
+def _safety_card(src: Path) -> None:
+    # morning-routine links to this card with {kb:safety} and shows its title.
+    path = src / "articles/lower-back-basics.md"
+    text = path.read_text(encoding="utf-8")
+    head, _, tail = text.partition("```{safety} Do not roll directly over the lumbar spine")
+    path.write_text(head + "```{safety} Never roll over the lumbar spine itself" + tail)
+    bump(path)
+
+
+def _citation(src: Path) -> None:
+    edit(src / "articles/calf-rolling.md", "{cite}`pmid:26618062`", "{cite}`pmid:25415413`")
+
+
+def _bib_entry(src: Path) -> None:
+    edit(
+        src / "references.bib",
+        "year    = {2015},\n  pmid    = {26592233}",
+        "year    = {2016},\n  pmid    = {26592233}",
+    )
+
+
+def _tags(src: Path) -> None:
+    edit(src / "articles/upper-back-desk.md", '"body-part:upper-back"', '"body-part:neck"')
+
+
+def _title(src: Path) -> None:
+    # Shown in the sidebar of its neighbours and in their previous/next links.
+    edit(src / "articles/hip-flexors.md", "# Hip flexors and the lower back", "# Hip flexors")
+
+
+def _add_article(src: Path) -> None:
+    (src / "articles/foot-rolling.md").write_text(
+        '---\nsummary: Rolling the soles of the feet.\ntags: ["body-part:feet"]\n---\n\n'
+        "# Foot rolling with a small ball\n\nRoll the sole of each foot for a minute.\n",
+        encoding="utf-8",
+    )
+
+
+def _remove_article(src: Path) -> None:
+    (src / "articles/morning-routine.md").unlink()
+    # upper-back-desk's FAQ was linked from it; nothing else refers to the page.
+
+
+EDITS: dict[str, tuple[Edit, str]] = {
+    "article text": (_article_text, "0 added, 1 changed, 0 removed"),
+    "FAQ answer": (_faq_answer, "0 added, 1 changed, 0 removed"),
+    "FAQ question": (_faq_question, "0 added, 1 changed, 0 removed"),
+    "safety card": (_safety_card, "0 added, 1 changed, 0 removed"),
+    "citation": (_citation, "0 added, 1 changed, 0 removed"),
+    # The pages citing the changed entry, and the evidence hub, are re-read.
+    "references.bib entry": (_bib_entry, "0 added, 4 changed, 0 removed"),
+    "tags": (_tags, "0 added, 1 changed, 0 removed"),
+    "title": (_title, "0 added, 1 changed, 0 removed"),
+    # The articles index (it lists the folder) is re-read too.
+    "added article": (_add_article, "1 added, 1 changed, 0 removed"),
+    "removed article": (_remove_article, "0 added, 1 changed, 1 removed"),
+}
+
+
+@pytest.mark.parametrize("kind", list(EDITS))
+def test_incremental_build_writes_what_a_clean_build_writes(tmp_path: Path, kind: str) -> None:
+    change, read = EDITS[kind]
+    src = copy_root(tmp_path)
+    build(src, tmp_path / "incremental", freshenv=True)
+    change(src)
+    incremental = build(src, tmp_path / "incremental")
+    clean = build(src, tmp_path / "clean", freshenv=True)
+    # Only what the edit touched was read again.
+    assert read in incremental.status, incremental.status
+    problems = differences(output_files(clean.outdir), output_files(incremental.outdir))
+    assert not problems, "\n".join(problems)
+    assert sorted(incremental.warnings.splitlines()) == sorted(clean.warnings.splitlines())
+
+
+@pytest.mark.parametrize("parallel", [2, 3])
+def test_parallel_build_writes_the_same_files(tmp_path: Path, parallel: int) -> None:
+    src = copy_root(tmp_path)
+    serial = build(src, tmp_path / "j1", freshenv=True)
+    parallel_build = build(src, tmp_path / f"j{parallel}", parallel=parallel, freshenv=True)
+    assert parallel_build.parallel_safe
+    problems = differences(output_files(serial.outdir), output_files(parallel_build.outdir))
+    assert not problems, "\n".join(problems)
+    assert serial.warnings == "" and parallel_build.warnings == ""
+
+
+def test_two_clean_builds_are_byte_identical(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
+    src = copy_root(tmp_path)
+    first = build(src, tmp_path / "first", freshenv=True)
+    second = build(src, tmp_path / "second", parallel=2, freshenv=True)
+    files = output_files(first.outdir)
+    for name in ("sitemap.xml", "searchindex.js", "objects.inv", "index.html"):
+        assert name in files
+    problems = differences(files, output_files(second.outdir))
+    assert not problems, "\n".join(problems)
+
+
+def test_noop_build_rewrites_no_page(tmp_path: Path) -> None:
+    src = copy_root(tmp_path)
+    first = build(src, tmp_path / "build", freshenv=True)
+    pages = sorted(first.outdir.rglob("*.html"))
+    before = {p: p.stat().st_mtime_ns for p in pages}
+    second = build(src, tmp_path / "build")
+    assert "0 added, 0 changed, 0 removed" in second.status
+    rewritten = sorted(
+        p.relative_to(first.outdir).as_posix() for p in pages if p.stat().st_mtime_ns != before[p]
+    )
+    # Only the pages Sphinx generates on every build (index, search); no hub, no article.
+    assert rewritten == ["genindex.html", "search.html"]
+
+
+def test_incremental_build_rewrites_only_the_hubs_that_changed(tmp_path: Path) -> None:
+    src = copy_root(tmp_path)
+    first = build(src, tmp_path / "build", freshenv=True)
+    hubs = ["faq.html", "safety.html", "evidence.html"]
+
+    def mtimes() -> dict[str, int]:
+        return {hub: (first.outdir / hub).stat().st_mtime_ns for hub in hubs}
+
+    before = mtimes()
+    _article_text(src)  # no hub lists anything of this sentence
+    build(src, tmp_path / "build")
+    assert mtimes() == before
+    _faq_question(src)  # the FAQ hub lists the question; the others do not
+    build(src, tmp_path / "build")
+    after = mtimes()
+    assert [hub for hub in hubs if after[hub] != before[hub]] == ["faq.html"]
+    text = (first.outdir / "faq.html").read_text(encoding="utf-8")
+    assert "Do tight hip flexors cause back pain?" in text

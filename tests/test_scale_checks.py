@@ -1,0 +1,94 @@
+"""Cross-page checks stay exact and fast at thousands of articles."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from healthkb.checks.faq_topic import near_duplicate_groups, question_terms
+
+WORDS = ["how", "often", "roll", "lower", "back", "neck", "safe", "not", "calves", "hips", "pain"]
+
+
+def naive_groups(items: Sequence[tuple[str, str]], threshold: float) -> list[list[int]]:
+    """Every pair compared: the definition the fast version must match."""
+    parent = list(range(len(items)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    keys = [question_terms(q) for _, q in items]
+    for i in range(len(items)):
+        for j in range(i + 1, len(items)):
+            if items[i][0] == items[j][0] or not keys[i] or not keys[j]:
+                continue
+            if len(keys[i] & keys[j]) / len(keys[i] | keys[j]) >= threshold:
+                parent[find(j)] = find(i)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(items)):
+        groups.setdefault(find(i), []).append(i)
+    return sorted(groups.values(), key=lambda g: g[0])
+
+
+questions = st.lists(st.sampled_from(WORDS), min_size=0, max_size=6).map(" ".join)
+items_strategy = st.lists(st.tuples(st.sampled_from(["a", "b", "c", "d"]), questions), max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(items=items_strategy, threshold=st.sampled_from([0.3, 0.5, 0.6, 2 / 3, 0.75, 1.0]))
+def test_near_duplicate_groups_match_comparing_every_pair(
+    items: list[tuple[str, str]], threshold: float
+) -> None:
+    assert near_duplicate_groups(items, threshold=threshold) == naive_groups(items, threshold)
+
+
+def test_near_duplicate_groups_scale_linearly() -> None:
+    # 20,000 questions (4,000 articles of 5): each base question on many pages, each
+    # with a few words of its own, as in a large knowledge base.
+    bases = [
+        "Is it safe to foam roll directly on the lower back",
+        "How often should I foam roll for back pain",
+        "How long before foam rolling helps back pain",
+        "Should I foam roll if my back pain is severe or acute",
+        "What type of foam roller works best for back pain",
+    ]
+    extra = ["runners", "cyclists", "desk", "workers", "mornings", "evenings", "seniors"]
+    items = [
+        (f"page-{n // 5}", f"{bases[n % 5]} {extra[n % 7]} {extra[(n // 7) % 7]} q{n}")
+        for n in range(20_000)
+    ]
+    start = time.process_time()
+    groups = near_duplicate_groups(items)
+    seconds = time.process_time() - start
+    assert sum(len(g) for g in groups) == len(items)
+    # Comparing every pair would be 2e8 comparisons (minutes); blocked, a few seconds.
+    assert seconds < 20, seconds
+
+
+def test_safety_screen_never_hides_a_finding() -> None:
+    from healthkb.rules import find_contradictions, find_red_flags, iter_sentences, load_rules
+    from tests.conftest import ARTICLES, ROOT
+
+    rules = load_rules(ROOT / "conf" / "safety-rules.toml")
+    sentences = [
+        " ".join(sentence.split())
+        for path in sorted(ARTICLES.glob("*.txt"))
+        for _, sentence in iter_sentences(path.read_text(encoding="utf-8"))
+    ]
+    flagged = [s for s in sentences if find_contradictions(s, rules) or find_red_flags(s, rules)]
+    assert flagged  # the real articles do contradict the rules and mention red flags
+    assert all(rules.may_flag(s) for s in flagged)
+    # Screening a whole paragraph never hides one of its sentences.
+    paragraphs = [
+        p for path in sorted(ARTICLES.glob("*.txt")) for p in path.read_text().split("\n\n")
+    ]
+    for paragraph in paragraphs:
+        if any(s in " ".join(paragraph.split()) for s in flagged):
+            assert rules.may_flag_within(paragraph)
+    # Most sentences are screened out with one search.
+    assert sum(rules.may_flag(s) for s in sentences) < len(sentences) / 2
