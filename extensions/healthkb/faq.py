@@ -32,7 +32,6 @@ The heading level follows the section the item sits in. Other builders write
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -50,6 +49,7 @@ from healthkb.domain import kb_domain
 from healthkb.findings import report
 from healthkb.hubs import hub_placeholder, register_hub
 from healthkb.jsonld import page_url, register_jsonld
+from healthkb.pages import page_tags
 
 logger = logging.getLogger(__name__)
 
@@ -389,19 +389,6 @@ class HubItem:
     text: str = ""
 
 
-def page_tags(app: Sphinx, docname: str) -> list[str]:
-    """The page's ``tags`` front matter as a list (MyST stores lists as JSON strings)."""
-    raw: Any = app.env.metadata.get(docname, {}).get("tags")
-    if isinstance(raw, str):
-        try:
-            raw = json.loads(raw)
-        except ValueError:
-            raw = [t for t in raw.split(",")]
-    if not isinstance(raw, list):
-        return []
-    return [str(t).strip() for t in raw if str(t).strip()]
-
-
 #: Other words for a facet value, so that an item about the lumbar spine is filed under
 #: "Lower back" even when its page is tagged with the upper back first.
 FACET_SYNONYMS = {
@@ -476,7 +463,7 @@ def _note_page(app: Sphinx, doctree: nodes.document) -> None:
     if not records:
         return
     title = env.titles[env.docname].astext() if env.docname in env.titles else ""
-    tags = page_tags(app, env.docname)
+    tags = page_tags(env, env.docname)
     for record in records:
         record["page_title"] = title
         record["tags"] = list(tags)

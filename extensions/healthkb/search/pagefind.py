@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import html
-import json
 import shutil
 import threading
 from collections.abc import Coroutine
@@ -28,6 +27,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from healthkb.domain import kb_domain
+from healthkb.pages import page_tags
 from healthkb.search.records import RECORD_KIND
 
 logger = logging.getLogger(__name__)
@@ -39,16 +39,6 @@ FACETS = ("body-part", "condition", "use-case")
 UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
 #: Pages that are not searched: the search page and generated indexes.
 EXCLUDED = {"search", "genindex"}
-
-
-def page_tags(meta: dict[str, Any]) -> list[str]:
-    tags = meta.get("tags", [])
-    if isinstance(tags, str):
-        try:
-            tags = json.loads(tags)
-        except ValueError:
-            tags = [t.strip() for t in tags.split(",")]
-    return [str(t) for t in tags if str(t).strip()] if isinstance(tags, list) else []
 
 
 def facet_filters(tags: list[str]) -> dict[str, list[str]]:
@@ -101,7 +91,7 @@ def index_documents(app: Sphinx) -> list[tuple[str, str]]:
         if str(meta.get("kb_search", "")).lower() in ("false", "no", "off"):
             continue
         page_title = env.titles[docname].astext() if docname in env.titles else docname
-        filters = facet_filters(page_tags(meta))
+        filters = facet_filters(page_tags(env, docname))
         uri = builder.get_target_uri(docname)
         for record in per_doc[docname]:
             if record["kind"] == "section" and not record["text"]:
