@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import json
 import shutil
 import threading
 from collections.abc import Coroutine
@@ -127,6 +128,14 @@ def _run_in_thread(coroutine: Coroutine[Any, Any, None]) -> Exception | None:
     return errors[0] if errors else None
 
 
+def _entry_ok(path: Path) -> bool:
+    """The bundle's entry file exists and holds Pagefind's JSON."""
+    try:
+        return "languages" in json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+
+
 def write_index(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.name != "html":
         return
@@ -136,10 +145,24 @@ def write_index(app: Sphinx, exception: Exception | None) -> None:
     documents = index_documents(app)
     shutil.rmtree(outdir / OUTPUT, ignore_errors=True)
     language = (app.config.language or "en").split("_")[0]
-    error = _run_in_thread(_build(documents, outdir, language))
-    if error is not None:  # the service reports its own errors as exceptions
+    # Pagefind's service writes the bundle from a process of its own; on a busy machine it
+    # has been seen to return before pagefind-entry.json held its JSON. A bundle without a
+    # readable entry file is written again (twice at most), never published half-written.
+    for _attempt in range(3):
+        error = _run_in_thread(_build(documents, outdir, language))
+        if error is not None:  # the service reports its own errors as exceptions
+            logger.warning(
+                "Pagefind could not index the site: %s", error, type="kb", subtype="search-index"
+            )
+            return
+        if _entry_ok(outdir / OUTPUT / "pagefind-entry.json"):
+            break
+        shutil.rmtree(outdir / OUTPUT, ignore_errors=True)
+    else:
         logger.warning(
-            "Pagefind could not index the site: %s", error, type="kb", subtype="search-index"
+            "Pagefind wrote an unreadable pagefind-entry.json three times; search is off",
+            type="kb",
+            subtype="search-index",
         )
         return
     for path in (outdir / OUTPUT).iterdir():
