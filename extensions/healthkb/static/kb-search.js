@@ -146,7 +146,7 @@ function resultItem(data, terms) {
   li.dataset.kind = kind;
   const link = document.createElement("a");
   link.className = "kb-search-link";
-  link.href = new URL(String(data.url).replace(/^\/+/, ""), siteRoot).href;
+  link.href = new URL(String(meta.link || data.url).replace(/^\/+/, ""), siteRoot).href;
   const page = document.createElement("span");
   page.className = "kb-search-page";
   page.textContent = meta.page || meta.title || "";
