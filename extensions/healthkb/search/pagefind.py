@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +37,11 @@ logger = logging.getLogger(__name__)
 OUTPUT = "pagefind"
 #: Tag facets offered as search filters, in the order the search page shows them.
 FACETS = ("body-part", "condition", "use-case")
+#: Words in more than this share of the records are "common": the search page leaves them out
+#: of a query that has rarer words (they barely rank, and at 1,000 articles a word in every
+#: record costs Pagefind seconds to score).
+COMMON_SHARE = 0.4
+COMMON = "kb-common-words.json"
 #: Files of Pagefind's own UI bundles, which this site does not use.
 UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
 #: Pages that are not searched: the search page and generated indexes.
@@ -88,6 +95,19 @@ def record_html(page_title: str, record: dict[str, Any], filters: dict[str, list
     )
 
 
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def common_words(texts: list[str]) -> list[str]:
+    """Lower-case words found in more than COMMON_SHARE of ``texts`` (sorted)."""
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update(set(_WORD.findall(_TAG.sub(" ", text).lower())))
+    limit = COMMON_SHARE * max(len(texts), 1)
+    return sorted(w for w, n in counts.items() if n > limit and len(texts) >= 20)
+
+
 def index_documents(app: Sphinx) -> list[tuple[str, str]]:
     """(url, html) of every record of every page, in a stable order."""
     env = app.env
@@ -124,10 +144,11 @@ def _build(documents: list[tuple[str, str]], outdir: Path, language: str) -> str
                 ),
                 encoding="utf-8",
             )
-        cmd = [sys.executable, "-m", "pagefind", "--site", tmp, "--output-path"]
-        cmd += [str(outdir / OUTPUT), "--force-language", language, "--silent"]
+        cmd = [sys.executable, "-m", "pagefind", "--site", ".", "--output-path"]
+        cmd += [str((outdir / OUTPUT).resolve()), "--force-language", language, "--silent"]
         try:
-            done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+            # cwd: Pagefind reads a pagefind.json/.toml/.yml of its working directory.
+            done = subprocess.run(cmd, cwd=tmp, capture_output=True, text=True, check=False)
         except OSError as err:
             return str(err)
         if done.returncode != 0:
@@ -153,4 +174,6 @@ def write_index(app: Sphinx, exception: Exception | None) -> None:
     for path in (outdir / OUTPUT).iterdir():
         if path.name.startswith(UNUSED):
             path.unlink()
+    common = common_words([html_text for _, html_text in documents])
+    (outdir / OUTPUT / COMMON).write_text(json.dumps(common) + "\n", encoding="utf-8")
     logger.info("pagefind: indexed %d search records", len(documents))
