@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ import pytest
 from sphinx.testing.util import SphinxTestApp
 
 from healthkb.domain import kb_domain
-from healthkb.search.pagefind import facet_filters, index_documents, record_html
+from healthkb.search.pagefind import common_words, facet_filters, index_documents, record_html
 
 ROOTS = Path(__file__).resolve().parent / "roots"
 LOWER = "lower-back"
@@ -64,6 +65,8 @@ def test_pagefind_bundle_is_written(app: SphinxTestApp) -> None:
     assert list((bundle / "filter").iterdir())
     # Pagefind's own UI bundles are not shipped: the search page has its own.
     assert not list(bundle.glob("pagefind-ui.*"))
+    # Too few records to call any word common.
+    assert json.loads((bundle / "kb-common-words.json").read_text()) == []
     search = (Path(app.outdir) / "search.html").read_text(encoding="utf-8")
     assert "kb-search.js" in search
     assert 'id="kb-search-status"' in search and 'role="status"' in search
@@ -83,6 +86,11 @@ def test_index_entries(app: SphinxTestApp) -> None:
     assert 'data-pagefind-filter="body-part[data-v]" data-v="lower back"' in entry
     assert 'data-pagefind-filter="condition[data-v]" data-v="tightness"' in entry
     assert not any(url.startswith("search") for url in docs)
+
+
+def test_common_words() -> None:
+    texts = [f"<p>foam roll text{i}</p>" for i in range(30)] + ["<p>rare</p>"] * 5
+    assert common_words(texts) == ["foam", "roll"]
 
 
 def test_facets_from_tags() -> None:

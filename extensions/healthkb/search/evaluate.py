@@ -196,11 +196,16 @@ def _first_search_bytes(browser: Any, base: str, engine: str, text: str) -> int:
     if engine == "pagefind":
         page.wait_for_selector(".kb-search-link")
     else:
+        # The first ten results with their snippets (Sphinx fetches each result's page
+        # for its snippet; with thousands of results it goes on for minutes).
         page.wait_for_function(
             "() => /finished|did not match/.test("
             "(document.querySelector('.search-summary') || {}).textContent || '')"
+            " || [...document.querySelectorAll('#search-results li')].slice(0, 10)"
+            ".filter((li) => li.querySelector('p.context')).length >= 10"
         )
-    page.wait_for_load_state("networkidle")
+    if engine == "pagefind":
+        page.wait_for_load_state("networkidle")
     context.close()
     return total[0]
 

@@ -6,7 +6,7 @@ more than the body, the page title a little more):
 
     <h1>Section title</h1> <p data-pagefind-weight="2">Page title</p> <p>text</p>
 
-with ``page.html#id`` as its URL, ``title`` ("Page › Section"), ``page``,
+with ``page.html#id`` as its ``link``, ``title`` ("Page › Section"), ``page``,
 ``section`` and ``kind`` as metadata, and the page's ``body-part:``,
 ``condition:`` and ``use-case:`` tags as filters. The index is rebuilt from the
 environment on every build, so it always covers every page, also after an
@@ -15,12 +15,14 @@ incremental build that rewrote only some of them.
 
 from __future__ import annotations
 
-import asyncio
 import html
 import json
+import re
 import shutil
-import threading
-from collections.abc import Coroutine
+import subprocess
+import sys
+import tempfile
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +38,11 @@ logger = logging.getLogger(__name__)
 OUTPUT = "pagefind"
 #: Tag facets offered as search filters, in the order the search page shows them.
 FACETS = ("body-part", "condition", "use-case")
+#: Words in more than this share of the records are "common": the search page leaves them out
+#: of a query that has rarer words (they barely rank, and at 1,000 articles a word in every
+#: record costs Pagefind seconds to score).
+COMMON_SHARE = 0.4
+COMMON = "kb-common-words.json"
 #: Files of Pagefind's own UI bundles, which this site does not use.
 UNUSED = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.", "pagefind-highlight.")
 #: Pages that are not searched: the search page and generated indexes.
@@ -79,6 +86,19 @@ def record_html(page_title: str, record: dict[str, Any], filters: dict[str, list
     )
 
 
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def common_words(texts: list[str]) -> list[str]:
+    """Lower-case words found in more than COMMON_SHARE of ``texts`` (sorted)."""
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update(set(_WORD.findall(_TAG.sub(" ", text).lower())))
+    limit = COMMON_SHARE * max(len(texts), 1)
+    return sorted(w for w, n in counts.items() if n > limit and len(texts) >= 20)
+
+
 def index_documents(app: Sphinx) -> list[tuple[str, str]]:
     """(url, html) of every record of every page, in a stable order."""
     env = app.env
@@ -102,30 +122,29 @@ def index_documents(app: Sphinx) -> list[tuple[str, str]]:
     return out
 
 
-async def _build(documents: list[tuple[str, str]], outdir: Path, language: str) -> None:
-    from pagefind.index import IndexConfig, PagefindIndex
-
-    config = IndexConfig(output_path=str(outdir / OUTPUT), force_language=language)
-    async with PagefindIndex(config=config) as index:
-        for url, content in documents:
-            await index.add_html_file(content=content, url=url)
-
-
-def _run_in_thread(coroutine: Coroutine[Any, Any, None]) -> Exception | None:
-    """Run ``coroutine`` on an event loop of its own, in a thread: the build may itself run
-    inside an event loop (a notebook, a test session driving a browser)."""
-    errors: list[Exception] = []
-
-    def target() -> None:
+def _build(documents: list[tuple[str, str]], outdir: Path, language: str) -> str | None:
+    """Run the Pagefind binary (from the ``pagefind[extended]`` wheel) over one small HTML
+    file per record; returns an error message, or None. The binary indexes a folder in
+    parallel; its Python API answers one record per 0.1 s, far too slow for 1,000 pages."""
+    with tempfile.TemporaryDirectory(prefix="kb-pagefind-") as tmp:
+        for n, (url, content) in enumerate(documents):
+            link = f'<span hidden data-pagefind-meta="link[data-v]" data-v="{html.escape(url)}">'
+            Path(tmp, f"r{n:06d}.html").write_text(
+                content.replace(
+                    "<body data-pagefind-body>", f"<body data-pagefind-body>{link}</span>", 1
+                ),
+                encoding="utf-8",
+            )
+        cmd = [sys.executable, "-m", "pagefind", "--site", ".", "--output-path"]
+        cmd += [str((outdir / OUTPUT).resolve()), "--force-language", language, "--silent"]
         try:
-            asyncio.run(coroutine)
-        except Exception as err:
-            errors.append(err)
-
-    thread = threading.Thread(target=target, name="pagefind")
-    thread.start()
-    thread.join()
-    return errors[0] if errors else None
+            # cwd: Pagefind reads a pagefind.json/.toml/.yml of its working directory.
+            done = subprocess.run(cmd, cwd=tmp, capture_output=True, text=True, check=False)
+        except OSError as err:
+            return str(err)
+        if done.returncode != 0:
+            return (done.stderr or done.stdout).strip()[-500:] or f"exit status {done.returncode}"
+    return None
 
 
 def _entry_ok(path: Path) -> bool:
@@ -145,12 +164,12 @@ def write_index(app: Sphinx, exception: Exception | None) -> None:
     documents = index_documents(app)
     shutil.rmtree(outdir / OUTPUT, ignore_errors=True)
     language = (app.config.language or "en").split("_")[0]
-    # Pagefind's service writes the bundle from a process of its own; on a busy machine it
-    # has been seen to return before pagefind-entry.json held its JSON. A bundle without a
-    # readable entry file is written again (twice at most), never published half-written.
+    # On a busy machine Pagefind has been seen to return before pagefind-entry.json held
+    # its JSON. A bundle without a readable entry file is written again (twice at most),
+    # never published half-written.
     for _attempt in range(3):
-        error = _run_in_thread(_build(documents, outdir, language))
-        if error is not None:  # the service reports its own errors as exceptions
+        error = _build(documents, outdir, language)
+        if error is not None:
             logger.warning(
                 "Pagefind could not index the site: %s", error, type="kb", subtype="search-index"
             )
@@ -168,4 +187,6 @@ def write_index(app: Sphinx, exception: Exception | None) -> None:
     for path in (outdir / OUTPUT).iterdir():
         if path.name.startswith(UNUSED):
             path.unlink()
+    common = common_words([html_text for _, html_text in documents])
+    (outdir / OUTPUT / COMMON).write_text(json.dumps(common) + "\n", encoding="utf-8")
     logger.info("pagefind: indexed %d search records", len(documents))

@@ -35,6 +35,7 @@ const siteRoot = root && new URL(root.dataset.kbSearchRoot || "./", location.hre
 const bundle = root && new URL(root.dataset.kbSearchBundle || "pagefind/", location.href);
 
 let pagefindPromise = null;
+let commonWords = new Set();
 let sequence = 0;
 let startedAt = 0;
 
@@ -42,7 +43,13 @@ function loadPagefind() {
   if (!pagefindPromise) {
     pagefindPromise = import(new URL("pagefind.js", bundle).href).then(async (pf) => {
       await pf.options({ excerptLength: SNIPPET_WORDS });
-      await pf.init();
+      const [, common] = await Promise.all([
+        pf.init(),
+        fetch(new URL("kb-common-words.json", bundle))
+          .then((r) => (r.ok ? r.json() : []))
+          .catch(() => []),
+      ]);
+      commonWords = new Set(common);
       return pf;
     });
   }
@@ -79,7 +86,11 @@ function selectedFilters() {
   return filters;
 }
 
-async function rank(pf, terms, filters) {
+async function rank(pf, allTerms, filters) {
+  // Words in most answers ("foam", "roll") barely rank and are costly to score: leave them
+  // out when the query has rarer words.
+  const rare = allTerms.filter((t) => !commonWords.has(t));
+  const terms = rare.length ? rare : allTerms;
   const queries = [terms.join(" ")];
   if (terms.length > 1) queries.push(...terms);
   const searches = await Promise.all(queries.map((q) => pf.search(q, { filters })));
@@ -146,7 +157,7 @@ function resultItem(data, terms) {
   li.dataset.kind = kind;
   const link = document.createElement("a");
   link.className = "kb-search-link";
-  link.href = new URL(String(data.url).replace(/^\/+/, ""), siteRoot).href;
+  link.href = new URL(String(meta.link || data.url).replace(/^\/+/, ""), siteRoot).href;
   const page = document.createElement("span");
   page.className = "kb-search-page";
   page.textContent = meta.page || meta.title || "";
