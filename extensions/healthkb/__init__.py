@@ -27,6 +27,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from healthkb.hubs import setup_hubs
     from healthkb.links import setup_links
     from healthkb.navigation import setup_navigation
+    from healthkb.parallel import setup_parallel
     from healthkb.reproducible import setup_reproducible
     from healthkb.safety import setup_safety
     from healthkb.site import setup_site
@@ -43,6 +44,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_citations(app)
     setup_navigation(app)
     setup_reproducible(app)
+    setup_parallel(app)
     return {
         "version": __version__,
         "env_version": ENV_VERSION,

@@ -10,9 +10,10 @@ knowledge base seconds (the hubs list every FAQ, card and source). So, after
 reading:
 
 - a digest of what a hub can show of each page (its kb records and objects, title,
-  metadata and dependencies), and of the shared inputs (the kb_* settings, the source
-  registry), is compared with the last build's: when none changed (a no-op build, an
-  edit of article prose), no hub is rendered or rewritten;
+  metadata and dependencies; computed again only for pages read since), and of the
+  shared inputs (the kb_* settings, the source registry), is compared with the last
+  build's: when none changed (a no-op build, an edit of article prose), no hub is
+  rendered or rewritten;
 - otherwise (HTML builders) every hub is rendered once, its nodes are kept for
   writing, and only the hubs whose rendered content differs from what the last build
   wrote are rewritten. Other builders rewrite every hub.
@@ -146,15 +147,27 @@ def _global_inputs(app: Sphinx, env: BuildEnvironment) -> str:
 def _inputs_changed(app: Sphinx, env: BuildEnvironment, state: dict[str, Any]) -> bool:
     """Whether anything a hub shows may have changed since this builder's last build.
 
-    Every page's digest is compared, not only the pages read in this build: the
-    environment may be shared with another builder that read them.
+    A page's digest is computed again only when the page was read since (its read time
+    in ``env.all_docs`` changed); comparing with this builder's last build, not only
+    with what this build read, keeps hubs right when builders share an environment.
     """
-    name = app.builder.name
-    pages = _page_inputs(env, set(env.found_docs))
+    last = state.setdefault("inputs", {}).get(app.builder.name, {})
+    old_pages: dict[str, tuple[Any, str]] = last.get("pages", {})
+    found = env.found_docs
+    pages = {
+        docname: old_pages[docname]
+        for docname in found
+        if docname in old_pages and old_pages[docname][0] == env.all_docs.get(docname)
+    }
+    fresh = _page_inputs(env, set(found) - set(pages))
+    for docname, digest in fresh.items():
+        pages[docname] = (env.all_docs.get(docname), digest)
     shared = _global_inputs(app, env)
-    inputs = state.setdefault("inputs", {})
-    changed = inputs.get(name) != {"pages": pages, "shared": shared}
-    inputs[name] = {"pages": pages, "shared": shared}
+    changed = last.get("shared") != shared or (
+        pages.keys() != old_pages.keys()
+        or any(old_pages[docname][1] != digest for docname, (_, digest) in pages.items())
+    )
+    state["inputs"][app.builder.name] = {"pages": pages, "shared": shared}
     return changed
 
 
