@@ -92,3 +92,12 @@ def test_safety_screen_never_hides_a_finding() -> None:
             assert rules.may_flag_within(paragraph)
     # Most sentences are screened out with one search.
     assert sum(rules.may_flag(s) for s in sentences) < len(sentences) / 2
+
+
+def test_finding_as_dict_has_every_field() -> None:
+    import dataclasses
+
+    from healthkb.findings import Finding
+
+    finding = Finding("faq-empty", "message", "page", 3, "warning", "target", "reason")
+    assert finding.as_dict() == dataclasses.asdict(finding)

@@ -30,6 +30,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from healthkb.links import setup_links
     from healthkb.navigation import setup_navigation
     from healthkb.pages import setup_pages
+    from healthkb.parallel import setup_parallel
     from healthkb.related import setup_related
     from healthkb.reproducible import setup_reproducible
     from healthkb.review import setup_review
@@ -57,6 +58,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_search(app)
     setup_navigation(app)
     setup_reproducible(app)
+    setup_parallel(app)
     return {
         "version": __version__,
         "env_version": ENV_VERSION,

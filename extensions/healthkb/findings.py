@@ -19,7 +19,7 @@ kept in the findings record for ``kb report``; it no longer fails the build.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from sphinx.application import Sphinx
@@ -78,7 +78,17 @@ class Finding:
     acknowledged: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # Plain fields: a dict literal, not dataclasses.asdict (which deep-copies, and is
+        # slow when a build re-reports thousands of findings).
+        return {
+            "code": self.code,
+            "message": self.message,
+            "docname": self.docname,
+            "lineno": self.lineno,
+            "level": self.level,
+            "target": self.target,
+            "acknowledged": self.acknowledged,
+        }
 
 
 def _acknowledgments(env: BuildEnvironment, docname: str) -> list[dict[str, str]]:

@@ -9,10 +9,11 @@ Rewriting every hub on every build would cost an incremental build of a large
 knowledge base seconds (the hubs list every FAQ, card and source). So, after
 reading:
 
-- a digest of what a hub can show of each page that was read (its kb records and
-  objects, title, metadata and dependencies), and of the shared inputs (the kb_*
-  settings, the source registry), is compared with the last build's: when none
-  changed (a no-op build, an edit of article prose), no hub is rendered or rewritten;
+- a digest of what a hub can show of each page (its kb records and objects, title,
+  metadata and dependencies; computed again only for pages read since), and of the
+  shared inputs (the kb_* settings, the source registry), is compared with the last
+  build's: when none changed (a no-op build, an edit of article prose), no hub is
+  rendered or rewritten;
 - otherwise (HTML builders) every hub is rendered once, its nodes are kept for
   writing, and only the hubs whose rendered content differs from what the last build
   wrote are rewritten. Other builders rewrite every hub.
@@ -103,18 +104,6 @@ def _digest(parts: list[list[nodes.Node]]) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _note_outdated(
-    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
-) -> list[str]:
-    app._kb_removed = set(removed)  # type: ignore[attr-defined]
-    app._kb_read = set()  # type: ignore[attr-defined]
-    return []
-
-
-def _note_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    app._kb_read = set(docnames)  # type: ignore[attr-defined]
-
-
 def _page_inputs(env: BuildEnvironment, docnames: set[str]) -> dict[str, str]:
     """A digest of everything a hub can show of each page: its kb records and objects,
     title, metadata and the modification times of the files it depends on."""
@@ -166,21 +155,29 @@ def _global_inputs(app: Sphinx, env: BuildEnvironment) -> str:
 
 
 def _inputs_changed(app: Sphinx, env: BuildEnvironment, state: dict[str, Any]) -> bool:
-    """Whether anything a hub shows may have changed since the last build."""
-    read: set[str] = getattr(app, "_kb_read", set(env.found_docs))
-    removed: set[str] = getattr(app, "_kb_removed", set())
-    pages: dict[str, str] = state.setdefault("inputs", {})
-    changed = bool(removed)
-    for docname in removed:
-        pages.pop(docname, None)
-    for docname, digest in _page_inputs(env, read & env.found_docs).items():
-        if pages.get(docname) != digest:
-            pages[docname] = digest
-            changed = True
+    """Whether anything a hub shows may have changed since this builder's last build.
+
+    A page's digest is computed again only when the page was read since (its read time
+    in ``env.all_docs`` changed); comparing with this builder's last build, not only
+    with what this build read, keeps hubs right when builders share an environment.
+    """
+    last = state.setdefault("inputs", {}).get(app.builder.name, {})
+    old_pages: dict[str, tuple[Any, str]] = last.get("pages", {})
+    found = env.found_docs
+    pages = {
+        docname: old_pages[docname]
+        for docname in found
+        if docname in old_pages and old_pages[docname][0] == env.all_docs.get(docname)
+    }
+    fresh = _page_inputs(env, set(found) - set(pages))
+    for docname, digest in fresh.items():
+        pages[docname] = (env.all_docs.get(docname), digest)
     shared = _global_inputs(app, env)
-    if state.get("shared") != shared:
-        state["shared"] = shared
-        changed = True
+    changed = last.get("shared") != shared or (
+        pages.keys() != old_pages.keys()
+        or any(old_pages[docname][1] != digest for docname, (_, digest) in pages.items())
+    )
+    state["inputs"][app.builder.name] = {"pages": pages, "shared": shared}
     return changed
 
 
@@ -220,6 +217,4 @@ def setup_hubs(app: Sphinx) -> None:
         texinfo=(_visit_placeholder, None),
     )
     app.connect("doctree-resolved", _fill_hubs)
-    app.connect("env-get-outdated", _note_outdated)
-    app.connect("env-before-read-docs", _note_reading)
     app.connect("env-get-updated", _hub_docnames)

@@ -37,6 +37,7 @@ safety cards, sources, sections) now resolve to a different title or place.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import posixpath
 from collections.abc import Iterator
@@ -63,6 +64,7 @@ HUB_KIND = "articles"
 #: Keys of the kb domain's data that hold the last build's navigation signatures.
 SNAPSHOT = "nav_snapshot"
 REFERENCES_SNAPSHOT = "references_snapshot"
+READS_SNAPSHOT = "reads_snapshot"
 #: Deepest toctree level the sidebar expands.
 MAX_LEVELS = 4
 
@@ -330,6 +332,13 @@ def _reference_snapshot(env: BuildEnvironment) -> dict[str, tuple[tuple[str, ...
 def _outdated_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Pages to rewrite because what they show of other pages changed."""
     data = kb_data(env)
+    # What was read when: when no page was read, added or removed since the last build,
+    # no page's navigation or references can have changed.
+    reads = hashlib.sha256(repr(sorted(env.all_docs.items())).encode()).hexdigest()
+    key = f"{app.builder.name}:{reads}:{app.config.kb_nav_neighbours}"
+    if data.get(READS_SNAPSHOT) == key and SNAPSHOT in data and REFERENCES_SNAPSHOT in data:
+        return []
+    data[READS_SNAPSHOT] = key
     nav = compute_nav(env)
     app.builder._kb_nav = nav  # type: ignore[attr-defined]
     signatures = nav_signatures(app, env, nav)

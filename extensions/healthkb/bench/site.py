@@ -48,6 +48,8 @@ PLAIN_CONF = """\
 project = "Plain Sphinx + MyST + furo"
 extensions = ["myst_parser"]
 html_theme = "furo"
+# Legacy posts have no heading: Sphinx would repeat this warning on every page.
+suppress_warnings = ["toc.no_title"]
 """
 PLAIN_INDEX = """\
 # Plain Sphinx + MyST + furo
@@ -374,6 +376,11 @@ def run_bench(
     say(f"bench: {len(raw)} articles in {base / 'raw'}")
     sample = raw[len(raw) // 2].name
 
+    def checkpoint() -> None:
+        """The figures so far, in case the run is interrupted (results-<n>.partial.json)."""
+        text = json.dumps(result.as_dict(), indent=2, sort_keys=True) + "\n"
+        (workdir / f"results-{n}.partial.json").write_text(text, encoding="utf-8")
+
     # (a) ours: kb import, then the project's build.
     docs = base / "ours" / "docs"
     prepare_docs(root, docs)
@@ -384,6 +391,7 @@ def run_bench(
     result.runs["ours: import"] = measure(
         "ours: import", cmd, cwd=root, log=logs / "ours-import.log", stdout=report
     )
+    checkpoint()
     pages = _imported_pages(report)
     page = pages.get(sample, "")
     if not page:
@@ -398,6 +406,7 @@ def run_bench(
             cwd=root,
             log=logs / f"ours-build{'-j1' if label == '-j 1' else ''}.log",
         )
+        checkpoint()
     out = base / "ours" / "out"
     result.sites["ours"] = weigh(out, page)
     if page:
@@ -410,6 +419,7 @@ def run_bench(
             cwd=root,
             log=logs / f"ours-{name}.log",
         )
+        checkpoint()
 
     # (b) plain Sphinx + MyST + furo on the same raw markdown.
     if plain:
@@ -425,6 +435,7 @@ def run_bench(
                 cwd=site,
                 log=logs / f"plain-build{'-j1' if label == '-j 1' else ''}.log",
             )
+            checkpoint()
         out = site / "_build"
         result.sites["plain"] = weigh(out, plain_page)
         edit_one(site / f"{plain_page}.md")
@@ -436,6 +447,7 @@ def run_bench(
                 cwd=site,
                 log=logs / f"plain-{name}.log",
             )
+            checkpoint()
     result.notes.append(
         f"load average before the run: {os.getloadavg()[0]:.2f} (see load_before per run)"
     )
@@ -488,6 +500,7 @@ def table(result: Result) -> str:
 
 def write_results(result: Result, workdir: Path) -> Path:
     workdir.mkdir(parents=True, exist_ok=True)
+    (workdir / f"results-{result.articles}.partial.json").unlink(missing_ok=True)
     data = result.as_dict()
     text = json.dumps(data, indent=2, sort_keys=True) + "\n"
     (workdir / f"results-{result.articles}.json").write_text(text, encoding="utf-8")
