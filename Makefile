@@ -10,7 +10,8 @@ CHROMIUM ?= /usr/bin/chromium
 # (see default_jobs in extensions/healthkb/cli.py for the measurement).
 JOBS ?= $(shell $(PYTHON) -c "import os; print((os.cpu_count() or 1) + 1)")
 SPHINXOPTS ?= -W --keep-going -n -j $(JOBS)
-SPHINXBUILD = $(BIN)/sphinx-build
+# sphinx-build, with the Python process tuned for large sites (extensions/healthkb/build.py).
+SPHINXBUILD = $(BIN)/python -m healthkb.build
 SOURCE := docs
 CONF := conf
 OUT := build/html

@@ -46,15 +46,22 @@ def build(
     parallel: int = 1,
     freshenv: bool = False,
     buildername: str = "html",
+    parallel_read_min: int | None = 0,
 ) -> Built:
-    """Build ``srcdir`` into ``builddir/<builder>`` (doctrees kept for incremental builds)."""
+    """Build ``srcdir`` into ``builddir/<builder>`` (doctrees kept for incremental builds).
+
+    ``parallel_read_min`` 0 (the default here): with ``parallel`` above 1, pages are read
+    in worker processes however few there are; None keeps the value of ``conf.py``."""
+    conf: dict[str, object] = dict(CONF)
+    if parallel_read_min is not None:
+        conf["kb_parallel_read_min"] = parallel_read_min
     app = SphinxTestApp(
         buildername,
         srcdir=srcdir,
         builddir=builddir,
         freshenv=freshenv,
         parallel=parallel,
-        confoverrides=dict(CONF),
+        confoverrides=conf,
     )
     try:
         app.build()

@@ -16,7 +16,7 @@ def test_make_html_and_kb_build_share_the_default_parallelism() -> None:
     dry_run = subprocess.run(
         ["make", "-n", "-s", "html"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
-    command = next(line for line in dry_run.splitlines() if "sphinx-build" in line)
+    command = next(line for line in dry_run.splitlines() if "-m healthkb.build" in line)
     assert command.split()[-len(DEFAULT_SPHINXOPTS) - 2 : -2] == DEFAULT_SPHINXOPTS
     jobs = DEFAULT_SPHINXOPTS[DEFAULT_SPHINXOPTS.index("-j") + 1]
     assert jobs == str((os.cpu_count() or 1) + 1) == site.default_jobs()
@@ -49,7 +49,10 @@ def test_bench_runs_end_to_end(tmp_path: Path) -> None:
     assert all(run.returncode == 0 for run in result.runs.values()), result.runs
     assert all(run.wall_s > 0 and run.peak_pss_mib > 0 for run in result.runs.values())
     ours, plain = result.sites["ours"], result.sites["plain"]
-    assert ours.article_page and ours.article_page_kib > 0 and ours.search_index_kib > 0
+    assert ours.article_page and ours.article_page_kib > 0
+    # Search is Pagefind's bundle; Sphinx's searchindex.js is not built.
+    assert ours.pagefind_kib > 0 and ours.search_index_kib == 0
+    assert "search_index_kib" in result.ratios()
     assert plain.article_page_kib > 0
     # The incremental build re-read only the edited article (and the pages that list it).
     log = (tmp_path / "n4" / "logs" / "ours-incremental.log").read_text()
@@ -60,3 +63,21 @@ def test_bench_runs_end_to_end(tmp_path: Path) -> None:
     assert (tmp_path / "results-4.json").is_file()
     table = site.table(result)
     assert "ratios ours / plain" in table and "ours: no-op" in table
+
+
+def test_a_stopped_plain_build_gives_bounds_not_figures(tmp_path: Path) -> None:
+    # A command that would run a minute, in a process tree (a shell and its child).
+    cmd = ["sh", "-c", "sleep 60; echo done"]
+    run = site.measure("plain: build -j 1", cmd, cwd=tmp_path, log=tmp_path / "log", timeout=0.5)
+    assert run.stopped and 0.5 <= run.wall_s < 10
+    assert not site._children(os.getpid())[1:] or all(
+        "sleep" not in Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
+        for pid in site._children(os.getpid())[1:]
+        if Path(f"/proc/{pid}/cmdline").exists()
+    )
+    result = site.Result(4, 0, "3", 2)
+    result.runs["ours: build -j 1"] = site.Run("ours: build -j 1", 1.0, 1.0, 1, 1, 0)
+    result.runs["plain: build -j 1"] = run
+    assert result.bounds() == ["build -j 1 wall", "build -j 1 cpu"]
+    assert "build -j 1 wall" in result.ratios()
+    assert "<=" in site.table(result) and "(stopped)" in site.table(result)

@@ -8,8 +8,8 @@ answers pages with FAQs, safety cards, citations, tags and cross-references):
 - after any single edit, an incremental build writes the same files as a clean build of
   the edited sources, and it re-reads only what the edit touched;
 - two clean builds with ``SOURCE_DATE_EPOCH`` set are byte-identical (every file,
-  ``sitemap.xml``, ``searchindex.js`` and ``objects.inv`` included; Sphinx's ``.buildinfo``
-  is not part of the site).
+  ``sitemap.xml``, ``objects.inv`` and the Pagefind bundle's page counts included;
+  Sphinx's ``.buildinfo`` is not part of the site).
 """
 
 from __future__ import annotations
@@ -138,8 +138,10 @@ def test_two_clean_builds_are_byte_identical(
     first = build(src, tmp_path / "first", freshenv=True)
     second = build(src, tmp_path / "second", parallel=2, freshenv=True)
     files = output_files(first.outdir)
-    for name in ("sitemap.xml", "searchindex.js", "objects.inv", "index.html"):
+    for name in ("sitemap.xml", "objects.inv", "index.html", "pagefind/page-counts"):
         assert name in files
+    # Pagefind serves search: Sphinx's own index is not built.
+    assert "searchindex.js" not in files
     problems = differences(files, output_files(second.outdir))
     assert not problems, "\n".join(problems)
 
@@ -198,9 +200,9 @@ def test_parallel_incremental_build(tmp_path: Path, read_min: int) -> None:
     src = copy_root(tmp_path)
     conf = src / "conf.py"
     conf.write_text(conf.read_text() + f"\nkb_parallel_read_min = {read_min}\n")
-    build(src, tmp_path / "incremental", parallel=2, freshenv=True)
+    build(src, tmp_path / "incremental", parallel=2, freshenv=True, parallel_read_min=None)
     _faq_question(src)
-    incremental = build(src, tmp_path / "incremental", parallel=2)
+    incremental = build(src, tmp_path / "incremental", parallel=2, parallel_read_min=None)
     assert "0 added, 1 changed, 0 removed" in incremental.status
     clean = build(src, tmp_path / "clean", freshenv=True)
     problems = differences(output_files(clean.outdir), output_files(incremental.outdir))

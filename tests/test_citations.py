@@ -231,7 +231,12 @@ def _inventory(app: SphinxTestApp) -> str:
     return zlib.decompress(raw.split(b"\n", 4)[4]).decode()
 
 
-@pytest.mark.sphinx("html", testroot="cite")
+@pytest.mark.sphinx(
+    "html",
+    testroot="cite",
+    srcdir="cite-sphinx-search",
+    confoverrides={"kb_search_engine": "sphinx"},
+)
 def test_sources_in_objects_inv_search_and_roles(app: SphinxTestApp) -> None:
     app.build()
     inventory = _inventory(app)

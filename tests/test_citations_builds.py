@@ -32,7 +32,14 @@ def _build(srcdir: Path, builddir: Path, parallel: int = 0) -> tuple[SphinxTestA
     def note(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
         read.extend(docnames)
 
-    app = SphinxTestApp("html", srcdir=srcdir, builddir=builddir, parallel=parallel)
+    # kb_parallel_read_min 0: with -j, read in worker processes however few pages there are.
+    app = SphinxTestApp(
+        "html",
+        srcdir=srcdir,
+        builddir=builddir,
+        parallel=parallel,
+        confoverrides={"kb_parallel_read_min": 0},
+    )
     app.connect("env-before-read-docs", note)
     try:
         app.build()

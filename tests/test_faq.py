@@ -175,7 +175,9 @@ def test_other_pages_link_to_answers(app: SphinxTestApp) -> None:
     assert role_link.get_text() == "how often to roll"
 
 
-@pytest.mark.sphinx("html", testroot="faq")
+@pytest.mark.sphinx(
+    "html", testroot="faq", srcdir="faq-sphinx-search", confoverrides={"kb_search_engine": "sphinx"}
+)
 def test_search_sees_questions_and_answers(app: SphinxTestApp) -> None:
     app.build()
     text = (app.outdir / "searchindex.js").read_text(encoding="utf-8")

@@ -17,6 +17,8 @@ from healthkb.domain import kb_domain
 
 @contextmanager
 def _built(srcdir: Path, builddir: Path, **kwargs: object) -> Iterator[SphinxTestApp]:
+    # kb_parallel_read_min 0: with -j, read in worker processes however few pages there are.
+    kwargs.setdefault("confoverrides", {"kb_parallel_read_min": 0})
     app = SphinxTestApp("html", srcdir=srcdir, builddir=builddir, **kwargs)  # type: ignore[arg-type]
     try:
         app.build()

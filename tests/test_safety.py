@@ -134,7 +134,12 @@ def test_links_to_cards(app: SphinxTestApp) -> None:
     assert link is not None and link.get_text() == "Stop and see a health professional"
 
 
-@pytest.mark.sphinx("html", testroot="safety", confoverrides=SAFETY)
+@pytest.mark.sphinx(
+    "html",
+    testroot="safety",
+    srcdir="safety-sphinx-search",
+    confoverrides={**SAFETY, "kb_search_engine": "sphinx"},
+)
 def test_search_index_has_cards(app: SphinxTestApp) -> None:
     app.build()
     index = (app.outdir / "searchindex.js").read_text(encoding="utf-8")
@@ -260,7 +265,8 @@ def test_parallel_build_equals_serial(
             "html",
             srcdir=ROOTS / "test-safety",
             builddir=tmp_path / f"_build-j{jobs}",
-            confoverrides=SAFETY,
+            # kb_parallel_read_min 0: read in worker processes however few pages there are.
+            confoverrides={**SAFETY, "kb_parallel_read_min": 0},
             parallel=jobs,
         )
         app.build()

@@ -71,6 +71,8 @@ def test_pagefind_bundle_is_written(app: SphinxTestApp) -> None:
     assert "kb-search.js" in search
     assert 'id="kb-search-status"' in search and 'role="status"' in search
     assert "searchindex.js" not in search
+    # Sphinx's own index is not built for nothing.
+    assert not (Path(app.outdir) / "searchindex.js").exists()
 
 
 @pytest.mark.sphinx("html", testroot="search")

@@ -52,7 +52,8 @@ def copy_root(dest: Path, root: Path = TRUST_ROOT) -> Path:
 def building(
     srcdir: Path, builddir: Path, builder: str = "html", **kwargs: Any
 ) -> Iterator[SphinxTestApp]:
-    confoverrides = {**POLICY, **kwargs.pop("confoverrides", {})}
+    # kb_parallel_read_min 0: with -j, read in worker processes however few pages there are.
+    confoverrides = {**POLICY, "kb_parallel_read_min": 0, **kwargs.pop("confoverrides", {})}
     app = SphinxTestApp(
         builder,
         srcdir=srcdir,

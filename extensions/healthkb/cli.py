@@ -43,7 +43,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     cmd = [
         sys.executable,
         "-m",
-        "sphinx",
+        "healthkb.build",
         "-b",
         args.builder,
         "-c",

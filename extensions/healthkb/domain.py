@@ -45,6 +45,8 @@ class KBDomain(Domain):
     initial_data: ClassVar[dict[str, Any]] = {
         # (objtype, name) -> {"docname", "node_id", "title", "lineno", ...}
         "objects": {},
+        # docname -> keys of "objects" defined there (clearing a page is not a full scan)
+        "object_keys": {},
         # kind -> docname -> list of plain records (FAQ items, cards, citations...)
         "records": {},
         # docname -> list of findings (dicts) raised while reading that document
@@ -93,6 +95,7 @@ class KBDomain(Domain):
             "lineno": lineno,
             **extra,
         }
+        self.data["object_keys"].setdefault(docname, {})[key] = None
         return True
 
     def add_record(self, kind: str, docname: str, record: dict[str, Any]) -> None:
@@ -103,8 +106,9 @@ class KBDomain(Domain):
 
     # -- incremental and parallel builds -------------------------------------
     def clear_doc(self, docname: str) -> None:
-        for key in [k for k, v in self.objects.items() if v["docname"] == docname]:
-            del self.objects[key]
+        for key in self.data["object_keys"].pop(docname, {}):
+            if self.objects.get(key, {}).get("docname") == docname:
+                del self.objects[key]
         for per_doc in self.data["records"].values():
             per_doc.pop(docname, None)
         self.data["findings"].pop(docname, None)
@@ -128,6 +132,7 @@ class KBDomain(Domain):
                     )
                     continue
                 self.objects[key] = value
+                self.data["object_keys"].setdefault(value["docname"], {})[key] = None
         for kind, per_doc in otherdata["records"].items():
             mine_records = self.data["records"].setdefault(kind, {})
             for docname, records in per_doc.items():

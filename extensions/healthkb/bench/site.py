@@ -6,7 +6,8 @@ In one run, on one synthetic corpus of ``n`` articles (:mod:`healthkb.bench.corp
 all three source shapes, deterministic for ``--seed``):
 
 (a) **ours**: ``kb import`` of the raw files into a copy of the project's docs (hubs,
-    about, registry), then ``sphinx-build`` with the project's ``conf/`` and options
+    about, registry), then the project's build (``python -m healthkb.build``: Sphinx
+    with the process tuned as ``make html`` runs it) with its ``conf/`` and options
     (``-W`` left out: a synthetic corpus has findings; they are counted);
 (b) **plain**: the same raw files as ``.md`` pages built by Sphinx with myst-parser and
     furo only (a throwaway ``conf.py``, a glob toctree of every page);
@@ -19,7 +20,10 @@ size that counts shared pages once; polled from /proc), output bytes, the HTML b
 one article page (the same source article in both sites) and the search index bytes
 (``searchindex.js``, plus ``pagefind/`` when present).
 
-It prints a table with the ratios ours / plain and writes the figures as JSON
+With ``--plain-timeout`` a plain build still running after that many seconds is
+stopped: its time is then a lower bound, and the ratios that divide by it are upper
+bounds (marked ``<=``). It prints a table with the ratios ours / plain and writes the
+figures as JSON
 (``build/bench/results.json`` and ``build/bench/results-<n>.json``).
 """
 
@@ -32,6 +36,7 @@ import platform
 import re
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -78,6 +83,8 @@ class Run:
     returncode: int
     warnings: int = 0
     load_before: float = 0.0
+    #: Stopped after ``--plain-timeout`` seconds: ``wall_s`` is a lower bound.
+    stopped: bool = False
 
     def row(self) -> dict[str, Any]:
         return asdict(self)
@@ -120,8 +127,22 @@ class Result:
                 if k.endswith(("build -j 1", "build -j default"))
             },
             "ratios": self.ratios(),
+            "ratio_upper_bounds": self.bounds(),
             "notes": self.notes,
         }
+        return out
+
+    def bounds(self) -> list[str]:
+        """Ratios that are upper bounds: the plain build they divide by was stopped."""
+        stopped = {label.removeprefix("plain: ") for label, r in self.runs.items() if r.stopped}
+        out = [
+            f"build {jobs} {kind}"
+            for jobs in ("-j 1", "-j default")
+            for kind in ("wall", "cpu")
+            if f"build {jobs}" in stopped
+        ]
+        if "build -j default" in stopped:
+            out += ["import + build -j default wall", "peak memory"]
         return out
 
     def ratios(self) -> dict[str, float]:
@@ -151,9 +172,14 @@ class Result:
             ratios["peak memory"] = round(mine_peak.peak_pss_mib / plain_peak.peak_pss_mib, 3)
         ours, plain_site = self.sites.get("ours"), self.sites.get("plain")
         if ours and plain_site:
-            for key in ("output_mib", "article_page_kib", "search_index_kib"):
+            for key in ("output_mib", "article_page_kib"):
                 if getattr(plain_site, key):
                     ratios[key] = round(getattr(ours, key) / getattr(plain_site, key), 3)
+            # Search: Sphinx's searchindex.js and/or the Pagefind bundle.
+            plain_search = plain_site.search_index_kib + plain_site.pagefind_kib
+            if plain_search:
+                ours_search = ours.search_index_kib + ours.pagefind_kib
+                ratios["search_index_kib"] = round(ours_search / plain_search, 3)
         return ratios
 
 
@@ -217,17 +243,39 @@ class TreeMemory(threading.Thread):
         self.join()
 
 
-def measure(label: str, cmd: list[str], *, cwd: Path, log: Path, stdout: Path | None = None) -> Run:
-    """Run ``cmd`` (its output into ``log``, or its stdout into ``stdout``) and measure it."""
+def measure(
+    label: str,
+    cmd: list[str],
+    *,
+    cwd: Path,
+    log: Path,
+    stdout: Path | None = None,
+    timeout: float | None = None,
+) -> Run:
+    """Run ``cmd`` (its output into ``log``, or its stdout into ``stdout``) and measure it;
+    after ``timeout`` seconds its whole process tree is stopped (``Run.stopped``)."""
     env = {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
     load = os.getloadavg()[0]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     with log.open("w", encoding="utf-8") as err, (stdout or log).open("a", encoding="utf-8") as out:
-        proc = subprocess.Popen(cmd, cwd=cwd, stdout=out if stdout else err, stderr=err, env=env)
+        proc = subprocess.Popen(
+            cmd,
+            cwd=cwd,
+            stdout=out if stdout else err,
+            stderr=err,
+            env=env,
+            start_new_session=True,  # its own process group, to stop the whole tree
+        )
         poller = TreeMemory(proc.pid)
         poller.start()
-        returncode = proc.wait()
+        stopped = False
+        try:
+            returncode = proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            stopped = True
+            os.killpg(proc.pid, signal.SIGKILL)
+            returncode = proc.wait()
         poller.stop()
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -242,6 +290,7 @@ def measure(label: str, cmd: list[str], *, cwd: Path, log: Path, stdout: Path | 
         returncode,
         warnings=len(re.findall(r"\bWARNING\b|\bERROR\b", text)),
         load_before=round(load, 2),
+        stopped=stopped,
     )
 
 
@@ -289,11 +338,15 @@ def prepare_plain(raw: list[Path], site: Path) -> dict[str, str]:
     return pages
 
 
-def _sphinx(src: Path, out: Path, conf: Path, jobs: str, opts: list[str]) -> list[str]:
+def _sphinx(
+    src: Path, out: Path, conf: Path, jobs: str, opts: list[str], *, ours: bool = False
+) -> list[str]:
+    """The build command: the project's (``python -m healthkb.build``, as ``make html``
+    runs it) or plain ``sphinx-build``."""
     return [
         sys.executable,
         "-m",
-        "sphinx",
+        "healthkb.build" if ours else "sphinx",
         "-b",
         "html",
         "-c",
@@ -361,9 +414,17 @@ def _imported_pages(report: Path) -> dict[str, str]:
 
 
 def run_bench(
-    root: Path, n: int, seed: int, workdir: Path, *, plain: bool = True, quiet: bool = False
+    root: Path,
+    n: int,
+    seed: int,
+    workdir: Path,
+    *,
+    plain: bool = True,
+    quiet: bool = False,
+    plain_timeout: float | None = None,
 ) -> Result:
-    """Generate, import, build and measure; returns the figures."""
+    """Generate, import, build and measure; returns the figures. A plain build still
+    running after ``plain_timeout`` seconds is stopped: its time is a lower bound."""
     say = (lambda *a: None) if quiet else (lambda *a: print(*a, file=sys.stderr, flush=True))
     jobs = default_jobs()
     result = Result(n, seed, jobs, os.cpu_count() or 1)
@@ -402,7 +463,7 @@ def run_bench(
         say(f"bench: ours: build {label} (-j {j})")
         result.runs[f"ours: build {label}"] = measure(
             f"ours: build {label}",
-            _sphinx(docs, out, conf, j, opts),
+            _sphinx(docs, out, conf, j, opts, ours=True),
             cwd=root,
             log=logs / f"ours-build{'-j1' if label == '-j 1' else ''}.log",
         )
@@ -415,7 +476,7 @@ def run_bench(
     for name in ("incremental", "no-op"):
         result.runs[f"ours: {name}"] = measure(
             f"ours: {name}",
-            _sphinx(docs, out, conf, jobs, opts),
+            _sphinx(docs, out, conf, jobs, opts, ours=True),
             cwd=root,
             log=logs / f"ours-{name}.log",
         )
@@ -429,15 +490,27 @@ def run_bench(
         for label, j in (("-j 1", "1"), ("-j default", jobs)):
             out = site / ("_build-j1" if label == "-j 1" else "_build")
             say(f"bench: plain: build {label} (-j {j})")
-            result.runs[f"plain: build {label}"] = measure(
+            run = measure(
                 f"plain: build {label}",
                 _sphinx(site, out, site, j, []),
                 cwd=site,
                 log=logs / f"plain-build{'-j1' if label == '-j 1' else ''}.log",
+                timeout=plain_timeout,
             )
+            result.runs[f"plain: build {label}"] = run
+            if run.stopped:
+                result.notes.append(
+                    f"plain: build {label} stopped after {plain_timeout:g} s: its time is a "
+                    "lower bound and the ratios that divide by it are upper bounds"
+                )
             checkpoint()
         out = site / "_build"
-        result.sites["plain"] = weigh(out, plain_page)
+        if result.runs["plain: build -j default"].stopped:
+            result.notes.append("plain: no output size, incremental or no-op figures")
+            plain = False
+        else:
+            result.sites["plain"] = weigh(out, plain_page)
+    if plain:
         edit_one(site / f"{plain_page}.md")
         say("bench: plain: incremental and no-op rebuilds")
         for name in ("incremental", "no-op"):
@@ -475,8 +548,9 @@ def table(result: Result) -> str:
     ]
     for run in result.runs.values():
         per = 1000 * run.wall_s / result.articles
+        label = run.label + (" (stopped)" if run.stopped else "")
         lines.append(
-            f"{run.label:28} {run.wall_s:8.2f} {run.cpu_s:8.2f} {per:10.1f} "
+            f"{label:28} {run.wall_s:8.2f} {run.cpu_s:8.2f} {per:10.1f} "
             f"{run.peak_pss_mib:15.1f} {run.peak_rss_mib:8.1f} {run.warnings:8d} "
             f"{run.load_before:5.2f}"
         )
@@ -490,9 +564,10 @@ def table(result: Result) -> str:
             f"{site.search_index_kib + site.pagefind_kib:11.1f}"
         )
     lines.append("")
-    lines.append("ratios ours / plain:")
+    lines.append("ratios ours / plain (<=: the plain build was stopped, an upper bound):")
+    bounds = set(result.bounds())
     for key, value in result.ratios().items():
-        lines.append(f"  {key:34} {value:6.3f}")
+        lines.append(f"  {key:34} {'<=' if key in bounds else '  '}{value:6.3f}")
     for note in result.notes:
         lines.append(f"note: {note}")
     return "\n".join(lines)
@@ -520,6 +595,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=0, help="corpus seed (default 0)")
     parser.add_argument("--out", help="work folder (default build/bench)")
     parser.add_argument("--no-plain", action="store_true", help="skip the plain Sphinx build")
+    parser.add_argument(
+        "--plain-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="stop a plain build after this long (its time is then a lower bound; at 2,000 "
+        "articles the plain build takes the better part of an hour)",
+    )
 
 
 def run_from_args(args: argparse.Namespace) -> int:
@@ -530,7 +612,14 @@ def run_from_args(args: argparse.Namespace) -> int:
     if args.n < 1:
         print("kb bench: --n must be at least 1", file=sys.stderr)
         return 2
-    result = run_bench(root, args.n, args.seed, workdir, plain=not args.no_plain)
+    result = run_bench(
+        root,
+        args.n,
+        args.seed,
+        workdir,
+        plain=not args.no_plain,
+        plain_timeout=args.plain_timeout,
+    )
     print(table(result))
     path = write_results(result, workdir)
     print(f"\nkb bench: figures written to {path}")

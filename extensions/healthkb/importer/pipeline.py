@@ -135,22 +135,10 @@ def run_import(
     planned: list[_Planned] = []
     taken: dict[str, str] = {}  # docs-relative page -> source that claimed it
 
-    for path in expand(paths, run, shown):
-        name = shown(path)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            run.files.append(FileResult(name, "refused", message=f"{name}: {exc.strerror}"))
-            continue
-        try:
-            article = convert(data, path=name, origin=origin)
-        except ImportRefused as exc:
-            run.files.append(FileResult(name, "refused", message=str(exc)))
-            continue
-        except Exception as exc:  # a bug must not leave a traceback or half an import
-            run.files.append(
-                FileResult(name, "refused", message=f"{name}: internal error ({exc!r})")
-            )
+    files = [(shown(path), path) for path in expand(paths, run, shown)]
+    for name, article in _converted(files, origin):
+        if isinstance(article, str):
+            run.files.append(FileResult(name, "refused", message=article))
             continue
         slug = page_slug(article.source_url, article.title)
         if not slug:
@@ -203,6 +191,40 @@ def run_import(
             cited.extend(item.article.sources)
     run.registry = _update_registry(into / REGISTRY, cited, dry_run=dry_run, shown=shown)
     return run
+
+
+#: From this many files on, articles are converted in worker processes (one per core).
+PARALLEL_FROM = 64
+
+
+def _convert_one(job: tuple[str, Path, str]) -> Article | str:
+    """The article of one file, or why it is refused (a message naming the file)."""
+    name, path, origin = job
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return f"{name}: {exc.strerror}"
+    try:
+        return convert(data, path=name, origin=origin)
+    except ImportRefused as exc:
+        return str(exc)
+    except Exception as exc:  # a bug must not leave a traceback or half an import
+        return f"{name}: internal error ({exc!r})"
+
+
+def _converted(files: list[tuple[str, Path]], origin: str) -> Iterable[tuple[str, Article | str]]:
+    """(name, article or refusal) of every file, in order. Converting is pure and takes
+    most of an import, so a large import converts in one worker process per core."""
+    jobs = [(name, path, origin) for name, path in files]
+    cores = os.cpu_count() or 1
+    if len(jobs) < PARALLEL_FROM or cores < 2:
+        return zip([name for name, _ in files], map(_convert_one, jobs), strict=True)
+    import multiprocessing
+
+    # fork: the workers need nothing but this module, already imported.
+    with multiprocessing.get_context("fork").Pool(cores) as pool:
+        results = pool.map(_convert_one, jobs, chunksize=max(1, len(jobs) // (cores * 8)))
+    return zip([name for name, _ in files], results, strict=True)
 
 
 def expand(paths: Sequence[Path], run: RunResult, shown: Shower) -> list[Path]:
