@@ -104,6 +104,18 @@ def _digest(parts: list[list[nodes.Node]]) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+#: Records no hub shows: the text of every section (search) and its terms (related
+#: articles). They change with every edit of the prose, which must not re-render hubs.
+UNSHOWN = frozenset({"search", "related-terms"})
+
+
+def _plain_digest(payload: Any) -> str:
+    """A digest of plain data (str, numbers, lists, tuples, dicts). Its repr, not a pickle:
+    a pickle also records which values are shared, which differs between a build that
+    read a page and one that loaded it from the pickled environment."""
+    return hashlib.sha256(repr(payload).encode("utf-8")).hexdigest()
+
+
 def _page_inputs(env: BuildEnvironment, docnames: set[str]) -> dict[str, str]:
     """A digest of everything a hub can show of each page: its kb records and objects,
     title, metadata and the modification times of the files it depends on."""
@@ -127,14 +139,14 @@ def _page_inputs(env: BuildEnvironment, docnames: set[str]) -> dict[str, str]:
             [
                 (kind, per_doc[docname])
                 for kind, per_doc in sorted(records.items())
-                if docname in per_doc
+                if docname in per_doc and kind not in UNSHOWN
             ],
             title.astext() if title is not None else None,
             # MyST's word count changes with every edit of the prose; no hub shows it.
             {k: v for k, v in env.metadata.get(docname, {}).items() if k != "wordcount"},
             dependencies,
         )
-        out[docname] = hashlib.sha256(pickle.dumps(payload, pickle.HIGHEST_PROTOCOL)).hexdigest()
+        out[docname] = _plain_digest(payload)
     return out
 
 
@@ -144,14 +156,14 @@ def _global_inputs(app: Sphinx, env: BuildEnvironment) -> str:
     shared = {
         key: value
         for key, value in data.items()
-        if key not in ("objects", "records", "findings", "global_findings", DIGESTS)
+        if key not in ("objects", "object_keys", "records", "findings", "global_findings", DIGESTS)
         and not key.endswith("_snapshot")
     }
     settings = sorted(
         (value.name, repr(value.value)) for value in app.config if value.name.startswith("kb_")
     )
     payload = (sorted(shared.items(), key=repr), settings)
-    return hashlib.sha256(pickle.dumps(payload, pickle.HIGHEST_PROTOCOL)).hexdigest()
+    return _plain_digest(payload)
 
 
 def _inputs_changed(app: Sphinx, env: BuildEnvironment, state: dict[str, Any]) -> bool:
