@@ -32,6 +32,7 @@ The heading level follows the section the item sits in. Other builders write
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -45,7 +46,7 @@ from sphinx.util.docutils import SphinxDirective, SphinxTranslator
 
 from healthkb.anchors import copy_link, slugify, valid_id
 from healthkb.checks import faq_topic
-from healthkb.domain import kb_domain
+from healthkb.domain import kb_data, kb_domain
 from healthkb.findings import report
 from healthkb.hubs import hub_placeholder, register_hub
 from healthkb.jsonld import page_url, register_jsonld
@@ -469,12 +470,26 @@ def _note_page(app: Sphinx, doctree: nodes.document) -> None:
         record["tags"] = list(tags)
 
 
+#: kb data key of the last near-duplicate grouping (a "_snapshot": not a hub input).
+NEAR_DUPLICATES = "near_duplicates_snapshot"
+
+
 def near_duplicate_clusters(app: Sphinx, items: list[HubItem]) -> list[list[HubItem]]:
-    """Items grouped with their near-duplicates on other pages, first item first."""
-    groups = faq_topic.near_duplicate_groups(
-        [(i.docname, i.question) for i in items],
-        threshold=float(app.config.kb_faq_near_duplicate_threshold),
-    )
+    """Items grouped with their near-duplicates on other pages, first item first.
+
+    The grouping compares every question with every other; it is kept with the
+    environment and computed again only when a question or the threshold changed (the
+    check and the FAQ hub both ask, and most builds change no question)."""
+    pairs = [(i.docname, i.question) for i in items]
+    threshold = float(app.config.kb_faq_near_duplicate_threshold)
+    key = hashlib.sha256(repr((pairs, threshold)).encode("utf-8")).hexdigest()
+    data = kb_data(app.env)
+    cached = data.get(NEAR_DUPLICATES)
+    if cached is not None and cached[0] == key:
+        groups: list[list[int]] = cached[1]
+    else:
+        groups = [list(g) for g in faq_topic.near_duplicate_groups(pairs, threshold=threshold)]
+        data[NEAR_DUPLICATES] = (key, groups)
     return [[items[k] for k in group] for group in groups]
 
 
