@@ -274,11 +274,15 @@ def evaluate(
 
 # -- building ----------------------------------------------------------------------------------
 def build(docs: Path, out: Path, engine: str, conf: Path, jobs: str = "auto") -> float:
-    """Build ``docs`` into ``out`` with ``kb_search_engine = engine``; returns seconds."""
+    """Build ``docs`` into ``out`` with ``kb_search_engine = engine``; returns seconds. The
+    Pagefind step's own line (pages, records, seconds) is printed to stderr."""
     start = time.monotonic()
-    cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-c", str(conf), "-j", jobs, "-q"]
+    cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-c", str(conf), "-j", jobs]
     cmd += ["-D", f"kb_search_engine={engine}", str(docs), str(out)]
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    done = subprocess.run(cmd, check=True, capture_output=True, text=True)
+    for line in done.stdout.splitlines():
+        if line.startswith("pagefind:"):
+            print(line, file=sys.stderr)
     return time.monotonic() - start
 
 
