@@ -22,8 +22,9 @@ leaves out of queries with rarer words.
 
 The index is rebuilt from the environment on every build, so it always covers
 every page, also after an incremental build that rewrote only some of them.
-With 1,000 synthetic articles this is about 1,000 Pagefind pages instead of
-15,800 (one per record), a fraction of the indexing time and bundle size.
+With 1,000 synthetic articles this is 1,012 Pagefind pages instead of 15,801
+(one per record, as before): this step takes 4.5–5.8 s instead of about 12 s,
+and the bundle is 5.9 MB (8 MB on disk) instead of 11.5 MB (66 MB on disk).
 """
 
 from __future__ import annotations
