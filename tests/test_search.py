@@ -11,7 +11,7 @@ import pytest
 from sphinx.testing.util import SphinxTestApp
 
 from healthkb.domain import kb_domain
-from healthkb.search.pagefind import common_words, facet_filters, index_documents, record_html
+from healthkb.search.pagefind import common_words, facet_filters, index_documents, page_html
 
 ROOTS = Path(__file__).resolve().parent / "roots"
 LOWER = "lower-back"
@@ -65,6 +65,7 @@ def test_pagefind_bundle_is_written(app: SphinxTestApp) -> None:
     assert list((bundle / "filter").iterdir())
     # Pagefind's own UI bundles are not shipped: the search page has its own.
     assert not list(bundle.glob("pagefind-ui.*"))
+    assert "pagefind: indexed 3 pages (9 search records) in " in app.status.getvalue()
     # Too few records to call any word common.
     assert json.loads((bundle / "kb-common-words.json").read_text()) == []
     search = (Path(app.outdir) / "search.html").read_text(encoding="utf-8")
@@ -75,32 +76,55 @@ def test_pagefind_bundle_is_written(app: SphinxTestApp) -> None:
     assert not (Path(app.outdir) / "searchindex.js").exists()
 
 
+def _pages(app: SphinxTestApp) -> dict[str, str]:
+    return {page.url: page.html for page in index_documents(app)}
+
+
 @pytest.mark.sphinx("html", testroot="search")
 def test_index_entries(app: SphinxTestApp) -> None:
     app.build()
-    docs = dict(index_documents(app))
-    assert "lower-back.html" in docs  # the page's introduction
-    assert "lower-back.html#faq-lower-back-safe" in docs
-    assert "lower-back.html#questions" not in docs  # a heading with nothing of its own
-    entry = docs["lower-back.html#faq-lower-back-safe"]
-    assert "<h1>Is it safe to foam roll the lower back?</h1>" in entry
-    assert 'data-v="Lower back rolling › Is it safe to foam roll the lower back?"' in entry
+    pages = _pages(app)
+    # One Pagefind page per site page; every record a heading with its id (a sub-result
+    # that links to page.html#id), its kind told by the element.
+    assert sorted(pages) == ["index.html", "lower-back.html", "upper-back.html"]
+    entry = pages["lower-back.html"]
+    assert '<h1 id="lower-back-rolling" data-pagefind-weight="7">Lower back rolling</h1>' in entry
+    assert '<h2 id="glutes" data-pagefind-weight="7">Glutes</h2>' in entry
+    assert (
+        '<h3 id="faq-lower-back-safe" data-pagefind-weight="7">'
+        "Is it safe to foam roll the lower back?</h3>"
+        "<p>Roll the glutes and hips instead of the lumbar spine.</p>"
+    ) in entry
+    assert '<h4 id="do-not-roll-directly-over-the-lumbar-spine"' in entry
+    assert 'id="questions"' not in entry  # a heading with nothing of its own
+    # Records in document order.
+    ids = ["lower-back-rolling", "how-often-to-roll", "glutes", "do-not-roll-directly-over"]
+    positions = [entry.index(f'id="{i}') for i in ids]
+    assert positions == sorted(positions)
+    assert 'data-pagefind-meta="link[data-v]" data-v="lower-back.html"' in entry
+    assert 'data-pagefind-meta="title[data-v]" data-v="Lower back rolling"' in entry
     assert 'data-pagefind-filter="body-part[data-v]" data-v="lower back"' in entry
     assert 'data-pagefind-filter="condition[data-v]" data-v="tightness"' in entry
-    assert not any(url.startswith("search") for url in docs)
+    # Never front matter or furniture.
+    assert "Copy link" not in entry and "body-part:" not in entry
+    assert not any(url.startswith("search") for url in pages)
 
 
 def test_common_words() -> None:
-    texts = [f"<p>foam roll text{i}</p>" for i in range(30)] + ["<p>rare</p>"] * 5
+    texts = [f"foam roll text{i}" for i in range(30)] + ["rare"] * 5
     assert common_words(texts) == ["foam", "roll"]
 
 
 def test_facets_from_tags() -> None:
     tags = ["foam rolling", "body-part:lower-back", "product:roller"]
     assert facet_filters(tags) == {"body-part": ["lower back"]}
-    html = record_html("A <page>", {"kind": "faq", "title": "Q & A", "text": "<b>x</b>"}, {})
+    record = {"id": "q", "kind": "faq", "title": "Q & A", "text": "<b>x</b>"}
+    html = page_html("A <page>", "a.html", [record], {"body-part": ["lower back"]})
     assert "<b>" not in html and "&lt;b&gt;x&lt;/b&gt;" in html
-    assert "A &lt;page&gt; › Q &amp; A" in html
+    assert '<h3 id="q" data-pagefind-weight="7">Q &amp; A</h3>' in html
+    assert 'data-v="A &lt;page&gt;"' in html
+    # Without an introduction the page title is still a heading (with no id: the page).
+    assert '<h1 data-pagefind-weight="7">A &lt;page&gt;</h1>' in html
 
 
 @pytest.mark.sphinx(
@@ -167,8 +191,8 @@ def test_incremental_rebuild_updates_the_index(make_app: Any, tmp_path: Path) ->
     )
     app2 = make_app("html", srcdir=src)
     app2.build()
-    docs = dict(index_documents(app2))
-    assert "upper-back.html#neck" in docs
-    assert "lower-back.html#faq-lower-back-safe" in docs  # pages not re-read stay indexed
+    pages = _pages(app2)
+    assert '<h2 id="neck" data-pagefind-weight="7">Neck</h2>' in pages["upper-back.html"]
+    assert 'id="faq-lower-back-safe"' in pages["lower-back.html"]  # pages not re-read stay
     after = (Path(app2.outdir) / "pagefind" / "pagefind-entry.json").read_text()
     assert before != after

@@ -67,6 +67,7 @@ def test_results_land_on_the_answer(page: Page, search_site: str) -> None:
     expect(link).to_have_text("Lower back rolling › : Is it safe to foam roll the lower back?")
     assert link.get_attribute("href", timeout=1000).endswith("lower-back.html#faq-lower-back-safe")  # type: ignore[union-attr]
     expect(first.locator(".kb-search-kind")).to_have_text("FAQ")
+    assert first.get_attribute("data-kind") == "faq"
     marks = first.locator(".kb-search-snippet mark").all_inner_texts()
     assert "roll" in {m.lower().strip(".,") for m in marks}
     snippets = " ".join(page.locator(".kb-search-snippet").all_inner_texts())
@@ -85,6 +86,26 @@ def test_missing_words_and_stemming(page: Page, search_site: str) -> None:
     _search(page, search_site, "rolled glute")
     hrefs = page.eval_on_selector_all(".kb-search-link", "els => els.map(e => e.href)")
     assert any(h.endswith("#glutes") for h in hrefs[:2])
+
+
+def test_cards_and_introductions(page: Page, search_site: str) -> None:
+    _search(page, search_site, "vertebrae")
+    first = page.locator(".kb-search-result").first
+    assert first.get_attribute("data-kind") == "safety"
+    expect(first.locator(".kb-search-kind")).to_have_text("Safety")
+    link = first.locator(".kb-search-link")
+    expect(link).to_have_text("Lower back rolling › : Do not roll directly over the lumbar spine")
+    href = link.get_attribute("href") or ""
+    assert href.endswith("lower-back.html#do-not-roll-directly-over-the-lumbar-spine")
+    expect(first.locator(".kb-search-snippet mark")).to_have_text(["vertebrae"])
+    # A page's introduction links to the top of the page, under the page title alone.
+    _search(page, search_site, "thoracic")
+    first = page.locator(".kb-search-result").first
+    assert first.get_attribute("data-kind") == "page"
+    expect(first.locator(".kb-search-link")).to_have_text("Upper back rolling")
+    href = first.locator(".kb-search-link").get_attribute("href") or ""
+    assert href.endswith("/upper-back.html")
+    expect(page.locator("#kb-search-status")).to_have_text("1 answer for “thoracic”")
 
 
 def test_no_results_is_announced(page: Page, search_site: str) -> None:

@@ -7,16 +7,18 @@ buttons, citation markers, references list or other page furniture. Records are
 plain data in the kb domain, so incremental and parallel builds keep them right.
 
 With ``kb_search_engine = "pagefind"`` (the default) the build ends by indexing
-those records with Pagefind (``pagefind/`` in the output): each record is a
-result of its own, titled "Page › Section", linking to ``page.html#id``, with
-the record's title weighted above its body and the page's tag facets
-(body part, condition, use case) as filters. ``search.html`` is replaced by a
-page that queries that index (``kb-search.js``); furo's sidebar box submits to
-it. Sphinx's own indexer is then switched off: it would cost every page a pass
-over its doctree in the main process (about 5 s of a 1,000-article build) for a
-``searchindex.js`` nothing loads. With ``kb_search_engine = "sphinx"`` the site
-keeps Sphinx's own search, tuned with a scorer that ranks kb objects (FAQ items,
-cards, sections) first; the two are compared by :mod:`healthkb.search.evaluate`.
+those records with Pagefind (``pagefind/`` in the output): one Pagefind page per
+site page, each record a heading with its id (:mod:`healthkb.search.pagefind`),
+the page's tag facets (body part, condition, use case) as filters.
+``search.html`` is replaced by a page that queries that index (``kb-search.js``):
+Pagefind ranks the pages, the page scores their records, and each result is a
+record, titled "Page › Section", linking to ``page.html#id``, with the record's
+title weighted above its body. furo's sidebar box submits to it. Sphinx's own
+indexer is then switched off: it would cost every page a pass over its doctree in
+the main process (about 5 s of a 1,000-article build) for a ``searchindex.js``
+nothing loads. With ``kb_search_engine = "sphinx"`` the site keeps Sphinx's own
+search, tuned with a scorer that ranks kb objects (FAQ items, cards, sections)
+first; the two are compared by :mod:`healthkb.search.evaluate`.
 """
 
 from __future__ import annotations

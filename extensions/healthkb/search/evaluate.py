@@ -76,6 +76,9 @@ class Report:
     index_bytes: int
     articles: int
     index_bytes_per_article: float
+    #: The space the index's files take on the file system (whole blocks: many small files
+    #: take far more than their bytes).
+    index_disk_bytes: int = 0
     misses: list[dict[str, Any]] = field(default_factory=list)
 
     def table(self) -> str:
@@ -84,6 +87,7 @@ class Report:
             f"recall@3={self.recall_at_3:.3f} MRR={self.mrr:.3f} median={self.median_ms:.1f} ms "
             f"first-search={self.first_search_bytes / 1024:.1f} KiB "
             f"index={self.index_bytes / 1024:.1f} KiB "
+            f"(disk {self.index_disk_bytes / 1024:.0f} KiB) "
             f"({self.index_bytes_per_article / 1024:.2f} KiB/article, {self.articles} articles)"
         )
 
@@ -117,14 +121,22 @@ def engine_of(site: Path) -> str:
     return "pagefind" if "kb-search.js" in html else "sphinx"
 
 
-def index_bytes(site: Path, engine: str) -> int:
+def _index_files(site: Path, engine: str) -> list[Path]:
     if engine == "sphinx":
-        return (site / "searchindex.js").stat().st_size
-    return sum(
-        p.stat().st_size
+        return [site / "searchindex.js"]
+    return [
+        p
         for p in (site / "pagefind").rglob("*")
         if p.is_file() and not p.name.startswith(PAGEFIND_UI_FILES)
-    )
+    ]
+
+
+def index_bytes(site: Path, engine: str) -> int:
+    return sum(p.stat().st_size for p in _index_files(site, engine))
+
+
+def index_disk_bytes(site: Path, engine: str) -> int:
+    return sum(p.stat().st_blocks * 512 for p in _index_files(site, engine))
 
 
 def count_articles(site: Path) -> int:
@@ -264,6 +276,7 @@ def evaluate(
         index_bytes=size,
         articles=articles,
         index_bytes_per_article=size / max(articles, 1),
+        index_disk_bytes=index_disk_bytes(site, engine),
         misses=[
             {"query": o.text, "rank": o.rank, "top3": o.results[:3]}
             for o in outcomes
@@ -274,11 +287,15 @@ def evaluate(
 
 # -- building ----------------------------------------------------------------------------------
 def build(docs: Path, out: Path, engine: str, conf: Path, jobs: str = "auto") -> float:
-    """Build ``docs`` into ``out`` with ``kb_search_engine = engine``; returns seconds."""
+    """Build ``docs`` into ``out`` with ``kb_search_engine = engine``; returns seconds. The
+    Pagefind step's own line (pages, records, seconds) is printed to stderr."""
     start = time.monotonic()
-    cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-c", str(conf), "-j", jobs, "-q"]
+    cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-c", str(conf), "-j", jobs]
     cmd += ["-D", f"kb_search_engine={engine}", str(docs), str(out)]
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    done = subprocess.run(cmd, check=True, capture_output=True, text=True)
+    for line in done.stdout.splitlines():
+        if line.startswith("pagefind:"):
+            print(line, file=sys.stderr)
     return time.monotonic() - start
 
 
