@@ -11,7 +11,13 @@ import pytest
 from sphinx.testing.util import SphinxTestApp
 
 from healthkb.domain import kb_domain
-from healthkb.search.pagefind import common_words, facet_filters, index_documents, page_html
+from healthkb.search.pagefind import (
+    STAMP,
+    common_words,
+    facet_filters,
+    index_documents,
+    page_html,
+)
 
 ROOTS = Path(__file__).resolve().parent / "roots"
 LOWER = "lower-back"
@@ -57,6 +63,8 @@ def test_records_are_sections_faq_items_and_cards(app: SphinxTestApp) -> None:
 
 @pytest.mark.sphinx("html", testroot="search")
 def test_pagefind_bundle_is_written(app: SphinxTestApp) -> None:
+    # The test root is shared: index even when an earlier test left this very index.
+    (Path(app.doctreedir) / STAMP).unlink(missing_ok=True)
     app.build()
     bundle = Path(app.outdir) / "pagefind"
     assert (bundle / "pagefind.js").is_file()
@@ -196,3 +204,26 @@ def test_incremental_rebuild_updates_the_index(make_app: Any, tmp_path: Path) ->
     assert 'id="faq-lower-back-safe"' in pages["lower-back.html"]  # pages not re-read stay
     after = (Path(app2.outdir) / "pagefind" / "pagefind-entry.json").read_text()
     assert before != after
+
+
+def test_unchanged_index_is_kept(make_app: Any, tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-search", src)
+    app = _build(make_app, src, 1)
+    entry = Path(app.outdir) / "pagefind" / "pagefind-entry.json"
+    written = entry.stat().st_mtime_ns
+    # A no-op build, and an edit no search record shows (a comment), index nothing.
+    page = src / "upper-back.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n% a note for maintainers\n")
+    for _ in range(2):
+        again = make_app("html", srcdir=src)
+        again.build()
+        assert "nothing changed; the index is kept" in again.status.getvalue()
+        assert entry.stat().st_mtime_ns == written
+    # A half-deleted bundle is written again, however unchanged the pages.
+    (Path(app.outdir) / "pagefind" / "kb-common-words.json").unlink()
+    rebuilt = make_app("html", srcdir=src)
+    rebuilt.build()
+    assert "indexed" in rebuilt.status.getvalue()
+    assert (Path(app.outdir) / "pagefind" / "kb-common-words.json").is_file()
+    assert entry.stat().st_mtime_ns != written

@@ -29,6 +29,7 @@ and the bundle is 5.9 MB (8 MB on disk) instead of 11.5 MB (66 MB on disk).
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import re
@@ -196,7 +197,42 @@ def _entry_ok(path: Path) -> bool:
         return False
 
 
+#: In the doctree folder: the digest of what the published index was built from.
+STAMP = "kb-pagefind.sha256"
+
+
+def _index_digest(pages: list[IndexPage], language: str) -> str:
+    """What the bundle is made of: every page fed to Pagefind, the language, the Pagefind
+    version and the common-words share."""
+    try:
+        from importlib.metadata import version
+
+        pagefind_version = version("pagefind")
+    except Exception:  # not installed as a distribution: never reuse an index
+        return ""
+    h = hashlib.sha256(f"{pagefind_version}\0{language}\0{COMMON_SHARE}".encode())
+    for page in pages:
+        h.update(b"\0" + page.html.encode("utf-8"))
+    return h.hexdigest()
+
+
+def _unchanged(outdir: Path, stamp: Path, digest: str) -> bool:
+    """The published bundle is whole and was built from exactly these pages."""
+    try:
+        recorded = stamp.read_text(encoding="utf-8").strip()
+    except OSError:
+        return False
+    return (
+        bool(digest)
+        and recorded == digest
+        and _entry_ok(outdir / OUTPUT / "pagefind-entry.json")
+        and (outdir / OUTPUT / COMMON).is_file()
+    )
+
+
 def write_index(app: Sphinx, exception: Exception | None) -> None:
+    """Index the site with Pagefind, unless the bundle already holds exactly these pages
+    (a no-op build, or an edit no search record shows, costs no indexing)."""
     if exception is not None or app.builder.name != "html":
         return
     if app.config.kb_search_engine != "pagefind":
@@ -204,8 +240,14 @@ def write_index(app: Sphinx, exception: Exception | None) -> None:
     outdir = Path(app.outdir)
     start = time.perf_counter()
     pages = index_documents(app)
-    shutil.rmtree(outdir / OUTPUT, ignore_errors=True)
     language = (app.config.language or "en").split("_")[0]
+    digest = _index_digest(pages, language)
+    stamp = Path(app.doctreedir) / STAMP
+    if _unchanged(outdir, stamp, digest):
+        logger.info("pagefind: %d pages, nothing changed; the index is kept", len(pages))
+        return
+    stamp.unlink(missing_ok=True)
+    shutil.rmtree(outdir / OUTPUT, ignore_errors=True)
     # On a busy machine Pagefind has been seen to return before pagefind-entry.json held
     # its JSON. A bundle without a readable entry file is written again (twice at most),
     # never published half-written.
@@ -232,6 +274,8 @@ def write_index(app: Sphinx, exception: Exception | None) -> None:
     texts = [text for page in pages for text in page.records]
     common = common_words(texts)
     (outdir / OUTPUT / COMMON).write_text(json.dumps(common) + "\n", encoding="utf-8")
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(digest + "\n", encoding="utf-8")
     logger.info(
         "pagefind: indexed %d pages (%d search records) in %.1f s",
         len(pages),
