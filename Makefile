@@ -18,6 +18,8 @@ OUT := build/html
 SRC ?=
 # Articles in the benchmark's synthetic corpus: make bench N=1000
 N ?= 100
+# More kb bench options, e.g. BENCHOPTS="--plain-timeout 900"
+BENCHOPTS ?=
 
 .PHONY: html test lint typecheck pytest serve clean check import bench report help
 
@@ -73,7 +75,7 @@ import: $(STAMP)
 	$(BIN)/kb import $(SRC) --into $(SOURCE)
 
 bench: $(STAMP)
-	$(BIN)/kb bench --n $(N)
+	$(BIN)/kb bench --n $(N) $(BENCHOPTS)
 
 clean:
 	rm -rf build $(VENV) .pytest_cache .mypy_cache .ruff_cache
