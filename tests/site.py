@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 import os
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+
+# The local server of the search evaluation: one helper for both.
+from healthkb.search.evaluate import serve as serve
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = Path(os.environ.get("KB_SITE", ROOT / "build" / "html"))
@@ -34,22 +32,3 @@ def site_pages() -> list[str]:
             continue
         pages.append(rel)
     return pages
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@contextmanager
-def serve(directory: Path) -> Iterator[str]:
-    """Serve ``directory`` on 127.0.0.1 (a free port) and yield the base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
