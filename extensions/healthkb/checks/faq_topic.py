@@ -19,7 +19,6 @@ forearms under a lower-back page scores near 0.
 
 from __future__ import annotations
 
-import functools
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -241,16 +240,9 @@ def normalise_question(question: str) -> str:
 def near_duplicate_groups(
     items: Sequence[tuple[str, str]], *, threshold: float = NEAR_DUPLICATE_THRESHOLD
 ) -> list[list[int]]:
-    """See :func:`_near_duplicate_groups` (the FAQ check and hub share one computation)."""
-    key = tuple((str(page), str(question)) for page, question in items)
-    return [list(group) for group in _cached_groups(key, float(threshold))]
-
-
-@functools.lru_cache(maxsize=2)
-def _cached_groups(
-    items: tuple[tuple[str, str], ...], threshold: float
-) -> tuple[tuple[int, ...], ...]:
-    return tuple(tuple(group) for group in _near_duplicate_groups(items, threshold=threshold))
+    """See :func:`_near_duplicate_groups` (the FAQ check and hub share one computation,
+    kept with the environment by :func:`healthkb.faq.near_duplicate_clusters`)."""
+    return _near_duplicate_groups(items, threshold=float(threshold))
 
 
 def _near_duplicate_groups(
