@@ -507,20 +507,18 @@ def run_bench(
         out = site / "_build"
         if result.runs["plain: build -j default"].stopped:
             result.notes.append("plain: no output size, incremental or no-op figures")
-            plain = False
         else:
             result.sites["plain"] = weigh(out, plain_page)
-    if plain:
-        edit_one(site / f"{plain_page}.md")
-        say("bench: plain: incremental and no-op rebuilds")
-        for name in ("incremental", "no-op"):
-            result.runs[f"plain: {name}"] = measure(
-                f"plain: {name}",
-                _sphinx(site, out, site, jobs, []),
-                cwd=site,
-                log=logs / f"plain-{name}.log",
-            )
-            checkpoint()
+            edit_one(site / f"{plain_page}.md")
+            say("bench: plain: incremental and no-op rebuilds")
+            for name in ("incremental", "no-op"):
+                result.runs[f"plain: {name}"] = measure(
+                    f"plain: {name}",
+                    _sphinx(site, out, site, jobs, []),
+                    cwd=site,
+                    log=logs / f"plain-{name}.log",
+                )
+                checkpoint()
     result.notes.append(
         f"load average before the run: {os.getloadavg()[0]:.2f} (see load_before per run)"
     )
