@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from healthkb.bench import corpus
 from healthkb.bench.importer import measure
+from healthkb.importer import pipeline
 from healthkb.importer.pipeline import run_import
 
 
@@ -29,3 +34,30 @@ def test_measure_reports_the_figures() -> None:
     assert figures["articles"] == 8 and figures["pages_written"] == 8
     assert figures["reimport_unchanged"] == 8
     assert figures["articles_per_second"] > 0 and figures["peak_traced_mib"] > 0
+
+
+def test_a_large_import_converts_in_worker_processes_with_the_same_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    n = pipeline.PARALLEL_FROM
+    corpus.write(tmp_path / "in", n, seed=5)
+    (tmp_path / "in" / "empty.txt").write_text("")  # refused, with its reason, in a worker
+    parallel = run_import([tmp_path / "in"], into=tmp_path / "parallel")
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", n + 10)
+    serial = run_import([tmp_path / "in"], into=tmp_path / "serial")
+
+    def results(run: Any, into: str) -> list[str]:
+        return [
+            json.dumps(f.as_dict(), sort_keys=True).replace(f"/{into}/", "/DOCS/")
+            for f in run.files
+        ]
+
+    assert results(parallel, "parallel") == results(serial, "serial")
+    refused = [f for f in parallel.files if f.status == "refused"]
+    assert len(refused) == 1 and "empty.txt" in refused[0].message
+
+    def pages(root: Path) -> dict[str, str]:
+        return {p.relative_to(root).as_posix(): p.read_text() for p in root.rglob("*.md")}
+
+    assert len(pages(tmp_path / "parallel")) == n
+    assert pages(tmp_path / "parallel") == pages(tmp_path / "serial")
