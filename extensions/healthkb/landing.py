@@ -38,9 +38,10 @@ from urllib.parse import quote_plus
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
-from sphinx.util.docutils import SphinxDirective, SphinxTranslator
+from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_refnode
 
+from healthkb.anchors import skip_node
 from healthkb.domain import kb_domain
 from healthkb.findings import report
 from healthkb.hubs import HubDirective, hub_placeholder, register_hub
@@ -85,10 +86,6 @@ def visit_search_html(self: Any, node: search_box) -> None:
         '<button class="kb-search__button" type="submit">Search</button>'
         "</div></form>\n"
     )
-    raise nodes.SkipNode
-
-
-def _skip(self: SphinxTranslator, node: nodes.Element) -> None:
     raise nodes.SkipNode
 
 
@@ -304,7 +301,7 @@ def render_entry_point(app: Sphinx, docname: str, placeholder: hub_placeholder) 
 
 
 def setup_landing(app: Sphinx) -> None:
-    skip = (_skip, None)
+    skip = (skip_node, None)
     app.add_node(
         search_box, html=(visit_search_html, None), latex=skip, text=skip, man=skip, texinfo=skip
     )

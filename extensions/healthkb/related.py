@@ -33,6 +33,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxTranslator
 from sphinx.util.nodes import make_refnode
 
+from healthkb.anchors import skip_node
 from healthkb.checks.faq_topic import STOP_WORDS
 from healthkb.domain import kb_data, kb_domain
 from healthkb.pages import is_article, meta_text, page_tags, page_title
@@ -342,12 +343,8 @@ def _pass(self: SphinxTranslator, node: nodes.Element) -> None:
     pass
 
 
-def _skip_node(self: SphinxTranslator, node: nodes.Element) -> None:
-    raise nodes.SkipNode
-
-
 def setup_related(app: Sphinx) -> None:
-    skip = (_skip_node, None)
+    skip = (skip_node, None)
     app.add_node(related_placeholder, html=skip, latex=skip, text=skip, man=skip, texinfo=skip)
     passthrough = (_pass, _pass)
     app.add_node(
