@@ -14,6 +14,7 @@ answers pages with FAQs, safety cards, citations, tags and cross-references):
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -130,6 +131,37 @@ def test_parallel_build_writes_the_same_files(tmp_path: Path, parallel: int) -> 
     problems = differences(output_files(serial.outdir), output_files(parallel_build.outdir))
     assert not problems, "\n".join(problems)
     assert serial.warnings == "" and parallel_build.warnings == ""
+
+
+def _stored(doctrees: Path) -> dict[str, Any]:
+    """What the report, the hubs and the search index read from a built environment."""
+    with (doctrees / "environment.pickle").open("rb") as f:
+        env = pickle.load(f)
+    kb = env.domaindata["kb"]
+    return {
+        "records": {kind: per_doc for kind, per_doc in kb["records"].items() if per_doc},
+        "findings": kb["findings"],
+        "objects": kb["objects"],
+        "metadata": env.metadata,
+        "tocs": {docname: toc.pformat() for docname, toc in env.tocs.items()},
+    }
+
+
+def test_parallel_build_stores_what_a_serial_build_stores(tmp_path: Path) -> None:
+    # Worker processes send back only the pages they read; the merged environment holds
+    # every page's records, findings (the report's), tables of contents and metadata.
+    src = copy_root(tmp_path)
+    _add_article(src)
+    with (src / "articles/foot-rolling.md").open("a", encoding="utf-8") as page:
+        page.write("\n## FAQ\n\n```{faq} How long should I roll my feet?\n```\n")  # no answer
+    serial = build(src, tmp_path / "j1", freshenv=True)
+    parallel_build = build(src, tmp_path / "j2", parallel=2, freshenv=True)
+    assert "faq-empty" in serial.warnings
+    stored = _stored(tmp_path / "j2" / "doctrees")
+    assert stored == _stored(tmp_path / "j1" / "doctrees")
+    assert "articles/foot-rolling" in stored["findings"]
+    assert len(stored["tocs"]) == len(stored["metadata"]) >= 8
+    assert sorted(parallel_build.warnings.splitlines()) == sorted(serial.warnings.splitlines())
 
 
 def test_two_clean_builds_are_byte_identical(
