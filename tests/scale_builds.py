@@ -78,12 +78,18 @@ def output_files(outdir: Path) -> dict[str, bytes]:
         for path in sorted(outdir.rglob("*"))
         if path.is_file() and path.name not in IGNORED
     }
-    entry = files.get(PAGEFIND + "pagefind-entry.json")
     bundle = {name: data for name, data in files.items() if not name.startswith(PAGEFIND)}
-    if entry is not None:
-        languages = json.loads(entry)["languages"]
-        pages = {lang: info["page_count"] for lang, info in languages.items()}
+    pages: dict[str, int] = {}
+    for name, data in files.items():  # the first bundle and any merged into it
+        if name.startswith(PAGEFIND) and name.endswith("/pagefind-entry.json"):
+            for lang, info in json.loads(data)["languages"].items():
+                key = f"{name.removeprefix(PAGEFIND).removesuffix('pagefind-entry.json')}{lang}"
+                pages[key] = info["page_count"]
+    if pages:
         bundle[PAGEFIND + "page-counts"] = json.dumps(pages, sort_keys=True).encode()
+    for name in ("kb-shards.json", "kb-common-words.json"):
+        if PAGEFIND + name in files:
+            bundle[PAGEFIND + name] = files[PAGEFIND + name]
     return bundle
 
 

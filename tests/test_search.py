@@ -12,11 +12,16 @@ from sphinx.testing.util import SphinxTestApp
 
 from healthkb.domain import kb_domain
 from healthkb.search.pagefind import (
-    STAMP,
+    MANIFEST,
+    STAMPS,
+    IndexPage,
+    _entry_ok,
     common_words,
     facet_filters,
     index_documents,
     page_html,
+    shard_count,
+    shards,
 )
 
 ROOTS = Path(__file__).resolve().parent / "roots"
@@ -64,7 +69,7 @@ def test_records_are_sections_faq_items_and_cards(app: SphinxTestApp) -> None:
 @pytest.mark.sphinx("html", testroot="search")
 def test_pagefind_bundle_is_written(app: SphinxTestApp) -> None:
     # The test root is shared: index even when an earlier test left this very index.
-    (Path(app.doctreedir) / STAMP).unlink(missing_ok=True)
+    shutil.rmtree(Path(app.doctreedir) / STAMPS, ignore_errors=True)
     app.build()
     bundle = Path(app.outdir) / "pagefind"
     assert (bundle / "pagefind.js").is_file()
@@ -220,10 +225,89 @@ def test_unchanged_index_is_kept(make_app: Any, tmp_path: Path) -> None:
         again.build()
         assert "nothing changed; the index is kept" in again.status.getvalue()
         assert entry.stat().st_mtime_ns == written
-    # A half-deleted bundle is written again, however unchanged the pages.
+    # A half-deleted bundle is written again, however unchanged the pages; a deleted
+    # file of the site's own is written again without re-indexing.
     (Path(app.outdir) / "pagefind" / "kb-common-words.json").unlink()
+    restored = make_app("html", srcdir=src)
+    restored.build()
+    assert "nothing changed; the index is kept" in restored.status.getvalue()
+    assert (Path(app.outdir) / "pagefind" / "kb-common-words.json").is_file()
+    entry.unlink()
     rebuilt = make_app("html", srcdir=src)
     rebuilt.build()
     assert "indexed" in rebuilt.status.getvalue()
-    assert (Path(app.outdir) / "pagefind" / "kb-common-words.json").is_file()
-    assert entry.stat().st_mtime_ns != written
+    assert _entry_ok(entry)
+
+
+def test_shards_are_stable_and_balanced() -> None:
+    assert [shard_count(n, 256) for n in (0, 5, 256, 257, 1012, 2012)] == [1, 1, 1, 2, 4, 8]
+    pages = [IndexPage(f"articles/page-{n}.html", "", []) for n in range(1000)]
+    groups = shards(pages, 256)
+    assert len(groups) == 4
+    assert sorted(p.url for g in groups for p in g) == sorted(p.url for p in pages)
+    assert all(200 <= len(g) <= 300 for g in groups)
+    # Adding a page moves no other page while the number of bundles stays the same.
+    grown = shards([*pages, IndexPage("articles/new.html", "", [])], 256)
+    assert [[p.url for p in g if p.url != "articles/new.html"] for g in grown] == [
+        [p.url for p in g] for g in groups
+    ]
+    assert shards(pages[:5], 256) == [pages[:5]]
+    # The first bundle, which the search page loads, is never the empty one.
+    for n in range(1, 8):
+        assert shards(pages[:n], 1)[0]
+
+
+def _bundles(outdir: Path) -> dict[str, int]:
+    """Every published bundle (its folder) with its page count."""
+    root = outdir / "pagefind"
+    out = {}
+    for entry in sorted(root.rglob("pagefind-entry.json")):
+        languages = json.loads(entry.read_text(encoding="utf-8"))["languages"]
+        out[entry.parent.relative_to(root).as_posix()] = sum(
+            info["page_count"] for info in languages.values()
+        )
+    return out
+
+
+def test_large_site_is_indexed_in_bundles(make_app: Any, tmp_path: Path) -> None:
+    # One page per bundle at most: the three pages go to several bundles, merged by the
+    # search page (kb-shards.json lists the others); an edit re-indexes its page's bundle.
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-search", src)
+    conf = {"kb_search_shard_pages": 1}
+    app = make_app("html", srcdir=src, freshenv=True, confoverrides=conf)
+    app.build()
+    root = Path(app.outdir) / "pagefind"
+    bundles = _bundles(Path(app.outdir))
+    assert sum(bundles.values()) == 3
+    assert len(bundles) >= 2  # of 4: a bundle a hash left empty is not written
+    merged = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
+    assert sorted(merged) == sorted(f"{name}/" for name in bundles if name != ".")
+    assert f"({len(bundles)} of 4 bundles written)" in app.status.getvalue()
+    assert not list(root.glob("kb-tmp-*"))
+    before = {name: (root / name / "pagefind-entry.json").stat().st_mtime_ns for name in bundles}
+
+    page = src / "upper-back.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n## Neck\n\nNever roll the neck.\n")
+    again = make_app("html", srcdir=src, confoverrides=conf)
+    again.build()
+    assert "(1 of 4 bundles written)" in again.status.getvalue()
+    after = {name: (root / name / "pagefind-entry.json").stat().st_mtime_ns for name in bundles}
+    assert sum(before[name] != after[name] for name in bundles) == 1
+    assert _bundles(Path(app.outdir)) == bundles
+
+    # Back to one bundle: the others go, and the manifest is empty.
+    small = make_app("html", srcdir=src)
+    small.build()
+    assert _bundles(Path(app.outdir)) == {".": 3}
+    assert json.loads((root / MANIFEST).read_text(encoding="utf-8")) == []
+
+
+def test_shard_size_is_checked(make_app: Any, tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-search", src)
+    app = make_app("html", srcdir=src, confoverrides={"kb_search_shard_pages": 0})
+    assert "kb_search_shard_pages must be a whole number of pages above 0" in (
+        app.warning.getvalue()
+    )
+    assert app.config.kb_search_shard_pages == 256

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -36,18 +37,24 @@ def test_query_set_on_the_built_site(browser: Browser) -> None:
     assert report.mrr >= MRR_FLOOR
 
 
-@pytest.fixture(scope="session")
-def search_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@pytest.fixture(scope="session", params=[256, 1], ids=["one-bundle", "a-bundle-per-page"])
+def search_site(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     """A small site of our own (tests/roots/test-search), so these tests do not depend on
-    which articles are published."""
+    which articles are published; indexed in one Pagefind bundle, and in one bundle per
+    page (as a large site is indexed in several, which the search page merges)."""
     tmp = tmp_path_factory.mktemp("search-site")
     src = tmp / "src"
     shutil.copytree(TEST_ROOT, src)
     out = tmp / "html"
+    shard = f"kb_search_shard_pages={request.param}"
     subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", "html", "-q", str(src), str(out)],
+        [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-D", shard, str(src), str(out)],
         check=True,
     )
+    merged = json.loads((out / "pagefind" / "kb-shards.json").read_text(encoding="utf-8"))
+    assert (len(merged) >= 1) == (request.param == 1)
     with serve(out) as url:
         yield url
 

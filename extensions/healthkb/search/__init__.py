@@ -9,7 +9,9 @@ plain data in the kb domain, so incremental and parallel builds keep them right.
 With ``kb_search_engine = "pagefind"`` (the default) the build ends by indexing
 those records with Pagefind (``pagefind/`` in the output): one Pagefind page per
 site page, each record a heading with its id (:mod:`healthkb.search.pagefind`),
-the page's tag facets (body part, condition, use case) as filters.
+the page's tag facets (body part, condition, use case) as filters. A site of more
+than ``kb_search_shard_pages`` pages (256) is indexed in several bundles, which
+the search page merges: an edit re-indexes only its page's bundle.
 ``search.html`` is replaced by a page that queries that index (``kb-search.js``):
 Pagefind ranks the pages, the page scores their records, and each result is a
 record, titled "Page › Section", linking to ``page.html#id``, with the record's
@@ -35,6 +37,9 @@ from healthkb.search.records import collect_records
 logger = logging.getLogger(__name__)
 
 ENGINES = ("pagefind", "sphinx")
+#: Pages per Pagefind bundle (``kb_search_shard_pages``): a larger site is indexed in
+#: several bundles, which the search page merges; an edit re-indexes one bundle.
+SHARD_PAGES = 256
 
 
 def _check_engine(app: Sphinx, config: Config) -> None:
@@ -48,6 +53,16 @@ def _check_engine(app: Sphinx, config: Config) -> None:
             subtype="config",
         )
         config.kb_search_engine = "pagefind"
+    shard = config.kb_search_shard_pages
+    if isinstance(shard, bool) or not isinstance(shard, int) or shard < 1:
+        logger.warning(
+            "kb_search_shard_pages must be a whole number of pages above 0, not %r; using %d",
+            shard,
+            SHARD_PAGES,
+            type="kb",
+            subtype="config",
+        )
+        config.kb_search_shard_pages = SHARD_PAGES
     if config.kb_search_engine == "sphinx" and not config.html_search_scorer:
         from healthkb.site import HERE
 
@@ -91,6 +106,7 @@ def setup_search(app: Sphinx) -> None:
     from healthkb.search.pagefind import write_index
 
     app.add_config_value("kb_search_engine", "pagefind", "html", types=[str])
+    app.add_config_value("kb_search_shard_pages", SHARD_PAGES, "", types=[int])
     app.connect("config-inited", _check_engine)
     app.connect("builder-inited", _without_sphinx_index)
     app.connect("build-finished", _remove_stale_index)

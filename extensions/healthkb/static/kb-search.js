@@ -54,14 +54,16 @@ let startedAt = 0;
 
 function loadPagefind() {
   if (!pagefindPromise) {
+    const json = (name) =>
+      fetch(new URL(name, bundle))
+        .then((r) => (r.ok ? r.json() : []))
+        .catch(() => []);
     pagefindPromise = import(new URL("pagefind.js", bundle).href).then(async (pf) => {
       await pf.options({ excerptLength: SNIPPET_WORDS });
-      const [, common] = await Promise.all([
-        pf.init(),
-        fetch(new URL("kb-common-words.json", bundle))
-          .then((r) => (r.ok ? r.json() : []))
-          .catch(() => []),
-      ]);
+      // A large site is indexed in several bundles (kb-shards.json): merged into this one.
+      const [shards, common] = await Promise.all([json("kb-shards.json"), json("kb-common-words.json")]);
+      await Promise.all(shards.map((shard) => pf.mergeIndex(new URL(shard, bundle).href)));
+      await pf.init();
       commonWords = new Set(common);
       return pf;
     });
