@@ -31,6 +31,15 @@ def _article_text(src: Path) -> None:
     edit(src / "articles/hip-flexors.md", "Roll slowly", "Roll very slowly")
 
 
+def _new_paragraph(src: Path) -> None:
+    # The FAQ item and the card below it move down two lines.
+    edit(
+        src / "articles/hip-flexors.md",
+        "## Technique",
+        "Warm up with a short walk.\n\n## Technique",
+    )
+
+
 def _faq_answer(src: Path) -> None:
     edit(
         src / "articles/hip-flexors.md",
@@ -93,6 +102,7 @@ def _remove_article(src: Path) -> None:
 
 EDITS: dict[str, tuple[Edit, str]] = {
     "article text": (_article_text, "0 added, 1 changed, 0 removed"),
+    "new paragraph": (_new_paragraph, "0 added, 1 changed, 0 removed"),
     "FAQ answer": (_faq_answer, "0 added, 1 changed, 0 removed"),
     "FAQ question": (_faq_question, "0 added, 1 changed, 0 removed"),
     "safety card": (_safety_card, "0 added, 1 changed, 0 removed"),
@@ -219,6 +229,10 @@ def test_incremental_build_rewrites_only_the_hubs_that_changed(
     # Not even rendered: nothing a hub shows changed. (Sphinx itself rewrites the page
     # whose toctree holds the edited article, the articles index, so that one is.)
     assert rendered in ([], ["articles/index"])
+    _new_paragraph(src)  # moves an FAQ item and a card, which hubs list, down the page
+    build(src, tmp_path / "build")
+    assert mtimes() == before
+    assert rendered in ([], ["articles/index"], ["articles/index"] * 2)
     _faq_question(src)  # the FAQ hub lists the question; the others do not
     build(src, tmp_path / "build")
     after = mtimes()

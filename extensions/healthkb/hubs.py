@@ -109,6 +109,23 @@ def _digest(parts: list[list[nodes.Node]]) -> str:
 UNSHOWN = frozenset({"search", "related-terms"})
 
 
+#: kb data that is not the hubs' shared input: per-page data (digested per page above),
+#: findings, these digests, and the related articles (shown on article pages, not hubs;
+#: they change with the words of any article).
+NOT_SHARED = frozenset(
+    {
+        "objects",
+        "object_keys",
+        "records",
+        "findings",
+        "global_findings",
+        DIGESTS,
+        "related",
+        "related_digest",
+    }
+)
+
+
 def _plain_digest(payload: Any) -> str:
     """A digest of plain data (str, numbers, lists, tuples, dicts). Its repr, not a pickle:
     a pickle also records which values are shared, which differs between a build that
@@ -142,12 +159,29 @@ def _page_inputs(env: BuildEnvironment, docnames: set[str]) -> dict[str, str]:
                 if docname in per_doc and kind not in UNSHOWN
             ],
             title.astext() if title is not None else None,
-            # MyST's word count changes with every edit of the prose; no hub shows it.
-            {k: v for k, v in env.metadata.get(docname, {}).items() if k != "wordcount"},
+            # MyST's word count changes with every edit of the prose; no hub shows it, nor
+            # the line of each heading (MyST's slugs: line, slug, title).
+            {
+                k: {slug: tuple(v)[1:] for slug, v in value.items()}
+                if k == "myst_slugs" and isinstance(value, dict)
+                else value
+                for k, value in env.metadata.get(docname, {}).items()
+                if k != "wordcount"
+            },
             dependencies,
         )
-        out[docname] = _plain_digest(payload)
+        out[docname] = _plain_digest(_without_lines(payload))
     return out
+
+
+def _without_lines(data: Any) -> Any:
+    """Plain data without source line numbers: no hub shows them, and a paragraph added
+    above an FAQ item or a card moves them without changing what any hub shows."""
+    if isinstance(data, dict):
+        return {k: _without_lines(v) for k, v in data.items() if k != "lineno"}
+    if isinstance(data, (list, tuple)):
+        return type(data)(_without_lines(v) for v in data)
+    return data
 
 
 def _global_inputs(app: Sphinx, env: BuildEnvironment) -> str:
@@ -156,8 +190,7 @@ def _global_inputs(app: Sphinx, env: BuildEnvironment) -> str:
     shared = {
         key: value
         for key, value in data.items()
-        if key not in ("objects", "object_keys", "records", "findings", "global_findings", DIGESTS)
-        and not key.endswith("_snapshot")
+        if key not in NOT_SHARED and not key.endswith("_snapshot")
     }
     settings = sorted(
         (value.name, repr(value.value)) for value in app.config if value.name.startswith("kb_")

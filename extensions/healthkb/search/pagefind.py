@@ -132,13 +132,23 @@ def page_html(
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
-def common_words(texts: list[str]) -> list[str]:
-    """Lower-case words found in more than COMMON_SHARE of ``texts`` (sorted)."""
+def word_counts(texts: list[str]) -> Counter[str]:
+    """For each lower-case word: in how many of ``texts`` it is found."""
     counts: Counter[str] = Counter()
     for text in texts:
         counts.update(set(_WORD.findall(text.lower())))
-    limit = COMMON_SHARE * max(len(texts), 1)
-    return sorted(w for w, n in counts.items() if n > limit and len(texts) >= 20)
+    return counts
+
+
+def common_from(counts: Counter[str], total: int) -> list[str]:
+    """The words of ``counts`` found in more than COMMON_SHARE of ``total`` texts (sorted)."""
+    limit = COMMON_SHARE * max(total, 1)
+    return sorted(w for w, n in counts.items() if n > limit and total >= 20)
+
+
+def common_words(texts: list[str]) -> list[str]:
+    """Lower-case words found in more than COMMON_SHARE of ``texts`` (sorted)."""
+    return common_from(word_counts(texts), len(texts))
 
 
 class IndexPage(NamedTuple):
@@ -362,15 +372,18 @@ def write_index(app: Sphinx, exception: Exception | None) -> None:
                 type="kb",
                 subtype="search-index",
             )
-    # The site's own files: the words the search page leaves out of queries, the bundles
-    # it merges into the first.
+    # The site's own files: the words the search page leaves out of queries (from each
+    # bundle's word counts, kept beside its digest), the bundles it merges into the first.
     merged = [
         f"{SHARD_PREFIX}{k}/" for k in range(1, count) if _entry_ok(_bundle_dir(root, k) / ENTRY)
     ]
-    for name, text in (
-        (COMMON, json.dumps(common_words(texts)) + "\n"),
-        (MANIFEST, json.dumps(merged) + "\n"),
-    ):
+    files = {MANIFEST: json.dumps(merged) + "\n"}
+    if stale or not (root / COMMON).is_file():
+        total: Counter[str] = Counter()
+        for k, group in enumerate(groups):
+            total.update(_bundle_words(group, stamps / f"{k}.words.json", k in stale))
+        files[COMMON] = json.dumps(common_from(total, len(texts))) + "\n"
+    for name, text in files.items():
         if not _same(root / name, text):
             (root / name).write_text(text, encoding="utf-8")
     if not stale:
@@ -384,6 +397,21 @@ def write_index(app: Sphinx, exception: Exception | None) -> None:
         len(stale),
         count,
     )
+
+
+def _bundle_words(pages: list[IndexPage], cache: Path, stale: bool) -> Counter[str]:
+    """The word counts of a bundle's records: kept from its last indexing unless it is
+    written again (or the kept counts are unreadable)."""
+    if not stale:
+        try:
+            return Counter(json.loads(cache.read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError):
+            pass
+    counts = word_counts([text for page in pages for text in page.records])
+    if pages:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(json.dumps(counts, sort_keys=True), encoding="utf-8")
+    return counts
 
 
 def _same(path: Path, text: str) -> bool:
