@@ -174,6 +174,33 @@ def test_parallel_build_stores_what_a_serial_build_stores(tmp_path: Path) -> Non
     assert sorted(parallel_build.warnings.splitlines()) == sorted(serial.warnings.splitlines())
 
 
+def test_parallel_build_stores_a_duplicate_id_found_while_merging(tmp_path: Path) -> None:
+    # The first and the last page read claim the same FAQ id. With -j 2 they are read by
+    # two workers at once, so the clash is found only when the second one is merged; the
+    # finding is stored for the report with the page's own (not overwritten by them).
+    src = copy_root(tmp_path)
+    # Each page also has a finding of its own, found while it is read (an empty FAQ item).
+    faq = (
+        "# {title}\n\n## FAQ\n\n```{{faq}} How long should I roll?\n:name: faq-shared\n"
+        "{answer}\n```\n\n```{{faq}} And after {title}?\n```\n"
+    )
+    (src / "aaa-first.md").write_text(faq.format(title="First", answer="A minute."))
+    (src / "zzz-last.md").write_text(faq.format(title="Last", answer="Two minutes."))
+    index = src / "index.md"
+    text = index.read_text(encoding="utf-8")
+    index.write_text(text.replace("\nevidence\n", "\nevidence\naaa-first\nzzz-last\n", 1))
+    for parallel in (1, 2):
+        built = build(src, tmp_path / f"j{parallel}", parallel=parallel, freshenv=True)
+        assert "faq-shared" in built.warnings and "duplicate-id" in built.warnings
+        findings = _stored(tmp_path / f"j{parallel}" / "doctrees")["findings"]
+        codes = sorted(f["code"] for per_doc in findings.values() for f in per_doc)
+        assert [c for c in codes if c != "review-missing"] == [
+            "duplicate-id",
+            "faq-empty",
+            "faq-empty",
+        ]
+
+
 def test_two_clean_builds_are_byte_identical(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -115,6 +115,16 @@ class KBDomain(Domain):
 
     def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
         wanted = set(docnames)
+        # Findings first: an id already taken by a page merged earlier is reported below,
+        # and that finding joins the page's own (not overwritten by them).
+        for docname, findings in otherdata["findings"].items():
+            if docname in wanted:
+                self.data["findings"][docname] = list(findings)
+        for kind, per_doc in otherdata["records"].items():
+            mine_records = self.data["records"].setdefault(kind, {})
+            for docname, records in per_doc.items():
+                if docname in wanted:
+                    mine_records[docname] = records
         for key, value in otherdata["objects"].items():
             if value["docname"] in wanted:
                 mine = self.objects.get(key)
@@ -133,14 +143,6 @@ class KBDomain(Domain):
                     continue
                 self.objects[key] = value
                 self.data["object_keys"].setdefault(value["docname"], {})[key] = None
-        for kind, per_doc in otherdata["records"].items():
-            mine_records = self.data["records"].setdefault(kind, {})
-            for docname, records in per_doc.items():
-                if docname in wanted:
-                    mine_records[docname] = records
-        for docname, findings in otherdata["findings"].items():
-            if docname in wanted:
-                self.data["findings"][docname] = findings
 
     # -- resolving -----------------------------------------------------------
     def resolve_xref(
