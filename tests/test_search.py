@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sphinx.errors import ExtensionError
 from sphinx.testing.util import SphinxTestApp
 
 from healthkb.domain import kb_domain
+from healthkb.search import pagefind as pagefind_module
 from healthkb.search.pagefind import (
     MANIFEST,
     STAMPS,
@@ -311,3 +314,57 @@ def test_shard_size_is_checked(make_app: Any, tmp_path: Path) -> None:
         app.warning.getvalue()
     )
     assert app.config.kb_search_shard_pages == 256
+
+
+def test_pagefind_failure_is_a_finding_and_keeps_the_last_index(
+    make_app: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-search", src)
+    app = _build(make_app, src, 1)
+    entry = Path(app.outdir) / "pagefind" / "pagefind-entry.json"
+    published = entry.read_text(encoding="utf-8")
+    page = src / "upper-back.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n## Neck\n\nNever roll the neck.\n")
+
+    def failing(bundle: Path, language: str) -> list[str]:
+        return [sys.executable, "-c", "import sys; sys.exit('pagefind: out of disk space')"]
+
+    monkeypatch.setattr(pagefind_module, "pagefind_command", failing)
+    failed = make_app("html", srcdir=src)
+    failed.build()
+    warning = failed.warning.getvalue()
+    assert "Pagefind could not index the pages of search bundle 1 of 1" in warning
+    assert "out of disk space" in warning and "[kb.search-index]" in warning
+    assert entry.read_text(encoding="utf-8") == published  # the last index stays whole
+    assert not list((Path(app.outdir) / "pagefind").glob("kb-tmp-*"))
+    monkeypatch.undo()
+    again = make_app("html", srcdir=src)
+    again.build()
+    assert "indexed 3 pages" in again.status.getvalue()  # the next build indexes it
+    assert entry.read_text(encoding="utf-8") != published
+
+
+def test_failed_build_publishes_no_index(make_app: Any, tmp_path: Path) -> None:
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-search", src)
+    app = _build(make_app, src, 1)
+    entry = Path(app.outdir) / "pagefind" / "pagefind-entry.json"
+    published = entry.read_text(encoding="utf-8")
+    page = src / "upper-back.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n## Neck\n\nNever roll the neck.\n")
+    broken = make_app("html", srcdir=src)
+
+    def fail(*args: Any) -> None:
+        raise RuntimeError("a page could not be written")
+
+    broken.connect("html-page-context", fail)
+    with pytest.raises(ExtensionError, match="could not be written"):
+        broken.build()
+    # Pagefind started once the pages were read; the build failed while writing them:
+    # nothing of the new index is published, nothing half-written is left.
+    assert entry.read_text(encoding="utf-8") == published
+    assert not list((Path(app.outdir) / "pagefind").glob("kb-tmp-*"))
+    again = make_app("html", srcdir=src)
+    again.build()
+    assert "indexed 3 pages" in again.status.getvalue()

@@ -223,7 +223,7 @@ def _memory_kib(pid: int) -> tuple[int, int]:
 class TreeMemory(threading.Thread):
     """Polls the memory of a process tree until stopped; keeps the peaks."""
 
-    def __init__(self, pid: int, interval: float = 0.1) -> None:
+    def __init__(self, pid: int, interval: float = 0.25) -> None:
         super().__init__(daemon=True)
         self.pid, self.interval = pid, interval
         self.peak_rss = self.peak_pss = 0

@@ -103,7 +103,7 @@ def _page_context(
 
 
 def setup_search(app: Sphinx) -> None:
-    from healthkb.search.pagefind import write_index
+    from healthkb.search.pagefind import start_index, write_index
 
     app.add_config_value("kb_search_engine", "pagefind", "html", types=[str])
     app.add_config_value("kb_search_shard_pages", SHARD_PAGES, "", types=[int])
@@ -112,5 +112,7 @@ def setup_search(app: Sphinx) -> None:
     app.connect("build-finished", _remove_stale_index)
     app.connect("doctree-read", collect_records)
     app.connect("html-page-context", _page_context)
+    # Last, once every other handler is done with the pages read.
+    app.connect("env-updated", start_index, priority=999)
     app.connect("build-finished", write_index)
     app.add_css_file("kb-search.css")

@@ -28,7 +28,10 @@ number of bundles doubles): the
 first in ``pagefind/``, the others in ``pagefind/shard-<n>/``, listed in
 ``pagefind/kb-shards.json``; the search page merges them into the first
 (Pagefind's ``mergeIndex``). Each bundle is rebuilt only when the pages fed to it
-changed (a digest per bundle in the doctree folder), one Pagefind process per core.
+changed (a digest per bundle in the doctree folder), one Pagefind process per core,
+started as soon as every page is read (the index is made from the environment, not from
+the written HTML), at a lower priority, beside the writing of the pages; the new bundles
+are published when the build is done, and not at all if it fails.
 At 1,000 articles (4 bundles) an edit of one article re-indexes about 250 pages
 instead of 1,012, and no Pagefind process holds more than a quarter of the site.
 The pages are taken from the environment on every build, so the index always
@@ -37,6 +40,7 @@ covers every page, also after an incremental build that rewrote only some of the
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import json
@@ -48,7 +52,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -190,22 +194,45 @@ def index_documents(app: Sphinx) -> list[IndexPage]:
     return out
 
 
-def _build(pages: list[IndexPage], bundle: Path, language: str) -> str | None:
+#: Pagefind runs beside the writing of the pages, at a lower priority: it takes the cores
+#: the writers leave idle (the main process's serial steps, the last chunks).
+NICENESS = 10
+
+
+def pagefind_command(bundle: Path, language: str) -> list[str]:
+    """The command that indexes the current folder into ``bundle``."""
+    cmd = [sys.executable, "-m", "pagefind", "--site", ".", "--output-path", str(bundle.resolve())]
+    return [*cmd, "--force-language", language, "--silent"]
+
+
+def _build(
+    pages: list[IndexPage], bundle: Path, language: str, running: list[subprocess.Popen[str]]
+) -> str | None:
     """Run the Pagefind binary (from the ``pagefind[extended]`` wheel) over one HTML file per
     page into ``bundle``; returns an error message, or None. The binary indexes a folder in
-    parallel; its Python API answers one document per 0.1 s, far too slow for 1,000 pages."""
+    parallel; its Python API answers one document per 0.1 s, far too slow for 1,000 pages.
+    The process is listed in ``running`` while it runs (so that it can be stopped)."""
     with tempfile.TemporaryDirectory(prefix="kb-pagefind-") as tmp:
         for n, page in enumerate(pages):
             Path(tmp, f"p{n:06d}.html").write_text(page.html, encoding="utf-8")
-        cmd = [sys.executable, "-m", "pagefind", "--site", ".", "--output-path"]
-        cmd += [str(bundle.resolve()), "--force-language", language, "--silent"]
         try:
             # cwd: Pagefind reads a pagefind.json/.toml/.yml of its working directory.
-            done = subprocess.run(cmd, cwd=tmp, capture_output=True, text=True, check=False)
+            proc = subprocess.Popen(
+                pagefind_command(bundle, language),
+                cwd=tmp,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
         except OSError as err:
             return str(err)
-        if done.returncode != 0:
-            return (done.stderr or done.stdout).strip()[-500:] or f"exit status {done.returncode}"
+        running.append(proc)
+        with contextlib.suppress(AttributeError, OSError):  # not on this system, or gone
+            os.setpriority(os.PRIO_PROCESS, proc.pid, NICENESS)
+        out, errors = proc.communicate()
+        running.remove(proc)
+        if proc.returncode != 0:
+            return (errors or out).strip()[-500:] or f"exit status {proc.returncode}"
     return None
 
 
@@ -303,66 +330,91 @@ def _publish(tmp_bundle: Path, bundle: Path, shard: int) -> None:
     shutil.rmtree(tmp_bundle, ignore_errors=True)
 
 
-def _index_shard(pages: list[IndexPage], root: Path, shard: int, language: str) -> str | None:
-    """Write one bundle; returns an error message, or None. On a busy machine Pagefind has
-    been seen to return before pagefind-entry.json held its JSON: a bundle without a
-    readable entry file is written again (twice at most), never published half-written."""
-    tmp_bundle = root / f"{TMP_PREFIX}{shard}"
+def _index_shard(
+    pages: list[IndexPage], tmp_bundle: Path, language: str, running: list[subprocess.Popen[str]]
+) -> str | None:
+    """Write one bundle into ``tmp_bundle``; returns an error message, or None. On a busy
+    machine Pagefind has been seen to return before pagefind-entry.json held its JSON: a
+    bundle without a readable entry file is written again (twice at most), never published
+    half-written."""
     for _attempt in range(3):
         shutil.rmtree(tmp_bundle, ignore_errors=True)
-        error = _build(pages, tmp_bundle, language)
+        error = _build(pages, tmp_bundle, language, running)
         if error is not None:
-            shutil.rmtree(tmp_bundle, ignore_errors=True)
             return error
         if _entry_ok(tmp_bundle / ENTRY):
-            _publish(tmp_bundle, _bundle_dir(root, shard), shard)
             return None
-    shutil.rmtree(tmp_bundle, ignore_errors=True)
     return "Pagefind wrote an unreadable pagefind-entry.json three times"
 
 
-def write_index(app: Sphinx, exception: Exception | None) -> None:
-    """Index the site with Pagefind: only the bundles whose pages changed (a no-op build, or
-    an edit no search record shows, costs no indexing)."""
-    if exception is not None or app.builder.name != "html":
-        return
-    if app.config.kb_search_engine != "pagefind":
-        return
-    start = time.perf_counter()
-    root = Path(app.outdir) / OUTPUT
-    stamps = Path(app.doctreedir) / STAMPS
-    pages = index_documents(app)
-    language = (app.config.language or "en").split("_")[0]
-    groups = shards(pages, int(app.config.kb_search_shard_pages))
-    count = len(groups)
-    root.mkdir(parents=True, exist_ok=True)
-    texts = [text for page in pages for text in page.records]
-    digests = [_index_digest(group, language, k, count) for k, group in enumerate(groups)]
-    stale = [
-        k
-        for k, group in enumerate(groups)
-        if (group or k == 0)
-        and not _unchanged(_bundle_dir(root, k), stamps / f"{k}.sha256", digests[k])
-    ]
-    # Bundles of a larger site, or of shards left empty, go.
-    for path in root.glob(f"{SHARD_PREFIX}*"):
-        number = path.name[len(SHARD_PREFIX) :]
-        if not (number.isdigit() and 0 < int(number) < count and groups[int(number)]):
+class _Indexing:
+    """The indexing of one build: started once the pages are read (the index is made from
+    the environment, not from the written HTML), finished when the build is."""
+
+    def __init__(self, app: Sphinx) -> None:
+        self.start = time.perf_counter()
+        self.root = Path(app.outdir) / OUTPUT
+        self.stamps = Path(app.doctreedir) / STAMPS
+        self.language = (app.config.language or "en").split("_")[0]
+        self.pages = index_documents(app)
+        self.groups = shards(self.pages, int(app.config.kb_search_shard_pages))
+        count = len(self.groups)
+        self.digests = [
+            _index_digest(group, self.language, k, count) for k, group in enumerate(self.groups)
+        ]
+        self.stale = [
+            k
+            for k, group in enumerate(self.groups)
+            if (group or k == 0)
+            and not _unchanged(self._bundle(k), self.stamps / f"{k}.sha256", self.digests[k])
+        ]
+        self.running: list[subprocess.Popen[str]] = []
+        self.pool: ThreadPoolExecutor | None = None
+        self.errors: list[Future[str | None]] = []
+        self.root.mkdir(parents=True, exist_ok=True)
+        for path in self.root.glob(f"{TMP_PREFIX}*"):  # left by an interrupted build
             shutil.rmtree(path, ignore_errors=True)
-    for path in root.glob(f"{TMP_PREFIX}*"):  # left by an interrupted build
-        shutil.rmtree(path, ignore_errors=True)
-    if stale:
-        stamps.mkdir(parents=True, exist_ok=True)
-        for k in stale:
-            (stamps / f"{k}.sha256").unlink(missing_ok=True)
+        if not self.stale:
+            return
+        self.stamps.mkdir(parents=True, exist_ok=True)
+        for k in self.stale:
+            (self.stamps / f"{k}.sha256").unlink(missing_ok=True)
         # Bundles are written side by side, one per core.
-        workers = max(1, min(len(stale), os.cpu_count() or 1))
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            errors = list(pool.map(lambda k: _index_shard(groups[k], root, k, language), stale))
-        for k, error in zip(stale, errors, strict=True):
+        self.pool = ThreadPoolExecutor(
+            max_workers=max(1, min(len(self.stale), os.cpu_count() or 1))
+        )
+        self.errors = [
+            self.pool.submit(
+                _index_shard, self.groups[k], self._tmp(k), self.language, self.running
+            )
+            for k in self.stale
+        ]
+
+    def _bundle(self, shard: int) -> Path:
+        return _bundle_dir(self.root, shard)
+
+    def _tmp(self, shard: int) -> Path:
+        return self.root / f"{TMP_PREFIX}{shard}"
+
+    def cancel(self) -> None:
+        """The build failed: stop Pagefind and publish nothing (the last bundles stay)."""
+        for proc in list(self.running):
+            proc.kill()
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
+        for k in self.stale:
+            shutil.rmtree(self._tmp(k), ignore_errors=True)
+
+    def finish(self) -> None:
+        """Publish the bundles written, then the site's own files."""
+        count = len(self.groups)
+        for k, future in zip(self.stale, self.errors, strict=True):
+            error = future.result()
             if error is None:
-                (stamps / f"{k}.sha256").write_text(digests[k] + "\n", encoding="utf-8")
+                _publish(self._tmp(k), self._bundle(k), k)
+                (self.stamps / f"{k}.sha256").write_text(self.digests[k] + "\n", encoding="utf-8")
                 continue
+            shutil.rmtree(self._tmp(k), ignore_errors=True)
             logger.warning(
                 "Pagefind could not index the pages of search bundle %d of %d: %s; "
                 "search does not find them until a build indexes them",
@@ -372,31 +424,65 @@ def write_index(app: Sphinx, exception: Exception | None) -> None:
                 type="kb",
                 subtype="search-index",
             )
-    # The site's own files: the words the search page leaves out of queries (from each
-    # bundle's word counts, kept beside its digest), the bundles it merges into the first.
-    merged = [
-        f"{SHARD_PREFIX}{k}/" for k in range(1, count) if _entry_ok(_bundle_dir(root, k) / ENTRY)
-    ]
-    files = {MANIFEST: json.dumps(merged) + "\n"}
-    if stale or not (root / COMMON).is_file():
-        total: Counter[str] = Counter()
-        for k, group in enumerate(groups):
-            total.update(_bundle_words(group, stamps / f"{k}.words.json", k in stale))
-        files[COMMON] = json.dumps(common_from(total, len(texts))) + "\n"
-    for name, text in files.items():
-        if not _same(root / name, text):
-            (root / name).write_text(text, encoding="utf-8")
-    if not stale:
-        logger.info("pagefind: %d pages, nothing changed; the index is kept", len(pages))
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
+        # Bundles of a larger site, or of shards left empty, go.
+        for path in self.root.glob(f"{SHARD_PREFIX}*"):
+            number = path.name[len(SHARD_PREFIX) :]
+            if not (number.isdigit() and 0 < int(number) < count and self.groups[int(number)]):
+                shutil.rmtree(path, ignore_errors=True)
+        # The site's own files: the words the search page leaves out of queries (from each
+        # bundle's word counts, kept beside its digest), the bundles it merges into the first.
+        merged = [
+            f"{SHARD_PREFIX}{k}/" for k in range(1, count) if _entry_ok(self._bundle(k) / ENTRY)
+        ]
+        files = {MANIFEST: json.dumps(merged) + "\n"}
+        texts = [text for page in self.pages for text in page.records]
+        if self.stale or not (self.root / COMMON).is_file():
+            total: Counter[str] = Counter()
+            for k, group in enumerate(self.groups):
+                total.update(_bundle_words(group, self.stamps / f"{k}.words.json", k in self.stale))
+            files[COMMON] = json.dumps(common_from(total, len(texts))) + "\n"
+        for name, text in files.items():
+            if not _same(self.root / name, text):
+                (self.root / name).write_text(text, encoding="utf-8")
+        if not self.stale:
+            logger.info("pagefind: %d pages, nothing changed; the index is kept", len(self.pages))
+            return
+        logger.info(
+            "pagefind: indexed %d pages (%d search records) in %.1f s (%d of %d bundles written)",
+            len(self.pages),
+            len(texts),
+            time.perf_counter() - self.start,
+            len(self.stale),
+            count,
+        )
+
+
+def _indexes(app: Sphinx) -> bool:
+    return app.builder.name == "html" and app.config.kb_search_engine == "pagefind"
+
+
+def start_index(app: Sphinx, env: Any) -> None:
+    """Once every page is read: start indexing the bundles whose pages changed, beside the
+    writing of the pages (a no-op build, or an edit no search record shows, indexes
+    nothing)."""
+    if _indexes(app):
+        app._kb_indexing = _Indexing(app)  # type: ignore[attr-defined]
+
+
+def write_index(app: Sphinx, exception: Exception | None) -> None:
+    """When the build is over: publish the new bundles (or, if the build failed, stop
+    Pagefind and keep the published ones)."""
+    indexing: _Indexing | None = app.__dict__.pop("_kb_indexing", None)
+    if indexing is None:
+        if exception is None and _indexes(app):  # the pages were never read: index now
+            _Indexing(app).finish()
         return
-    logger.info(
-        "pagefind: indexed %d pages (%d search records) in %.1f s (%d of %d bundles written)",
-        len(pages),
-        len(texts),
-        time.perf_counter() - start,
-        len(stale),
-        count,
-    )
+    if exception is not None:
+        indexing.cancel()
+    else:
+        indexing.finish()
 
 
 def _bundle_words(pages: list[IndexPage], cache: Path, stale: bool) -> Counter[str]:
