@@ -20,6 +20,13 @@ pages merged before it was forked included. Two things keep that cost down:
   only when a writer is free or about to be (one chunk ahead), so memory holds a
   few chunks, whatever the size of the site. Pages are written by the same calls,
   in the same chunks.
+- **Doctrees are not kept in memory once saved.** After a serial read (``-j 1``, or a
+  parallel build's few changed pages) Sphinx keeps every doctree read alive until it is
+  written, and it keeps the pickled bytes of every doctree it loads for the rest of the
+  build. Both are dropped here (above 50 pages read; once a page is resolved): each
+  doctree is in the doctree folder already. At 1,000 articles with ``-j 1``: 3.5% less
+  time (94.6 s against 98.0 s), peak memory 526 MiB against 559 MiB; the garbage
+  collector no longer walks thousands of idle doctrees.
 - **A handful of changed pages is read in the main process.** However few pages
   changed, a forked reader would pickle its environment back: over a second of an
   incremental build that reads one page. When fewer pages than
@@ -142,6 +149,24 @@ def _bounded_writing(app: Sphinx) -> None:
     app.builder._write_parallel = partial(_write_parallel, app.builder)  # type: ignore[method-assign]
 
 
+#: Pages read in the main process whose doctrees Sphinx may keep in memory for writing.
+KEEP_READ_DOCTREES = 50
+
+
+def _drop_read_doctrees(app: Sphinx, env: BuildEnvironment) -> None:
+    """After a serial read of many pages, do not keep every doctree alive until it is
+    written: each was saved to the doctree folder as it was read, and is loaded from there
+    when written (see the module's docstring)."""
+    cache = env._write_doc_doctree_cache
+    if len(cache) > KEEP_READ_DOCTREES:
+        cache.clear()
+
+
+def _forget_pickled_doctree(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """A resolved page's pickled doctree is not kept in memory: it is not needed again."""
+    app.env._pickled_doctree_cache.pop(docname, None)
+
+
 def _check_config(app: Sphinx, config: Config) -> None:
     value = config.kb_parallel_read_min
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
@@ -163,5 +188,7 @@ def setup_parallel(app: Sphinx) -> None:
     app.connect("env-before-read-docs", _before_read, priority=900)
     app.connect("env-updated", _after_read, priority=100)
     app.connect("builder-inited", _bounded_writing)
+    app.connect("env-updated", _drop_read_doctrees)
+    app.connect("doctree-resolved", _forget_pickled_doctree)
     # First, before any handler of the page's own reading.
     app.connect("source-read", _slim_reader, priority=0)
