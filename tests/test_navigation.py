@@ -10,13 +10,15 @@ from __future__ import annotations
 import posixpath
 from collections import deque
 from pathlib import Path
+from typing import Any
 from urllib.parse import urldefrag
 
 import pytest
 from bs4 import BeautifulSoup
+from furo.navigation import get_navigation_tree
 from sphinx.testing.util import SphinxTestApp
 
-from healthkb.navigation import window
+from healthkb.navigation import render_furo_nav, render_nav, window
 from tests.scale_builds import CONF, build, copy_root, edit
 
 ARTICLES = [
@@ -227,3 +229,36 @@ def test_external_entries_and_missing_pages_in_the_root_toctree(tmp_path: Path) 
         '.sidebar-tree a[href="https://example.org/"]'
     )
     assert external is not None and "external" in external["class"]
+
+
+def test_sidebar_is_furos_navigation_tree_of_the_bounded_tree(
+    make_app: Any, tmp_path: Path
+) -> None:
+    # The sidebar is written directly in the markup furo's BeautifulSoup pass would make of
+    # the bounded tree (expanders, their checkboxes, current-page), byte for byte, on every
+    # page; titles with characters that need escaping included.
+    srcdir = copy_root(tmp_path)
+    edit(
+        srcdir / "articles/hip-flexors.md",
+        "# Hip flexors and the lower back",
+        '# Hip flexors & the "lower" back: don\'t <over> roll',
+    )
+    edit(
+        srcdir / "index.md",
+        ":caption: About\n\nevidence\n",
+        ":caption: About & more\n\nevidence\nMain website <https://example.org/?a=1&b=2>\n",
+    )
+    app = make_app("html", srcdir=srcdir, freshenv=True, confoverrides=CONF)
+    app.build()
+    neighbours = int(app.config.kb_nav_neighbours)
+    pages = sorted(app.env.found_docs)
+    assert len(pages) >= 12
+    for page in pages:
+        direct = render_furo_nav(app, page, neighbours)
+        assert direct == get_navigation_tree(render_nav(app, page, neighbours)), page
+    html = (Path(app.outdir) / "articles/glute-release.html").read_text(encoding="utf-8")
+    sidebar = render_furo_nav(app, "articles/glute-release", neighbours)
+    # (The page adds the aria-level that role="heading" needs to every caption.)
+    assert sidebar.replace('role="heading"', 'role="heading" aria-level="2"') in html
+    assert "toctree-checkbox-1" in html and "current-page" in html
+    assert "Hip flexors &amp; the" in html and "About &amp; more" in html

@@ -6,9 +6,7 @@ every page, and furo re-parses the result with BeautifulSoup. With a thousand
 articles every page carries a thousand links and the build grows with the
 square of the article count.
 
-This module hands furo a bounded tree instead. Its ``html-page-context``
-handler runs before furo's (priority 400 < 500) and replaces
-``context["toctree"]`` with a function that returns, from a structure computed
+This module hands furo a bounded tree instead, computed from a structure built
 once per build:
 
 - every entry of the root document's toctrees (the hubs: all articles, FAQ,
@@ -17,8 +15,15 @@ once per build:
   neighbours in toctree order (``kb_nav_neighbours`` on each side), one level
   per ancestor, never the whole list.
 
-The markup is the markup Sphinx's toctree produces, so furo adds its expanders,
-its mobile drawer and its keyboard handling unchanged.
+A handler before furo's (priority 400) takes Sphinx's ``toctree`` function out of
+the page context, so furo resolves no tree; one after furo's (600) puts in
+``furo_navigation_tree`` the bounded tree in exactly the markup furo's
+BeautifulSoup pass makes of a toctree (its expanders, checkboxes and
+``current-page``: furo's mobile drawer and keyboard handling work unchanged),
+written directly (:func:`render_furo_nav`; a test compares it with furo's pass on
+every page), and a ``toctree`` function that returns the bounded tree in Sphinx's
+markup to any other caller. Parsing every page's tree again with BeautifulSoup
+cost about 3 ms a page.
 
 **The articles index.** ``{kb-article-index}`` (in ``docs/articles/index.md``)
 puts every page of the article folders (``kb_article_dirs``) in a hidden toctree
@@ -40,7 +45,7 @@ from __future__ import annotations
 import hashlib
 import html
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -226,39 +231,147 @@ def _classes(*names: str) -> str:
     return " ".join(n for n in names if n)
 
 
-def render_nav(app: Sphinx, pagename: str, neighbours: int) -> str:
-    """The bounded sidebar tree of ``pagename``, in the markup of Sphinx's toctree."""
+@dataclass
+class _Item:
+    level: int
+    title: str
+    href: str
+    kind: str
+    current: bool
+    is_page: bool
+    children: list[_Item] | None = None  # a list below it, when one is shown
+
+
+@dataclass
+class _Group:
+    caption: str
+    items: list[_Item]
+
+
+def _nav_tree(app: Sphinx, pagename: str, neighbours: int) -> list[_Group]:
+    """The bounded sidebar of ``pagename``: its groups and their entries."""
     env = app.env
     nav = site_nav(app)
     chain = nav.ancestors(pagename)
     on_path = set(chain)
+
+    def items(level: int, shown: list[tuple[str, str]]) -> list[_Item]:
+        out = []
+        for title, ref in shown:
+            item = _Item(
+                level,
+                nav.title(env, ref, title),
+                _uri(app, pagename, ref),
+                "reference external" if url_re.match(ref) else "reference internal",
+                ref in on_path,
+                ref == pagename,
+            )
+            if item.current and level < MAX_LEVELS:
+                below = _below(nav, chain, ref, neighbours)
+                if below:
+                    item.children = items(level + 1, below)
+            out.append(item)
+        return out
+
+    return [_Group(group.caption, items(1, group.entries)) for group in nav.groups]
+
+
+def _caption(caption: str, escape: Callable[[str], str]) -> str:
+    return (
+        f'<p class="caption" role="heading"><span class="caption-text">{escape(caption)}</span></p>'
+    )
+
+
+def render_nav(app: Sphinx, pagename: str, neighbours: int) -> str:
+    """The bounded sidebar tree of ``pagename``, in the markup of Sphinx's toctree."""
     out: list[str] = []
 
-    def entries_html(level: int, shown: list[tuple[str, str]]) -> None:
-        current_list = any(ref in on_path for _, ref in shown)
-        out.append('<ul class="current">' if current_list else "<ul>")
-        for title, ref in shown:
-            is_current = ref in on_path
-            li = _classes(f"toctree-l{level}", "current" if is_current else "")
-            kind = "reference external" if url_re.match(ref) else "reference internal"
-            a = _classes("current" if ref == pagename else "", kind)
-            text = html.escape(nav.title(env, ref, title))
-            href = html.escape(_uri(app, pagename, ref))
-            out.append(f'<li class="{li}"><a class="{a}" href="{href}">{text}</a>')
-            if is_current and level < MAX_LEVELS:
-                shown_below = _below(nav, chain, ref, neighbours)
-                if shown_below:
-                    entries_html(level + 1, shown_below)
+    def entries_html(items: list[_Item]) -> None:
+        out.append('<ul class="current">' if any(i.current for i in items) else "<ul>")
+        for item in items:
+            li = _classes(f"toctree-l{item.level}", "current" if item.current else "")
+            a = _classes("current" if item.is_page else "", item.kind)
+            out.append(
+                f'<li class="{li}"><a class="{a}" href="{html.escape(item.href)}">'
+                f"{html.escape(item.title)}</a>"
+            )
+            if item.children:
+                entries_html(item.children)
             out.append("</li>")
         out.append("</ul>")
 
-    for group in nav.groups:
+    for group in _nav_tree(app, pagename, neighbours):
         if group.caption:
-            out.append(
-                '<p class="caption" role="heading"><span class="caption-text">'
-                f"{html.escape(group.caption)}</span></p>"
+            out.append(_caption(group.caption, html.escape))
+        entries_html(group.items)
+    return "\n".join(out)
+
+
+def _text(value: str) -> str:
+    """Text escaped as furo's BeautifulSoup pass writes it."""
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _attribute(value: str) -> str:
+    return _text(value).replace('"', "&quot;")
+
+
+def render_furo_nav(app: Sphinx, pagename: str, neighbours: int) -> str:
+    """The sidebar as furo's navigation tree: what ``furo.navigation.get_navigation_tree``
+    makes of :func:`render_nav` (an expander checkbox and label on every entry with a list
+    below it, ``current-page`` on the deepest current entry), written directly instead of
+    through a BeautifulSoup pass over every page (tests/test_navigation.py compares the
+    two)."""
+    groups = _nav_tree(app, pagename, neighbours)
+    deepest: _Item | None = None
+
+    def walk(items: list[_Item]) -> Iterator[_Item]:
+        for item in items:
+            yield item
+            if item.children:
+                yield from walk(item.children)
+
+    for group in groups:
+        for item in walk(group.items):
+            if item.current:
+                deepest = item
+    out: list[str] = []
+    boxes = 0
+
+    def entries_html(items: list[_Item]) -> None:
+        nonlocal boxes
+        out.append('<ul class="current">' if any(i.current for i in items) else "<ul>")
+        for item in items:
+            li = [f"toctree-l{item.level}"] + (["current"] if item.current else [])
+            if item.children:
+                li.append("has-children")
+            if item is deepest:
+                li.append("current-page")
+            a = _classes("current" if item.is_page else "", item.kind)
+            line = (
+                f'<li class="{" ".join(li)}"><a class="{a}" href="{_attribute(item.href)}">'
+                f"{_text(item.title)}</a>"
             )
-        entries_html(1, group.entries)
+            if item.children:
+                boxes += 1
+                name = f"toctree-checkbox-{boxes}"
+                checked = ' checked=""' if item.current else ""
+                line += (
+                    f'<input aria-label="Toggle navigation of {_attribute(item.title)}"'
+                    f'{checked} class="toctree-checkbox" id="{name}" name="{name}" '
+                    f'role="switch" type="checkbox"/><label for="{name}"><span class="icon">'
+                    '<svg><use href="#svg-arrow-right"></use></svg></span></label>'
+                )
+            out.append(line)
+            if item.children:
+                entries_html(item.children)
+            out.append("</li>")
+        out.append("</ul>")
+
+    for group in groups:
+        if group.caption:
+            out.append(_caption(group.caption, _text))
+        entries_html(group.items)
     return "\n".join(out)
 
 
@@ -269,19 +382,36 @@ def _page_context(
     context: dict[str, Any],
     doctree: nodes.document | None,
 ) -> None:
-    if "toctree" not in context:
+    """Before furo's handler: hide Sphinx's toctree function from furo, which would
+    resolve and re-parse the whole site's tree (see :func:`_furo_navigation`)."""
+    toctree = context.pop("toctree", None)
+    if toctree is not None:
+        context["_kb_toctree"] = toctree
+
+
+def _furo_navigation(
+    app: Sphinx,
+    pagename: str,
+    templatename: str,
+    context: dict[str, Any],
+    doctree: nodes.document | None,
+) -> None:
+    """After furo's handler: the bounded sidebar, as furo's navigation tree, and a
+    ``toctree`` function that returns the bounded tree to any other caller."""
+    if context.pop("_kb_toctree", None) is None:
         return
     neighbours = int(app.config.kb_nav_neighbours)
     cache: dict[str, str] = {}
 
     def toctree(**kwargs: Any) -> str:
-        # Furo asks for the whole tree (collapse=False, maxdepth=-1); every caller gets
-        # the bounded tree, whose size does not depend on the number of articles.
+        # Every caller gets the bounded tree, whose size does not depend on the number of
+        # articles.
         if "html" not in cache:
             cache["html"] = render_nav(app, pagename, neighbours)
         return cache["html"]
 
     context["toctree"] = toctree
+    context["furo_navigation_tree"] = render_furo_nav(app, pagename, neighbours)
 
 
 # -- incremental builds: rewrite the pages whose navigation or references changed -------------
@@ -496,6 +626,7 @@ def setup_navigation(app: Sphinx) -> None:
     app.connect("env-get-updated", _outdated_pages)
     # Before furo (priority 500), which renders context["toctree"] into its sidebar.
     app.connect("html-page-context", _page_context, priority=400)
+    app.connect("html-page-context", _furo_navigation, priority=600)
     register_hub(app, "kb-article-index", HUB_KIND, render_article_index)
     app.add_directive("kb-article-index", ArticleIndexDirective, override=True)
     app.add_css_file("navigation.css")
