@@ -28,10 +28,12 @@ number of bundles doubles): the
 first in ``pagefind/``, the others in ``pagefind/shard-<n>/``, listed in
 ``pagefind/kb-shards.json``; the search page merges them into the first
 (Pagefind's ``mergeIndex``). Each bundle is rebuilt only when the pages fed to it
-changed (a digest per bundle in the doctree folder), one Pagefind process per core,
-started as soon as every page is read (the index is made from the environment, not from
-the written HTML), at a lower priority, beside the writing of the pages; the new bundles
-are published when the build is done, and not at all if it fails.
+changed (a digest per bundle in the doctree folder), one Pagefind process per core.
+A single bundle to write (an edit) is indexed as soon as every page is read (the index
+is made from the environment, not from the written HTML), at a lower priority, beside
+the writing of the pages; more bundles (a first build) are indexed once the pages are
+written, when the writers' memory is free. The new bundles are published when the build
+is done, and not at all if it fails.
 At 1,000 articles (4 bundles) an edit of one article re-indexes about 250 pages
 instead of 1,012, and no Pagefind process holds more than a quarter of the site.
 The pages are taken from the environment on every build, so the index always
@@ -379,6 +381,11 @@ class _Indexing:
         self.stamps.mkdir(parents=True, exist_ok=True)
         for k in self.stale:
             (self.stamps / f"{k}.sha256").unlink(missing_ok=True)
+
+    def launch(self) -> None:
+        """Start Pagefind on the bundles to write (once)."""
+        if self.pool is not None or not self.stale:
+            return
         # Bundles are written side by side, one per core.
         self.pool = ThreadPoolExecutor(
             max_workers=max(1, min(len(self.stale), os.cpu_count() or 1))
@@ -407,6 +414,7 @@ class _Indexing:
 
     def finish(self) -> None:
         """Publish the bundles written, then the site's own files."""
+        self.launch()
         count = len(self.groups)
         for k, future in zip(self.stale, self.errors, strict=True):
             error = future.result()
@@ -463,12 +471,20 @@ def _indexes(app: Sphinx) -> bool:
     return app.builder.name == "html" and app.config.kb_search_engine == "pagefind"
 
 
+#: At most this many bundles to write are indexed beside the writing of the pages; more
+#: (a first build, a large change) are indexed once the pages are written: on two cores
+#: the writers leave Pagefind no idle time then, and memory would hold both at once.
+BESIDE_WRITING = 1
+
+
 def start_index(app: Sphinx, env: Any) -> None:
-    """Once every page is read: start indexing the bundles whose pages changed, beside the
-    writing of the pages (a no-op build, or an edit no search record shows, indexes
-    nothing)."""
+    """Once every page is read: find the bundles whose pages changed (a no-op build, or an
+    edit no search record shows, indexes nothing) and, if they are few, start indexing
+    them beside the writing of the pages."""
     if _indexes(app):
-        app._kb_indexing = _Indexing(app)  # type: ignore[attr-defined]
+        indexing = app._kb_indexing = _Indexing(app)  # type: ignore[attr-defined]
+        if len(indexing.stale) <= BESIDE_WRITING:
+            indexing.launch()
 
 
 def write_index(app: Sphinx, exception: Exception | None) -> None:
