@@ -45,7 +45,7 @@ from __future__ import annotations
 import hashlib
 import html
 import posixpath
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -276,37 +276,6 @@ def _nav_tree(app: Sphinx, pagename: str, neighbours: int) -> list[_Group]:
     return [_Group(group.caption, items(1, group.entries)) for group in nav.groups]
 
 
-def _caption(caption: str, escape: Callable[[str], str]) -> str:
-    return (
-        f'<p class="caption" role="heading"><span class="caption-text">{escape(caption)}</span></p>'
-    )
-
-
-def render_nav(app: Sphinx, pagename: str, neighbours: int) -> str:
-    """The bounded sidebar tree of ``pagename``, in the markup of Sphinx's toctree."""
-    out: list[str] = []
-
-    def entries_html(items: list[_Item]) -> None:
-        out.append('<ul class="current">' if any(i.current for i in items) else "<ul>")
-        for item in items:
-            li = _classes(f"toctree-l{item.level}", "current" if item.current else "")
-            a = _classes("current" if item.is_page else "", item.kind)
-            out.append(
-                f'<li class="{li}"><a class="{a}" href="{html.escape(item.href)}">'
-                f"{html.escape(item.title)}</a>"
-            )
-            if item.children:
-                entries_html(item.children)
-            out.append("</li>")
-        out.append("</ul>")
-
-    for group in _nav_tree(app, pagename, neighbours):
-        if group.caption:
-            out.append(_caption(group.caption, html.escape))
-        entries_html(group.items)
-    return "\n".join(out)
-
-
 def _text(value: str) -> str:
     """Text escaped as furo's BeautifulSoup pass writes it."""
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -316,13 +285,12 @@ def _attribute(value: str) -> str:
     return _text(value).replace('"', "&quot;")
 
 
-def render_furo_nav(app: Sphinx, pagename: str, neighbours: int) -> str:
-    """The sidebar as furo's navigation tree: what ``furo.navigation.get_navigation_tree``
-    makes of :func:`render_nav` (an expander checkbox and label on every entry with a list
-    below it, ``current-page`` on the deepest current entry), written directly instead of
-    through a BeautifulSoup pass over every page (tests/test_navigation.py compares the
-    two)."""
-    groups = _nav_tree(app, pagename, neighbours)
+def _serialise(groups: list[_Group], *, furo: bool) -> str:
+    """The sidebar's markup: Sphinx's toctree markup, or (``furo``) what furo's
+    BeautifulSoup pass (``furo.navigation.get_navigation_tree``) makes of it: its
+    escaping, an expander checkbox and label on every entry with a list below it, and
+    ``current-page`` on the deepest current entry."""
+    text, attribute = (_text, _attribute) if furo else (html.escape, html.escape)
     deepest: _Item | None = None
 
     def walk(items: list[_Item]) -> Iterator[_Item]:
@@ -331,10 +299,11 @@ def render_furo_nav(app: Sphinx, pagename: str, neighbours: int) -> str:
             if item.children:
                 yield from walk(item.children)
 
-    for group in groups:
-        for item in walk(group.items):
-            if item.current:
-                deepest = item
+    if furo:
+        for group in groups:
+            for item in walk(group.items):
+                if item.current:
+                    deepest = item
     out: list[str] = []
     boxes = 0
 
@@ -343,21 +312,21 @@ def render_furo_nav(app: Sphinx, pagename: str, neighbours: int) -> str:
         out.append('<ul class="current">' if any(i.current for i in items) else "<ul>")
         for item in items:
             li = [f"toctree-l{item.level}"] + (["current"] if item.current else [])
-            if item.children:
+            if furo and item.children:
                 li.append("has-children")
             if item is deepest:
                 li.append("current-page")
             a = _classes("current" if item.is_page else "", item.kind)
             line = (
-                f'<li class="{" ".join(li)}"><a class="{a}" href="{_attribute(item.href)}">'
-                f"{_text(item.title)}</a>"
+                f'<li class="{" ".join(li)}"><a class="{a}" href="{attribute(item.href)}">'
+                f"{text(item.title)}</a>"
             )
-            if item.children:
+            if furo and item.children:
                 boxes += 1
                 name = f"toctree-checkbox-{boxes}"
                 checked = ' checked=""' if item.current else ""
                 line += (
-                    f'<input aria-label="Toggle navigation of {_attribute(item.title)}"'
+                    f'<input aria-label="Toggle navigation of {attribute(item.title)}"'
                     f'{checked} class="toctree-checkbox" id="{name}" name="{name}" '
                     f'role="switch" type="checkbox"/><label for="{name}"><span class="icon">'
                     '<svg><use href="#svg-arrow-right"></use></svg></span></label>'
@@ -370,9 +339,24 @@ def render_furo_nav(app: Sphinx, pagename: str, neighbours: int) -> str:
 
     for group in groups:
         if group.caption:
-            out.append(_caption(group.caption, _text))
+            out.append(
+                '<p class="caption" role="heading"><span class="caption-text">'
+                f"{text(group.caption)}</span></p>"
+            )
         entries_html(group.items)
     return "\n".join(out)
+
+
+def render_nav(app: Sphinx, pagename: str, neighbours: int) -> str:
+    """The bounded sidebar tree of ``pagename``, in the markup of Sphinx's toctree."""
+    return _serialise(_nav_tree(app, pagename, neighbours), furo=False)
+
+
+def render_furo_nav(app: Sphinx, pagename: str, neighbours: int) -> str:
+    """The sidebar as furo's navigation tree: what ``furo.navigation.get_navigation_tree``
+    makes of :func:`render_nav`, written directly instead of through a BeautifulSoup pass
+    over every page (tests/test_navigation.py compares the two)."""
+    return _serialise(_nav_tree(app, pagename, neighbours), furo=True)
 
 
 def _page_context(
