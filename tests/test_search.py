@@ -290,8 +290,7 @@ def test_large_site_is_indexed_in_bundles(make_app: Any, tmp_path: Path) -> None
     assert not list(root.glob("kb-tmp-*"))
     before = {name: (root / name / "pagefind-entry.json").stat().st_mtime_ns for name in bundles}
 
-    page = src / "upper-back.md"
-    page.write_text(page.read_text(encoding="utf-8") + "\n## Neck\n\nNever roll the neck.\n")
+    _add_neck_section(src)
     again = make_app("html", srcdir=src, confoverrides=conf)
     again.build()
     assert "(1 of 4 bundles written)" in again.status.getvalue()
@@ -316,16 +315,27 @@ def test_shard_size_is_checked(make_app: Any, tmp_path: Path) -> None:
     assert app.config.kb_search_shard_pages == 256
 
 
-def test_pagefind_failure_is_a_finding_and_keeps_the_last_index(
-    make_app: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _add_neck_section(src: Path) -> None:
+    page = src / "upper-back.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n## Neck\n\nNever roll the neck.\n")
+
+
+def _indexed_then_edited(make_app: Any, tmp_path: Path) -> tuple[Path, Path, str]:
+    """A built and indexed copy of the search root, then a search record edited: its
+    sources, the index's entry file and that file's published text."""
     src = tmp_path / "src"
     shutil.copytree(ROOTS / "test-search", src)
     app = _build(make_app, src, 1)
     entry = Path(app.outdir) / "pagefind" / "pagefind-entry.json"
     published = entry.read_text(encoding="utf-8")
-    page = src / "upper-back.md"
-    page.write_text(page.read_text(encoding="utf-8") + "\n## Neck\n\nNever roll the neck.\n")
+    _add_neck_section(src)
+    return src, entry, published
+
+
+def test_pagefind_failure_is_a_finding_and_keeps_the_last_index(
+    make_app: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    src, entry, published = _indexed_then_edited(make_app, tmp_path)
 
     def failing(bundle: Path, language: str) -> list[str]:
         return [sys.executable, "-c", "import sys; sys.exit('pagefind: out of disk space')"]
@@ -337,7 +347,7 @@ def test_pagefind_failure_is_a_finding_and_keeps_the_last_index(
     assert "Pagefind could not index the pages of search bundle 1 of 1" in warning
     assert "out of disk space" in warning and "[kb.search-index]" in warning
     assert entry.read_text(encoding="utf-8") == published  # the last index stays whole
-    assert not list((Path(app.outdir) / "pagefind").glob("kb-tmp-*"))
+    assert not list(entry.parent.glob("kb-tmp-*"))
     monkeypatch.undo()
     again = make_app("html", srcdir=src)
     again.build()
@@ -346,13 +356,7 @@ def test_pagefind_failure_is_a_finding_and_keeps_the_last_index(
 
 
 def test_failed_build_publishes_no_index(make_app: Any, tmp_path: Path) -> None:
-    src = tmp_path / "src"
-    shutil.copytree(ROOTS / "test-search", src)
-    app = _build(make_app, src, 1)
-    entry = Path(app.outdir) / "pagefind" / "pagefind-entry.json"
-    published = entry.read_text(encoding="utf-8")
-    page = src / "upper-back.md"
-    page.write_text(page.read_text(encoding="utf-8") + "\n## Neck\n\nNever roll the neck.\n")
+    src, entry, published = _indexed_then_edited(make_app, tmp_path)
     broken = make_app("html", srcdir=src)
 
     def fail(*args: Any) -> None:
@@ -364,7 +368,7 @@ def test_failed_build_publishes_no_index(make_app: Any, tmp_path: Path) -> None:
     # Pagefind started once the pages were read; the build failed while writing them:
     # nothing of the new index is published, nothing half-written is left.
     assert entry.read_text(encoding="utf-8") == published
-    assert not list((Path(app.outdir) / "pagefind").glob("kb-tmp-*"))
+    assert not list(entry.parent.glob("kb-tmp-*"))
     again = make_app("html", srcdir=src)
     again.build()
     assert "indexed 3 pages" in again.status.getvalue()
