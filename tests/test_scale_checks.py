@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
 import time
 from collections.abc import Sequence
 
@@ -92,6 +94,28 @@ def test_safety_screen_never_hides_a_finding() -> None:
             assert rules.may_flag_within(paragraph)
     # Most sentences are screened out with one search.
     assert sum(rules.may_flag(s) for s in sentences) < len(sentences) / 2
+
+
+def test_safety_screen_fast_path_finds_what_case_insensitive_matching_finds() -> None:
+    from healthkb.rules import RuleSet, load_rules, normalise
+    from tests.conftest import ARTICLES, ROOT
+
+    rules = load_rules(ROOT / "conf" / "safety-rules.toml")
+    assert rules._lower, "the project's rules take the lower-cased screen"
+    texts = [p for path in sorted(ARTICLES.glob("*.txt")) for p in path.read_text().split("\n\n")]
+    texts += [t.upper() for t in texts] + [t.swapcase() for t in texts]
+    screen = rules._screen[0]
+    for text in texts:
+        slow = screen.search(" ".join(normalise(text).split())) is not None
+        assert rules.may_flag_within(text) is slow, text[:80]
+    assert any(rules.may_flag_within(t) for t in texts)
+    # A rule that needs its letters' case, or an escape standing for a letter, keeps the
+    # case-insensitive screen: upper-cased text is still screened in.
+    for pattern in (r"\bNUMB", r"\x6eumb", "[A-Z]umb", "(?-i:numb)"):
+        rule = dataclasses.replace(rules.rules[0], contradicts=(re.compile(pattern, re.I),))
+        custom = RuleSet((rule,))
+        assert not custom._lower, pattern
+        assert custom.may_flag("Numbness in both legs") is (pattern != "(?-i:numb)")
 
 
 def test_finding_as_dict_has_every_field() -> None:

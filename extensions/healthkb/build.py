@@ -20,12 +20,27 @@ from __future__ import annotations
 
 import gc
 import sys
+from pathlib import Path
 
 #: Allocations between two collections of the youngest generation (Python's default: 700),
 #: then the default ratios for the older ones. Measured on 1,000 articles, -j 1: 3.6% less
 #: CPU, the same peak memory (508 against 515 MiB); keeping the oldest generation for
 #: longer (ratios 50, 1,000) doubled the peak memory.
 GC_THRESHOLD = (50_000, 10, 10)
+
+
+def precompile(*folders: Path) -> None:
+    """Compile the bytecode of the extension (and of ``folders``) ahead of a build.
+
+    An editable install leaves the package uncompiled, and with ``PYTHONDONTWRITEBYTECODE``
+    set every build would compile it again (~0.2 s of each build). Only stale files are
+    compiled, so a second call costs a few stat calls.
+    """
+    import compileall
+
+    for folder in (Path(__file__).resolve().parent, *folders):
+        if folder.is_dir():
+            compileall.compile_dir(folder, quiet=1)
 
 
 def main(argv: list[str] | None = None) -> int:

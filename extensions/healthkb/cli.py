@@ -39,7 +39,10 @@ def project_root() -> Path:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from healthkb.build import precompile
+
     root = project_root()
+    precompile(root / "conf")
     cmd = [
         sys.executable,
         "-m",

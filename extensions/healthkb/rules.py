@@ -82,6 +82,8 @@ class RuleSet:
     _by_id: dict[str, Rule] = field(default_factory=dict, compare=False, repr=False)
     _screen: list[re.Pattern[str]] = field(default_factory=list, compare=False, repr=False)
     _local: list[bool] = field(default_factory=list, compare=False, repr=False)
+    #: The screen compiled case-sensitively, for lower-cased ASCII text (when equivalent).
+    _lower: list[re.Pattern[str]] = field(default_factory=list, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         self._by_id.update({rule.id: rule for rule in self.rules})
@@ -92,12 +94,22 @@ class RuleSet:
             # Without anchors or lookarounds, a pattern that matches in a sentence also
             # matches in any text that holds the sentence.
             self._local.append(all(_is_local(p.pattern) for p in patterns))
+            if all(_case_free(p.pattern) for p in patterns):
+                self._lower.append(re.compile(screen.pattern))
+
+    def _screened(self, text: str) -> bool:
+        flat = " ".join(normalise(text).split())
+        if self._lower and flat.isascii():
+            # Python's case-insensitive matching tries both cases of every letter: searching
+            # the lower-cased text case-sensitively finds the same matches ~4x faster.
+            return self._lower[0].search(flat.lower()) is not None
+        return self._screen[0].search(flat) is not None
 
     def may_flag_within(self, text: str) -> bool:
         """False when no sentence of ``text`` can match a contradicts or symptoms pattern."""
         if not self._screen or not self._local[0]:
             return True
-        return self._screen[0].search(" ".join(normalise(text).split())) is not None
+        return self._screened(text)
 
     def may_flag(self, sentence: str) -> bool:
         """False when no ``contradicts`` or ``symptoms`` pattern can match ``sentence``.
@@ -107,7 +119,7 @@ class RuleSet:
         """
         if not self._screen:
             return True
-        return self._screen[0].search(" ".join(normalise(sentence).split())) is not None
+        return self._screened(sentence)
 
     def __iter__(self) -> Iterator[Rule]:
         return iter(self.rules)
@@ -130,6 +142,33 @@ def _is_local(source: str) -> bool:
     text = re.sub(r"\\([AZz])|\\.", lambda m: "\x00" if m.group(1) else "", source)
     text = re.sub(r"\[[^\]]*\]", "", text)
     return not re.search(r"[\^$\x00]|\(\?<?[=!]", text)
+
+
+#: Escapes that stand for no particular letter: classes, anchors, boundaries, and an
+#: escaped punctuation character or space.
+_CASELESS_ESCAPES = frozenset("bBdDsSwWAZ")
+
+
+def _case_free(source: str) -> bool:
+    """True when ``source``, matched case-sensitively against lower-cased ASCII text, finds
+    what it finds case-insensitively: ASCII only (a Kelvin sign matches ``k`` without
+    case), no upper-case letter, no escape that may stand for one (``\\x41``, ``\\N{...}``,
+    ``\\101``), no inline flags (``(?-i:...)``)."""
+    if not source.isascii():
+        return False
+    unsafe = False
+
+    def strip(match: re.Match[str]) -> str:
+        nonlocal unsafe
+        char = match.group(1)
+        if char.isalnum() and char not in _CASELESS_ESCAPES:
+            unsafe = True
+        return ""
+
+    text = re.sub(r"\\(.)", strip, source, flags=re.DOTALL)
+    if unsafe or re.search(r"\(\?[aiLmsux-]", text):
+        return False
+    return not re.search(r"[A-Z]", text)
 
 
 def _screen_pattern(patterns: list[re.Pattern[str]]) -> re.Pattern[str] | None:

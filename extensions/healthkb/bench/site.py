@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from healthkb.bench import corpus
+from healthkb.build import precompile
 
 #: The body of the throwaway configuration of the plain build.
 PLAIN_CONF = """\
@@ -426,6 +427,7 @@ def run_bench(
     """Generate, import, build and measure; returns the figures. A plain build still
     running after ``plain_timeout`` seconds is stopped: its time is a lower bound."""
     say = (lambda *a: None) if quiet else (lambda *a: print(*a, file=sys.stderr, flush=True))
+    precompile(root / "conf")  # as `make html` does before it builds
     jobs = default_jobs()
     result = Result(n, seed, jobs, os.cpu_count() or 1)
     base = workdir / f"n{n}"
