@@ -61,3 +61,27 @@ def test_a_large_import_converts_in_worker_processes_with_the_same_result(
 
     assert len(pages(tmp_path / "parallel")) == n
     assert pages(tmp_path / "parallel") == pages(tmp_path / "serial")
+
+
+def test_a_page_that_fails_to_render_is_refused_and_the_others_are_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    n = pipeline.PARALLEL_FROM  # written in worker processes
+    corpus.write(tmp_path / "in", n, seed=6)
+    real_render = pipeline.render
+
+    def render(article: Any) -> str:
+        if article.source_url.endswith("-3"):  # the fourth file's article
+            raise ValueError("boom")
+        return real_render(article)
+
+    monkeypatch.setattr(pipeline, "render", render)
+    run = run_import([tmp_path / "in"], into=tmp_path / "docs")
+    refused = [f for f in run.files if f.status == "refused"]
+    written = [f for f in run.files if f.status == "created"]
+    assert [f.source.rsplit("/", 1)[-1] for f in refused] == ["00003_answers.txt"]
+    assert "internal error" in refused[0].message and "boom" in refused[0].message
+    assert len(written) == n - 1
+    assert len(list((tmp_path / "docs").rglob("*.md"))) == n - 1
+    assert not list((tmp_path / "docs").rglob("*.tmp")), "no half-written page is left"
+    assert run.exit_code == 1

@@ -184,16 +184,18 @@ def run_import(
             known[canonical_path(_path_of(item.article.source_url))] = item.page
 
     cited: list[Source] = []
-    for item in planned:
-        _write_page(item, into=into, origin=origin, known=known, dry_run=dry_run, force=force)
-        run.files.append(item.result)
-        if item.result.status in ("created", "updated", "unchanged"):
+    written = _written(planned, into=into, origin=origin, known=known, dry_run=dry_run, force=force)
+    for item, result in zip(planned, written, strict=True):
+        item.result = result
+        run.files.append(result)
+        if result.status in ("created", "updated", "unchanged"):
             cited.extend(item.article.sources)
     run.registry = _update_registry(into / REGISTRY, cited, dry_run=dry_run, shown=shown)
     return run
 
 
-#: From this many files on, articles are converted in worker processes (one per core).
+#: From this many files on, articles are converted and written in worker processes (one
+#: per core).
 PARALLEL_FROM = 64
 
 
@@ -216,8 +218,8 @@ def _converted(files: list[tuple[str, Path]], origin: str) -> Iterable[tuple[str
     """(name, article or refusal) of every file, in order. Converting is pure and takes
     most of an import, so a large import converts in one worker process per core."""
     jobs = [(name, path, origin) for name, path in files]
-    cores = os.cpu_count() or 1
-    if len(jobs) < PARALLEL_FROM or cores < 2:
+    cores = _pool_size(len(jobs))
+    if not cores:
         return zip([name for name, _ in files], map(_convert_one, jobs), strict=True)
     import multiprocessing
 
@@ -225,6 +227,45 @@ def _converted(files: list[tuple[str, Path]], origin: str) -> Iterable[tuple[str
     with multiprocessing.get_context("fork").Pool(cores) as pool:
         results = pool.map(_convert_one, jobs, chunksize=max(1, len(jobs) // (cores * 8)))
     return zip([name for name, _ in files], results, strict=True)
+
+
+def _pool_size(jobs: int) -> int:
+    """Worker processes for ``jobs`` files: one per core, none for a small import."""
+    cores = os.cpu_count() or 1
+    return 0 if jobs < PARALLEL_FROM or cores < 2 else cores
+
+
+#: What the page-writing workers share (set before they are forked).
+_WRITING: dict[str, Any] = {}
+
+
+def _write_one(index: int) -> FileResult:
+    """Render and write one planned page (in a worker); its result."""
+    item: _Planned = _WRITING["planned"][index]
+    try:
+        _write_page(item, **_WRITING["options"])
+    except Exception as exc:  # a bug must not leave a traceback or half an import
+        item.result.status = "refused"
+        item.result.message = f"{item.result.source}: internal error ({exc!r})"
+    return item.result
+
+
+def _written(planned: list[_Planned], **options: Any) -> list[FileResult]:
+    """The result of writing every planned page, in order. Rendering a page, comparing it
+    with the page on disk and writing it are independent of the other pages, so a large
+    import writes in one worker process per core too."""
+    _WRITING.update(planned=planned, options=options)
+    try:
+        cores = _pool_size(len(planned))
+        if not cores:
+            return [_write_one(index) for index in range(len(planned))]
+        import multiprocessing
+
+        with multiprocessing.get_context("fork").Pool(cores) as pool:
+            chunk = max(1, len(planned) // (cores * 8))
+            return pool.map(_write_one, range(len(planned)), chunksize=chunk)
+    finally:
+        _WRITING.clear()
 
 
 def expand(paths: Sequence[Path], run: RunResult, shown: Shower) -> list[Path]:
