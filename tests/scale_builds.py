@@ -6,6 +6,7 @@ import difflib
 import json
 import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,11 +48,13 @@ def build(
     freshenv: bool = False,
     buildername: str = "html",
     parallel_read_min: int | None = 0,
+    before: Callable[[SphinxTestApp], object] | None = None,
 ) -> Built:
     """Build ``srcdir`` into ``builddir/<builder>`` (doctrees kept for incremental builds).
 
     ``parallel_read_min`` 0 (the default here): with ``parallel`` above 1, pages are read
-    in worker processes however few there are; None keeps the value of ``conf.py``."""
+    in worker processes however few there are; None keeps the value of ``conf.py``.
+    ``before`` is called with the application before it builds (to connect a handler)."""
     conf: dict[str, object] = dict(CONF)
     if parallel_read_min is not None:
         conf["kb_parallel_read_min"] = parallel_read_min
@@ -64,6 +67,8 @@ def build(
         confoverrides=conf,
     )
     try:
+        if before is not None:
+            before(app)
         app.build()
         safe = app.is_parallel_allowed("read") and app.is_parallel_allowed("write")
         return Built(Path(app.outdir), app.status.getvalue(), app.warning.getvalue(), safe)

@@ -199,6 +199,42 @@ def test_parallel_build_stores_a_duplicate_id_found_while_merging(tmp_path: Path
             "faq-empty",
             "faq-empty",
         ]
+    # Whichever reader is merged first, the page whose name sorts first keeps the id,
+    # as in a serial build: the same objects and the same findings.
+    serial, parallel = (_stored(tmp_path / f"j{n}" / "doctrees") for n in (1, 2))
+    for stored in (serial, parallel):
+        stored["findings"] = {k: sorted(v, key=repr) for k, v in stored["findings"].items()}
+    assert serial == parallel
+    apps: list[Any] = []
+    build(src, tmp_path / "j1", before=apps.append)
+    domain = apps[0].env.get_domain("kb")
+    assert domain.objects[("faq", "faq-shared")]["docname"] == "aaa-first"
+    pages = ["aaa-first", "zzz-last"]
+    key = ("faq", "faq-shared")
+    # What each page's reader sends back, read apart: neither saw the other's id.
+    read: dict[str, Any] = {}
+    for page in pages:
+        data = read[page] = pickle.loads(pickle.dumps(domain.data))
+        data["objects"] = {key: {**data["objects"][key], "docname": page}}
+        data["findings"][page] = [f for f in data["findings"][page] if f["code"] != "duplicate-id"]
+    for page in pages:
+        domain.clear_doc(page)
+    for page in reversed(pages):  # the last page's reader is merged first
+        domain.merge_domaindata([page], read[page])
+    assert domain.objects[key]["docname"] == "aaa-first"
+    duplicates = [
+        (page, f["message"])
+        for page, per_doc in domain.data["findings"].items()
+        for f in per_doc
+        if f["code"] == "duplicate-id"
+    ]
+    assert duplicates == [
+        (
+            "zzz-last",
+            "FAQ id 'faq-shared' is already used in aaa-first (line 5); give "
+            "one of them a different :name:",
+        )
+    ]
 
 
 def test_two_clean_builds_are_byte_identical(
@@ -266,6 +302,35 @@ def test_incremental_build_rewrites_only_the_hubs_that_changed(
     assert [hub for hub in hubs if after[hub] != before[hub]] == ["faq.html"]
     text = (first.outdir / "faq.html").read_text(encoding="utf-8")
     assert "Do tight hip flexors cause back pain?" in text
+
+
+def test_a_build_stopped_before_writing_a_changed_hub_leaves_it_to_the_next(
+    tmp_path: Path,
+) -> None:
+    src = copy_root(tmp_path)
+    first = build(src, tmp_path / "build", freshenv=True)
+    digests = sorted(p.name for p in (tmp_path / "build" / "doctrees" / "kb-hubs").rglob("*"))
+    assert "faq.sha256" in digests and not [d for d in digests if d.endswith(".new")]
+    _faq_question(src)
+
+    def stop_at_the_faq_hub(app: Any) -> None:
+        def handler(app: Any, pagename: str, *args: Any) -> None:
+            if pagename == "faq":
+                raise KeyboardInterrupt  # Ctrl-C: Sphinx keeps the environment it saved
+
+        app.connect("html-page-context", handler)
+
+    with pytest.raises(KeyboardInterrupt):
+        build(src, tmp_path / "build", before=stop_at_the_faq_hub)
+    faq = first.outdir / "faq.html"
+    assert "Do tight hip flexors cause back pain?" not in faq.read_text(encoding="utf-8")
+    # The page was read, and the environment saved, before the stop: what the FAQ hub
+    # shows is unchanged since, but not what it last wrote.
+    second = build(src, tmp_path / "build")
+    assert "Do tight hip flexors cause back pain?" in faq.read_text(encoding="utf-8")
+    clean = build(src, tmp_path / "clean", freshenv=True)
+    problems = differences(output_files(clean.outdir), output_files(second.outdir))
+    assert not problems, "\n".join(problems)
 
 
 def test_hubs_stay_right_when_builders_share_an_environment(tmp_path: Path) -> None:

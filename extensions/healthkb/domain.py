@@ -71,32 +71,42 @@ class KBDomain(Domain):
         lineno: int | None = None,
         **extra: Any,
     ) -> bool:
-        """Record an object; returns False (and warns) when the id is taken."""
-        from healthkb.findings import report
+        """Record an object; returns False (and warns) when the id is taken.
 
+        Of two pages that give an object the same id, the page whose name sorts first
+        keeps it, whichever is read first (a serial, parallel or incremental build):
+        the other page has the finding.
+        """
         key = (objtype, name)
         other = self.objects.get(key)
+        value = {"docname": docname, "node_id": node_id, "title": title, "lineno": lineno}
+        value.update(extra)
         if other is not None and (other["docname"], other["node_id"]) != (docname, node_id):
-            report(
-                self.env,
-                "duplicate-id",
-                f"{OBJECT_LABELS[objtype]} id {name!r} is already used in "
-                f"{other['docname']} (line {other.get('lineno')}); give one of them a "
-                f"different :name:",
-                docname=docname,
-                lineno=lineno,
-                target=name,
-            )
-            return False
-        self.objects[key] = {
-            "docname": docname,
-            "node_id": node_id,
-            "title": title,
-            "lineno": lineno,
-            **extra,
-        }
-        self.data["object_keys"].setdefault(docname, {})[key] = None
+            if other["docname"] <= docname:
+                self._report_duplicate(key, owner=other, loser=value)
+                return False
+            self._report_duplicate(key, owner=value, loser=other)
+        self._own(key, value)
         return True
+
+    def _own(self, key: tuple[str, str], value: dict[str, Any]) -> None:
+        self.objects[key] = value
+        self.data["object_keys"].setdefault(value["docname"], {})[key] = None
+
+    def _report_duplicate(
+        self, key: tuple[str, str], *, owner: dict[str, Any], loser: dict[str, Any]
+    ) -> None:
+        from healthkb.findings import report
+
+        report(
+            self.env,
+            "duplicate-id",
+            f"{OBJECT_LABELS[key[0]]} id {key[1]!r} is already used in {owner['docname']} "
+            f"(line {owner.get('lineno')}); give one of them a different :name:",
+            docname=loser["docname"],
+            lineno=loser.get("lineno"),
+            target=key[1],
+        )
 
     def add_record(self, kind: str, docname: str, record: dict[str, Any]) -> None:
         self.data["records"].setdefault(kind, {}).setdefault(docname, []).append(record)
@@ -129,20 +139,12 @@ class KBDomain(Domain):
             if value["docname"] in wanted:
                 mine = self.objects.get(key)
                 if mine is not None and mine["docname"] != value["docname"]:
-                    from healthkb.findings import report
-
-                    report(
-                        self.env,
-                        "duplicate-id",
-                        f"{OBJECT_LABELS[key[0]]} id {key[1]!r} is already used in "
-                        f"{mine['docname']}; give one of them a different :name:",
-                        docname=value["docname"],
-                        lineno=value.get("lineno"),
-                        target=key[1],
-                    )
-                    continue
-                self.objects[key] = value
-                self.data["object_keys"].setdefault(value["docname"], {})[key] = None
+                    # The page whose name sorts first keeps the id (see note_object).
+                    if mine["docname"] < value["docname"]:
+                        self._report_duplicate(key, owner=mine, loser=value)
+                        continue
+                    self._report_duplicate(key, owner=value, loser=mine)
+                self._own(key, value)
 
     # -- resolving -----------------------------------------------------------
     def resolve_xref(

@@ -166,13 +166,19 @@ def store_finding(env: BuildEnvironment, finding: Finding) -> None:
     kb_data(env)["findings"].setdefault(finding.docname, []).append(finding.as_dict())
 
 
+def _finding_order(finding: dict[str, Any]) -> tuple[int, str, str]:
+    return (finding.get("lineno") or 0, finding["code"], finding["message"])
+
+
 def all_findings(env: BuildEnvironment) -> list[dict[str, Any]]:
     from healthkb.domain import kb_data
 
     data = kb_data(env)
     out: list[dict[str, Any]] = []
     for docname in sorted(data["findings"]):
-        out.extend(data["findings"][docname])
+        # In line order: a finding made while merging a parallel reader's pages comes
+        # after the page's own, but belongs where a serial build puts it.
+        out.extend(sorted(data["findings"][docname], key=_finding_order))
     out.extend(data["global_findings"])
     return out
 

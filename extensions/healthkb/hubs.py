@@ -16,7 +16,8 @@ reading:
   rendered or rewritten;
 - otherwise (HTML builders) every hub is rendered once, its nodes are kept for
   writing, and only the hubs whose rendered content differs from what the last build
-  wrote are rewritten. Other builders rewrite every hub.
+  wrote (a digest per hub page, stored by its writer) are rewritten. A hub never written
+  (a clean build) is rendered by its writer alone. Other builders rewrite every hub.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import hashlib
 import os
 import pickle
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
@@ -88,12 +90,57 @@ def _render(app: Sphinx, docname: str, node: hub_placeholder) -> list[nodes.Node
 
 def _fill_hubs(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     rendered: dict[str, list[list[nodes.Node]]] = getattr(app, "_kb_hub_nodes", {})
-    early = rendered.pop(docname, None) if app.builder.name in PAGE_BUILDERS else None
-    for n, node in enumerate(list(doctree.findall(hub_placeholder))):
-        if early is not None and n < len(early):
-            node.replace_self(early[n])
+    pages = app.builder.name in PAGE_BUILDERS
+    early = rendered.pop(docname, None) if pages else None
+    placeholders = list(doctree.findall(hub_placeholder))
+    if not placeholders:
+        return
+    if early is None or len(early) != len(placeholders):
+        early = [_render(app, docname, node) for node in placeholders]
+        digest = _digest(early) if pages else None
+    else:
+        digest = getattr(app, "_kb_hub_digests", {}).get(docname)
+    if digest is not None:
+        _store_digest(app, docname, digest)
+    for node, parts in zip(placeholders, early, strict=True):
+        node.replace_self(parts)
+
+
+# -- what each hub page shows, as written -----------------------------------------------------
+# A digest per hub page in the doctree folder. The page's writer (a worker process in a
+# parallel build) stores it beside the final file until the build succeeds, so a clean
+# build renders each hub once, in the writers, and a failed build keeps the last digests.
+def _hub_folder(app: Sphinx) -> Path:
+    return Path(app.doctreedir) / "kb-hubs" / app.builder.name
+
+
+def _digest_file(app: Sphinx, docname: str, suffix: str = "") -> Path:
+    return _hub_folder(app) / f"{docname}.sha256{suffix}"
+
+
+def _stored_digest(app: Sphinx, docname: str) -> str | None:
+    try:
+        return _digest_file(app, docname).read_text(encoding="ascii")
+    except (OSError, ValueError):
+        return None
+
+
+def _store_digest(app: Sphinx, docname: str, digest: str) -> None:
+    pending = _digest_file(app, docname, ".new")
+    pending.parent.mkdir(parents=True, exist_ok=True)
+    pending.write_text(digest, encoding="ascii")
+
+
+def _publish_digests(app: Sphinx, exception: BaseException | None) -> None:
+    """The digests of the hubs this build wrote become final when it succeeds."""
+    root = Path(app.doctreedir) / "kb-hubs"
+    for pending in sorted(root.rglob("*.sha256.new")) if root.is_dir() else ():
+        if exception is None:
+            os.replace(pending, pending.with_suffix(""))
         else:
-            node.replace_self(_render(app, docname, node))
+            pending.unlink(missing_ok=True)
+    if exception is None:
+        (_hub_folder(app) / "incomplete").unlink(missing_ok=True)
 
 
 def _digest(parts: list[list[nodes.Node]]) -> str:
@@ -229,22 +276,36 @@ def _inputs_changed(app: Sphinx, env: BuildEnvironment, state: dict[str, Any]) -
 def _hub_docnames(app: Sphinx, env: BuildEnvironment) -> list[str]:
     hubs = sorted(kb_domain(env).records("hubs"))
     state: dict[str, Any] = kb_data(env).setdefault(DIGESTS, {})
-    if not _inputs_changed(app, env, state):
+    incomplete = _hub_folder(app) / "incomplete"
+    if not _inputs_changed(app, env, state) and not incomplete.exists():
         return []  # nothing any hub shows changed: every hub is as it was
     if app.builder.name not in PAGE_BUILDERS:
         return hubs
-    digests = state.setdefault("pages", {}).setdefault(app.builder.name, {})
+    state.pop("pages", None)  # digests of an older version, kept in the environment
     rendered: dict[str, list[list[nodes.Node]]] = {}
+    digests: dict[str, str] = {}
     changed = []
     for docname in hubs:
+        stored = _stored_digest(app, docname)
+        if stored is None:
+            # Never written by this builder (a clean build): its writer renders it.
+            changed.append(docname)
+            continue
         doctree = env.get_doctree(docname)
         parts = [_render(app, docname, node) for node in doctree.findall(hub_placeholder)]
         rendered[docname] = parts
         digest = _digest(parts)
-        if digests.get(docname) != digest:
+        if digest != stored:
             digests[docname] = digest
             changed.append(docname)
     app._kb_hub_nodes = rendered  # type: ignore[attr-defined]
+    app._kb_hub_digests = digests  # type: ignore[attr-defined]
+    if changed:
+        # Until this build succeeds: the environment already holds the new inputs, so a
+        # build that fails before it has written every changed hub must make the next
+        # build compare every hub again.
+        incomplete.parent.mkdir(parents=True, exist_ok=True)
+        incomplete.touch()
     return changed
 
 
@@ -263,3 +324,4 @@ def setup_hubs(app: Sphinx) -> None:
     )
     app.connect("doctree-resolved", _fill_hubs)
     app.connect("env-get-updated", _hub_docnames)
+    app.connect("build-finished", _publish_digests)

@@ -43,12 +43,14 @@ import os
 import time
 from collections.abc import Sequence
 from functools import partial
+from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
+from sphinx.errors import SphinxParallelError
 from sphinx.locale import __
 from sphinx.util import logging
 from sphinx.util.build_phase import BuildPhase
@@ -92,7 +94,14 @@ def _slim_reader(app: Sphinx, docname: str, source: list[str]) -> None:
 
 
 class _Writers(ParallelTasks):
-    """Sphinx's pool of forked worker processes, which can also wait for a free worker."""
+    """Sphinx's pool of forked worker processes, which can also wait for a free worker,
+    and which hands the main process each task's messages and result in the order the
+    tasks were added (whichever finishes first): the build's log is the same every time."""
+
+    def __init__(self, nproc: int) -> None:
+        super().__init__(nproc)
+        self._finished: dict[int, tuple[list[Any], Any]] = {}
+        self._handed = 0  # tasks whose messages and result were handed over
 
     def wait_for_worker(self, ahead: int = 1) -> None:
         """Return when fewer than ``nproc + ahead`` tasks are running or waiting."""
@@ -100,18 +109,41 @@ class _Writers(ParallelTasks):
             if not self._join_one():
                 time.sleep(0.005)
 
+    def _join_one(self) -> bool:
+        joined = False
+        for tid, pipe in self._precvs.items():
+            if pipe.poll():
+                failed, logs, result = pipe.recv()
+                if failed:
+                    raise SphinxParallelError(*result)
+                self._procs[tid].join()
+                del self._precvs[tid]
+                self._pworking -= 1
+                self._finished[tid] = (logs, result)
+                joined = True
+                break
+        while self._handed in self._finished:
+            tid = self._handed
+            logs, result = self._finished.pop(tid)
+            for record in logs:
+                logger.handle(record)
+            self._result_funcs.pop(tid)(self._args.pop(tid), result)
+            self._handed += 1
+        while self._precvs_waiting and self._pworking < self.nproc:
+            tid, pipe = self._precvs_waiting.popitem()
+            self._precvs[tid] = pipe
+            self._procs[tid].start()
+            self._pworking += 1
+        return joined
+
 
 def _write_parallel(builder: Builder, docnames: Sequence[str], nproc: int) -> None:
     """Sphinx's parallel writing (the first page in the main process, the others in
-    chunks by ``nproc`` writers), resolving each chunk only when a writer is about to be
-    free (see the module's docstring)."""
+    chunks by ``nproc`` writers), each chunk resolved by the writer that writes it when
+    nothing of the resolving must stay in the main process, else resolved by the main
+    process only when a writer is about to be free (see the module's docstring)."""
     if not docnames:
         return
-
-    def write_chunk(docs: list[tuple[str, nodes.document]]) -> None:
-        builder.phase = BuildPhase.WRITING
-        for docname, doctree in docs:
-            builder.write_doc(docname, doctree)
 
     def resolve(docname: str) -> nodes.document:
         builder.phase = BuildPhase.RESOLVING
@@ -119,25 +151,44 @@ def _write_parallel(builder: Builder, docnames: Sequence[str], nproc: int) -> No
         builder.write_doc_serialized(docname, doctree)
         return doctree
 
-    first = docnames[0]
-    doctree = resolve(first)  # warms the template and other caches before forking
-    builder.phase = BuildPhase.WRITING
-    builder.write_doc(first, doctree)
-    del doctree
+    def write_resolved(docs: list[tuple[str, nodes.document]]) -> None:
+        builder.phase = BuildPhase.WRITING
+        for docname, doctree in docs:
+            builder.write_doc(docname, doctree)
 
+    def resolve_and_write(chunk: list[str]) -> dict[str, str]:
+        known = set(builder.images)
+        for docname in chunk:
+            write_resolved([(docname, resolve(docname))])
+        # The images the pages use, for the main process to copy when the build finishes.
+        return {uri: name for uri, name in builder.images.items() if uri not in known}
+
+    first = docnames[0]
+    write_resolved([(first, resolve(first))])  # warms the template and other caches
+
+    # Sphinx's HTML builder feeds its own search index as it resolves (in memory, in the
+    # main process); off when Pagefind indexes the site (healthkb.search).
+    in_writers = getattr(builder, "indexer", None) is None
+    if in_writers:
+        nproc += 1  # the main process resolves nothing: it leaves its core to a writer
     chunks = make_chunks(docnames[1:], nproc)
     progress = status_iterator(
         chunks, __("writing output... "), "darkgreen", len(chunks), builder.config.verbosity
     )
+
+    def written(_chunk: Any, images: dict[str, str] | None) -> None:
+        builder.images.update(images or {})
+        next(progress)
+
     writers = _Writers(nproc)
     try:
         for chunk in chunks:
             writers.wait_for_worker()
-            writers.add_task(
-                write_chunk,
-                [(docname, resolve(docname)) for docname in chunk],
-                lambda _docs, _result: next(progress),
-            )
+            if in_writers:
+                writers.add_task(resolve_and_write, chunk, written)
+            else:
+                resolved = [(docname, resolve(docname)) for docname in chunk]
+                writers.add_task(write_resolved, resolved, written)
         writers.join()
     except BaseException:
         writers.terminate()
