@@ -137,15 +137,19 @@ def report(
     level: Level = "warning",
     target: str = "",
     store: bool = True,
+    show: bool = True,
 ) -> Finding:
-    """Log one finding with file and line, honouring acknowledgments."""
+    """Log one finding with file and line, honouring acknowledgments (``show`` False:
+    kept for the report, not logged)."""
     if code not in CHECKS:
         raise ValueError(f"undeclared check code {code!r}")
     finding = Finding(code, message, docname, lineno, level, target or message)
     location: Any = (docname, lineno) if lineno else docname
     if level != "info":
         finding.acknowledged = _matching_ack(env, finding)
-    if finding.acknowledged is not None:
+    if not show:
+        pass
+    elif finding.acknowledged is not None:
         logger.info(
             "acknowledged [kb.%s]: %s (reason: %s)",
             code,

@@ -86,10 +86,21 @@ def explain(result: faq_topic.TopicScore) -> str:
     return "".join(f"; {part}" for part in parts)
 
 
+def _note_read(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    app._kb_read_now = set(docnames)  # type: ignore[attr-defined]
+
+
 def check_near_duplicates(app: Sphinx, env: BuildEnvironment) -> None:
-    """Report questions that near-duplicate a question on another page (information)."""
+    """Report questions that near-duplicate a question on another page (information).
+
+    Every pair is kept for the report; the build's log shows the pairs with a page read
+    by this build (all of them in a clean build), as Sphinx shows the warnings of the
+    pages it reads: an incremental build does not repeat thousands of lines about pages
+    it did not touch.
+    """
     from healthkb.faq import hub_items, near_duplicate_clusters
 
+    read: set[str] | None = getattr(app, "_kb_read_now", None)
     for cluster in near_duplicate_clusters(app, hub_items(app)):
         first = cluster[0]
         for other in cluster[1:]:
@@ -106,6 +117,7 @@ def check_near_duplicates(app: Sphinx, env: BuildEnvironment) -> None:
                 level="info",
                 target=other.node_id,
                 store=False,
+                show=read is None or other.docname in read or first.docname in read,
             )
             global_findings: list[dict[str, Any]] = kb_data(env)["global_findings"]
             global_findings.append(finding.as_dict())
@@ -113,4 +125,5 @@ def check_near_duplicates(app: Sphinx, env: BuildEnvironment) -> None:
 
 def setup_faq_checks(app: Sphinx) -> None:
     app.connect("doctree-read", check_off_topic, priority=800)  # after healthkb.faq (700)
+    app.connect("env-before-read-docs", _note_read, priority=900)
     app.connect("env-check-consistency", check_near_duplicates)
