@@ -201,10 +201,10 @@ def test_parallel_build_stores_a_duplicate_id_found_while_merging(tmp_path: Path
         ]
     # Whichever reader is merged first, the page whose name sorts first keeps the id,
     # as in a serial build: the same objects and the same findings.
-    serial, parallel = (_stored(tmp_path / f"j{n}" / "doctrees") for n in (1, 2))
-    for stored in (serial, parallel):
+    in_j1, in_j2 = (_stored(tmp_path / f"j{n}" / "doctrees") for n in (1, 2))
+    for stored in (in_j1, in_j2):
         stored["findings"] = {k: sorted(v, key=repr) for k, v in stored["findings"].items()}
-    assert serial == parallel
+    assert in_j1 == in_j2
     apps: list[Any] = []
     build(src, tmp_path / "j1", before=apps.append)
     domain = apps[0].env.get_domain("kb")
@@ -214,7 +214,8 @@ def test_parallel_build_stores_a_duplicate_id_found_while_merging(tmp_path: Path
     # What each page's reader sends back, read apart: neither saw the other's id.
     read: dict[str, Any] = {}
     for page in pages:
-        data = read[page] = pickle.loads(pickle.dumps(domain.data))
+        data: dict[str, Any] = pickle.loads(pickle.dumps(domain.data))
+        read[page] = data
         data["objects"] = {key: {**data["objects"][key], "docname": page}}
         data["findings"][page] = [f for f in data["findings"][page] if f["code"] != "duplicate-id"]
     for page in pages:

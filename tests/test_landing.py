@@ -98,3 +98,23 @@ def test_entry_points_on_a_small_site(tmp_path: Path) -> None:
     # A level entry point lists the cards of other pages, not the landing page's own.
     level = [a.get_text() for a in boxes["Bad level"].select(".kb-entry__links a")]
     assert level == []  # "urgent" only: the urgent card is on this page
+
+
+def test_entry_point_matching_counts_the_terms_that_start_a_word() -> None:
+    import re
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from healthkb.landing import _matches
+
+    words = st.sampled_from(["roll", "rolling", "back", "lower", "numb", "numbness", "a+b", "."])
+
+    @settings(max_examples=200, deadline=None)
+    @given(text=st.lists(words, max_size=8).map(" ".join), terms=st.lists(words, max_size=4))
+    def check(text: str, terms: list[str]) -> None:
+        naive = sum(1 for t in terms if re.search(r"\b" + re.escape(t), text.lower()))
+        assert _matches(text, terms) == naive
+
+    check()
+    assert _matches("Numbness in the LOWER back", ["numb", "lower", "leg"]) == 2

@@ -31,6 +31,7 @@ yet still offers the search.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any, ClassVar
 from urllib.parse import quote_plus
@@ -166,9 +167,22 @@ class EntryPointDirective(HubDirective):
         return [node]
 
 
+@functools.lru_cache(maxsize=64)
+def _term_patterns(terms: tuple[str, ...]) -> tuple[re.Pattern[str], list[re.Pattern[str]]]:
+    """One pattern that finds any of ``terms`` at a word start, and one per term."""
+    each = [re.compile(r"\b" + re.escape(term)) for term in terms]
+    return re.compile(r"\b(?:" + "|".join(map(re.escape, terms)) + ")"), each
+
+
 def _matches(text: str, terms: list[str]) -> int:
+    """How many of ``terms`` start a word of ``text`` (lower-cased)."""
+    if not terms:
+        return 0
     lowered = text.lower()
-    return sum(1 for term in terms if re.search(r"\b" + re.escape(term), lowered))
+    anyone, each = _term_patterns(tuple(terms))
+    if anyone.search(lowered) is None:  # most titles: one search instead of one per term
+        return 0
+    return sum(1 for pattern in each if pattern.search(lowered))
 
 
 def _candidates(app: Sphinx, here: str, node: hub_placeholder) -> list[dict[str, Any]]:

@@ -299,6 +299,38 @@ def _index_digest(pages: list[IndexPage], language: str, shard: int, count: int)
     return h.hexdigest()
 
 
+#: In the doctree folder: what the last complete indexing was made from (see _site_digest).
+SITE_STAMP = "site.sha256"
+
+
+def _site_digest(app: Sphinx, language: str) -> str:
+    """When each page was read, and the settings of the index: equal to the last complete
+    indexing's, nothing fed to Pagefind can have changed (every page's records, title,
+    tags and address are made when it is read, or by a setting that makes Sphinx read
+    every page again)."""
+    try:
+        from importlib.metadata import version
+
+        pagefind_version = version("pagefind")
+    except Exception:  # not installed as a distribution: never reuse an index
+        return ""
+    env = app.env
+    h = hashlib.sha256(
+        repr(
+            (
+                pagefind_version,
+                language,
+                app.builder.name,
+                str(Path(app.outdir).resolve()),
+                int(app.config.kb_search_shard_pages),
+            )
+        ).encode("utf-8")
+    )
+    for docname in sorted(env.all_docs):
+        h.update(f"\0{docname}\0{env.all_docs[docname]}".encode())
+    return h.hexdigest()
+
+
 def _unchanged(bundle: Path, stamp: Path, digest: str) -> bool:
     """The published bundle is whole and was built from exactly these pages."""
     try:
@@ -358,6 +390,15 @@ class _Indexing:
         self.root = Path(app.outdir) / OUTPUT
         self.stamps = Path(app.doctreedir) / STAMPS
         self.language = (app.config.language or "en").split("_")[0]
+        self.site = _site_digest(app, self.language)
+        self.running: list[subprocess.Popen[str]] = []
+        self.pool: ThreadPoolExecutor | None = None
+        self.errors: list[Future[str | None]] = []
+        self.kept = self._all_kept()
+        if self.kept:  # nothing read since the last indexing (a no-op build)
+            self.pages, self.groups, self.stale = [], [], []
+            return
+        (self.stamps / SITE_STAMP).unlink(missing_ok=True)
         self.pages = index_documents(app)
         self.groups = shards(self.pages, int(app.config.kb_search_shard_pages))
         count = len(self.groups)
@@ -370,9 +411,6 @@ class _Indexing:
             if (group or k == 0)
             and not _unchanged(self._bundle(k), self.stamps / f"{k}.sha256", self.digests[k])
         ]
-        self.running: list[subprocess.Popen[str]] = []
-        self.pool: ThreadPoolExecutor | None = None
-        self.errors: list[Future[str | None]] = []
         self.root.mkdir(parents=True, exist_ok=True)
         for path in self.root.glob(f"{TMP_PREFIX}*"):  # left by an interrupted build
             shutil.rmtree(path, ignore_errors=True)
@@ -381,6 +419,21 @@ class _Indexing:
         self.stamps.mkdir(parents=True, exist_ok=True)
         for k in self.stale:
             (self.stamps / f"{k}.sha256").unlink(missing_ok=True)
+
+    def _all_kept(self) -> bool:
+        """The last indexing was of exactly these pages as read, and its bundles are whole."""
+        try:
+            recorded = (self.stamps / SITE_STAMP).read_text(encoding="utf-8").strip()
+            merged = json.loads((self.root / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        bundles = [self.root, *(self.root / str(name) for name in merged)]
+        return (
+            bool(self.site)
+            and recorded == self.site
+            and (self.root / COMMON).is_file()
+            and all(_entry_ok(bundle / ENTRY) for bundle in bundles)
+        )
 
     def launch(self) -> None:
         """Start Pagefind on the bundles to write (once)."""
@@ -414,14 +467,19 @@ class _Indexing:
 
     def finish(self) -> None:
         """Publish the bundles written, then the site's own files."""
+        if self.kept:
+            logger.info("pagefind: no page read since the last indexing; the index is kept")
+            return
         self.launch()
         count = len(self.groups)
+        failed = False
         for k, future in zip(self.stale, self.errors, strict=True):
             error = future.result()
             if error is None:
                 _publish(self._tmp(k), self._bundle(k), k)
                 (self.stamps / f"{k}.sha256").write_text(self.digests[k] + "\n", encoding="utf-8")
                 continue
+            failed = True
             shutil.rmtree(self._tmp(k), ignore_errors=True)
             logger.warning(
                 "Pagefind could not index the pages of search bundle %d of %d: %s; "
@@ -454,6 +512,9 @@ class _Indexing:
         for name, text in files.items():
             if not _same(self.root / name, text):
                 (self.root / name).write_text(text, encoding="utf-8")
+        if not failed and self.site:
+            self.stamps.mkdir(parents=True, exist_ok=True)
+            (self.stamps / SITE_STAMP).write_text(self.site + "\n", encoding="utf-8")
         if not self.stale:
             logger.info("pagefind: %d pages, nothing changed; the index is kept", len(self.pages))
             return
