@@ -138,14 +138,14 @@ def _vectors(items: list[dict[str, int]], keep: int | None) -> list[list[tuple[s
         df.update(counts.keys())
     idf = {term: _idf(n_docs, n) for term, n in df.items()}
     out = []
+    log = math.log
     for counts in items:
-        ranked = sorted(
-            ((t, (1 + math.log(c)) * idf[t]) for t, c in counts.items() if c > 0),
-            key=lambda kv: (-kv[1], kv[0]),
-        )
+        # Heaviest first, ties by term: sorting (-weight, term) pairs needs no key function.
+        negated = sorted([(-(1 + log(c)) * idf[t], t) for t, c in counts.items() if c > 0])
         if keep:
-            ranked = ranked[:keep]
-        norm = math.sqrt(sum(w * w for _, w in ranked))
+            negated = negated[:keep]
+        ranked = [(t, -w) for w, t in negated]
+        norm = math.sqrt(sum([w * w for _, w in ranked]))
         out.append([(t, w / norm) for t, w in ranked] if norm else [])
     return out
 
@@ -204,8 +204,8 @@ def compute_related(
         scored = []
         for j in candidates:
             other_text, other_tag = text_maps[j], tag_maps[j]
-            text_dot = sum(w * other_text[t] for t, w in text[i] if t in other_text)
-            tag_dot = sum(w * other_tag[t] for t, w in tag[i] if t in other_tag)
+            text_dot = sum([w * other_text[t] for t, w in text[i] if t in other_text])
+            tag_dot = sum([w * other_tag[t] for t, w in tag[i] if t in other_tag])
             score = TEXT_WEIGHT * text_dot + TAG_WEIGHT * tag_dot
             if score >= MIN_SCORE:
                 scored.append((names[j], round(score, 6)))
