@@ -259,8 +259,13 @@ def test_noop_build_rewrites_no_page(tmp_path: Path) -> None:
     first = build(src, tmp_path / "build", freshenv=True)
     pages = sorted(first.outdir.rglob("*.html"))
     before = {p: p.stat().st_mtime_ns for p in pages}
+    sitemap = (first.outdir / "sitemap.xml").read_text(encoding="utf-8")
+    assert any(p.parent.name == "topics" for p in pages)  # generated pages, not documents
     second = build(src, tmp_path / "build")
     assert "0 added, 0 changed, 0 removed" in second.status
+    # The sitemap still lists every page, those this build did not write included.
+    assert (first.outdir / "sitemap.xml").read_text(encoding="utf-8") == sitemap
+    assert "topics/" in sitemap
     rewritten = sorted(
         p.relative_to(first.outdir).as_posix() for p in pages if p.stat().st_mtime_ns != before[p]
     )

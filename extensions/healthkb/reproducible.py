@@ -94,9 +94,12 @@ def _complete_sitemap(app: Sphinx, exception: Exception | None) -> None:
         except queue.Empty:
             break
         entries[link] = last_updated
+    from healthkb.topics import generated_pages
+
     excludes = list(getattr(app.config, "sitemap_excludes", []) or [])
-    for docname in app.env.found_docs:
-        link = _sitemap_link(app, docname)
+    # Documents, and the topic pages (a build that reads nothing does not write them).
+    for pagename in [*app.env.found_docs, *generated_pages(app)]:
+        link = _sitemap_link(app, pagename)
         if link not in entries and not is_excluded(link, excludes):
             entries[link] = None
     for link in sorted(entries):

@@ -270,6 +270,13 @@ def _note_purge(app: Sphinx, env: Any, docname: str) -> None:
     app._kb_docs_changed = True  # type: ignore[attr-defined]
 
 
+def generated_pages(app: Sphinx) -> list[str]:
+    """The topic pages of this site (written by ``html-collect-pages``, not documents)."""
+    if not html_links_ok(app):
+        return []
+    return [topic_page(slug) for slug in topic_map(app.env)]
+
+
 def _collect_topic_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     if not html_links_ok(app):
         return
