@@ -147,9 +147,7 @@ def report(
     location: Any = (docname, lineno) if lineno else docname
     if level != "info":
         finding.acknowledged = _matching_ack(env, finding)
-    if not show:
-        pass
-    elif finding.acknowledged is not None:
+    if show and finding.acknowledged is not None:
         logger.info(
             "acknowledged [kb.%s]: %s (reason: %s)",
             code,
@@ -157,7 +155,7 @@ def report(
             finding.acknowledged,
             location=location,
         )
-    else:
+    elif show:
         log(code, message, level, location)
     if store:
         store_finding(env, finding)

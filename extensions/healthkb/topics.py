@@ -283,8 +283,8 @@ def _collect_topic_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str
     topics = topic_map(app.env)
     unchanged = not getattr(app, "_kb_docs_changed", True)
     if unchanged and all(
-        Path(app.builder.get_outfilename(topic_page(slug))).is_file()  # type: ignore[attr-defined]
-        for slug in topics
+        Path(app.builder.get_outfilename(page)).is_file()  # type: ignore[attr-defined]
+        for page in generated_pages(app)
     ):
         return  # a no-op build: every topic page on disk is still what it would be
     for slug in kb_data(app.env).get(GONE_KEY, []):

@@ -284,14 +284,22 @@ def _bundle_dir(root: Path, shard: int) -> Path:
     return root if shard == 0 else root / f"{SHARD_PREFIX}{shard}"
 
 
-def _index_digest(pages: list[IndexPage], language: str, shard: int, count: int) -> str:
-    """What a bundle is made of: every page fed to Pagefind, the language, the Pagefind
-    version, its place among the bundles."""
+def _pagefind_version() -> str:
+    """The installed Pagefind's version ("" when it is not installed as a distribution:
+    then no index is ever reused)."""
     try:
         from importlib.metadata import version
 
-        pagefind_version = version("pagefind")
-    except Exception:  # not installed as a distribution: never reuse an index
+        return version("pagefind")
+    except Exception:
+        return ""
+
+
+def _index_digest(pages: list[IndexPage], language: str, shard: int, count: int) -> str:
+    """What a bundle is made of: every page fed to Pagefind, the language, the Pagefind
+    version, its place among the bundles."""
+    pagefind_version = _pagefind_version()
+    if not pagefind_version:
         return ""
     h = hashlib.sha256(f"{pagefind_version}\0{language}\0{shard}/{count}".encode())
     for page in pages:
@@ -308,11 +316,8 @@ def _site_digest(app: Sphinx, language: str) -> str:
     indexing's, nothing fed to Pagefind can have changed (every page's records, title,
     tags and address are made when it is read, or by a setting that makes Sphinx read
     every page again)."""
-    try:
-        from importlib.metadata import version
-
-        pagefind_version = version("pagefind")
-    except Exception:  # not installed as a distribution: never reuse an index
+    pagefind_version = _pagefind_version()
+    if not pagefind_version:
         return ""
     env = app.env
     h = hashlib.sha256(
