@@ -125,3 +125,36 @@ def test_finding_as_dict_has_every_field() -> None:
 
     finding = Finding("faq-empty", "message", "page", 3, "warning", "target", "reason")
     assert finding.as_dict() == dataclasses.asdict(finding)
+
+
+def test_tables_of_contents_stay_pickled_until_used() -> None:
+    """env.tocs saved and loaded: a page's table of contents is unpickled when Sphinx asks
+    for it, equal to what was stored, and saved again without unpickling the others."""
+    import pickle
+
+    from docutils import nodes
+
+    from healthkb.tocs import LazyTocs
+
+    def toc(title: str) -> nodes.bullet_list:
+        item = nodes.list_item("", nodes.paragraph("", "", nodes.reference(title, title)))
+        return nodes.bullet_list("", item)
+
+    tocs = LazyTocs()
+    tocs["a"], tocs["b"], tocs["c"] = toc("A"), toc("B"), toc("C")
+    loaded = pickle.loads(pickle.dumps(tocs))
+    assert isinstance(loaded, LazyTocs)
+    assert set(loaded) == {"a", "b", "c"} and "b" in loaded and len(loaded) == 3
+    assert all(isinstance(dict.__getitem__(loaded, k), bytes) for k in loaded)
+    assert loaded["a"].astext() == "A"
+    assert loaded.get("b").pformat() == tocs["b"].pformat()
+    assert loaded.get("missing") is None
+    assert isinstance(dict.__getitem__(loaded, "c"), bytes)  # never asked for
+    stored = dict.__getitem__(loaded, "c")
+    again = pickle.loads(pickle.dumps(loaded))
+    assert dict.__getitem__(again, "c") == stored  # saved as it was loaded
+    assert {k: v.pformat() for k, v in again.items()} == {k: v.pformat() for k, v in tocs.items()}
+    assert loaded.pop("c").astext() == "C" and "c" not in loaded
+    assert loaded.pop("c", None) is None
+    loaded["d"] = toc("D")
+    assert [v.astext() for v in loaded.values()] == ["A", "B", "D"]

@@ -14,7 +14,7 @@ if TYPE_CHECKING:  # the importer and the bench use this package without Sphinx
 __version__ = "0.1.0"
 
 # Bump when the shape of data stored in the environment changes.
-ENV_VERSION = 3
+ENV_VERSION = 4
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -37,6 +37,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from healthkb.safety import setup_safety
     from healthkb.search import setup_search
     from healthkb.site import setup_site
+    from healthkb.tocs import setup_tocs
     from healthkb.topics import setup_topics
 
     setup_config(app)
@@ -59,6 +60,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_navigation(app)
     setup_reproducible(app)
     setup_parallel(app)
+    setup_tocs(app)
     return {
         "version": __version__,
         "env_version": ENV_VERSION,

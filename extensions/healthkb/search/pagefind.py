@@ -477,6 +477,15 @@ class _Indexing:
             return
         self.launch()
         count = len(self.groups)
+        # While Pagefind runs: the words the search page leaves out of queries (from each
+        # bundle's word counts, kept beside its digest).
+        texts = sum(len(page.records) for page in self.pages)
+        common = None
+        if self.stale or not (self.root / COMMON).is_file():
+            total: Counter[str] = Counter()
+            for k, group in enumerate(self.groups):
+                total.update(_bundle_words(group, self.stamps / f"{k}.words.json", k in self.stale))
+            common = json.dumps(common_from(total, texts)) + "\n"
         failed = False
         for k, future in zip(self.stale, self.errors, strict=True):
             error = future.result()
@@ -502,18 +511,13 @@ class _Indexing:
             number = path.name[len(SHARD_PREFIX) :]
             if not (number.isdigit() and 0 < int(number) < count and self.groups[int(number)]):
                 shutil.rmtree(path, ignore_errors=True)
-        # The site's own files: the words the search page leaves out of queries (from each
-        # bundle's word counts, kept beside its digest), the bundles it merges into the first.
+        # The site's own files: the common words, the bundles merged into the first.
         merged = [
             f"{SHARD_PREFIX}{k}/" for k in range(1, count) if _entry_ok(self._bundle(k) / ENTRY)
         ]
         files = {MANIFEST: json.dumps(merged) + "\n"}
-        texts = [text for page in self.pages for text in page.records]
-        if self.stale or not (self.root / COMMON).is_file():
-            total: Counter[str] = Counter()
-            for k, group in enumerate(self.groups):
-                total.update(_bundle_words(group, self.stamps / f"{k}.words.json", k in self.stale))
-            files[COMMON] = json.dumps(common_from(total, len(texts))) + "\n"
+        if common is not None:
+            files[COMMON] = common
         for name, text in files.items():
             if not _same(self.root / name, text):
                 (self.root / name).write_text(text, encoding="utf-8")
@@ -526,7 +530,7 @@ class _Indexing:
         logger.info(
             "pagefind: indexed %d pages (%d search records) in %.1f s (%d of %d bundles written)",
             len(self.pages),
-            len(texts),
+            texts,
             time.perf_counter() - self.start,
             len(self.stale),
             count,
