@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import sys
@@ -240,6 +241,51 @@ def test_unchanged_index_is_kept(make_app: Any, tmp_path: Path) -> None:
     rebuilt.build()
     assert "indexed" in rebuilt.status.getvalue()
     assert _entry_ok(entry)
+
+
+def test_page_digests_are_remade_only_for_pages_read(
+    make_app: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bundles' digests reuse each page's digest until the page is read again; a lost or
+    damaged cache only costs the time to remake them."""
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-search", src)
+    app = _build(make_app, src, 1)
+    cache = Path(app.doctreedir) / pagefind_module.STAMPS / pagefind_module.PAGES_STAMP
+    first = pagefind_module.page_digests(app, cache)
+    assert [p.url for p in first] == ["index.html", "lower-back.html", "upper-back.html"]
+    for page in first:
+        document = pagefind_module.index_page(app, page.docname)
+        assert document is not None
+        assert page.digest == hashlib.sha256(document.html.encode()).hexdigest()
+        assert page.records == len(document.records)
+    made: list[str] = []
+    original = pagefind_module.index_page
+
+    def counting(app: Any, docname: str) -> Any:
+        made.append(docname)
+        return original(app, docname)
+
+    monkeypatch.setattr(pagefind_module, "index_page", counting)
+    page = src / "upper-back.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n## Neck\n\nNever the neck.\n")
+    again = make_app("html", srcdir=src)
+    again.build()
+    assert "indexed 3 pages" in again.status.getvalue()
+    # The build made the edited page's document for its digest first, then the documents
+    # of the bundle to write (all three pages: one bundle).
+    assert made == ["upper-back", "index", "lower-back", "upper-back"]
+    made.clear()
+    digests = {p.docname: p.digest for p in pagefind_module.page_digests(again, cache)}
+    assert made == []
+    assert digests["lower-back"] == first[1].digest
+    assert digests["upper-back"] != first[2].digest
+    assert '<h2 id="neck"' in _pages(again)["upper-back.html"]
+    cache.write_text("{not json", encoding="utf-8")
+    made.clear()
+    assert {p.docname: p.digest for p in pagefind_module.page_digests(again, cache)} == digests
+    assert sorted(made) == ["index", "lower-back", "upper-back"]
+    assert json.loads(cache.read_text(encoding="utf-8"))["upper-back"][2] == digests["upper-back"]
 
 
 def test_shards_are_stable_and_balanced() -> None:

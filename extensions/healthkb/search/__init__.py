@@ -112,7 +112,9 @@ def setup_search(app: Sphinx) -> None:
     app.connect("build-finished", _remove_stale_index)
     app.connect("doctree-read", collect_records)
     app.connect("html-page-context", _page_context)
-    # Last, once every other handler is done with the pages read.
-    app.connect("env-updated", start_index, priority=999)
+    # Before the other handlers: the index is made from what the pages read (their search
+    # records, titles, metadata), which no env-updated handler changes, and on an edit
+    # Pagefind's bundle is the last thing the build waits for.
+    app.connect("env-updated", start_index, priority=400)
     app.connect("build-finished", write_index)
     app.add_css_file("kb-search.css")
