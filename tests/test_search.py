@@ -254,11 +254,11 @@ def test_page_digests_are_remade_only_for_pages_read(
     cache = Path(app.doctreedir) / pagefind_module.STAMPS / pagefind_module.PAGES_STAMP
     first = pagefind_module.page_digests(app, cache)
     assert [p.url for p in first] == ["index.html", "lower-back.html", "upper-back.html"]
-    for page in first:
-        document = pagefind_module.index_page(app, page.docname)
+    for digest in first:
+        document = pagefind_module.index_page(app, digest.docname)
         assert document is not None
-        assert page.digest == hashlib.sha256(document.html.encode()).hexdigest()
-        assert page.records == len(document.records)
+        assert digest.digest == hashlib.sha256(document.html.encode()).hexdigest()
+        assert digest.records == len(document.records)
     made: list[str] = []
     original = pagefind_module.index_page
 
