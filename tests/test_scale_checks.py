@@ -6,7 +6,10 @@ import dataclasses
 import re
 import time
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -158,3 +161,50 @@ def test_tables_of_contents_stay_pickled_until_used() -> None:
     assert loaded.pop("c", None) is None
     loaded["d"] = toc("D")
     assert [v.astext() for v in loaded.values()] == ["A", "B", "D"]
+
+
+def test_compiled_templates_are_kept_between_builds(
+    make_app: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second build renders its pages from the compiled templates of the first; a changed
+    template is compiled again, and its page shows the change."""
+    import shutil
+
+    import jinja2
+
+    from tests.conftest import ROOT
+
+    src = tmp_path / "src"
+    shutil.copytree(ROOT / "tests" / "roots" / "test-basic", src)
+    (src / "_templates").mkdir()
+    override = src / "_templates" / "page.html"
+    override.write_text(
+        '{% extends "!page.html" %}{% block content %}{{ super() }}FIRST{% endblock %}'
+    )
+    with (src / "conf.py").open("a") as conf:
+        conf.write('\ntemplates_path = ["_templates"]\n')
+    compiled: list[str] = []
+    original = jinja2.Environment.compile
+
+    def counting(self: jinja2.Environment, source: str, name: str | None = None, *a: Any) -> Any:
+        compiled.append(str(name))
+        return original(self, source, name, *a)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    first = make_app("html", srcdir=src, freshenv=True)
+    first.build()
+    assert "page.html" in compiled and "base.html" in compiled
+    assert list((Path(first.doctreedir) / "kb-templates").rglob("*.cache"))
+    compiled.clear()
+    (src / "index.md").write_text((src / "index.md").read_text() + "\nOne more line.\n")
+    again = make_app("html", srcdir=src)
+    again.build()
+    assert "page.html" not in compiled and "base.html" not in compiled
+    page = (Path(again.outdir) / "index.html").read_text()
+    assert "One more line." in page and "FIRST" in page
+    compiled.clear()
+    override.write_text(override.read_text().replace("FIRST", "SECOND"))
+    third = make_app("html", srcdir=src)
+    third.build()
+    assert "page.html" in compiled and "base.html" not in compiled
+    assert "SECOND" in (Path(third.outdir) / "index.html").read_text()
