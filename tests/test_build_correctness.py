@@ -14,6 +14,7 @@ answers pages with FAQs, safety cards, citations, tags and cross-references):
 
 from __future__ import annotations
 
+import os
 import pickle
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +23,7 @@ from typing import Any
 import pytest
 
 from healthkb import hubs as hubs_module
+from healthkb import parallel as parallel_module
 from tests.scale_builds import build, bump, copy_root, differences, edit, output_files
 
 Edit = Callable[[Path], None]
@@ -353,16 +355,37 @@ def test_hubs_stay_right_when_builders_share_an_environment(tmp_path: Path) -> N
 
 
 @pytest.mark.parametrize("read_min", [20, 0])
-def test_parallel_incremental_build(tmp_path: Path, read_min: int) -> None:
+def test_parallel_incremental_build(
+    tmp_path: Path, read_min: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # kb_parallel_read_min 20: the one changed page is read in the main process;
-    # 0: Sphinx reads it in a worker. Both write what a clean build writes.
+    # 0: Sphinx reads it in a worker. Both write what a clean build writes. The pages to
+    # write after an edit of prose (the page, whose related list may change others') are
+    # few: written without forking writers.
+    pools: list[int] = []
+
+    class CountedWriters(parallel_module._Writers):
+        def __init__(self, nproc: int) -> None:
+            pools.append(nproc)
+            super().__init__(nproc)
+
+    monkeypatch.setattr(parallel_module, "_Writers", CountedWriters)
     src = copy_root(tmp_path)
     conf = src / "conf.py"
     conf.write_text(conf.read_text() + f"\nkb_parallel_read_min = {read_min}\n")
     build(src, tmp_path / "incremental", parallel=2, freshenv=True, parallel_read_min=None)
+    assert pools  # a clean build writes its pages with writer processes
+    pools.clear()
+    calf = src / "articles/calf-rolling.md"  # written now: newer than the last build
+    calf.write_text(calf.read_text().replace("eases tightness", "eases tightness a little"))
+    prose = build(src, tmp_path / "incremental", parallel=2, parallel_read_min=None)
+    assert "0 added, 1 changed, 0 removed" in prose.status
+    assert not pools
     _faq_question(src)
+    os.utime(src / "articles/hip-flexors.md")  # newer than the build just made
     incremental = build(src, tmp_path / "incremental", parallel=2, parallel_read_min=None)
     assert "0 added, 1 changed, 0 removed" in incremental.status
+    assert pools  # the page, its neighbours, the pages that link to the item, the hubs
     clean = build(src, tmp_path / "clean", freshenv=True)
     problems = differences(output_files(clean.outdir), output_files(incremental.outdir))
     assert not problems, "\n".join(problems)

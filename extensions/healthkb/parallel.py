@@ -30,11 +30,12 @@ pages merged before it was forked included. Two things keep that cost down:
   doctree is in the doctree folder already. At 1,000 articles with ``-j 1``: 3.5% less
   time (94.6 s against 98.0 s), peak memory 526 MiB against 559 MiB; the garbage
   collector no longer walks thousands of idle doctrees.
-- **A handful of changed pages is read in the main process.** However few pages
+- **A handful of changed pages is read and written in the main process.** However few pages
   changed, a forked reader would pickle its environment back: over a second of an
   incremental build that reads one page. When fewer pages than
   ``kb_parallel_read_min`` (default 20) are to be read, they are read in the main
-  process; the parallelism is restored for writing.
+  process; the parallelism is restored for writing, but at most ``SERIAL_WRITE_MAX`` (4)
+  pages to write are written there too (no writer process forked).
 
 Reading is the same either way (tests/test_build_correctness.py compares parallel and
 serial builds, byte for byte).
@@ -140,12 +141,22 @@ class _Writers(ParallelTasks):
         return joined
 
 
+#: At most this many pages (an edit's few) are written by the main process alone: forking a
+#: writer costs more than writing a page, and the other core is indexing the edited search
+#: bundle meanwhile.
+SERIAL_WRITE_MAX = 4
+
+
 def _write_parallel(builder: Builder, docnames: Sequence[str], nproc: int) -> None:
     """Sphinx's parallel writing (the first page in the main process, the others in
     chunks by ``nproc`` writers), each chunk resolved by the writer that writes it when
     nothing of the resolving must stay in the main process, else resolved by the main
-    process only when a writer is about to be free (see the module's docstring)."""
+    process only when a writer is about to be free (see the module's docstring). A few
+    pages are written serially."""
     if not docnames:
+        return
+    if len(docnames) <= SERIAL_WRITE_MAX:
+        builder._write_serial(docnames)
         return
 
     def resolve(docname: str) -> nodes.document:
