@@ -97,6 +97,36 @@ def test_editing_tags_updates_topic_pages_and_related_lists(tmp_path: Path) -> N
     assert_same_pages(after, bodies(clean.outdir))
 
 
+def test_topic_pages_are_written_only_when_what_they_show_changed(tmp_path: Path) -> None:
+    srcdir = copy_root(tmp_path)
+    builddir = tmp_path / "build"
+    outdir = build(srcdir, builddir, freshenv=True).outdir
+    topics = sorted((outdir / "topics").glob("*.html"))
+    assert len(topics) >= 3
+
+    def written() -> dict[str, int]:
+        return {p.name: p.stat().st_mtime_ns for p in topics if p.exists()}
+
+    before = written()
+    # A sentence added to an article's prose: no topic page shows it.
+    _edit(
+        srcdir / f"{DOES_IT_HELP}.md",
+        "quietly takes away.",
+        "quietly takes away. One more sentence of prose.",
+    )
+    second = build(srcdir, builddir)
+    assert "0 added, 1 changed, 0 removed" in second.status
+    assert written() == before
+    # A topic page whose file is gone is written again, and only that one.
+    topics[0].unlink()
+    build(srcdir, builddir)
+    after = written()
+    assert after.keys() == before.keys()
+    assert {name for name in after if after[name] != before[name]} == {topics[0].name}
+    clean = build(srcdir, tmp_path / "clean", freshenv=True)
+    assert_same_pages(bodies(outdir), bodies(clean.outdir))
+
+
 def test_touch_and_rebuild_changes_nothing(tmp_path: Path) -> None:
     srcdir = copy_root(tmp_path)
     builddir = tmp_path / "build"

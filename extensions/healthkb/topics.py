@@ -10,13 +10,16 @@ linking to the topic page. ``{kb-topic-index}`` (a hub) lists every topic by fac
 Topic pages are not source documents: they are generated with
 ``html-collect-pages`` from the kb domain's data and rendered by the template
 ``kb-topic.html``, which extends the site's ``page.html`` (furo's, with the
-disclaimer), so they look like every other page. They are written on every
-HTML build, so they never go stale; the topic map is computed once per build
+disclaimer), so they look like every other page. A topic page is written when what
+it shows changed (a digest of its data, the top of the sidebar, the templates and the
+settings, kept in the doctree folder), so it never goes stale and an edit of an
+article's prose rewrites none; the topic map is computed once per build
 (``env-updated``) and each page costs only its own topic's items.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -277,7 +280,33 @@ def generated_pages(app: Sphinx) -> list[str]:
     return [topic_page(slug) for slug in topic_map(app.env)]
 
 
+#: In the doctree folder: per builder, the digest of what each topic page was written from.
+DIGESTS = "kb-topics"
+
+
+def _written_from(app: Sphinx, pagename: str, context: dict[str, Any]) -> str:
+    """A digest of everything a topic page shows: its own data, the top of the sidebar
+    (the part of the navigation a generated page has), the templates, the settings that
+    make Sphinx rewrite every page, the fragments the page forwards."""
+    from healthkb.links import _redirects
+    from healthkb.navigation import SNAPSHOT
+
+    builder = app.builder
+    newest_template = getattr(getattr(builder, "templates", None), "newest_template_mtime", None)
+    info = getattr(builder, "build_info", None)
+    payload = (
+        context,
+        kb_data(app.env).get(SNAPSHOT, {}).get(""),
+        newest_template() if callable(newest_template) else 0,
+        (getattr(info, "config_hash", ""), getattr(info, "tags_hash", "")),
+        sorted(_redirects(app).fragments_from(builder.get_target_uri(pagename)).items()),
+    )
+    return hashlib.sha256(repr(payload).encode("utf-8")).hexdigest()
+
+
 def _collect_topic_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
+    """The topic pages to write: those whose digest changed since they were written (an
+    edit of an article's prose rewrites none of them), or whose file is missing."""
     if not html_links_ok(app):
         return
     topics = topic_map(app.env)
@@ -291,6 +320,7 @@ def _collect_topic_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str
         stale = Path(app.builder.get_outfilename(topic_page(slug)))  # type: ignore[attr-defined]
         if stale.is_file():
             stale.unlink()
+    folder = Path(app.doctreedir) / DIGESTS / app.builder.name
     for slug, topic in topics.items():
         data = topic_context(app, topic)
         context = {
@@ -299,7 +329,20 @@ def _collect_topic_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str
             "kb_topic": data,
             "kb_summary": f"{topic['label']} ({topic['facet_label'].lower()}): {data['summary']}",
         }
-        yield topic_page(slug), context, TEMPLATE
+        pagename = topic_page(slug)
+        digest = _written_from(app, pagename, context)
+        stamp = folder / f"{slug}.sha256"
+        output = Path(app.builder.get_outfilename(pagename))  # type: ignore[attr-defined]
+        try:
+            if output.is_file() and stamp.read_text(encoding="ascii") == digest:
+                continue  # the page on disk is what it would be
+        except OSError:
+            pass
+        stamp.unlink(missing_ok=True)
+        yield pagename, context, TEMPLATE
+        # Sphinx has written the page when it asks for the next one.
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(digest, encoding="ascii")
 
 
 # -- the topic index hub ----------------------------------------------------------------------
