@@ -173,7 +173,7 @@ NOT_SHARED = frozenset(
 )
 
 
-def _plain_digest(payload: Any) -> str:
+def plain_digest(payload: Any) -> str:
     """A digest of plain data (str, numbers, lists, tuples, dicts). Its repr, not a pickle:
     a pickle also records which values are shared, which differs between a build that
     read a page and one that loaded it from the pickled environment."""
@@ -217,7 +217,7 @@ def _page_inputs(env: BuildEnvironment, docnames: set[str]) -> dict[str, str]:
             },
             dependencies,
         )
-        out[docname] = _plain_digest(_without_lines(payload))
+        out[docname] = plain_digest(_without_lines(payload))
     return out
 
 
@@ -243,7 +243,7 @@ def _global_inputs(app: Sphinx, env: BuildEnvironment) -> str:
         (value.name, repr(value.value)) for value in app.config if value.name.startswith("kb_")
     )
     payload = (sorted(shared.items(), key=repr), settings)
-    return _plain_digest(payload)
+    return plain_digest(payload)
 
 
 def _inputs_changed(app: Sphinx, env: BuildEnvironment, state: dict[str, Any]) -> bool:

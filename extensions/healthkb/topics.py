@@ -19,7 +19,6 @@ article's prose rewrites none; the topic map is computed once per build
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxTranslator
 
 from healthkb.domain import kb_data, kb_domain
-from healthkb.hubs import hub_placeholder, register_hub
+from healthkb.hubs import hub_placeholder, plain_digest, register_hub
 from healthkb.pages import (
     FACETS,
     html_links_ok,
@@ -301,7 +300,7 @@ def _written_from(app: Sphinx, pagename: str, context: dict[str, Any]) -> str:
         (getattr(info, "config_hash", ""), getattr(info, "tags_hash", "")),
         sorted(_redirects(app).fragments_from(builder.get_target_uri(pagename)).items()),
     )
-    return hashlib.sha256(repr(payload).encode("utf-8")).hexdigest()
+    return plain_digest(payload)
 
 
 def _collect_topic_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
