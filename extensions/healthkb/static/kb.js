@@ -72,7 +72,10 @@
   });
 
   // Opening a URL with #id opens the disclosure that holds the target, then scrolls to it.
-  function openTarget() {
+  // On page load the jump is instant: furo's set-up calls window.scroll() at the current
+  // position, which stops a smooth scroll wherever it is (on a busy device, a few pixels
+  // in), and a reader who opens a link to a card should land on the card at once.
+  function openTarget(event) {
     const id = decodeURIComponent(window.location.hash.slice(1));
     if (!id) return;
     const target = document.getElementById(id);
@@ -82,7 +85,15 @@
       if (node.tagName === "DETAILS") node.open = true;
       node = node.parentElement;
     }
-    target.scrollIntoView({ block: "start" });
+    if (event && event.type === "hashchange") {
+      target.scrollIntoView({ block: "start" });
+      return;
+    }
+    try {
+      target.scrollIntoView({ block: "start", behavior: "instant" });
+    } catch (err) {
+      target.scrollIntoView(true); // a browser without the "instant" behaviour
+    }
   }
 
   // Print: write out where each link in the article goes (absolute, canonical URLs),
