@@ -26,6 +26,7 @@ from healthkb.search.pagefind import (
     page_html,
     shard_count,
     shards,
+    word_counts,
 )
 
 ROOTS = Path(__file__).resolve().parent / "roots"
@@ -272,9 +273,9 @@ def test_page_digests_are_remade_only_for_pages_read(
     again = make_app("html", srcdir=src)
     again.build()
     assert "indexed 3 pages" in again.status.getvalue()
-    # The build made the edited page's document for its digest first, then the documents
-    # of the bundle to write (all three pages: one bundle).
-    assert made == ["upper-back", "index", "lower-back", "upper-back"]
+    # The build made the edited page's document once (for its digest, then staged for
+    # Pagefind); the other pages' staged documents were kept.
+    assert made == ["upper-back"]
     made.clear()
     digests = {p.docname: p.digest for p in pagefind_module.page_digests(again, cache)}
     assert made == []
@@ -418,3 +419,68 @@ def test_failed_build_publishes_no_index(make_app: Any, tmp_path: Path) -> None:
     again = make_app("html", srcdir=src)
     again.build()
     assert "indexed 3 pages" in again.status.getvalue()
+
+
+def test_pagefind_runs_from_its_binary_wheel(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pagefind is run as its binary, found in the installed wheel's file list (the
+    ``python -m pagefind`` launcher costs 0.1 s of Python start-up per run)."""
+    import subprocess
+    from importlib import metadata
+
+    monkeypatch.delenv("PAGEFIND_BINARY_PATH", raising=False)
+    pagefind_module.pagefind_executable.cache_clear()
+    try:
+        command = pagefind_module.pagefind_executable()
+        assert len(command) == 1 and Path(command[0]).name.startswith("pagefind")
+        shown = subprocess.run([*command, "--version"], capture_output=True, text=True, check=True)
+        assert shown.stdout.split() == ["pagefind", metadata.version("pagefind")]
+
+        # Pagefind's own variable chooses another binary, as its launcher lets it.
+        pagefind_module.pagefind_executable.cache_clear()
+        monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/opt/pagefind/bin/pagefind")
+        assert pagefind_module.pagefind_executable() == ["/opt/pagefind/bin/pagefind"]
+
+        # No binary wheel: the launcher finds one elsewhere (or says it cannot).
+        pagefind_module.pagefind_executable.cache_clear()
+        monkeypatch.delenv("PAGEFIND_BINARY_PATH")
+
+        def missing(name: str) -> Any:
+            raise metadata.PackageNotFoundError(name)
+
+        monkeypatch.setattr(pagefind_module.metadata, "distribution", missing)
+        assert pagefind_module.pagefind_executable() == [sys.executable, "-m", "pagefind"]
+    finally:
+        monkeypatch.undo()
+        pagefind_module.pagefind_executable.cache_clear()
+
+
+def test_staged_documents_are_exactly_the_bundles_pages(make_app: Any, tmp_path: Path) -> None:
+    """Pagefind indexes a folder kept between builds (one document per page, made again
+    only when the page changed): a file that is not one of the bundle's pages is removed
+    before Pagefind runs, never indexed; the staged word counts are those of the records."""
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-search", src)
+    app = _build(make_app, src, 1)
+    stage = Path(app.doctreedir) / pagefind_module.STAMPS / f"{pagefind_module.STAGE_PREFIX}0"
+    pages = {p.url: p for p in index_documents(app)}
+    assert sorted(p.name for p in stage.glob("*.html")) == sorted(pages)
+    for url, page in pages.items():
+        assert (stage / url).read_text(encoding="utf-8") == page.html
+    digests = pagefind_module.page_digests(app, Path(app.doctreedir) / "digests.json")
+    records = [text for page in pages.values() for text in page.records]
+    assert pagefind_module._staged_words(app, stage, digests) == word_counts(records)
+    # A missing or damaged word count is counted again from the page.
+    (stage / f"lower-back{pagefind_module.WORDS_SUFFIX}").unlink()
+    (stage / f"index{pagefind_module.WORDS_SUFFIX}").write_text("{", encoding="utf-8")
+    assert pagefind_module._staged_words(app, stage, digests) == word_counts(records)
+
+    stray = '<html lang="en"><body data-pagefind-body><h1>Stray</h1></body></html>'
+    (stage / "stray.html").write_text(stray, encoding="utf-8")
+    edited = src / "upper-back.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n## Neck\n\nNever the neck.\n")
+    again = make_app("html", srcdir=src)
+    again.build()
+    assert not (stage / "stray.html").exists()
+    entry = json.loads((Path(again.outdir) / "pagefind" / "pagefind-entry.json").read_text())
+    assert entry["languages"]["en"]["page_count"] == 3
+    assert '<h2 id="neck"' in (stage / "upper-back.html").read_text(encoding="utf-8")

@@ -44,6 +44,7 @@ covers every page, also after an incremental build that rewrote only some of the
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import html
 import json
@@ -52,12 +53,12 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
+from importlib import metadata
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
@@ -218,11 +219,14 @@ class PageDigest(NamedTuple):
 PAGES_STAMP = "pages.json"
 
 
-def page_digests(app: Sphinx, cache: Path) -> list[PageDigest]:
+def page_digests(
+    app: Sphinx, cache: Path, made: dict[str, IndexPage] | None = None
+) -> list[PageDigest]:
     """Every searchable page's digest, in a stable order. A page's Pagefind document is made
     again only when the page was read since the digests in ``cache`` were taken (everything
     in it is made when the page is read), or its address changed: at 1,000 articles that
-    is 0.2 s a build the search index's digests no longer spend on unchanged pages."""
+    is 0.2 s a build the search index's digests no longer spend on unchanged pages. The
+    documents made are added to ``made`` (docname -> document), for the bundle's staging."""
     env = app.env
     try:
         kept = json.loads(cache.read_text(encoding="utf-8"))
@@ -240,6 +244,8 @@ def page_digests(app: Sphinx, cache: Path) -> list[PageDigest]:
         entry = kept.get(docname)
         if not (isinstance(entry, list) and len(entry) == 4 and entry[:2] == [read, url]):
             page = index_page(app, docname)
+            if page is not None and made is not None:
+                made[docname] = page
             digest = hashlib.sha256(page.html.encode("utf-8")).hexdigest() if page else ""
             entry = [read, url, digest, len(page.records) if page else 0]
         fresh[docname] = entry
@@ -258,41 +264,147 @@ def page_digests(app: Sphinx, cache: Path) -> list[PageDigest]:
 NICENESS = 10
 
 
+#: The distributions that ship the Pagefind binary, in the order Pagefind's own launcher
+#: (``python -m pagefind``) prefers them, and the binary's names in them.
+BINARY_DISTRIBUTIONS = ("pagefind_bin_extended", "pagefind_bin")
+BINARY_NAMES = ("pagefind_extended", "pagefind", "pagefind_extended.exe", "pagefind.exe")
+
+
+@functools.cache
+def pagefind_executable() -> list[str]:
+    """How to run Pagefind: its binary, found as Pagefind's launcher finds it (the
+    ``PAGEFIND_BINARY_PATH`` variable, then the binary wheels), from the wheels' file lists
+    rather than by importing them; ``python -m pagefind`` when none is found. The launcher
+    costs 0.1 s of Python start-up before Pagefind runs, on the critical path of an
+    incremental build."""
+    override = os.environ.get("PAGEFIND_BINARY_PATH")
+    if override:
+        return [override]
+    for name in BINARY_DISTRIBUTIONS:
+        try:
+            files = metadata.distribution(name).files or []
+        except metadata.PackageNotFoundError:
+            continue
+        for file in files:
+            if file.name in BINARY_NAMES:
+                path = Path(str(file.locate()))
+                if path.is_file() and os.access(path, os.X_OK):
+                    return [str(path)]
+    return [sys.executable, "-m", "pagefind"]
+
+
 def pagefind_command(bundle: Path, language: str) -> list[str]:
     """The command that indexes the current folder into ``bundle``."""
-    cmd = [sys.executable, "-m", "pagefind", "--site", ".", "--output-path", str(bundle.resolve())]
+    cmd = [*pagefind_executable(), "--site", ".", "--output-path", str(bundle.resolve())]
     return [*cmd, "--force-language", language, "--silent"]
 
 
 def _build(
-    pages: list[IndexPage], bundle: Path, language: str, running: list[subprocess.Popen[str]]
+    folder: Path, bundle: Path, language: str, running: list[subprocess.Popen[str]]
 ) -> str | None:
-    """Run the Pagefind binary (from the ``pagefind[extended]`` wheel) over one HTML file per
-    page into ``bundle``; returns an error message, or None. The binary indexes a folder in
-    parallel; its Python API answers one document per 0.1 s, far too slow for 1,000 pages.
-    The process is listed in ``running`` while it runs (so that it can be stopped)."""
-    with tempfile.TemporaryDirectory(prefix="kb-pagefind-") as tmp:
-        for n, page in enumerate(pages):
-            Path(tmp, f"p{n:06d}.html").write_text(page.html, encoding="utf-8")
-        try:
-            # cwd: Pagefind reads a pagefind.json/.toml/.yml of its working directory.
-            proc = subprocess.Popen(
-                pagefind_command(bundle, language),
-                cwd=tmp,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-        except OSError as err:
-            return str(err)
-        running.append(proc)
-        with contextlib.suppress(AttributeError, OSError):  # not on this system, or gone
-            os.setpriority(os.PRIO_PROCESS, proc.pid, NICENESS)
-        out, errors = proc.communicate()
-        running.remove(proc)
-        if proc.returncode != 0:
-            return (errors or out).strip()[-500:] or f"exit status {proc.returncode}"
+    """Run the Pagefind binary (from the ``pagefind[extended]`` wheel) over ``folder``, one
+    HTML file per page (see _stage), into ``bundle``; returns an error message, or None. The
+    binary indexes a folder in parallel; its Python API answers one document per 0.1 s, far
+    too slow for 1,000 pages. The process is listed in ``running`` while it runs (so that
+    it can be stopped)."""
+    try:
+        # cwd: Pagefind reads a pagefind.json/.toml/.yml of its working directory (the
+        # staging folder has none).
+        proc = subprocess.Popen(
+            pagefind_command(bundle, language),
+            cwd=folder,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    except OSError as err:
+        return str(err)
+    running.append(proc)
+    with contextlib.suppress(AttributeError, OSError):  # not on this system, or gone
+        os.setpriority(os.PRIO_PROCESS, proc.pid, NICENESS)
+    out, errors = proc.communicate()
+    running.remove(proc)
+    if proc.returncode != 0:
+        return (errors or out).strip()[-500:] or f"exit status {proc.returncode}"
     return None
+
+
+#: In the doctree folder (STAMPS): each bundle's Pagefind documents, ``stage-<n>/``: one
+#: HTML file per page, named after it, the word counts of its records beside it
+#: (WORDS_SUFFIX), and which page digest each was made from (STAGED). An edit makes and
+#: writes the edited pages' files only; Pagefind then indexes the folder as it is.
+STAGE_PREFIX = "stage-"
+STAGED = "kb-staged.json"
+WORDS_SUFFIX = ".words.json"
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _staged(folder: Path) -> dict[str, str]:
+    """Docname -> the digest its staged files were made from (empty when unreadable)."""
+    try:
+        staged = json.loads((folder / STAGED).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return staged if isinstance(staged, dict) else {}
+
+
+def _stage(app: Sphinx, folder: Path, pages: list[PageDigest], made: dict[str, IndexPage]) -> None:
+    """Make ``folder`` hold exactly the Pagefind documents of ``pages`` (see STAGE_PREFIX):
+    the files of pages whose digest changed are made again, any other file goes. At 1,000
+    articles an edit no longer makes the ~250 documents of its bundle (0.1 s before
+    Pagefind can start) nor counts their words (0.2 s). ``made``: documents made already
+    in this build (see page_digests)."""
+    staged = _staged(folder)
+    wanted = {page.docname for page in pages}
+    keep = {STAGED} | {f"{d}.html" for d in wanted} | {f"{d}{WORDS_SUFFIX}" for d in wanted}
+    if folder.is_dir():
+        for path in [p for p in folder.rglob("*") if p.is_file()]:
+            if path.relative_to(folder).as_posix() not in keep:
+                path.unlink()
+    fresh: dict[str, str] = {}
+    for page in pages:
+        html_file = folder / f"{page.docname}.html"
+        words_file = folder / f"{page.docname}{WORDS_SUFFIX}"
+        if staged.get(page.docname) == page.digest and html_file.is_file() and words_file.is_file():
+            fresh[page.docname] = page.digest
+            continue
+        document = made.get(page.docname) or index_page(app, page.docname)
+        if document is None:  # a page with a digest has a document; defensively
+            continue
+        html_file.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomic(html_file, document.html)
+        _write_atomic(words_file, json.dumps(word_counts(document.records), sort_keys=True))
+        fresh[page.docname] = hashlib.sha256(document.html.encode("utf-8")).hexdigest()
+    if fresh != staged:
+        folder.mkdir(parents=True, exist_ok=True)
+        _write_atomic(folder / STAGED, json.dumps(fresh, sort_keys=True))
+
+
+def _staged_words(app: Sphinx, folder: Path, pages: list[PageDigest]) -> Counter[str]:
+    """The word counts of the records of ``pages``, from their staged files (a page whose
+    file is missing, unreadable or of another digest is counted from its document)."""
+    staged = _staged(folder)
+    total: Counter[str] = Counter()
+    for page in pages:
+        if staged.get(page.docname) == page.digest:
+            try:
+                counts = json.loads(
+                    (folder / f"{page.docname}{WORDS_SUFFIX}").read_text(encoding="utf-8")
+                )
+                if isinstance(counts, dict):
+                    total.update(counts)
+                    continue
+            except (OSError, ValueError):
+                pass
+        document = index_page(app, page.docname)
+        if document is not None:
+            total.update(word_counts(document.records))
+    return total
 
 
 def _entry_ok(path: Path) -> bool:
@@ -344,13 +456,12 @@ def _bundle_dir(root: Path, shard: int) -> Path:
     return root if shard == 0 else root / f"{SHARD_PREFIX}{shard}"
 
 
+@functools.cache
 def _pagefind_version() -> str:
     """The installed Pagefind's version ("" when it is not installed as a distribution:
     then no index is ever reused)."""
     try:
-        from importlib.metadata import version
-
-        return version("pagefind")
+        return metadata.version("pagefind")
     except Exception:
         return ""
 
@@ -430,7 +541,7 @@ def _publish(tmp_bundle: Path, bundle: Path, shard: int) -> None:
 
 
 def _index_shard(
-    pages: list[IndexPage], tmp_bundle: Path, language: str, running: list[subprocess.Popen[str]]
+    folder: Path, tmp_bundle: Path, language: str, running: list[subprocess.Popen[str]]
 ) -> str | None:
     """Write one bundle into ``tmp_bundle``; returns an error message, or None. On a busy
     machine Pagefind has been seen to return before pagefind-entry.json held its JSON: a
@@ -438,7 +549,7 @@ def _index_shard(
     half-written."""
     for _attempt in range(3):
         shutil.rmtree(tmp_bundle, ignore_errors=True)
-        error = _build(pages, tmp_bundle, language, running)
+        error = _build(folder, tmp_bundle, language, running)
         if error is not None:
             return error
         if _entry_ok(tmp_bundle / ENTRY):
@@ -465,8 +576,8 @@ class _Indexing:
             return
         (self.stamps / SITE_STAMP).unlink(missing_ok=True)
         self.app = app
-        self.documents: dict[int, list[IndexPage]] = {}
-        self.pages = page_digests(app, self.stamps / PAGES_STAMP)
+        self.made: dict[str, IndexPage] = {}
+        self.pages = page_digests(app, self.stamps / PAGES_STAMP, self.made)
         self.groups = shards(self.pages, int(app.config.kb_search_shard_pages))
         count = len(self.groups)
         self.digests = [
@@ -481,6 +592,10 @@ class _Indexing:
         self.root.mkdir(parents=True, exist_ok=True)
         for path in self.root.glob(f"{TMP_PREFIX}*"):  # left by an interrupted build
             shutil.rmtree(path, ignore_errors=True)
+        if len(self.stale) > BESIDE_WRITING:
+            # Indexed after the writing (a first build): the documents are made again then,
+            # rather than held in memory while the pages are written.
+            self.made.clear()
         if not self.stale:
             return
         self.stamps.mkdir(parents=True, exist_ok=True)
@@ -510,19 +625,17 @@ class _Indexing:
         self.pool = ThreadPoolExecutor(
             max_workers=max(1, min(len(self.stale), os.cpu_count() or 1))
         )
-        self.errors = [
-            self.pool.submit(
-                _index_shard, self._documents(k), self._tmp(k), self.language, self.running
+        # Each bundle starts as soon as its documents are staged.
+        for k in self.stale:
+            _stage(self.app, self._stage(k), self.groups[k], self.made)
+            self.errors.append(
+                self.pool.submit(
+                    _index_shard, self._stage(k), self._tmp(k), self.language, self.running
+                )
             )
-            for k in self.stale
-        ]
 
-    def _documents(self, shard: int) -> list[IndexPage]:
-        """The Pagefind documents of a bundle's pages (made once)."""
-        if shard not in self.documents:
-            pages = (index_page(self.app, page.docname) for page in self.groups[shard])
-            self.documents[shard] = [page for page in pages if page is not None]
-        return self.documents[shard]
+    def _stage(self, shard: int) -> Path:
+        return self.stamps / f"{STAGE_PREFIX}{shard}"
 
     def _bundle(self, shard: int) -> Path:
         return _bundle_dir(self.root, shard)
@@ -554,7 +667,8 @@ class _Indexing:
             total: Counter[str] = Counter()
             for k in range(count):
                 cache = self.stamps / f"{k}.words.json"
-                total.update(_bundle_words(partial(self._documents, k), cache, k in self.stale))
+                counts = partial(_staged_words, self.app, self._stage(k), self.groups[k])
+                total.update(_bundle_words(counts, cache, k in self.stale))
             common = json.dumps(common_from(total, texts)) + "\n"
         failed = False
         for k, future in zip(self.stale, self.errors, strict=True):
@@ -580,6 +694,10 @@ class _Indexing:
         for path in self.root.glob(f"{SHARD_PREFIX}*"):
             number = path.name[len(SHARD_PREFIX) :]
             if not (number.isdigit() and 0 < int(number) < count and self.groups[int(number)]):
+                shutil.rmtree(path, ignore_errors=True)
+        for path in self.stamps.glob(f"{STAGE_PREFIX}*"):
+            number = path.name[len(STAGE_PREFIX) :]
+            if not (number.isdigit() and int(number) < count and self.groups[int(number)]):
                 shutil.rmtree(path, ignore_errors=True)
         # The site's own files: the common words, the bundles merged into the first.
         merged = [
@@ -641,9 +759,7 @@ def write_index(app: Sphinx, exception: Exception | None) -> None:
         indexing.finish()
 
 
-def _bundle_words(
-    documents: Callable[[], list[IndexPage]], cache: Path, stale: bool
-) -> Counter[str]:
+def _bundle_words(counts: Callable[[], Counter[str]], cache: Path, stale: bool) -> Counter[str]:
     """The word counts of a bundle's records: kept from its last indexing unless it is
     written again (or the kept counts are unreadable)."""
     if not stale:
@@ -651,12 +767,10 @@ def _bundle_words(
             return Counter(json.loads(cache.read_text(encoding="utf-8")))
         except (OSError, ValueError, TypeError):
             pass
-    pages = documents()
-    counts = word_counts([text for page in pages for text in page.records])
-    if pages:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        cache.write_text(json.dumps(counts, sort_keys=True), encoding="utf-8")
-    return counts
+    total = counts()
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_text(json.dumps(total, sort_keys=True), encoding="utf-8")
+    return total
 
 
 def _same(path: Path, text: str) -> bool:
