@@ -29,7 +29,10 @@ first in ``pagefind/``, the others in ``pagefind/shard-<n>/``, listed in
 ``pagefind/kb-shards.json``; the search page merges them into the first
 (Pagefind's ``mergeIndex``). Each bundle is rebuilt only when the pages fed to it
 changed (a digest per bundle in the doctree folder, made from a digest per page that is
-made again only for the pages read since), one Pagefind process per core.
+made again only for the pages read since), one Pagefind process per core. Pagefind indexes
+a folder of one HTML document per page, kept for each bundle in the doctree folder
+(``stage-<n>/``, with each page's record word counts): an edit writes the edited page's
+files only.
 A single bundle to write (an edit) is indexed as soon as every page is read (the index
 is made from the environment, not from the written HTML), at a lower priority, beside
 the writing of the pages; more bundles (a first build) are indexed once the pages are
