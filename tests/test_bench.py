@@ -55,6 +55,10 @@ def test_bench_runs_end_to_end(tmp_path: Path) -> None:
     assert ours.pagefind_kib > 0 and ours.search_index_kib == 0
     assert "search_index_kib" in result.ratios()
     assert plain.article_page_kib > 0
+    # Pages are the site's: not the search documents kept in the doctree folder.
+    out = tmp_path / "n4" / "ours" / "out"
+    site_pages = [p for p in out.rglob("*.html") if not {"_static", ".doctrees"} & set(p.parts)]
+    assert list((out / ".doctrees").rglob("*.html")) and ours.pages == len(site_pages)
     # The incremental build re-read only the edited article (and the pages that list it).
     log = (tmp_path / "n4" / "logs" / "ours-incremental.log").read_text()
     assert "0 added, 1 changed, 0 removed" in log, log

@@ -370,7 +370,9 @@ def _size(path: Path) -> int:
 
 def weigh(out: Path, page: str) -> Site:
     html = out / f"{page}.html"
-    pages = sum(1 for p in out.rglob("*.html") if "_static" not in p.parts)
+    # The site's pages: not Sphinx's doctree folder (inside the output, by default), where
+    # the search index keeps its documents.
+    pages = sum(1 for p in out.rglob("*.html") if not {"_static", ".doctrees"} & set(p.parts))
     return Site(
         pages=pages,
         output_mib=round(sum(_size(p) for p in out.iterdir() if p.name != ".doctrees") / 2**20, 2),
