@@ -28,7 +28,7 @@ def site_pages() -> list[str]:
     pages = []
     for path in sorted(SITE.rglob("*.html")):
         rel = path.relative_to(SITE).as_posix()
-        if rel.startswith(("_static/", "_sources/", "_images/")) or rel in SKIP_PAGES:
+        if rel.startswith(("_static/", "_sources/", "_images/", ".doctrees/")) or rel in SKIP_PAGES:
             continue
         pages.append(rel)
     return pages

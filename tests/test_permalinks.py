@@ -56,12 +56,17 @@ def _kb(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_lock_lists_pages_and_shareable_fragments(project: Path) -> None:
-    urls = published_urls(_site(project))
+    site = _site(project)
+    urls = published_urls(site)
     assert "guide.html" in urls
     assert "guide.html#lower-back-technique" in urls
     assert "index.html#links-test" in urls
     # Only fragments with a copy-link control: no theme-internal ids.
     assert not any(url.endswith("#furo-main-content") for url in urls)
+    # Sphinx's doctree folder (inside the output, as `make html` builds) is not published,
+    # though the search index keeps an HTML document of every page there.
+    assert list((site / ".doctrees").rglob("guide.html"))
+    assert not any(url.startswith(".doctrees/") for url in urls)
 
 
 def test_removed_heading_fails_check_until_redirected(project: Path) -> None:

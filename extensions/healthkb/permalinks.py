@@ -19,7 +19,9 @@ LOCK_HEADER = """\
 # in conf/redirects.toml. Update this file on purpose with `kb lock`.
 """
 
-SKIP_PREFIXES = ("_static/", "_sources/", "_images/", "_modules/")
+# .doctrees/: Sphinx's doctree folder, inside the output by default (the search index keeps
+# its documents there).
+SKIP_PREFIXES = ("_static/", "_sources/", "_images/", "_modules/", ".doctrees/")
 SKIP_PAGES = {"genindex.html", "search.html", "py-modindex.html"}
 
 
