@@ -15,6 +15,8 @@ SPHINXBUILD = $(BIN)/python -m healthkb.build
 SOURCE := docs
 CONF := conf
 OUT := build/html
+# Sphinx's environment and the extension's caches: outside the published site.
+DOCTREES := build/doctrees
 SRC ?=
 # Articles in the benchmark's synthetic corpus: make bench N=1000
 N ?= 100
@@ -43,7 +45,7 @@ $(STAMP): pyproject.toml
 # machine with PYTHONDONTWRITEBYTECODE set compiles it again on every build: ~0.2 s).
 html: $(STAMP)
 	$(BIN)/python -m compileall -q extensions conf
-	$(SPHINXBUILD) -b html -c $(CONF) $(SPHINXOPTS) $(SOURCE) $(OUT)
+	$(SPHINXBUILD) -b html -c $(CONF) -d $(DOCTREES) $(SPHINXOPTS) $(SOURCE) $(OUT)
 
 # Debian's Chromium drives the browser tests (no browser download).
 $(CHROMIUM):

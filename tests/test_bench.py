@@ -24,6 +24,18 @@ def test_make_html_and_kb_build_share_the_default_parallelism() -> None:
     assert "-W" not in site.build_options() and "-j" not in site.build_options()
 
 
+def test_the_environment_and_caches_stay_out_of_the_published_site() -> None:
+    """`make html` and `kb build` keep Sphinx's environment and the extension's caches
+    (search documents included) in build/doctrees, not in build/html/.doctrees."""
+    from healthkb.cli import DOCTREES
+
+    dry_run = subprocess.run(
+        ["make", "-n", "-s", "html"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    command = next(line for line in dry_run.splitlines() if "-m healthkb.build" in line).split()
+    assert command[command.index("-d") + 1] == DOCTREES == "build/doctrees"
+
+
 def test_edit_one_changes_a_paragraph_not_the_front_matter(tmp_path: Path) -> None:
     page = tmp_path / "page.md"
     page.write_text("---\ntitle: T\n---\n\n# T\n\nFirst paragraph.\n\nSecond.\n")

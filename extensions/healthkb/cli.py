@@ -27,6 +27,9 @@ def default_jobs() -> str:
 
 
 DEFAULT_SPHINXOPTS = ["-W", "--keep-going", "-n", "-j", default_jobs()]
+#: Sphinx's environment and the extension's caches (as `make html`): outside the published site,
+#: build/html, where Sphinx would put them by default.
+DOCTREES = "build/doctrees"
 
 
 def project_root() -> Path:
@@ -51,6 +54,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         args.builder,
         "-c",
         str(root / "conf"),
+        # As `make html`: the environment and caches outside the published site.
+        "-d",
+        str(root / DOCTREES),
         *DEFAULT_SPHINXOPTS,
         str(root / "docs"),
         str(root / "build" / args.builder),
@@ -229,7 +235,7 @@ def cmd_report(args: argparse.Namespace) -> int:
                 root / "docs",
                 root / "conf",
                 outdir,
-                outdir / ".doctrees",
+                outdir / ".doctrees" if args.outdir else root / DOCTREES,
                 "html",
                 # The same settings as `make html`, so its environment is reused.
                 confoverrides={"nitpicky": True},
