@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-# The local server of the search evaluation: one helper for both.
+# The folders that hold no page (kb check's list), and the local server of the search
+# evaluation: one definition each.
+from healthkb.permalinks import SKIP_PREFIXES
 from healthkb.search.evaluate import serve as serve
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,7 +30,7 @@ def site_pages() -> list[str]:
     pages = []
     for path in sorted(SITE.rglob("*.html")):
         rel = path.relative_to(SITE).as_posix()
-        if rel.startswith(("_static/", "_sources/", "_images/", ".doctrees/")) or rel in SKIP_PAGES:
+        if rel.startswith(SKIP_PREFIXES) or rel in SKIP_PAGES:
             continue
         pages.append(rel)
     return pages

@@ -222,6 +222,14 @@ class PageDigest(NamedTuple):
 PAGES_STAMP = "pages.json"
 
 
+def _write_atomic(path: Path, text: str) -> None:
+    """Write a cache file whole or not at all (its folder made if needed)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
 def page_digests(
     app: Sphinx, cache: Path, made: dict[str, IndexPage] | None = None
 ) -> list[PageDigest]:
@@ -255,10 +263,7 @@ def page_digests(
         if entry[2]:
             out.append(PageDigest(docname, url, entry[2], entry[3]))
     if fresh != kept:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cache.with_suffix(".tmp")
-        tmp.write_text(json.dumps(fresh, sort_keys=True), encoding="utf-8")
-        os.replace(tmp, cache)
+        _write_atomic(cache, json.dumps(fresh, sort_keys=True))
     return out
 
 
@@ -341,10 +346,8 @@ STAGED = "kb-staged.json"
 WORDS_SUFFIX = ".words.json"
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+def _words_file(folder: Path, docname: str) -> Path:
+    return folder / f"{docname}{WORDS_SUFFIX}"
 
 
 def _staged(folder: Path) -> dict[str, str]:
@@ -372,19 +375,18 @@ def _stage(app: Sphinx, folder: Path, pages: list[PageDigest], made: dict[str, I
     fresh: dict[str, str] = {}
     for page in pages:
         html_file = folder / f"{page.docname}.html"
-        words_file = folder / f"{page.docname}{WORDS_SUFFIX}"
-        if staged.get(page.docname) == page.digest and html_file.is_file() and words_file.is_file():
-            fresh[page.docname] = page.digest
-            continue
-        document = made.get(page.docname) or index_page(app, page.docname)
-        if document is None:  # a page with a digest has a document; defensively
-            continue
-        html_file.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomic(html_file, document.html)
-        _write_atomic(words_file, json.dumps(word_counts(document.records), sort_keys=True))
-        fresh[page.docname] = hashlib.sha256(document.html.encode("utf-8")).hexdigest()
+        words_file = _words_file(folder, page.docname)
+        if staged.get(page.docname) != page.digest or not (
+            html_file.is_file() and words_file.is_file()
+        ):
+            # The page's digest is that of this document (see page_digests).
+            document = made.get(page.docname) or index_page(app, page.docname)
+            if document is None:  # a page with a digest has a document; defensively
+                continue
+            _write_atomic(html_file, document.html)
+            _write_atomic(words_file, json.dumps(word_counts(document.records), sort_keys=True))
+        fresh[page.docname] = page.digest
     if fresh != staged:
-        folder.mkdir(parents=True, exist_ok=True)
         _write_atomic(folder / STAGED, json.dumps(fresh, sort_keys=True))
 
 
@@ -396,9 +398,7 @@ def _staged_words(app: Sphinx, folder: Path, pages: list[PageDigest]) -> Counter
     for page in pages:
         if staged.get(page.docname) == page.digest:
             try:
-                counts = json.loads(
-                    (folder / f"{page.docname}{WORDS_SUFFIX}").read_text(encoding="utf-8")
-                )
+                counts = json.loads(_words_file(folder, page.docname).read_text(encoding="utf-8"))
                 if isinstance(counts, dict):
                     total.update(counts)
                     continue
@@ -693,15 +693,10 @@ class _Indexing:
             )
         if self.pool is not None:
             self.pool.shutdown(wait=True)
-        # Bundles of a larger site, or of shards left empty, go.
-        for path in self.root.glob(f"{SHARD_PREFIX}*"):
-            number = path.name[len(SHARD_PREFIX) :]
-            if not (number.isdigit() and 0 < int(number) < count and self.groups[int(number)]):
-                shutil.rmtree(path, ignore_errors=True)
-        for path in self.stamps.glob(f"{STAGE_PREFIX}*"):
-            number = path.name[len(STAGE_PREFIX) :]
-            if not (number.isdigit() and int(number) < count and self.groups[int(number)]):
-                shutil.rmtree(path, ignore_errors=True)
+        # Bundles (and their staged documents) of a larger site, or of shards left empty, go.
+        used = {k for k, group in enumerate(self.groups) if group}
+        _remove_unused(self.root, SHARD_PREFIX, used - {0})
+        _remove_unused(self.stamps, STAGE_PREFIX, used)
         # The site's own files: the common words, the bundles merged into the first.
         merged = [
             f"{SHARD_PREFIX}{k}/" for k in range(1, count) if _entry_ok(self._bundle(k) / ENTRY)
@@ -774,6 +769,14 @@ def _bundle_words(counts: Callable[[], Counter[str]], cache: Path, stale: bool) 
     cache.parent.mkdir(parents=True, exist_ok=True)
     cache.write_text(json.dumps(total, sort_keys=True), encoding="utf-8")
     return total
+
+
+def _remove_unused(parent: Path, prefix: str, used: set[int]) -> None:
+    """Remove the folders ``<prefix><n>`` of ``parent`` whose number is not in ``used``."""
+    for path in parent.glob(f"{prefix}*"):
+        number = path.name[len(prefix) :]
+        if not (number.isdigit() and int(number) in used):
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _same(path: Path, text: str) -> bool:
