@@ -7,11 +7,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHROMIUM ?= /usr/bin/chromium
 # One Sphinx process per core, plus one: Sphinx writes with -j minus one workers
-# (see default_jobs in extensions/healthkb/cli.py for the measurement).
+# (see default_jobs in extensions/healthkb/cli/main.py for the measurement).
 JOBS ?= $(shell $(PYTHON) -c "import os; print((os.cpu_count() or 1) + 1)")
 SPHINXOPTS ?= -W --keep-going -n -j $(JOBS)
-# sphinx-build, with the Python process tuned for large sites (extensions/healthkb/build.py).
-SPHINXBUILD = $(BIN)/python -m healthkb.build
+# sphinx-build, with the Python process tuned for large sites (extensions/healthkb/perf/build.py).
+SPHINXBUILD = $(BIN)/python -m healthkb.perf.build
 SOURCE := docs
 CONF := conf
 OUT := build/html

@@ -11,7 +11,7 @@ ROOT = CONF_DIR.parent
 # sphinx-build from a checkout working too.
 sys.path.insert(0, str(ROOT / "extensions"))
 
-from healthkb.config import load_site_settings  # noqa: E402
+from healthkb.core.config import load_site_settings  # noqa: E402
 
 SITE = load_site_settings(CONF_DIR / "site.toml")
 

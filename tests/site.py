@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from healthkb.search.evaluate import serve as serve
+
 # The folders that hold no page (kb check's list), and the local server of the search
 # evaluation: one definition each.
-from healthkb.permalinks import SKIP_PREFIXES
-from healthkb.search.evaluate import serve as serve
+from healthkb.site.permalinks import SKIP_PREFIXES
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = Path(os.environ.get("KB_SITE", ROOT / "build" / "html"))

@@ -8,8 +8,8 @@ import subprocess
 import time
 from pathlib import Path
 
-from healthkb.bench import site
-from healthkb.cli import DEFAULT_SPHINXOPTS
+from healthkb.cli.bench import site
+from healthkb.cli.main import DEFAULT_SPHINXOPTS
 from tests.conftest import ROOT
 
 
@@ -17,7 +17,7 @@ def test_make_html_and_kb_build_share_the_default_parallelism() -> None:
     dry_run = subprocess.run(
         ["make", "-n", "-s", "html"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
-    command = next(line for line in dry_run.splitlines() if "-m healthkb.build" in line)
+    command = next(line for line in dry_run.splitlines() if "-m healthkb.perf.build" in line)
     assert command.split()[-len(DEFAULT_SPHINXOPTS) - 2 : -2] == DEFAULT_SPHINXOPTS
     jobs = DEFAULT_SPHINXOPTS[DEFAULT_SPHINXOPTS.index("-j") + 1]
     assert jobs == str((os.cpu_count() or 1) + 1) == site.default_jobs()
@@ -27,12 +27,14 @@ def test_make_html_and_kb_build_share_the_default_parallelism() -> None:
 def test_the_environment_and_caches_stay_out_of_the_published_site() -> None:
     """`make html` and `kb build` keep Sphinx's environment and the extension's caches
     (search documents included) in build/doctrees, not in build/html/.doctrees."""
-    from healthkb.cli import DOCTREES
+    from healthkb.cli.main import DOCTREES
 
     dry_run = subprocess.run(
         ["make", "-n", "-s", "html"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
-    command = next(line for line in dry_run.splitlines() if "-m healthkb.build" in line).split()
+    command = next(
+        line for line in dry_run.splitlines() if "-m healthkb.perf.build" in line
+    ).split()
     assert command[command.index("-d") + 1] == DOCTREES == "build/doctrees"
 
 

@@ -22,8 +22,8 @@ from typing import Any
 
 import pytest
 
-from healthkb import hubs as hubs_module
-from healthkb import parallel as parallel_module
+from healthkb.core import hubs as hubs_module
+from healthkb.perf import parallel as parallel_module
 from tests.scale_builds import build, bump, copy_root, differences, edit, output_files
 
 Edit = Callable[[Path], None]

@@ -1,4 +1,4 @@
-"""``python -m healthkb.build``: the Python process around Sphinx (healthkb/build.py)."""
+"""``python -m healthkb.perf.build``: the Python process around Sphinx (healthkb/perf/build.py)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def test_a_build_never_imports_soupsieve(tmp_path: Path) -> None:
     out = tmp_path / "html"
     code = f"""
 import sys
-from healthkb.build import main
+from healthkb.perf.build import main
 status = main(["-b", "html", "-q", "-j", "1", {str(ROOTS / "test-search")!r}, {str(out)!r}])
 print(status, "furo" in sys.modules, "bs4" in sys.modules, "soupsieve.css_parser" in sys.modules)
 """
@@ -35,7 +35,7 @@ print(status, "furo" in sys.modules, "bs4" in sys.modules, "soupsieve.css_parser
 def test_a_deferred_module_is_imported_when_first_used() -> None:
     code = """
 import sys
-from healthkb.build import _Deferred, defer_import
+from healthkb.perf.build import _Deferred, defer_import
 assert defer_import("soupsieve") and isinstance(sys.modules["soupsieve"], _Deferred)
 assert not defer_import("soupsieve")  # already there
 assert not defer_import("no_such_module_here")

@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup, Tag
 from docutils import nodes
 from sphinx.testing.util import SphinxTestApp
 
-from healthkb.citations import cite, effect_sentences, parse_cite
+from healthkb.citations.extension import cite, effect_sentences, parse_cite
 
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
 UPDATE = os.environ.get("KB_UPDATE_SNAPSHOTS") == "1"

@@ -12,9 +12,9 @@ from bs4 import BeautifulSoup, Tag
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.inventory import InventoryFile
 
-from healthkb.domain import kb_data, kb_domain
-from healthkb.faq import faq, faq_page_jsonld, hub_topic
-from healthkb.jsonld import script_json
+from healthkb.core.domain import kb_data, kb_domain
+from healthkb.core.jsonld import script_json
+from healthkb.faq.extension import faq, faq_page_jsonld, hub_topic
 
 LOWER_BACK_DIRECT = "Is it safe to foam roll directly on the lower back?"
 

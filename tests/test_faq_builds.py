@@ -12,7 +12,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
 
-from healthkb.domain import kb_data, kb_domain
+from healthkb.core.domain import kb_data, kb_domain
 
 
 @contextmanager

@@ -15,7 +15,7 @@ import pytest
 from sphinx.testing.util import SphinxTestApp
 
 from healthkb.checks.faq_topic import OFF_TOPIC_THRESHOLD
-from healthkb.domain import kb_domain
+from healthkb.core.domain import kb_domain
 
 #: (page, question) -> the topic score the check computes (see README.md).
 SCORES = {

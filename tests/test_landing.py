@@ -106,7 +106,7 @@ def test_entry_point_matching_counts_the_terms_that_start_a_word() -> None:
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from healthkb.landing import _matches
+    from healthkb.site.landing import _matches
 
     words = st.sampled_from(["roll", "rolling", "back", "lower", "numb", "numbness", "a+b", "."])
 

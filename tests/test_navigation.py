@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup
 from furo.navigation import get_navigation_tree
 from sphinx.testing.util import SphinxTestApp
 
-from healthkb.navigation import render_furo_nav, render_nav, window
+from healthkb.site.navigation import render_furo_nav, render_nav, window
 from tests.scale_builds import CONF, build, copy_root, edit
 
 ARTICLES = [

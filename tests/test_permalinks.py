@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from healthkb.permalinks import (
+from healthkb.site.permalinks import (
     RedirectError,
     check_lock,
     load_redirects,
@@ -48,7 +48,7 @@ def _site(project: Path) -> Path:
 
 def _kb(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "healthkb.cli", *args],
+        [sys.executable, "-m", "healthkb.cli.main", *args],
         cwd=project,
         capture_output=True,
         text=True,

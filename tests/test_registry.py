@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from healthkb import registry
-from healthkb.registry import (
+from healthkb.citations import registry
+from healthkb.citations.registry import (
     Attribution,
     attribution_differences,
     canonical_key,

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
-from healthkb import cli
-from healthkb.report import collect, render_text
+from healthkb.cli import main as cli
+from healthkb.cli.report import collect, render_text
 
 ROOTS = Path(__file__).resolve().parent / "roots"
 

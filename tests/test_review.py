@@ -10,8 +10,8 @@ import pytest
 from bs4 import BeautifulSoup, Tag
 from sphinx.testing.util import SphinxTestApp
 
-from healthkb.findings import all_findings
-from healthkb.review import (
+from healthkb.core.findings import all_findings
+from healthkb.review.extension import (
     format_date,
     frontmatter_fields,
     parse_date,

@@ -1,4 +1,4 @@
-"""The safety rules file and the pure matchers of healthkb.rules (no Sphinx)."""
+"""The safety rules file and the pure matchers of healthkb.safety.rules (no Sphinx)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from healthkb.rules import (
+from healthkb.safety.rules import (
     LEVELS,
     RulesError,
     find_contradictions,

@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup, Tag
 from sphinx.testing.util import SphinxTestApp
 from sphinx.util.inventory import InventoryFile
 
-from healthkb.domain import kb_domain
+from healthkb.core.domain import kb_domain
 from tests.conftest import ROOT
 
 RULES_FILE = ROOT / "conf" / "safety-rules.toml"

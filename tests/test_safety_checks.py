@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
 
-from healthkb.findings import all_findings
+from healthkb.core.findings import all_findings
 from tests.conftest import ROOT
 
 RULES_FILE = ROOT / "conf" / "safety-rules.toml"

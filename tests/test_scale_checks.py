@@ -76,7 +76,12 @@ def test_near_duplicate_groups_scale_linearly() -> None:
 
 
 def test_safety_screen_never_hides_a_finding() -> None:
-    from healthkb.rules import find_contradictions, find_red_flags, iter_sentences, load_rules
+    from healthkb.safety.rules import (
+        find_contradictions,
+        find_red_flags,
+        iter_sentences,
+        load_rules,
+    )
     from tests.conftest import ARTICLES, ROOT
 
     rules = load_rules(ROOT / "conf" / "safety-rules.toml")
@@ -100,7 +105,7 @@ def test_safety_screen_never_hides_a_finding() -> None:
 
 
 def test_safety_screen_fast_path_finds_what_case_insensitive_matching_finds() -> None:
-    from healthkb.rules import RuleSet, load_rules, normalise
+    from healthkb.safety.rules import RuleSet, load_rules, normalise
     from tests.conftest import ARTICLES, ROOT
 
     rules = load_rules(ROOT / "conf" / "safety-rules.toml")
@@ -124,7 +129,7 @@ def test_safety_screen_fast_path_finds_what_case_insensitive_matching_finds() ->
 def test_finding_as_dict_has_every_field() -> None:
     import dataclasses
 
-    from healthkb.findings import Finding
+    from healthkb.core.findings import Finding
 
     finding = Finding("faq-empty", "message", "page", 3, "warning", "target", "reason")
     assert finding.as_dict() == dataclasses.asdict(finding)
@@ -137,7 +142,7 @@ def test_tables_of_contents_stay_pickled_until_used() -> None:
 
     from docutils import nodes
 
-    from healthkb.tocs import LazyTocs
+    from healthkb.perf.tocs import LazyTocs
 
     def toc(title: str) -> nodes.bullet_list:
         item = nodes.list_item("", nodes.paragraph("", "", nodes.reference(title, title)))

@@ -13,7 +13,7 @@ import pytest
 from sphinx.errors import ExtensionError
 from sphinx.testing.util import SphinxTestApp
 
-from healthkb.domain import kb_domain
+from healthkb.core.domain import kb_domain
 from healthkb.search import pagefind as pagefind_module
 from healthkb.search.pagefind import (
     MANIFEST,

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from healthkb.domain import kb_domain
-from healthkb.jsonld import script_json
-from healthkb.related import compute_related, related_to, scores_for
+from healthkb.core.domain import kb_domain
+from healthkb.core.jsonld import script_json
+from healthkb.site.related import compute_related, related_to, scores_for
 from tests.trust_site import (
     ARE_GOOD,
     ARTICLES,

@@ -18,27 +18,27 @@ ENV_VERSION = 4
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    from healthkb.anchors import setup_anchors
-    from healthkb.citations import setup_citations
-    from healthkb.config import setup_config
-    from healthkb.domain import setup_domain
-    from healthkb.faq import setup_faq
-    from healthkb.findings import setup_findings
-    from healthkb.hubs import setup_hubs
-    from healthkb.jsonld import setup_jsonld
-    from healthkb.landing import setup_landing
-    from healthkb.links import setup_links
-    from healthkb.navigation import setup_navigation
-    from healthkb.pages import setup_pages
-    from healthkb.parallel import setup_parallel
-    from healthkb.related import setup_related
-    from healthkb.reproducible import setup_reproducible
-    from healthkb.review import setup_review
-    from healthkb.safety import setup_safety
-    from healthkb.search import setup_search
-    from healthkb.site import setup_site
-    from healthkb.tocs import setup_tocs
-    from healthkb.topics import setup_topics
+    from healthkb.citations.extension import setup_citations
+    from healthkb.core.anchors import setup_anchors
+    from healthkb.core.config import setup_config
+    from healthkb.core.domain import setup_domain
+    from healthkb.core.findings import setup_findings
+    from healthkb.core.hubs import setup_hubs
+    from healthkb.core.jsonld import setup_jsonld
+    from healthkb.core.pages import setup_pages
+    from healthkb.faq.extension import setup_faq
+    from healthkb.perf.parallel import setup_parallel
+    from healthkb.perf.reproducible import setup_reproducible
+    from healthkb.perf.tocs import setup_tocs
+    from healthkb.review.extension import setup_review
+    from healthkb.safety.extension import setup_safety
+    from healthkb.search.extension import setup_search
+    from healthkb.site.assets import setup_site
+    from healthkb.site.landing import setup_landing
+    from healthkb.site.links import setup_links
+    from healthkb.site.navigation import setup_navigation
+    from healthkb.site.related import setup_related
+    from healthkb.site.topics import setup_topics
 
     setup_config(app)
     setup_findings(app)

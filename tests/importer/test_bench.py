@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from healthkb.bench import corpus
-from healthkb.bench.importer import measure
+from healthkb.cli.bench import corpus
+from healthkb.cli.bench.importer import measure
 from healthkb.importer import pipeline
 from healthkb.importer.pipeline import run_import
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from healthkb.cli import main
+from healthkb.cli.main import main
 from healthkb.importer import pipeline
 from tests.importer.conftest import ARTICLES
 

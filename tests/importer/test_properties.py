@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from healthkb.anchors import slugify as sphinx_slugify
+from healthkb.core.anchors import slugify as sphinx_slugify
 from healthkb.importer import ImportRefused, escape
 from healthkb.importer.pipeline import render_file
 from healthkb.importer.slugs import slugify

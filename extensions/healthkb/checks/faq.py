@@ -7,7 +7,7 @@
   near-duplicates. Runs after all pages are read, on every build.
 
 ``faq-empty``, ``faq-duplicate`` and ``faq-invalid-id`` are reported by the
-directive itself (:mod:`healthkb.faq`).
+directive itself (:mod:`healthkb.faq.extension`).
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from healthkb.checks import faq_topic
-from healthkb.domain import kb_data, kb_domain
-from healthkb.findings import report
+from healthkb.core.domain import kb_data, kb_domain
+from healthkb.core.findings import report
 
 RECORD_KIND = "faq"
 
@@ -98,7 +98,7 @@ def check_near_duplicates(app: Sphinx, env: BuildEnvironment) -> None:
     pages it reads: an incremental build does not repeat thousands of lines about pages
     it did not touch.
     """
-    from healthkb.faq import hub_items, near_duplicate_clusters
+    from healthkb.faq.extension import hub_items, near_duplicate_clusters
 
     read: set[str] | None = getattr(app, "_kb_read_now", None)
     for cluster in near_duplicate_clusters(app, hub_items(app)):
@@ -124,6 +124,6 @@ def check_near_duplicates(app: Sphinx, env: BuildEnvironment) -> None:
 
 
 def setup_faq_checks(app: Sphinx) -> None:
-    app.connect("doctree-read", check_off_topic, priority=800)  # after healthkb.faq (700)
+    app.connect("doctree-read", check_off_topic, priority=800)  # after healthkb.faq.extension (700)
     app.connect("env-before-read-docs", _note_read, priority=900)
     app.connect("env-check-consistency", check_near_duplicates)

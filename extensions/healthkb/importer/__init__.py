@@ -3,7 +3,7 @@
 Pure Python, no Sphinx: ``detect`` recognises a file's shape, one module per shape parses
 it into an :class:`~healthkb.importer.model.Article`, shared passes recover structure and
 safety cards, and :func:`~healthkb.importer.writer.render` writes the page. The ``kb import``
-command (:mod:`healthkb.cli`) drives :mod:`healthkb.importer.pipeline`.
+command (:mod:`healthkb.cli.main`) drives :mod:`healthkb.importer.pipeline`.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Slugs for page names and object ids, without importing Sphinx.
 
-:func:`slugify` gives exactly what ``healthkb.anchors.slugify`` gives (a test keeps the
+:func:`slugify` gives exactly what ``healthkb.core.anchors.slugify`` gives (a test keeps the
 two in step), so an id the importer writes is the id the directives would compute.
 """
 

@@ -304,13 +304,21 @@ def scale_site(n: int, seed: int, root: Path, work: Path) -> Path:
     """A docs tree of the real pages plus ``n`` synthetic articles, imported with `kb import`."""
     import shutil
 
-    from healthkb.bench.corpus import write
+    from healthkb.cli.bench.corpus import write
 
     docs = work / "docs"
     shutil.copytree(root / "docs", docs)
     write(work / "src", n, seed)
     subprocess.run(
-        [sys.executable, "-m", "healthkb.cli", "import", str(work / "src"), "--into", str(docs)],
+        [
+            sys.executable,
+            "-m",
+            "healthkb.cli.main",
+            "import",
+            str(work / "src"),
+            "--into",
+            str(docs),
+        ],
         check=True,
         stdout=subprocess.DEVNULL,
     )

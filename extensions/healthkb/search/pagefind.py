@@ -68,8 +68,8 @@ from typing import Any, NamedTuple, TypeVar
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from healthkb.domain import kb_domain
-from healthkb.pages import page_tags
+from healthkb.core.domain import kb_domain
+from healthkb.core.pages import page_tags
 from healthkb.search.records import RECORD_KIND
 
 logger = logging.getLogger(__name__)

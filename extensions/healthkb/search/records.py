@@ -19,7 +19,7 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from healthkb.domain import kb_domain
+from healthkb.core.domain import kb_domain
 
 RECORD_KIND = "search"
 

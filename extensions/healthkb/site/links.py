@@ -21,10 +21,10 @@ from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
-from healthkb.anchors import copy_link
-from healthkb.domain import kb_domain
-from healthkb.permalinks import RedirectError, Redirects, load_redirects
-from healthkb.site import page_summary
+from healthkb.core.anchors import copy_link
+from healthkb.core.domain import kb_domain
+from healthkb.site.assets import page_summary
+from healthkb.site.permalinks import RedirectError, Redirects, load_redirects
 
 logger = logging.getLogger(__name__)
 

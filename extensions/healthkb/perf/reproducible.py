@@ -94,7 +94,7 @@ def _complete_sitemap(app: Sphinx, exception: Exception | None) -> None:
         except queue.Empty:
             break
         entries[link] = last_updated
-    from healthkb.topics import generated_pages
+    from healthkb.site.topics import generated_pages
 
     excludes = list(getattr(app.config, "sitemap_excludes", []) or [])
     # Documents, and the topic pages (a build that reads nothing does not write them).

@@ -23,8 +23,15 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from healthkb.domain import kb_domain
-from healthkb.pages import is_article, meta_text, page_tags, page_title, parse_facet, topic_label
+from healthkb.core.domain import kb_domain
+from healthkb.core.pages import (
+    is_article,
+    meta_text,
+    page_tags,
+    page_title,
+    parse_facet,
+    topic_label,
+)
 
 #: (app, pagename, context, doctree) -> schema.org nodes for the page's graph
 Provider = Callable[[Sphinx, str, dict[str, Any], nodes.document | None], list[dict[str, Any]]]
@@ -109,7 +116,7 @@ def _citation(source: Any) -> dict[str, Any]:
 
 def page_citations(app: Sphinx, pagename: str) -> list[dict[str, Any]]:
     """The registry entries the page cites, in order of first citation."""
-    from healthkb.citations import CITATIONS, sources
+    from healthkb.citations.extension import CITATIONS, sources
 
     known = sources(app.env)
     keys: list[str] = []
@@ -134,8 +141,8 @@ def medical_webpage(
     app: Sphinx, pagename: str, context: dict[str, Any], doctree: nodes.document | None
 ) -> list[dict[str, Any]]:
     """A MedicalWebPage node for an article (nothing for other pages)."""
-    from healthkb.review import review_record
-    from healthkb.site import page_summary
+    from healthkb.review.extension import review_record
+    from healthkb.site.assets import page_summary
 
     env = app.env
     if doctree is None or pagename not in env.all_docs or not is_article(env, pagename):

@@ -34,7 +34,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 
-from healthkb.domain import kb_data, kb_domain
+from healthkb.core.domain import kb_data, kb_domain
 
 #: Renders the content of one hub: (app, docname of the hub page, placeholder) -> nodes
 HubRenderer = Callable[[Sphinx, str, "hub_placeholder"], list[nodes.Node]]

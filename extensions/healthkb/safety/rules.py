@@ -1,6 +1,6 @@
 """Safety rules: loading conf/safety-rules.toml and matching sentences against it.
 
-Pure Python (no Sphinx import), so that the Sphinx extension (:mod:`healthkb.safety`)
+Pure Python (no Sphinx import), so that the Sphinx extension (:mod:`healthkb.safety.extension`)
 and the importer share one implementation:
 
 - :func:`load_rules` reads and validates the rules file; every problem is a

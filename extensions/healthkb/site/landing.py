@@ -42,11 +42,11 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_refnode
 
-from healthkb.anchors import skip_node
-from healthkb.domain import kb_domain
-from healthkb.findings import report
-from healthkb.hubs import HubDirective, hub_placeholder, register_hub
-from healthkb.pages import html_links_ok, page_title, parse_facet
+from healthkb.core.anchors import skip_node
+from healthkb.core.domain import kb_domain
+from healthkb.core.findings import report
+from healthkb.core.hubs import HubDirective, hub_placeholder, register_hub
+from healthkb.core.pages import html_links_ok, page_title, parse_facet
 
 HUB_KIND = "entry-point"
 SAFETY_LEVELS = ("urgent", "professional", "caution")
@@ -187,7 +187,7 @@ def _matches(text: str, terms: list[str]) -> int:
 
 def _candidates(app: Sphinx, here: str, node: hub_placeholder) -> list[dict[str, Any]]:
     """The answers that fit the entry point, best first (plain dicts: docname, id, text)."""
-    from healthkb.topics import find_topic
+    from healthkb.site.topics import find_topic
 
     env = app.env
     domain = kb_domain(env)
@@ -271,7 +271,7 @@ def _heading_level(node: nodes.Element) -> int:
 
 
 def render_entry_point(app: Sphinx, docname: str, placeholder: hub_placeholder) -> list[nodes.Node]:
-    from healthkb.topics import find_topic, topic_page
+    from healthkb.site.topics import find_topic, topic_page
 
     env = app.env
     builder = app.builder

@@ -33,12 +33,12 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxTranslator
 from sphinx.util.nodes import make_refnode
 
-from healthkb.anchors import skip_node
 from healthkb.checks.faq_topic import STOP_WORDS
-from healthkb.domain import kb_data, kb_domain
-from healthkb.pages import is_article, meta_text, page_tags, page_title
-from healthkb.review import review_notice
-from healthkb.topics import topic_tags
+from healthkb.core.anchors import skip_node
+from healthkb.core.domain import kb_data, kb_domain
+from healthkb.core.pages import is_article, meta_text, page_tags, page_title
+from healthkb.review.extension import review_notice
+from healthkb.site.topics import topic_tags
 
 RECORD_KIND = "related-terms"
 RELATED_KEY = "related"  # docname -> list of related articles, in the kb domain's data

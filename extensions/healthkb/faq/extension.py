@@ -44,13 +44,13 @@ from sphinx.config import Config
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxTranslator
 
-from healthkb.anchors import copy_link, slugify, valid_id
 from healthkb.checks import faq_topic
-from healthkb.domain import kb_data, kb_domain
-from healthkb.findings import report
-from healthkb.hubs import hub_placeholder, register_hub
-from healthkb.jsonld import page_url, register_jsonld
-from healthkb.pages import page_tags
+from healthkb.core.anchors import copy_link, slugify, valid_id
+from healthkb.core.domain import kb_data, kb_domain
+from healthkb.core.findings import report
+from healthkb.core.hubs import hub_placeholder, register_hub
+from healthkb.core.jsonld import page_url, register_jsonld
+from healthkb.core.pages import page_tags
 
 logger = logging.getLogger(__name__)
 
@@ -338,7 +338,7 @@ def faq_page_jsonld(records: list[dict[str, Any]]) -> dict[str, Any] | None:
 def _faq_graph(
     app: Sphinx, pagename: str, context: dict[str, Any], doctree: nodes.document | None
 ) -> list[dict[str, Any]]:
-    """The page's FAQPage node for its JSON-LD graph (see :mod:`healthkb.jsonld`)."""
+    """The page's FAQPage node for its JSON-LD graph (see :mod:`healthkb.core.jsonld`)."""
     if doctree is None or not kb_domain(app.env).records(RECORD_KIND).get(pagename):
         return []
     data = faq_page_jsonld(page_items(doctree))

@@ -57,9 +57,9 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging, url_re
 from sphinx.util.nodes import clean_astext
 
-from healthkb.anchors import slugify
-from healthkb.domain import kb_data, kb_domain
-from healthkb.hubs import HubDirective, hub_placeholder, register_hub
+from healthkb.core.anchors import slugify
+from healthkb.core.domain import kb_data, kb_domain
+from healthkb.core.hubs import HubDirective, hub_placeholder, register_hub
 
 logger = logging.getLogger(__name__)
 

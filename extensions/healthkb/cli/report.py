@@ -14,10 +14,10 @@ from typing import Any
 
 from sphinx.environment import BuildEnvironment
 
-from healthkb.domain import kb_domain
-from healthkb.findings import all_findings
-from healthkb.review import RECORD_KIND as REVIEW_KIND
-from healthkb.review import review_state, today
+from healthkb.core.domain import kb_domain
+from healthkb.core.findings import all_findings
+from healthkb.review.extension import RECORD_KIND as REVIEW_KIND
+from healthkb.review.extension import review_state, today
 
 NEEDS_SOURCE_CHECK = "citation-needs-source"
 STATES = ("current", "due-soon", "overdue", "incomplete", "missing", "invalid")

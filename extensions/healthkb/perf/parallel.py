@@ -61,7 +61,7 @@ from sphinx.util.build_phase import BuildPhase
 from sphinx.util.display import status_iterator
 from sphinx.util.parallel import ParallelTasks, make_chunks
 
-from healthkb.domain import kb_data
+from healthkb.core.domain import kb_data
 
 logger = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ Front matter (never git dates)::
     review_due: 2027-01-01
     reviewed_by: {name: Jane Smith, role: Physiotherapist}   # or "Jane Smith, Physiotherapist"
 
-Every article (:func:`healthkb.pages.is_article`) shows, at the end of its
+Every article (:func:`healthkb.core.pages.is_article`) shows, at the end of its
 content, the NHS line "Page last reviewed: 1 July 2026 · Next review due:
 1 January 2027 · Reviewed by Jane Smith, Physiotherapist". The notice is a node
 made when the page is read, so every builder (text, LaTeX, man, Texinfo) shows
@@ -42,9 +42,9 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxTranslator
 
-from healthkb.domain import kb_data, kb_domain
-from healthkb.findings import report
-from healthkb.pages import is_article, meta_value
+from healthkb.core.domain import kb_data, kb_domain
+from healthkb.core.findings import report
+from healthkb.core.pages import is_article, meta_value
 
 logger = logging.getLogger(__name__)
 

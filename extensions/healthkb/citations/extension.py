@@ -8,7 +8,7 @@ Syntax (MyST)::
     A study nobody can trace: {needs-source}`a 2015 study in the Journal of Athletic Training`
 
 * Keys are looked up in the source registry (``kb_bibfile``, default
-  ``references.bib`` in the source directory), read by :mod:`healthkb.registry`.
+  ``references.bib`` in the source directory), read by :mod:`healthkb.citations.registry`.
 * A transform numbers the markers per page in order of first citation (one
   number per source) and appends a "References" section (id ``references``).
 * Every marker gets a stable id (``cite-pmid-25415413``, then ``...-2``) so the
@@ -42,11 +42,7 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxRole, SphinxTranslator
 
-from healthkb.anchors import slugify
-from healthkb.domain import kb_data, kb_domain
-from healthkb.findings import Finding, Level, log, report
-from healthkb.hubs import hub_placeholder, register_hub
-from healthkb.registry import (
+from healthkb.citations.registry import (
     Attribution,
     Source,
     attribution_differences,
@@ -56,6 +52,10 @@ from healthkb.registry import (
     load_registry,
     parse_attribution,
 )
+from healthkb.core.anchors import slugify
+from healthkb.core.domain import kb_data, kb_domain
+from healthkb.core.findings import Finding, Level, log, report
+from healthkb.core.hubs import hub_placeholder, register_hub
 
 logger = logging.getLogger("healthkb")
 
@@ -608,7 +608,7 @@ def _report_file(
     level: Level,
     target: str,
 ) -> None:
-    """Like :func:`healthkb.findings.report`, for the registry file (not a document)."""
+    """Like :func:`healthkb.core.findings.report`, for the registry file (not a document)."""
     shown = _shown(env, path)
     log(code, message, level, f"{path}:{lineno}")
     finding = Finding(code, message, shown, lineno, level, target or message)

@@ -1,7 +1,7 @@
 """Topic pages: one page per facet value of the articles' tags.
 
 Tags with a facet prefix (``body-part:``, ``condition:``, ``use-case:``,
-``product:``; see :data:`healthkb.pages.FACETS`) are topics. Each topic gets a
+``product:``; see :data:`healthkb.core.pages.FACETS`) are topics. Each topic gets a
 page ``topics/<facet>-<value>.html`` (``topics/body-part-lower-back.html``)
 listing its articles, the questions they answer and their safety cards, each
 linking to the item in place. An article shows its topics under its title, each
@@ -28,9 +28,9 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxTranslator
 
-from healthkb.domain import kb_data, kb_domain
-from healthkb.hubs import hub_placeholder, plain_digest, register_hub
-from healthkb.pages import (
+from healthkb.core.domain import kb_data, kb_domain
+from healthkb.core.hubs import hub_placeholder, plain_digest, register_hub
+from healthkb.core.pages import (
     FACETS,
     html_links_ok,
     is_article,
@@ -38,7 +38,7 @@ from healthkb.pages import (
     page_title,
     topic_label,
 )
-from healthkb.site import page_summary
+from healthkb.site.assets import page_summary
 
 TOPICS_KEY = "topics"  # the topic map in the kb domain's data
 GONE_KEY = "topics_gone"  # topics whose pages an earlier build wrote
@@ -171,7 +171,7 @@ def topics_by_facet(env: BuildEnvironment) -> list[tuple[str, str, list[dict[str
 
 def find_topic(env: BuildEnvironment, tag: str) -> dict[str, Any] | None:
     """The topic of a ``facet:value`` tag, when some article has it."""
-    from healthkb.pages import parse_facet
+    from healthkb.core.pages import parse_facet
 
     facet = parse_facet(tag)
     return topic_map(env).get(facet.slug) if facet is not None else None
@@ -287,8 +287,8 @@ def _written_from(app: Sphinx, pagename: str, context: dict[str, Any]) -> str:
     """A digest of everything a topic page shows: its own data, the top of the sidebar
     (the part of the navigation a generated page has), the templates, the settings that
     make Sphinx rewrite every page, the fragments the page forwards."""
-    from healthkb.links import _redirects
-    from healthkb.navigation import SNAPSHOT
+    from healthkb.site.links import _redirects
+    from healthkb.site.navigation import SNAPSHOT
 
     builder = app.builder
     newest_template = getattr(getattr(builder, "templates", None), "newest_template_mtime", None)

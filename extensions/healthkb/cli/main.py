@@ -42,14 +42,14 @@ def project_root() -> Path:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from healthkb.build import precompile
+    from healthkb.perf.build import precompile
 
     root = project_root()
     precompile(root / "conf")
     cmd = [
         sys.executable,
         "-m",
-        "healthkb.build",
+        "healthkb.perf.build",
         "-b",
         args.builder,
         "-c",
@@ -71,7 +71,7 @@ def _site_and_lock(args: argparse.Namespace) -> tuple[Path, Path, Path]:
 
 
 def cmd_lock(args: argparse.Namespace) -> int:
-    from healthkb.permalinks import published_urls, write_lock
+    from healthkb.site.permalinks import published_urls, write_lock
 
     site, lock, _ = _site_and_lock(args)
     if not (site / "index.html").is_file():
@@ -85,7 +85,7 @@ def cmd_lock(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from healthkb.permalinks import RedirectError, check_lock, load_redirects
+    from healthkb.site.permalinks import RedirectError, check_lock, load_redirects
 
     site, lock, redirects_path = _site_and_lock(args)
     if not (site / "index.html").is_file():
@@ -148,7 +148,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def _site_origin(root: Path) -> str | None:
-    from healthkb.config import load_site_settings
+    from healthkb.core.config import load_site_settings
 
     origin = load_site_settings(root / "conf" / "site.toml").origin.rstrip("/")
     if not origin.startswith(("https://", "http://")) or "localhost" in origin:
@@ -224,7 +224,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from sphinx.errors import SphinxError
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
-    from healthkb.report import collect, render_text
+    from healthkb.cli.report import collect, render_text
 
     root = project_root()
     outdir = Path(args.outdir) if args.outdir else root / "build" / "html"
@@ -320,7 +320,7 @@ def build_parser() -> argparse.ArgumentParser:
         "default parallelism, incremental and no-op rebuilds), print a table with the ratios "
         "and write build/bench/results.json.",
     )
-    from healthkb.bench.site import add_arguments
+    from healthkb.cli.bench.site import add_arguments
 
     add_arguments(bench)
     bench.set_defaults(func=cmd_bench)
@@ -328,7 +328,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from healthkb.bench.site import run_from_args
+    from healthkb.cli.bench.site import run_from_args
 
     return run_from_args(args)
 

@@ -96,7 +96,7 @@ class KBDomain(Domain):
     def _report_duplicate(
         self, key: tuple[str, str], *, owner: dict[str, Any], loser: dict[str, Any]
     ) -> None:
-        from healthkb.findings import report
+        from healthkb.core.findings import report
 
         report(
             self.env,

@@ -1,4 +1,4 @@
-"""``python -m healthkb.build``: ``sphinx-build`` with the process tuned for large sites.
+"""``python -m healthkb.perf.build``: ``sphinx-build`` with the process tuned for large sites.
 
 It takes exactly the arguments of ``sphinx-build`` and runs Sphinx's own entry point;
 only the Python process around it differs:
@@ -16,7 +16,7 @@ only the Python process around it differs:
 - **soupsieve imported only when used.** furo imports BeautifulSoup, which imports
   soupsieve for CSS selectors; soupsieve compiles its selector grammar when imported
   (0.1-0.2 s of every build's start-up, before any page is read). This site renders furo's
-  navigation without BeautifulSoup (``healthkb.navigation``) and selects nothing with
+  navigation without BeautifulSoup (``healthkb.site.navigation``) and selects nothing with
   CSS, so soupsieve stands deferred in ``sys.modules`` (``defer_import``) and is imported
   the first time anything uses it.
 

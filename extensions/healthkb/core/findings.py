@@ -163,7 +163,7 @@ def report(
 
 
 def store_finding(env: BuildEnvironment, finding: Finding) -> None:
-    from healthkb.domain import kb_data
+    from healthkb.core.domain import kb_data
 
     kb_data(env)["findings"].setdefault(finding.docname, []).append(finding.as_dict())
 
@@ -173,7 +173,7 @@ def _finding_order(finding: dict[str, Any]) -> tuple[int, str, str]:
 
 
 def all_findings(env: BuildEnvironment) -> list[dict[str, Any]]:
-    from healthkb.domain import kb_data
+    from healthkb.core.domain import kb_data
 
     data = kb_data(env)
     out: list[dict[str, Any]] = []

@@ -13,7 +13,7 @@ hidden prefix ("Caution:", "See a health professional:", "Urgent:") read before
 the title, a copy-link control and a stable id (``:name:`` or a slug of the
 title). Cards are ``safety`` objects of the kb domain. The rules live in
 ``conf/safety-rules.toml`` (config value ``kb_safety_rules``) and are read by
-:mod:`healthkb.rules`.
+:mod:`healthkb.safety.rules`.
 
 Checks (Sphinx warnings of type ``kb``, with file and line):
 
@@ -41,12 +41,12 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxTranslator
 from sphinx.util.nodes import make_refnode
 
-from healthkb.anchors import copy_link, slugify, valid_id
-from healthkb.config import policy_dir
-from healthkb.domain import kb_domain
-from healthkb.findings import report
-from healthkb.hubs import hub_placeholder, register_hub
-from healthkb.rules import (
+from healthkb.core.anchors import copy_link, slugify, valid_id
+from healthkb.core.config import policy_dir
+from healthkb.core.domain import kb_domain
+from healthkb.core.findings import report
+from healthkb.core.hubs import hub_placeholder, register_hub
+from healthkb.safety.rules import (
     LEVEL_LABELS,
     LEVELS,
     RulesError,

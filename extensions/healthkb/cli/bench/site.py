@@ -2,11 +2,11 @@
 
     kb bench --n 100            (or: make bench N=100)
 
-In one run, on one synthetic corpus of ``n`` articles (:mod:`healthkb.bench.corpus`,
+In one run, on one synthetic corpus of ``n`` articles (:mod:`healthkb.cli.bench.corpus`,
 all three source shapes, deterministic for ``--seed``):
 
 (a) **ours**: ``kb import`` of the raw files into a copy of the project's docs (hubs,
-    about, registry), then the project's build (``python -m healthkb.build``: Sphinx
+    about, registry), then the project's build (``python -m healthkb.perf.build``: Sphinx
     with the process tuned as ``make html`` runs it) with its ``conf/`` and options
     (``-W`` left out: a synthetic corpus has findings; they are counted);
 (b) **plain**: the same raw files as ``.md`` pages built by Sphinx with myst-parser and
@@ -46,8 +46,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from healthkb.bench import corpus
-from healthkb.build import precompile
+from healthkb.cli.bench import corpus
+from healthkb.perf.build import precompile
 
 #: The body of the throwaway configuration of the plain build.
 PLAIN_CONF = """\
@@ -298,7 +298,7 @@ def measure(
 # -- the two sites ---------------------------------------------------------------------------
 def default_jobs() -> str:
     """The ``-j`` value of the project's build (``kb build`` and ``make html``)."""
-    from healthkb.cli import DEFAULT_SPHINXOPTS
+    from healthkb.cli.main import DEFAULT_SPHINXOPTS
 
     opts = list(DEFAULT_SPHINXOPTS)
     return opts[opts.index("-j") + 1] if "-j" in opts else "1"
@@ -306,7 +306,7 @@ def default_jobs() -> str:
 
 def build_options() -> list[str]:
     """The project's build options without ``-W`` (a synthetic corpus has findings)."""
-    from healthkb.cli import DEFAULT_SPHINXOPTS
+    from healthkb.cli.main import DEFAULT_SPHINXOPTS
 
     opts = [o for o in DEFAULT_SPHINXOPTS if o not in ("-W", "--keep-going")]
     if "-j" in opts:
@@ -342,12 +342,12 @@ def prepare_plain(raw: list[Path], site: Path) -> dict[str, str]:
 def _sphinx(
     src: Path, out: Path, conf: Path, jobs: str, opts: list[str], *, ours: bool = False
 ) -> list[str]:
-    """The build command: the project's (``python -m healthkb.build``, as ``make html``
+    """The build command: the project's (``python -m healthkb.perf.build``, as ``make html``
     runs it) or plain ``sphinx-build``."""
     return [
         sys.executable,
         "-m",
-        "healthkb.build" if ours else "sphinx",
+        "healthkb.perf.build" if ours else "sphinx",
         "-b",
         "html",
         "-c",
@@ -450,7 +450,15 @@ def run_bench(
     docs = base / "ours" / "docs"
     prepare_docs(root, docs)
     report = base / "import.json"
-    cmd = [sys.executable, "-m", "healthkb.cli", "import", str(base / "raw"), "--into", str(docs)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "healthkb.cli.main",
+        "import",
+        str(base / "raw"),
+        "--into",
+        str(docs),
+    ]
     cmd += ["--no-curation", "--json"]
     say("bench: ours: kb import")
     result.runs["ours: import"] = measure(
@@ -607,7 +615,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_from_args(args: argparse.Namespace) -> int:
-    from healthkb.cli import project_root
+    from healthkb.cli.main import project_root
 
     root = project_root()
     workdir = Path(args.out) if args.out else root / "build" / "bench"

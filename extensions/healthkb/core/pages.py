@@ -83,7 +83,7 @@ class Facet:
     @property
     def slug(self) -> str:
         """The topic page's name below ``topics/``: ``body-part-lower-back``."""
-        from healthkb.anchors import slugify
+        from healthkb.core.anchors import slugify
 
         return slugify(f"{self.facet} {self.value}", max_words=24)
 

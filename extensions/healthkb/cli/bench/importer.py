@@ -1,6 +1,6 @@
 """Measure the importer on a synthetic corpus: articles per second and peak memory.
 
-    python -m healthkb.bench.importer --n 1000 --seed 0
+    python -m healthkb.cli.bench.importer --n 1000 --seed 0
 
 Imports ``n`` generated articles (all three shapes) into an empty docs folder with
 ``kb import``'s pipeline (pages and references.bib written), once for time and once under
@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from healthkb.bench import corpus
+from healthkb.cli.bench import corpus
 from healthkb.importer.pipeline import run_import
 
 

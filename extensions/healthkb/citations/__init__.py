@@ -1,0 +1,1 @@
+"""Citations: the source registry, the {cite} and {needs-source} roles, the evidence hub."""

@@ -1,0 +1,1 @@
+"""FAQ items: the {faq} directive, its nodes, JSON-LD and the FAQ hub."""

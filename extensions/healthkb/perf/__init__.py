@@ -1,0 +1,1 @@
+"""The speed layer: what makes large builds fast by touching other packages' internals."""

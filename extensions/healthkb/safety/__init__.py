@@ -1,0 +1,1 @@
+"""Safety cards: the {safety} directive, the rules file, the safety hub."""

@@ -1,0 +1,120 @@
+"""Search that lands the reader on the answer.
+
+Every page is cut into *search records* while it is read: one per section, FAQ
+item and safety card (the page's introduction is a record too). A record holds
+the readable text of that part of the page only: no front matter, copy-link
+buttons, citation markers, references list or other page furniture. Records are
+plain data in the kb domain, so incremental and parallel builds keep them right.
+
+With ``kb_search_engine = "pagefind"`` (the default) the build ends by indexing
+those records with Pagefind (``pagefind/`` in the output): one Pagefind page per
+site page, each record a heading with its id (:mod:`healthkb.search.pagefind`),
+the page's tag facets (body part, condition, use case) as filters. A site of more
+than ``kb_search_shard_pages`` pages (256) is indexed in several bundles, which
+the search page merges: an edit re-indexes only its page's bundle.
+``search.html`` is replaced by a page that queries that index (``kb-search.js``):
+Pagefind ranks the pages, the page scores their records, and each result is a
+record, titled "Page › Section", linking to ``page.html#id``, with the record's
+title weighted above its body. furo's sidebar box submits to it. Sphinx's own
+indexer is then switched off: it would cost every page a pass over its doctree in
+the main process (about 5 s of a 1,000-article build) for a ``searchindex.js``
+nothing loads. With ``kb_search_engine = "sphinx"`` the site keeps Sphinx's own
+search, tuned with a scorer that ranks kb objects (FAQ items, cards, sections)
+first; the two are compared by :mod:`healthkb.search.evaluate`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.util import logging
+
+from healthkb.search.records import collect_records
+
+logger = logging.getLogger(__name__)
+
+ENGINES = ("pagefind", "sphinx")
+#: Pages per Pagefind bundle (``kb_search_shard_pages``): a larger site is indexed in
+#: several bundles, which the search page merges; an edit re-indexes one bundle.
+SHARD_PAGES = 256
+
+
+def _check_engine(app: Sphinx, config: Config) -> None:
+    engine = config.kb_search_engine
+    if engine not in ENGINES:
+        logger.warning(
+            "kb_search_engine must be one of %s, not %r; using 'pagefind'",
+            ", ".join(ENGINES),
+            engine,
+            type="kb",
+            subtype="config",
+        )
+        config.kb_search_engine = "pagefind"
+    shard = config.kb_search_shard_pages
+    if isinstance(shard, bool) or not isinstance(shard, int) or shard < 1:
+        logger.warning(
+            "kb_search_shard_pages must be a whole number of pages above 0, not %r; using %d",
+            shard,
+            SHARD_PAGES,
+            type="kb",
+            subtype="config",
+        )
+        config.kb_search_shard_pages = SHARD_PAGES
+    if config.kb_search_engine == "sphinx" and not config.html_search_scorer:
+        from healthkb.site.assets import HERE
+
+        config.html_search_scorer = str(HERE / "static" / "kb-search-scorer.js")
+
+
+def _without_sphinx_index(app: Sphinx) -> None:
+    """With Pagefind, build no ``searchindex.js`` (search.html is still written)."""
+    builder = app.builder
+    if app.config.kb_search_engine != "pagefind" or not getattr(builder, "search", False):
+        return
+    prepare = builder.prepare_writing
+
+    def prepare_writing(docnames: Any) -> None:
+        # builder.search off while Sphinx prepares: no indexer is made or loaded; on again
+        # after, so that search.html is still written and linked.
+        builder.search = False  # type: ignore[attr-defined]
+        try:
+            prepare(docnames)
+        finally:
+            builder.search = True  # type: ignore[attr-defined]
+
+    # Sphinx has no setting to keep its search page but not its indexer.
+    builder.prepare_writing = prepare_writing  # type: ignore[method-assign]
+
+
+def _remove_stale_index(app: Sphinx, exception: Exception | None) -> None:
+    """The index an earlier build with Sphinx's search left behind."""
+    if exception is None and getattr(app.builder, "indexer", True) is None:
+        for name in ("searchindex.js", "searchindex.json"):
+            Path(app.outdir, name).unlink(missing_ok=True)
+
+
+def _page_context(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    context["kb_search_engine"] = app.config.kb_search_engine
+
+
+def setup_search(app: Sphinx) -> None:
+    from healthkb.search.pagefind import start_index, write_index
+
+    app.add_config_value("kb_search_engine", "pagefind", "html", types=[str])
+    app.add_config_value("kb_search_shard_pages", SHARD_PAGES, "", types=[int])
+    app.connect("config-inited", _check_engine)
+    app.connect("builder-inited", _without_sphinx_index)
+    app.connect("build-finished", _remove_stale_index)
+    app.connect("doctree-read", collect_records)
+    app.connect("html-page-context", _page_context)
+    # Before the other handlers: the index is made from what the pages read (their search
+    # records, titles, metadata), which no env-updated handler changes, and on an edit
+    # Pagefind's bundle is the last thing the build waits for.
+    app.connect("env-updated", start_index, priority=400)
+    app.connect("build-finished", write_index)
+    app.add_css_file("kb-search.css")

@@ -1,0 +1,1 @@
+"""The HTML site: assets, links, navigation, topic pages, related articles, permalinks."""
