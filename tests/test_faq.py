@@ -14,7 +14,9 @@ from sphinx.util.inventory import InventoryFile
 
 from healthkb.core.domain import kb_data, kb_domain
 from healthkb.core.jsonld import script_json
-from healthkb.faq.extension import faq, faq_page_jsonld, hub_topic
+from healthkb.faq.hub import hub_topic
+from healthkb.faq.jsonld import faq_page_jsonld
+from healthkb.faq.nodes import faq
 
 LOWER_BACK_DIRECT = "Is it safe to foam roll directly on the lower back?"
 

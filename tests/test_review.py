@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup, Tag
 from sphinx.testing.util import SphinxTestApp
 
 from healthkb.core.findings import all_findings
-from healthkb.review.extension import (
+from healthkb.review.metadata import (
     format_date,
     frontmatter_fields,
     parse_date,
