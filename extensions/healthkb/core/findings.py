@@ -84,13 +84,13 @@ PAGE_FINDINGS = "findings"
 #: Domain data key: findings of cross-document checks, recomputed on every build.
 BUILD_FINDINGS = "global_findings"
 
-#: How the build's summary line counts a check's backlog (plural noun); other checks
-#: are counted by code alone.
-BACKLOG_NOUNS: dict[str, str] = {
-    "citation-needs-source": "claims needing a source",
-    "citation-unsupported-claim": "unsupported claims",
-    "citation-uncited": "uncited sources",
-    "faq-near-duplicate": "near-duplicate FAQ questions",
+#: How the build's summary line counts a check's backlog (one, several); other checks
+#: are counted as findings.
+BACKLOG_NOUNS: dict[str, tuple[str, str]] = {
+    "citation-needs-source": ("claim needing a source", "claims needing a source"),
+    "citation-unsupported-claim": ("unsupported claim", "unsupported claims"),
+    "citation-uncited": ("uncited source", "uncited sources"),
+    "faq-near-duplicate": ("near-duplicate FAQ question", "near-duplicate FAQ questions"),
 }
 
 
@@ -224,7 +224,7 @@ def backlog_summary(findings: list[dict[str, Any]]) -> str | None:
     )
     acknowledged = sum(1 for f in findings if f.get("acknowledged") is not None)
     parts = [
-        f"{count} {BACKLOG_NOUNS.get(code, 'findings')} ({code})"
+        f"{count} {BACKLOG_NOUNS.get(code, ('finding', 'findings'))[count != 1]} ({code})"
         for code, count in sorted(backlog.items(), key=lambda kv: (-kv[1], kv[0]))
     ]
     if acknowledged:
