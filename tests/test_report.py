@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from sphinx.testing.util import SphinxTestApp
 
 from healthkb.cli import main as cli
 from healthkb.cli.report import collect, render_text
+from healthkb.core.findings import all_findings
 
 ROOTS = Path(__file__).resolve().parent / "roots"
 
@@ -119,3 +121,33 @@ def test_kb_report_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     assert cli.main(["report", "-j", "1", "--json", str(tmp_path / "again.json")]) == 0
     again = json.loads((tmp_path / "again.json").read_text(encoding="utf-8"))
     assert again["pages"] == data["pages"]
+
+
+@pytest.mark.sphinx("html", testroot="review", freshenv=True)
+def test_build_log_shows_what_fails_and_counts_the_backlog(app: SphinxTestApp) -> None:
+    """Warnings and errors with file and line; information and acknowledged findings only
+    counted, in one summary line; kb report still lists every item."""
+    app.build()
+    warnings = re.sub(r"\x1b\[[0-9;]*m", "", app.warning.getvalue()).splitlines()
+    kb_warnings = [line for line in warnings if "[kb." in line]
+    assert kb_warnings
+    for line in kb_warnings:
+        assert re.match(r"^\S+\.md:\d+: (WARNING|ERROR): .* \[kb\.[a-z-]+\]$", line), line
+    status = re.sub(r"\x1b\[[0-9;]*m", "", app.status.getvalue())
+    assert "[kb." not in status  # no item logged one by one
+    summary = [line for line in status.splitlines() if "editorial backlog" in line]
+    assert summary == [
+        "kb: editorial backlog: 1 claim needing a source (citation-needs-source), "
+        '1 acknowledged; run "kb report" for each item'
+    ]
+    report = collect(app.env, Path(app.srcdir))
+    assert report["summary"]["needs_source"] == 1
+    assert report["summary"]["acknowledged"] == 1
+    # Every stored finding is in the report: open ones, needs-source claims, acknowledged.
+    listed = sum(
+        sum(len(items) for items in page["findings"].values())
+        + len(page["needs_source"])
+        + len(page["acknowledged"])
+        for page in report["pages"]
+    )
+    assert listed == len(all_findings(app.env))

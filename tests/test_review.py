@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup, Tag
 from sphinx.testing.util import SphinxTestApp
 
 from healthkb.core.findings import all_findings
-from healthkb.review.extension import (
+from healthkb.review.metadata import (
     format_date,
     frontmatter_fields,
     parse_date,
@@ -131,17 +131,21 @@ def test_overdue_with_a_fixed_today(app: SphinxTestApp) -> None:
         "WARNING: review overdue: the next review was due on 10 January 2027 (2027-01-10)" in line
     )
     assert "50 days before today (2027-03-01)" in line
-    # Due soon, current and acknowledged pages raise nothing; the acknowledged one is logged.
+    # Due soon, current and acknowledged pages raise nothing; the acknowledged one is
+    # counted in the build's summary line and kept, with its reason, for kb report.
     status = re.sub(r"\x1b\[[0-9;]*m", "", app.status.getvalue())
-    assert "acknowledged [kb.review-overdue]" in status
-    assert "The reviewer is on leave" in status
+    assert "acknowledged [kb.review-overdue]" not in status
+    assert re.search(r'kb: editorial backlog: .*\b1 acknowledged; run "kb report"', status)
+    (ack,) = [f for f in all_findings(app.env) if f["acknowledged"]]
+    assert (ack["code"], ack["docname"]) == ("review-overdue", "articles/acknowledged")
+    assert "The reviewer is on leave" in ack["acknowledged"]
 
 
 @pytest.mark.sphinx("html", testroot="review", confoverrides={"kb_today": "2026-08-01"})
 def test_today_decides_what_is_overdue(app: SphinxTestApp) -> None:
     app.build()
     assert _kb_lines(app, "review-overdue") == []
-    assert "acknowledged [kb.review-overdue]" not in app.status.getvalue()
+    assert not [f for f in all_findings(app.env) if f["code"] == "review-overdue"]
 
 
 @pytest.mark.sphinx("html", testroot="review", freshenv=True)

@@ -1,4 +1,5 @@
-"""The safety rules file and the pure matchers of healthkb.safety.rules (no Sphinx)."""
+"""The safety rules file (healthkb.safety.rules) and the pure matchers of
+healthkb.safety.matching (no Sphinx)."""
 
 from __future__ import annotations
 
@@ -9,18 +10,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from healthkb.safety.rules import (
-    LEVELS,
-    RulesError,
+from healthkb.safety.matching import (
     find_contradictions,
     find_red_flags,
-    level_rank,
-    load_rules,
-    parse_rules,
     required_level,
     rules_about,
     split_sentences,
 )
+from healthkb.safety.rules import LEVELS, RulesError, level_rank, load_rules, parse_rules
 from tests.conftest import ARTICLES, ROOT
 
 RULES_FILE = ROOT / "conf" / "safety-rules.toml"

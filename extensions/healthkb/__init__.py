@@ -14,10 +14,13 @@ if TYPE_CHECKING:  # the importer and the bench use this package without Sphinx
 __version__ = "0.1.0"
 
 # Bump when the shape of data stored in the environment changes.
-ENV_VERSION = 4
+ENV_VERSION = 5
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    from healthkb.checks.faq import setup_faq_checks
+    from healthkb.checks.review import setup_review_checks
+    from healthkb.checks.safety import setup_safety_checks
     from healthkb.citations.extension import setup_citations
     from healthkb.core.anchors import setup_anchors
     from healthkb.core.config import setup_config
@@ -61,6 +64,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_reproducible(app)
     setup_parallel(app)
     setup_tocs(app)
+    # The content checks, after the features whose data they read.
+    setup_safety_checks(app)
+    setup_faq_checks(app)
+    setup_review_checks(app)
     return {
         "version": __version__,
         "env_version": ENV_VERSION,

@@ -7,7 +7,7 @@
   near-duplicates. Runs after all pages are read, on every build.
 
 ``faq-empty``, ``faq-duplicate`` and ``faq-invalid-id`` are reported by the
-directive itself (:mod:`healthkb.faq.extension`).
+directive itself (:mod:`healthkb.faq.directive`).
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from healthkb.checks import faq_topic
-from healthkb.core.domain import kb_data, kb_domain
-from healthkb.core.findings import report
-
-RECORD_KIND = "faq"
+from healthkb.core.domain import kb_domain
+from healthkb.core.findings import report, store_build_finding
+from healthkb.faq.items import hub_items, near_duplicate_clusters
+from healthkb.faq.nodes import RECORD_KIND
 
 
 def page_headings(doctree: nodes.document) -> list[str]:
@@ -86,21 +86,11 @@ def explain(result: faq_topic.TopicScore) -> str:
     return "".join(f"; {part}" for part in parts)
 
 
-def _note_read(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    app._kb_read_now = set(docnames)  # type: ignore[attr-defined]
-
-
 def check_near_duplicates(app: Sphinx, env: BuildEnvironment) -> None:
     """Report questions that near-duplicate a question on another page (information).
 
-    Every pair is kept for the report; the build's log shows the pairs with a page read
-    by this build (all of them in a clean build), as Sphinx shows the warnings of the
-    pages it reads: an incremental build does not repeat thousands of lines about pages
-    it did not touch.
+    Every pair is kept for ``kb report``; the build's summary line counts them.
     """
-    from healthkb.faq.extension import hub_items, near_duplicate_clusters
-
-    read: set[str] | None = getattr(app, "_kb_read_now", None)
     for cluster in near_duplicate_clusters(app, hub_items(app)):
         first = cluster[0]
         for other in cluster[1:]:
@@ -117,13 +107,11 @@ def check_near_duplicates(app: Sphinx, env: BuildEnvironment) -> None:
                 level="info",
                 target=other.node_id,
                 store=False,
-                show=read is None or other.docname in read or first.docname in read,
             )
-            global_findings: list[dict[str, Any]] = kb_data(env)["global_findings"]
-            global_findings.append(finding.as_dict())
+            store_build_finding(env, finding)
 
 
 def setup_faq_checks(app: Sphinx) -> None:
-    app.connect("doctree-read", check_off_topic, priority=800)  # after healthkb.faq.extension (700)
-    app.connect("env-before-read-docs", _note_read, priority=900)
+    # After healthkb.faq.items.note_page (700) has stored the page's title and tags.
+    app.connect("doctree-read", check_off_topic, priority=800)
     app.connect("env-check-consistency", check_near_duplicates)

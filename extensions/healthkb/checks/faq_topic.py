@@ -241,7 +241,7 @@ def near_duplicate_groups(
     items: Sequence[tuple[str, str]], *, threshold: float = NEAR_DUPLICATE_THRESHOLD
 ) -> list[list[int]]:
     """See :func:`_near_duplicate_groups` (the FAQ check and hub share one computation,
-    kept with the environment by :func:`healthkb.faq.extension.near_duplicate_clusters`)."""
+    kept with the environment by :func:`healthkb.faq.items.near_duplicate_clusters`)."""
     return _near_duplicate_groups(items, threshold=float(threshold))
 
 

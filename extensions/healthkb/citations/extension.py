@@ -113,7 +113,7 @@ def _load(env: BuildEnvironment) -> dict[str, Any]:
 
 def registry_data(env: BuildEnvironment) -> dict[str, Any]:
     data = kb_data(env)
-    if REGISTRY not in data:
+    if data[REGISTRY] is None:
         data[REGISTRY] = _load(env)
     stored: dict[str, Any] = data[REGISTRY]
     return stored

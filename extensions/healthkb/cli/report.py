@@ -16,8 +16,8 @@ from sphinx.environment import BuildEnvironment
 
 from healthkb.core.domain import kb_domain
 from healthkb.core.findings import all_findings
-from healthkb.review.extension import RECORD_KIND as REVIEW_KIND
-from healthkb.review.extension import review_state, today
+from healthkb.review.metadata import RECORD_KIND as REVIEW_KIND
+from healthkb.review.metadata import review_state, today
 
 NEEDS_SOURCE_CHECK = "citation-needs-source"
 STATES = ("current", "due-soon", "overdue", "incomplete", "missing", "invalid")

@@ -3,9 +3,17 @@
 FAQ items, safety cards and sources are objects of the ``kb`` domain, so they
 reach ``objects.inv``, Sphinx's search index and cross-references (``{kb:faq}``
 roles and MyST ``[](#id)`` links).  Everything the extension stores in the
-environment lives in this domain's data and is keyed by document, so
-``clear_doc`` and ``merge_domaindata`` keep incremental and parallel builds
-correct.
+environment lives in this domain's data, and every key of that data is declared
+in :attr:`KBDomain.initial_data`:
+
+- per-document data (objects, records, findings) is keyed by document, so
+  ``clear_doc`` and ``merge_domaindata`` keep incremental and parallel builds
+  correct;
+- build-wide data (:data:`BUILD_WIDE`) is computed from every page after reading
+  (``env-get-updated``, ``env-check-consistency``, ``env-updated``) in the main
+  process, never by a parallel reader, so it is neither cleared nor merged.
+  :data:`CACHES` names the build-wide keys that only keep a computation for the
+  next build and that nothing shows.
 """
 
 from __future__ import annotations
@@ -24,6 +32,8 @@ from sphinx.roles import XRefRole
 from sphinx.util import logging
 from sphinx.util.nodes import make_refnode
 
+from healthkb.core.findings import BUILD_FINDINGS, DOMAIN, PAGE_FINDINGS, report
+
 logger = logging.getLogger(__name__)
 
 #: objtype -> human label
@@ -34,9 +44,39 @@ OBJECT_LABELS = {
     "section": "section",
 }
 
+#: Build-wide data: key -> its value in a fresh environment (None: not computed yet).
+BUILD_WIDE: dict[str, Any] = {
+    # findings of cross-document checks, recomputed on every build (healthkb.core.findings)
+    BUILD_FINDINGS: [],
+    # the source registry as last loaded (healthkb.citations)
+    "citation_registry": None,
+    # per builder: what each hub showed when last written (healthkb.core.hubs)
+    "hub_digests": {},
+    # the topic map, and topics whose pages an earlier build wrote (healthkb.site.topics)
+    "topics": {},
+    "topics_gone": [],
+    # each article's related articles, and a digest of their inputs (healthkb.site.related)
+    "related": {},
+    "related_digest": None,
+    # the navigation and references each page shows, and the reads they were computed
+    # from (healthkb.site.navigation)
+    "nav_snapshot": None,
+    "references_snapshot": None,
+    "reads_snapshot": None,
+    # the safety rules loaded for this build (healthkb.safety.state)
+    "safety_rules": None,
+    # the FAQ questions' near-duplicate groups and the key they were computed for
+    # (healthkb.faq.items)
+    "faq_near_duplicates": None,
+}
+
+#: Build-wide keys that only keep a computation for the next build: nothing shows them,
+#: so what a hub shows does not depend on them.
+CACHES = frozenset({"nav_snapshot", "references_snapshot", "reads_snapshot", "faq_near_duplicates"})
+
 
 class KBDomain(Domain):
-    name = "kb"
+    name = DOMAIN
     label = "Knowledge base"
     object_types = {
         objtype: ObjType(label, objtype, "any") for objtype, label in OBJECT_LABELS.items()
@@ -50,9 +90,8 @@ class KBDomain(Domain):
         # kind -> docname -> list of plain records (FAQ items, cards, citations...)
         "records": {},
         # docname -> list of findings (dicts) raised while reading that document
-        "findings": {},
-        # findings of cross-document checks, recomputed on every build
-        "global_findings": [],
+        PAGE_FINDINGS: {},
+        **BUILD_WIDE,
     }
 
     @property
@@ -96,8 +135,6 @@ class KBDomain(Domain):
     def _report_duplicate(
         self, key: tuple[str, str], *, owner: dict[str, Any], loser: dict[str, Any]
     ) -> None:
-        from healthkb.core.findings import report
-
         report(
             self.env,
             "duplicate-id",
@@ -121,15 +158,15 @@ class KBDomain(Domain):
                 del self.objects[key]
         for per_doc in self.data["records"].values():
             per_doc.pop(docname, None)
-        self.data["findings"].pop(docname, None)
+        self.data[PAGE_FINDINGS].pop(docname, None)
 
     def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
         wanted = set(docnames)
         # Findings first: an id already taken by a page merged earlier is reported below,
         # and that finding joins the page's own (not overwritten by them).
-        for docname, findings in otherdata["findings"].items():
+        for docname, findings in otherdata[PAGE_FINDINGS].items():
             if docname in wanted:
-                self.data["findings"][docname] = list(findings)
+                self.data[PAGE_FINDINGS][docname] = list(findings)
         for kind, per_doc in otherdata["records"].items():
             mine_records = self.data["records"].setdefault(kind, {})
             for docname, records in per_doc.items():
@@ -224,7 +261,7 @@ def kb_data(env: BuildEnvironment) -> dict[str, Any]:
 
 
 def _reset_global_findings(app: Sphinx, env: BuildEnvironment, *args: Any) -> None:
-    kb_data(env)["global_findings"] = []
+    kb_data(env)[BUILD_FINDINGS] = []
 
 
 def setup_domain(app: Sphinx) -> None:

@@ -12,13 +12,24 @@ page's front matter::
         target: how-long-should-i-foam-roll-my-forearms
         reason: Kept on purpose while the forearm article is written.
 
-An acknowledged finding is logged as information ("acknowledged: ...") and
-kept in the findings record for ``kb report``; it no longer fails the build.
+An acknowledged finding no longer fails the build.
+
+The build log shows what fails: warnings and errors, each with file and line.
+Information findings (the editorial backlog: claims needing a source, near-duplicate
+questions, ...) and acknowledged findings are not logged one by one; they are kept
+with the environment for ``kb report``, which lists every item, and one summary line
+at the end of the build counts them by check.
+
+Findings are stored in the kb domain's data under :data:`PAGE_FINDINGS` (per
+document) and :data:`BUILD_FINDINGS` (cross-document checks, recomputed on every
+build); :mod:`healthkb.core.domain` declares those keys. This module imports
+nothing else of the package, so every layer can report.
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -65,6 +76,22 @@ CHECKS: dict[str, tuple[str, str]] = {
 }
 
 ACK_KEY = "kb_acknowledge"
+
+#: The Sphinx domain whose data holds the findings (:class:`healthkb.core.domain.KBDomain`).
+DOMAIN = "kb"
+#: Domain data key: docname -> list of findings (dicts) raised while reading that document.
+PAGE_FINDINGS = "findings"
+#: Domain data key: findings of cross-document checks, recomputed on every build.
+BUILD_FINDINGS = "global_findings"
+
+#: How the build's summary line counts a check's backlog (one, several); other checks
+#: are counted as findings.
+BACKLOG_NOUNS: dict[str, tuple[str, str]] = {
+    "citation-needs-source": ("claim needing a source", "claims needing a source"),
+    "citation-unsupported-claim": ("unsupported claim", "unsupported claims"),
+    "citation-uncited": ("uncited source", "uncited sources"),
+    "faq-near-duplicate": ("near-duplicate FAQ question", "near-duplicate FAQ questions"),
+}
 
 
 @dataclass
@@ -118,10 +145,13 @@ def _matching_ack(env: BuildEnvironment, finding: Finding) -> str | None:
 
 
 def log(code: str, message: str, level: Level, location: Any) -> None:
-    """Log one finding as info, error or warning (type kb, subtype = its check)."""
+    """Log one finding as an error or a warning (type kb, subtype = its check).
+
+    Information is not logged: the build's summary line counts it (see the module's
+    docstring)."""
     if level == "info":
-        logger.info("[kb.%s] %s", code, message, location=location)
-    elif level == "error":
+        return
+    if level == "error":
         logger.error(message, type="kb", subtype=code, location=location)
     else:
         logger.warning(message, type="kb", subtype=code, location=location)
@@ -137,35 +167,36 @@ def report(
     level: Level = "warning",
     target: str = "",
     store: bool = True,
-    show: bool = True,
 ) -> Finding:
-    """Log one finding with file and line, honouring acknowledgments (``show`` False:
-    kept for the report, not logged)."""
+    """Log one finding with file and line (unless it is information or acknowledged)
+    and keep it for the report: with its page's findings, or (``store`` False) not at
+    all, for a caller that keeps it itself (see :func:`store_build_finding`)."""
     if code not in CHECKS:
         raise ValueError(f"undeclared check code {code!r}")
     finding = Finding(code, message, docname, lineno, level, target or message)
     location: Any = (docname, lineno) if lineno else docname
     if level != "info":
         finding.acknowledged = _matching_ack(env, finding)
-    if show and finding.acknowledged is not None:
-        logger.info(
-            "acknowledged [kb.%s]: %s (reason: %s)",
-            code,
-            message,
-            finding.acknowledged,
-            location=location,
-        )
-    elif show:
+    if finding.acknowledged is None:
         log(code, message, level, location)
     if store:
         store_finding(env, finding)
     return finding
 
 
-def store_finding(env: BuildEnvironment, finding: Finding) -> None:
-    from healthkb.core.domain import kb_data
+def _data(env: BuildEnvironment) -> dict[str, Any]:
+    data: dict[str, Any] = env.get_domain(DOMAIN).data
+    return data
 
-    kb_data(env)["findings"].setdefault(finding.docname, []).append(finding.as_dict())
+
+def store_finding(env: BuildEnvironment, finding: Finding) -> None:
+    """Keep a finding with the findings of its page (cleared when the page is read again)."""
+    _data(env)[PAGE_FINDINGS].setdefault(finding.docname, []).append(finding.as_dict())
+
+
+def store_build_finding(env: BuildEnvironment, finding: Finding) -> None:
+    """Keep a finding of a cross-document check (recomputed on every build)."""
+    _data(env)[BUILD_FINDINGS].append(finding.as_dict())
 
 
 def _finding_order(finding: dict[str, Any]) -> tuple[int, str, str]:
@@ -173,16 +204,42 @@ def _finding_order(finding: dict[str, Any]) -> tuple[int, str, str]:
 
 
 def all_findings(env: BuildEnvironment) -> list[dict[str, Any]]:
-    from healthkb.core.domain import kb_data
-
-    data = kb_data(env)
+    data = _data(env)
     out: list[dict[str, Any]] = []
-    for docname in sorted(data["findings"]):
+    for docname in sorted(data[PAGE_FINDINGS]):
         # In line order: a finding made while merging a parallel reader's pages comes
         # after the page's own, but belongs where a serial build puts it.
-        out.extend(sorted(data["findings"][docname], key=_finding_order))
-    out.extend(data["global_findings"])
+        out.extend(sorted(data[PAGE_FINDINGS][docname], key=_finding_order))
+    out.extend(data[BUILD_FINDINGS])
     return out
+
+
+def backlog_summary(findings: list[dict[str, Any]]) -> str | None:
+    """The build's one line about the findings it did not log one by one (None: none).
+
+    Information findings are counted by check, acknowledged findings together.
+    """
+    backlog = Counter(
+        f["code"] for f in findings if f["level"] == "info" and f.get("acknowledged") is None
+    )
+    acknowledged = sum(1 for f in findings if f.get("acknowledged") is not None)
+    parts = [
+        f"{count} {BACKLOG_NOUNS.get(code, ('finding', 'findings'))[count != 1]} ({code})"
+        for code, count in sorted(backlog.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+    if acknowledged:
+        parts.append(f"{acknowledged} acknowledged")
+    if not parts:
+        return None
+    return f'kb: editorial backlog: {", ".join(parts)}; run "kb report" for each item'
+
+
+def _log_backlog(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None:
+        return
+    line = backlog_summary(all_findings(app.env))
+    if line is not None:
+        logger.info(line)
 
 
 def _check_acknowledgments(app: Sphinx, env: BuildEnvironment) -> None:
@@ -206,3 +263,4 @@ def _check_acknowledgments(app: Sphinx, env: BuildEnvironment) -> None:
 
 def setup_findings(app: Sphinx) -> None:
     app.connect("env-check-consistency", _check_acknowledgments)
+    app.connect("build-finished", _log_backlog)

@@ -34,7 +34,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 
-from healthkb.core.domain import kb_data, kb_domain
+from healthkb.core.domain import CACHES, kb_data, kb_domain
 
 #: Renders the content of one hub: (app, docname of the hub page, placeholder) -> nodes
 HubRenderer = Callable[[Sphinx, str, "hub_placeholder"], list[nodes.Node]]
@@ -235,9 +235,7 @@ def _global_inputs(app: Sphinx, env: BuildEnvironment) -> str:
     """A digest of what hubs show that belongs to no page: kb_* settings, the registry."""
     data = kb_data(env)
     shared = {
-        key: value
-        for key, value in data.items()
-        if key not in NOT_SHARED and not key.endswith("_snapshot")
+        key: value for key, value in data.items() if key not in NOT_SHARED and key not in CACHES
     }
     settings = sorted(
         (value.name, repr(value.value)) for value in app.config if value.name.startswith("kb_")

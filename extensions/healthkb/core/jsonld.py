@@ -141,7 +141,7 @@ def medical_webpage(
     app: Sphinx, pagename: str, context: dict[str, Any], doctree: nodes.document | None
 ) -> list[dict[str, Any]]:
     """A MedicalWebPage node for an article (nothing for other pages)."""
-    from healthkb.review.extension import review_record
+    from healthkb.review.metadata import review_record
     from healthkb.site.assets import page_summary
 
     env = app.env

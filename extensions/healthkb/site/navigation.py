@@ -450,7 +450,8 @@ def _outdated_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
     # no page's navigation or references can have changed.
     reads = hashlib.sha256(repr(sorted(env.all_docs.items())).encode()).hexdigest()
     key = f"{app.builder.name}:{reads}:{app.config.kb_nav_neighbours}"
-    if data.get(READS_SNAPSHOT) == key and SNAPSHOT in data and REFERENCES_SNAPSHOT in data:
+    computed = data[SNAPSHOT] is not None and data[REFERENCES_SNAPSHOT] is not None
+    if data[READS_SNAPSHOT] == key and computed:
         return []
     data[READS_SNAPSHOT] = key
     nav = compute_nav(env)

@@ -37,7 +37,7 @@ from healthkb.checks.faq_topic import STOP_WORDS
 from healthkb.core.anchors import skip_node
 from healthkb.core.domain import kb_data, kb_domain
 from healthkb.core.pages import is_article, meta_text, page_tags, page_title
-from healthkb.review.extension import review_notice
+from healthkb.review.notice import review_notice
 from healthkb.site.topics import topic_tags
 
 RECORD_KIND = "related-terms"

@@ -295,7 +295,7 @@ def _written_from(app: Sphinx, pagename: str, context: dict[str, Any]) -> str:
     info = getattr(builder, "build_info", None)
     payload = (
         context,
-        kb_data(app.env).get(SNAPSHOT, {}).get(""),
+        (kb_data(app.env)[SNAPSHOT] or {}).get(""),
         newest_template() if callable(newest_template) else 0,
         (getattr(info, "config_hash", ""), getattr(info, "tags_hash", "")),
         sorted(_redirects(app).fragments_from(builder.get_target_uri(pagename)).items()),
