@@ -8,9 +8,14 @@ builder's ``prepare_writing`` is wrapped: ``builder.search`` is off while Sphinx
 (no indexer is made or loaded, ``builder.indexer`` stays None) and on again after, so that
 ``search.html`` is still written and linked.
 
-Relies on the HTML builder's ``search`` flag and ``prepare_writing``. Without them (or with
-the layer off) Sphinx builds its index and :mod:`healthkb.search.extension` removes the
-``searchindex.js`` it writes: the site is the same, the build slower.
+Installed in every build, whether or not ``kb_fast_build`` is on: it decides files of the
+site, not only the time taken. With an indexer Sphinx also copies its stemmer
+(``_static/base-stemmer.js``, ``english-stemmer.js``) and writes its stop words into
+``_static/language_data.js``, none of which a Pagefind site loads.
+
+Relies on the HTML builder's ``search`` flag and ``prepare_writing``. Without them Sphinx
+builds its index (one ``info`` line says so) and :mod:`healthkb.search.extension` removes
+the ``searchindex.js`` it writes; its stemmer files stay.
 """
 
 from __future__ import annotations

@@ -2,8 +2,9 @@
 
 The configuration is known only once ``conf.py`` is read, so the patches are installed
 at ``config-inited``; each checks what it relies on when it is installed (see
-:mod:`healthkb.perf`). The correctness fixes of :mod:`healthkb.perf.reproducible` are
-installed in every build.
+:mod:`healthkb.perf`). What decides the site's files is installed in every build: the
+fixes of :mod:`healthkb.perf.reproducible`, and :mod:`healthkb.perf.search` (with Pagefind
+Sphinx copies no stemmer files), so the site is the same with the layer on or off.
 """
 
 from __future__ import annotations
@@ -25,11 +26,11 @@ def _install(app: Sphinx, config: Config) -> None:
     install_parallel(app)
     install_tocs(app)
     install_templates(app)
-    install_search(app)
 
 
 def setup_perf(app: Sphinx) -> None:
     setup_parallel_config(app)
     setup_kept_in_step(app)
+    install_search(app)
     # After the configuration's checks (core.config: kb_fast_build is a bool by then).
     app.connect("config-inited", _install, priority=800)
