@@ -30,9 +30,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from healthkb.core.jsonld import setup_jsonld
     from healthkb.core.pages import setup_pages
     from healthkb.faq.extension import setup_faq
-    from healthkb.perf.parallel import setup_parallel
-    from healthkb.perf.reproducible import setup_reproducible
-    from healthkb.perf.tocs import setup_tocs
+    from healthkb.perf.setup import setup_perf
     from healthkb.review.extension import setup_review
     from healthkb.safety.extension import setup_safety
     from healthkb.search.extension import setup_search
@@ -41,6 +39,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from healthkb.site.links import setup_links
     from healthkb.site.navigation import setup_navigation
     from healthkb.site.related import setup_related
+    from healthkb.site.reproducible import setup_reproducible
     from healthkb.site.topics import setup_topics
 
     setup_config(app)
@@ -62,12 +61,12 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_search(app)
     setup_navigation(app)
     setup_reproducible(app)
-    setup_parallel(app)
-    setup_tocs(app)
     # The content checks, after the features whose data they read.
     setup_safety_checks(app)
     setup_faq_checks(app)
     setup_review_checks(app)
+    # Last: the speed layer patches what the features set up (kb_fast_build switches it).
+    setup_perf(app)
     return {
         "version": __version__,
         "env_version": ENV_VERSION,

@@ -49,6 +49,9 @@ def setup_config(app: Sphinx) -> None:
     app.add_config_value("kb_article_dirs", ["articles", "answers"], "env", types=[list])
     # ISO date used as "today" by date-based checks; empty means the real date.
     app.add_config_value("kb_today", "", "env", types=[str])
+    # The speed layer (healthkb.perf): off, Sphinx's own code runs everywhere it patches.
+    # The site is the same either way, so changing it rebuilds nothing.
+    app.add_config_value("kb_fast_build", True, "", types=[bool])
     app.connect("config-inited", _validate)
 
 
@@ -62,6 +65,14 @@ def _validate(app: Sphinx, config: Config) -> None:
             subtype="config",
         )
         config.kb_site_origin = "https://321strong.com"
+    if not isinstance(config.kb_fast_build, bool):
+        logger.warning(
+            "kb_fast_build must be True or False, not %r; using True",
+            config.kb_fast_build,
+            type="kb",
+            subtype="config",
+        )
+        config.kb_fast_build = True
 
 
 def policy_dir(app: Sphinx) -> Path:

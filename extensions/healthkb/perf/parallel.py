@@ -39,13 +39,23 @@ pages merged before it was forked included. Two things keep that cost down:
 
 Reading is the same either way (tests/test_build_correctness.py compares parallel and
 serial builds, byte for byte).
+
+What this relies on, checked before each part is installed (:mod:`healthkb.perf.guards`):
+``Builder._write_parallel(docnames, nproc)`` and ``Builder._write_serial``, the fields of
+``ParallelTasks`` (``_pworking``, ``_precvs``, ``_precvs_waiting``, ``_procs``,
+``_result_funcs``, ``_args``, ``_join_one``), ``app.parallel``, ``env.tocs`` and
+``env.metadata`` as dicts, and the environment's doctree caches
+(``_pickled_doctree_cache``, ``_write_doc_doctree_cache``). A part whose names are missing
+is left out; the others still run.
 """
 
 from __future__ import annotations
 
+import inspect
 import os
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -62,33 +72,46 @@ from sphinx.util.display import status_iterator
 from sphinx.util.parallel import ParallelTasks, make_chunks
 
 from healthkb.core.domain import kb_data
+from healthkb.perf.guards import Expected, guarded, lacking
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_MIN = 20
 
 
-def _before_read(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
-    app._kb_main_pid = os.getpid()  # type: ignore[attr-defined]
+@dataclass
+class Reading:
+    """What the reading patches remember during one build: made by :func:`install_parallel`
+    for one application (its handlers hold it), copied into each forked reader."""
+
+    #: The process that forks the readers.
+    main_pid: int = 0
+    #: ``app.parallel`` while a few pages are read in the main process (0: not changed).
+    parallel: int = 0
+    #: The forked reader that has dropped the other pages' data.
+    slim_pid: int = 0
+
+
+def _before_read(reading: Reading, app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    reading.main_pid = os.getpid()
     if app.parallel > 1 and len(docnames) < int(app.config.kb_parallel_read_min):
-        app._kb_parallel = app.parallel  # type: ignore[attr-defined]
+        reading.parallel = app.parallel
         app.parallel = 1
 
 
-def _after_read(app: Sphinx, env: BuildEnvironment) -> None:
-    saved = getattr(app, "_kb_parallel", None)
-    if saved:
-        app.parallel = saved
-        del app._kb_parallel  # type: ignore[attr-defined]
+def _after_read(reading: Reading, app: Sphinx, env: BuildEnvironment) -> None:
+    if reading.parallel:
+        app.parallel = reading.parallel
+        reading.parallel = 0
 
 
-def _slim_reader(app: Sphinx, docname: str, source: list[str]) -> None:
+def _slim_reader(reading: Reading, app: Sphinx, docname: str, source: list[str]) -> None:
     """In a forked reader, before its first page: drop the per-page data of every other
     page (see the module's docstring)."""
     pid = os.getpid()
-    if getattr(app, "_kb_main_pid", pid) == pid or getattr(app, "_kb_slim_pid", None) == pid:
+    if reading.main_pid in (0, pid) or reading.slim_pid == pid:
         return
-    app._kb_slim_pid = pid  # type: ignore[attr-defined]
+    reading.slim_pid = pid
     data = kb_data(app.env)
     for per_doc in data["records"].values():
         per_doc.clear()
@@ -246,14 +269,60 @@ def _check_config(app: Sphinx, config: Config) -> None:
         config.kb_parallel_read_min = DEFAULT_MIN
 
 
-def setup_parallel(app: Sphinx) -> None:
+def setup_parallel_config(app: Sphinx) -> None:
+    """Declared whether or not the speed layer is on (``conf.py`` may set it either way)."""
     app.add_config_value("kb_parallel_read_min", DEFAULT_MIN, "", types=[int])
     app.connect("config-inited", _check_config)
-    # Last, after other handlers may have changed the list of pages to read.
-    app.connect("env-before-read-docs", _before_read, priority=900)
-    app.connect("env-updated", _after_read, priority=100)
-    app.connect("builder-inited", _bounded_writing)
-    app.connect("env-updated", _drop_read_doctrees)
-    app.connect("doctree-resolved", _forget_pickled_doctree)
-    # First, before any handler of the page's own reading.
-    app.connect("source-read", _slim_reader, priority=0)
+
+
+#: The fields of ParallelTasks that _Writers reads and updates, with their types.
+POOL_FIELDS: Expected = {
+    "nproc": int,
+    "_pworking": int,
+    "_precvs": dict,
+    "_precvs_waiting": dict,
+    "_procs": dict,
+    "_result_funcs": dict,
+    "_args": dict,
+    "_join_one": None,
+    "add_task": None,
+    "join": None,
+    "terminate": None,
+}
+
+
+def _writing_lacks() -> list[str]:
+    missing = lacking(ParallelTasks(1), POOL_FIELDS, "ParallelTasks.")
+    write_parallel = getattr(Builder, "_write_parallel", None)
+    if not callable(write_parallel) or list(inspect.signature(write_parallel).parameters) != [
+        "self",
+        "docnames",
+        "nproc",
+    ]:
+        missing.append("Builder._write_parallel(docnames, nproc)")
+    if not callable(getattr(Builder, "_write_serial", None)):
+        missing.append("Builder._write_serial")
+    return missing
+
+
+def install_parallel(app: Sphinx) -> None:
+    """Install the parts whose names are there (called when ``kb_fast_build`` is on)."""
+    if guarded("parallel writing", _writing_lacks()):
+        app.connect("builder-inited", _bounded_writing)
+    app.connect("builder-inited", partial(_install_reading, Reading()))
+
+
+def _install_reading(reading: Reading, app: Sphinx) -> None:
+    """The parts that use the environment, checked once it is made (loaded or new)."""
+    fields = lacking(app, {"parallel": int}, "app.")
+    fields += lacking(app.env, {"tocs": dict, "metadata": dict}, "env.")
+    if guarded("parallel reading", fields):
+        # Last, after other handlers may have changed the list of pages to read.
+        app.connect("env-before-read-docs", partial(_before_read, reading), priority=900)
+        app.connect("env-updated", partial(_after_read, reading), priority=100)
+        # First, before any handler of the page's own reading.
+        app.connect("source-read", partial(_slim_reader, reading), priority=0)
+    caches = {"_write_doc_doctree_cache": dict, "_pickled_doctree_cache": dict}
+    if guarded("doctrees not kept in memory", lacking(app.env, caches, "env.")):
+        app.connect("env-updated", _drop_read_doctrees)
+        app.connect("doctree-resolved", _forget_pickled_doctree)

@@ -1,20 +1,20 @@
-"""Builds you can trust: an incremental build writes the site a clean build writes.
+"""Builds you can trust: what makes an incremental build's sitemap and Sphinx search index
+those of a clean build. Correctness, not speed: on whether or not ``kb_fast_build`` is.
 
-Sphinx and the sphinx-sitemap extension leave three differences between an
-incremental and a clean build of the same sources; this module removes them:
-
-- **Removed pages.** Sphinx never deletes the HTML (and ``_sources`` copy) of a page
-  whose source was removed, so the old page stays published and ``kb check`` still
-  finds it. Their files are deleted as soon as Sphinx notices the removal (before the
-  redirect pages of ``conf/redirects.toml`` are written).
 - **The sitemap.** sphinx-sitemap lists the pages written in *this* build, in the order
   the writer processes finish them: after an incremental build ``sitemap.xml`` lists
   only the rewritten pages, and after a ``-j 3`` build its order varies. Before
   sphinx-sitemap writes the file, the pages that were not rewritten are added and the
-  list is sorted.
-- **The search index.** Words that no page uses any more stay in ``searchindex.js``
-  with an empty page list after an incremental build; they are dropped.
+  list is sorted. Relies on sphinx-sitemap's queue of links (``app.sitemap_links``, set
+  when the builder is made: ``get_nowait`` and ``put``) and its ``is_excluded``.
+- **Sphinx's search index** (``kb_search_engine = "sphinx"``). Words that no page uses
+  any more stay in ``searchindex.js`` with an empty page list after an incremental
+  build; they are dropped. Relies on the indexer's ``_mapping`` and ``_title_mapping``
+  (word -> pages), checked when the indexer is first seen.
 
+Without what they rely on, the fixes are not applied (one ``info`` line each): an
+incremental build then writes a shorter or unsorted sitemap, or keeps unused words.
+Removed pages are deleted with Sphinx's public API (:mod:`healthkb.site.reproducible`).
 Everything else the knowledge base writes is deterministic by construction (ids from
 slugs, hubs sorted, no timestamps), which tests/test_build_correctness.py checks.
 """
@@ -22,45 +22,27 @@ slugs, hubs sorted, no timestamps), which tests/test_build_correctness.py checks
 from __future__ import annotations
 
 import queue
-from pathlib import Path
 from typing import Any
 
+import sphinx_sitemap
 from sphinx.application import Sphinx
-from sphinx.environment import BuildEnvironment
-from sphinx.util import logging
 
-logger = logging.getLogger(__name__)
+from healthkb.perf.guards import Expected, guarded, lacking
+from healthkb.site.topics import generated_pages
 
-
-def _delete_removed_pages(
-    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
-) -> list[str]:
-    builder = app.builder
-    if not removed or builder.format != "html" or not hasattr(builder, "get_outfilename"):
-        return []
-    outdir = Path(builder.outdir)
-    for docname in sorted(removed):
-        targets = [Path(builder.get_outfilename(docname))]
-        # The copy of the source: _sources/<docname><source suffix>.txt
-        targets += [outdir / "_sources" / f"{docname}{suffix}.txt" for suffix in _suffixes(app)]
-        for target in targets:
-            if target.is_file() and outdir in target.resolve().parents:
-                target.unlink()
-                logger.info("removed %s (its source is gone)", target.relative_to(outdir))
-    return []
-
-
-def _suffixes(app: Sphinx) -> list[str]:
-    suffixes: Any = app.config.source_suffix
-    return [str(s) for s in (suffixes.keys() if isinstance(suffixes, dict) else suffixes or [])]
+#: The indexer's word -> pages tables (of the text, of the titles).
+INDEX_MAPPINGS = ("_mapping", "_title_mapping")
 
 
 def _drop_unused_search_terms(app: Sphinx) -> list[tuple[str, dict[str, Any], str]]:
     """Words whose pages were all removed or rewritten without them leave the index."""
     indexer = getattr(app.builder, "indexer", None)
-    for name in ("_mapping", "_title_mapping"):
-        mapping = getattr(indexer, name, None)
-        if isinstance(mapping, dict):
+    if indexer is None:
+        return []
+    mappings: Expected = dict.fromkeys(INDEX_MAPPINGS, dict)
+    if guarded("unused search words dropped", lacking(indexer, mappings, "indexer.")):
+        for name in INDEX_MAPPINGS:
+            mapping = getattr(indexer, name)
             for word in [word for word, docnames in mapping.items() if not docnames]:
                 del mapping[word]
     return []
@@ -80,13 +62,9 @@ def _sitemap_link(app: Sphinx, pagename: str) -> str:
 
 def _complete_sitemap(app: Sphinx, exception: Exception | None) -> None:
     """Every page in the sitemap, in a stable order, whichever pages this build wrote."""
-    links: Any = getattr(app, "sitemap_links", None)
-    if exception is not None or links is None or app.builder.format != "html":
+    if exception is not None:
         return
-    try:
-        from sphinx_sitemap import is_excluded
-    except ImportError:  # pragma: no cover - sphinx-sitemap is a dependency
-        return
+    links: Any = app.sitemap_links  # type: ignore[attr-defined]
     entries: dict[str, Any] = {}
     while True:
         try:
@@ -94,20 +72,30 @@ def _complete_sitemap(app: Sphinx, exception: Exception | None) -> None:
         except queue.Empty:
             break
         entries[link] = last_updated
-    from healthkb.site.topics import generated_pages
-
     excludes = list(getattr(app.config, "sitemap_excludes", []) or [])
     # Documents, and the topic pages (a build that reads nothing does not write them).
     for pagename in [*app.env.found_docs, *generated_pages(app)]:
         link = _sitemap_link(app, pagename)
-        if link not in entries and not is_excluded(link, excludes):
+        if link not in entries and not sphinx_sitemap.is_excluded(link, excludes):
             entries[link] = None
     for link in sorted(entries):
         links.put((link, entries[link]))
 
 
-def setup_reproducible(app: Sphinx) -> None:
-    app.connect("env-get-outdated", _delete_removed_pages)
+def _install_sitemap(app: Sphinx) -> None:
+    """After sphinx-sitemap made its queue for this builder."""
+    if "sphinx_sitemap" not in app.extensions or app.builder.format != "html":
+        return
+    queue_methods: Expected = {"get_nowait": None, "put": None}
+    missing = lacking(getattr(app, "sitemap_links", None), queue_methods, "app.sitemap_links.")
+    missing += lacking(sphinx_sitemap, {"is_excluded": None}, "sphinx_sitemap.")
+    if guarded("complete, sorted sitemap", missing):
+        # Before sphinx-sitemap (priority 500) writes sitemap.xml from its queue.
+        app.connect("build-finished", _complete_sitemap, priority=400)
+
+
+def setup_kept_in_step(app: Sphinx) -> None:
+    """Installed whether or not ``kb_fast_build`` is on (see the module's docstring)."""
     app.connect("html-collect-pages", _drop_unused_search_terms)
-    # Before sphinx-sitemap (priority 500) writes sitemap.xml from its queue.
-    app.connect("build-finished", _complete_sitemap, priority=400)
+    # After sphinx-sitemap's handler (priority 500), which makes the queue.
+    app.connect("builder-inited", _install_sitemap, priority=600)

@@ -13,6 +13,9 @@ bytes of each page's table of contents, unpickled the first time the page's tabl
 used. Saving the environment pickles again only the tables that were used (or read
 anew); the others stay the bytes they were loaded as. Sphinx uses ``env.tocs`` through
 indexing, ``in``, ``pop`` and assignment, which behave as on a plain dict.
+
+It relies on ``env.tocs`` being a plain dict (checked before it is swapped). With
+``kb_fast_build`` off, an environment saved by a fast build gets its plain dict back.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
+
+from healthkb.perf.guards import guarded
 
 
 class LazyTocs(dict[str, Any]):
@@ -79,11 +84,21 @@ def _restore(stored: dict[str, bytes]) -> LazyTocs:
 
 def _install(app: Sphinx) -> None:
     env: BuildEnvironment = app.env
-    if not isinstance(env.tocs, LazyTocs):
-        tocs = LazyTocs()
-        dict.update(tocs, env.tocs)
-        env.tocs = tocs
+    tocs = getattr(env, "tocs", None)
+    if isinstance(tocs, LazyTocs):
+        return
+    if guarded("tables of contents kept pickled", [] if type(tocs) is dict else ["env.tocs"]):
+        lazy = LazyTocs()
+        dict.update(lazy, env.tocs)
+        env.tocs = lazy
 
 
-def setup_tocs(app: Sphinx) -> None:
+def restore_plain_tocs(app: Sphinx) -> None:
+    """With the speed layer off: Sphinx's own dict again, if a fast build saved a LazyTocs."""
+    env: BuildEnvironment = app.env
+    if isinstance(env.tocs, LazyTocs):
+        env.tocs = dict(env.tocs.items())
+
+
+def install_tocs(app: Sphinx) -> None:
     app.connect("builder-inited", _install)

@@ -16,11 +16,12 @@ the search page merges: an edit re-indexes only its page's bundle.
 Pagefind ranks the pages, the page scores their records, and each result is a
 record, titled "Page › Section", linking to ``page.html#id``, with the record's
 title weighted above its body. furo's sidebar box submits to it. Sphinx's own
-indexer is then switched off: it would cost every page a pass over its doctree in
-the main process (about 5 s of a 1,000-article build) for a ``searchindex.js``
-nothing loads. With ``kb_search_engine = "sphinx"`` the site keeps Sphinx's own
-search, tuned with a scorer that ranks kb objects (FAQ items, cards, sections)
-first; the two are compared by :mod:`healthkb.search.evaluate`.
+``searchindex.js``, which nothing loads, is not part of the site; the speed layer
+keeps Sphinx's indexer off (:mod:`healthkb.perf.search`), which would cost every page
+a pass over its doctree in the main process (about 5 s of a 1,000-article build).
+With ``kb_search_engine = "sphinx"`` the site keeps Sphinx's own search, tuned with
+a scorer that ranks kb objects (FAQ items, cards, sections) first; the two are
+compared by :mod:`healthkb.search.evaluate`.
 """
 
 from __future__ import annotations
@@ -69,29 +70,15 @@ def _check_engine(app: Sphinx, config: Config) -> None:
         config.html_search_scorer = str(HERE / "static" / "kb-search-scorer.js")
 
 
-def _without_sphinx_index(app: Sphinx) -> None:
-    """With Pagefind, build no ``searchindex.js`` (search.html is still written)."""
-    builder = app.builder
-    if app.config.kb_search_engine != "pagefind" or not getattr(builder, "search", False):
-        return
-    prepare = builder.prepare_writing
-
-    def prepare_writing(docnames: Any) -> None:
-        # builder.search off while Sphinx prepares: no indexer is made or loaded; on again
-        # after, so that search.html is still written and linked.
-        builder.search = False  # type: ignore[attr-defined]
-        try:
-            prepare(docnames)
-        finally:
-            builder.search = True  # type: ignore[attr-defined]
-
-    # Sphinx has no setting to keep its search page but not its indexer.
-    builder.prepare_writing = prepare_writing  # type: ignore[method-assign]
-
-
-def _remove_stale_index(app: Sphinx, exception: Exception | None) -> None:
-    """The index an earlier build with Sphinx's search left behind."""
-    if exception is None and getattr(app.builder, "indexer", True) is None:
+def _remove_sphinx_index(app: Sphinx, exception: Exception | None) -> None:
+    """With Pagefind, no ``searchindex.js``: the one an earlier build with Sphinx's search
+    left behind, or the one Sphinx writes when the speed layer does not keep its indexer
+    off (:mod:`healthkb.perf.search`)."""
+    if (
+        exception is None
+        and app.config.kb_search_engine == "pagefind"
+        and app.builder.format == "html"
+    ):
         for name in ("searchindex.js", "searchindex.json"):
             Path(app.outdir, name).unlink(missing_ok=True)
 
@@ -108,8 +95,7 @@ def setup_search(app: Sphinx) -> None:
     app.add_config_value("kb_search_engine", "pagefind", "html", types=[str])
     app.add_config_value("kb_search_shard_pages", SHARD_PAGES, "", types=[int])
     app.connect("config-inited", _check_engine)
-    app.connect("builder-inited", _without_sphinx_index)
-    app.connect("build-finished", _remove_stale_index)
+    app.connect("build-finished", _remove_sphinx_index)
     app.connect("doctree-read", collect_records)
     app.connect("html-page-context", _page_context)
     # Before the other handlers: the index is made from what the pages read (their search

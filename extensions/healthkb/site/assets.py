@@ -6,8 +6,6 @@ import html
 from pathlib import Path
 from typing import Any
 
-import jinja2
-import sphinx
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
@@ -51,33 +49,6 @@ def _page_context(
             context[key] = value.replace(_CAPTION_ROLE, _CAPTION_ROLE + ' aria-level="2"')
 
 
-#: In the doctree folder: the compiled templates (see _cache_templates).
-TEMPLATE_CACHE = "kb-templates"
-
-
-def _cache_templates(app: Sphinx) -> None:
-    """Keep the HTML templates compiled between builds.
-
-    Sphinx compiles its Jinja templates (furo's page, base and sidebar templates, ours)
-    again in every build, and in every writer process of a parallel build: about 0.2 s of
-    each no-op or incremental build at 1,000 articles. Jinja's file cache keeps the
-    compiled code beside the doctrees, checked against each template's source (a changed
-    template is compiled again), written atomically (writer processes share it), and kept
-    per Sphinx and Jinja version (the code depends on both).
-    """
-    templates = getattr(app.builder, "templates", None)
-    environment = getattr(templates, "environment", None)
-    if not isinstance(environment, jinja2.Environment) or environment.bytecode_cache:
-        return
-    versions = f"sphinx-{sphinx.__version__}-jinja-{jinja2.__version__}"
-    folder = Path(app.doctreedir) / TEMPLATE_CACHE / versions
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return  # no cache: the templates are compiled as usual
-    environment.bytecode_cache = jinja2.FileSystemBytecodeCache(str(folder))
-
-
 def _add_paths(app: Sphinx, config: Config) -> None:
     config.templates_path = [*config.templates_path, str(HERE / "templates")]
     config.html_static_path = [*config.html_static_path, str(HERE / "static")]
@@ -85,7 +56,6 @@ def _add_paths(app: Sphinx, config: Config) -> None:
 
 def setup_site(app: Sphinx) -> None:
     app.connect("config-inited", _add_paths)
-    app.connect("builder-inited", _cache_templates)
     # After furo (priority 500), which renders the navigation tree into the context.
     app.connect("html-page-context", _page_context, priority=900)
     app.add_css_file("kb.css")

@@ -283,29 +283,35 @@ def generated_pages(app: Sphinx) -> list[str]:
 DIGESTS = "kb-topics"
 
 
-def _written_from(app: Sphinx, pagename: str, context: dict[str, Any]) -> str:
+#: Event: what every HTML page is rendered with beyond its own data (the templates, the
+#: settings that make Sphinx rewrite every page), as a value that changes when that does. The
+#: speed layer answers it (:mod:`healthkb.perf.templates`); with no answer every topic page is
+#: written, as Sphinx writes every page of ``html-collect-pages``.
+RENDER_STAMP = "kb-render-stamp"
+
+
+def _written_from(
+    app: Sphinx, pagename: str, context: dict[str, Any], rendered_with: tuple[Any, ...]
+) -> str:
     """A digest of everything a topic page shows: its own data, the top of the sidebar
-    (the part of the navigation a generated page has), the templates, the settings that
-    make Sphinx rewrite every page, the fragments the page forwards."""
+    (the part of the navigation a generated page has), what every page is rendered with
+    (``rendered_with``), the fragments the page forwards."""
     from healthkb.site.links import _redirects
     from healthkb.site.navigation import SNAPSHOT
 
-    builder = app.builder
-    newest_template = getattr(getattr(builder, "templates", None), "newest_template_mtime", None)
-    info = getattr(builder, "build_info", None)
     payload = (
         context,
         (kb_data(app.env)[SNAPSHOT] or {}).get(""),
-        newest_template() if callable(newest_template) else 0,
-        (getattr(info, "config_hash", ""), getattr(info, "tags_hash", "")),
-        sorted(_redirects(app).fragments_from(builder.get_target_uri(pagename)).items()),
+        *rendered_with,
+        sorted(_redirects(app).fragments_from(app.builder.get_target_uri(pagename)).items()),
     )
     return plain_digest(payload)
 
 
 def _collect_topic_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     """The topic pages to write: those whose digest changed since they were written (an
-    edit of an article's prose rewrites none of them), or whose file is missing."""
+    edit of an article's prose rewrites none of them), or whose file is missing; every
+    one when what pages are rendered with is not known (see ``RENDER_STAMP``)."""
     if not html_links_ok(app):
         return
     topics = topic_map(app.env)
@@ -320,6 +326,7 @@ def _collect_topic_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str
         if stale.is_file():
             stale.unlink()
     folder = Path(app.doctreedir) / DIGESTS / app.builder.name
+    rendered_with = app.emit_firstresult(RENDER_STAMP)
     for slug, topic in topics.items():
         data = topic_context(app, topic)
         context = {
@@ -329,8 +336,12 @@ def _collect_topic_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str
             "kb_summary": f"{topic['label']} ({topic['facet_label'].lower()}): {data['summary']}",
         }
         pagename = topic_page(slug)
-        digest = _written_from(app, pagename, context)
         stamp = folder / f"{slug}.sha256"
+        if rendered_with is None:
+            stamp.unlink(missing_ok=True)
+            yield pagename, context, TEMPLATE
+            continue
+        digest = _written_from(app, pagename, context, rendered_with)
         output = Path(app.builder.get_outfilename(pagename))  # type: ignore[attr-defined]
         try:
             if output.is_file() and stamp.read_text(encoding="ascii") == digest:
@@ -396,5 +407,6 @@ def setup_topics(app: Sphinx) -> None:
     app.connect("env-before-read-docs", _note_reading)
     app.connect("env-purge-doc", _note_purge)
     app.connect("html-collect-pages", _collect_topic_pages)
+    app.add_event(RENDER_STAMP)
     register_hub(app, "kb-topic-index", HUB_KIND, render_topic_index)
     app.add_css_file("trust.css")
