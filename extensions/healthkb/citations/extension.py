@@ -42,16 +42,14 @@ from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxRole, SphinxTranslator
 
-from healthkb.citations.registry import (
+from healthkb.citations.attribution import (
     Attribution,
-    Source,
     attribution_differences,
     attributions_differ,
-    canonical_key,
-    key_problem,
-    load_registry,
     parse_attribution,
 )
+from healthkb.citations.model import Source, canonical_key, key_problem
+from healthkb.citations.registry import load_registry
 from healthkb.core.anchors import slugify
 from healthkb.core.domain import kb_data, kb_domain
 from healthkb.core.findings import Finding, Level, log, report
