@@ -15,7 +15,9 @@ from bs4 import BeautifulSoup, Tag
 from docutils import nodes
 from sphinx.testing.util import SphinxTestApp
 
-from healthkb.citations.extension import cite, effect_sentences, parse_cite
+from healthkb.checks.claims import effect_sentences
+from healthkb.citations.nodes import cite
+from healthkb.citations.roles import parse_cite
 
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
 UPDATE = os.environ.get("KB_UPDATE_SNAPSHOTS") == "1"

@@ -18,6 +18,7 @@ ENV_VERSION = 4
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    from healthkb.checks.citations import setup_citation_checks
     from healthkb.citations.extension import setup_citations
     from healthkb.core.anchors import setup_anchors
     from healthkb.core.config import setup_config
@@ -34,6 +35,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from healthkb.safety.extension import setup_safety
     from healthkb.search.extension import setup_search
     from healthkb.site.assets import setup_site
+    from healthkb.site.jsonld import setup_webpage_jsonld
     from healthkb.site.landing import setup_landing
     from healthkb.site.links import setup_links
     from healthkb.site.navigation import setup_navigation
@@ -45,16 +47,18 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_domain(app)
     setup_anchors(app)
     setup_hubs(app)
+    setup_jsonld(app)
     setup_links(app)
     setup_site(app)
     setup_safety(app)
     setup_faq(app)
     setup_citations(app)
+    setup_citation_checks(app)
     setup_pages(app)
     setup_review(app)
     setup_topics(app)
     setup_related(app)
-    setup_jsonld(app)
+    setup_webpage_jsonld(app)
     setup_landing(app)
     setup_search(app)
     setup_navigation(app)

@@ -42,14 +42,15 @@ from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
-from sphinx.util.docutils import SphinxDirective, SphinxTranslator
+from sphinx.util.docutils import SphinxDirective
 
 from healthkb.checks import faq_topic
 from healthkb.core.anchors import copy_link, slugify, valid_id
 from healthkb.core.domain import kb_data, kb_domain
 from healthkb.core.findings import report
 from healthkb.core.hubs import hub_placeholder, register_hub
-from healthkb.core.jsonld import page_url, register_jsonld
+from healthkb.core.jsonld import JSONLD_EVENT, page_url
+from healthkb.core.nodes import render_children as _pass
 from healthkb.core.pages import page_tags
 
 logger = logging.getLogger(__name__)
@@ -266,10 +267,6 @@ def depart_answer_html(self: Any, node: faq_answer) -> None:
 
 
 # -- other builders: "Q: question" in bold, then the answer ----------------------
-def _pass(self: SphinxTranslator, node: nodes.Element) -> None:
-    pass
-
-
 def visit_question_text(self: Any, node: faq_question) -> None:
     self.new_state(0)
     self.add_text("Q: ")
@@ -627,6 +624,6 @@ def setup_faq(app: Sphinx) -> None:
     # After Sphinx's collectors (priority 500) have stored the title and metadata.
     app.connect("doctree-read", _note_page, priority=700)
     register_hub(app, "kb-faq-hub", "faq", render_faq_hub)
-    register_jsonld("faq", _faq_graph, order=50)
+    app.connect(JSONLD_EVENT, _faq_graph)
     app.add_css_file("faq.css")
     setup_faq_checks(app)

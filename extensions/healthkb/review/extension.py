@@ -40,10 +40,10 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
-from sphinx.util.docutils import SphinxTranslator
 
 from healthkb.core.domain import kb_data, kb_domain
 from healthkb.core.findings import report
+from healthkb.core.nodes import render_children
 from healthkb.core.pages import is_article, meta_value
 
 logger = logging.getLogger(__name__)
@@ -421,10 +421,6 @@ def visit_sep_html(self: Any, node: review_sep) -> None:
     raise nodes.SkipNode
 
 
-def _pass(self: SphinxTranslator, node: nodes.Element) -> None:
-    pass
-
-
 def visit_notice_latex(self: Any, node: review_notice) -> None:
     self.body.append("\n\\par\\medskip{\\small ")
 
@@ -436,7 +432,7 @@ def depart_notice_latex(self: Any, node: review_notice) -> None:
 def setup_review(app: Sphinx) -> None:
     app.add_config_value("kb_review_due_soon_days", 30, "env", types=[int])
     app.connect("config-inited", _check_config)
-    passthrough = (_pass, _pass)
+    passthrough = (render_children, render_children)
     app.add_node(
         review_notice,
         html=(visit_notice_html, depart_notice_html),

@@ -38,7 +38,7 @@ from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
-from sphinx.util.docutils import SphinxDirective, SphinxTranslator
+from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_refnode
 
 from healthkb.core.anchors import copy_link, slugify, valid_id
@@ -46,6 +46,7 @@ from healthkb.core.config import policy_dir
 from healthkb.core.domain import kb_domain
 from healthkb.core.findings import report
 from healthkb.core.hubs import hub_placeholder, register_hub
+from healthkb.core.nodes import render_children as _pass
 from healthkb.safety.rules import (
     LEVEL_LABELS,
     LEVELS,
@@ -559,10 +560,6 @@ def _label(node: nodes.Element) -> str:
     card = node.parent.parent if node.parent is not None else None
     level = card["level"] if isinstance(card, safety_card) else "caution"
     return LEVEL_LABELS[level].upper()
-
-
-def _pass(self: SphinxTranslator, node: nodes.Element) -> None:
-    pass
 
 
 def visit_card_text(self: Any, node: safety_card) -> None:
