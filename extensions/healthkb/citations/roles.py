@@ -53,8 +53,10 @@ def node_keys(raw_keys: list[str]) -> list[str]:
 
 
 def written_text(node: nodes.Element) -> str:
-    """The text between a role's backquotes, as the role received it (its rawsource is
-    ``:name:`text``` in both MyST and reStructuredText)."""
+    """The text between a role's backquotes, from the node's rawsource (``:name:`text```).
+
+    In MyST this is exactly the text the role received; in reStructuredText, backslash
+    escapes stay as written."""
     raw = node.rawsource
     start, end = raw.find("`"), raw.rfind("`")
     return unescape(raw[start + 1 : end]) if 0 <= start < end else ""
