@@ -15,7 +15,9 @@ from bs4 import BeautifulSoup, Tag
 from docutils import nodes
 from sphinx.testing.util import SphinxTestApp
 
-from healthkb.citations.extension import cite, effect_sentences, parse_cite
+from healthkb.checks.claims import effect_sentences
+from healthkb.citations.nodes import cite
+from healthkb.citations.roles import parse_cite
 from healthkb.core.findings import all_findings
 
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"

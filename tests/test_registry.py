@@ -10,18 +10,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from healthkb.citations import registry
-from healthkb.citations.registry import (
+from healthkb.citations.attribution import (
     Attribution,
     attribution_differences,
-    canonical_key,
     journals_match,
-    key_problem,
-    load_registry,
-    make_entry,
     parse_attribution,
-    parse_registry,
-    to_bibtex,
 )
+from healthkb.citations.bibtex import make_entry, to_bibtex
+from healthkb.citations.model import canonical_key, key_problem
+from healthkb.citations.registry import load_registry, parse_registry
 
 ROOT = Path(__file__).resolve().parent.parent
 BIB = ROOT / "docs" / "references.bib"

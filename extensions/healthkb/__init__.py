@@ -18,6 +18,7 @@ ENV_VERSION = 5
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    from healthkb.checks.citations import setup_citation_checks
     from healthkb.checks.faq import setup_faq_checks
     from healthkb.checks.review import setup_review_checks
     from healthkb.checks.safety import setup_safety_checks
@@ -35,6 +36,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from healthkb.safety.extension import setup_safety
     from healthkb.search.extension import setup_search
     from healthkb.site.assets import setup_site
+    from healthkb.site.jsonld import setup_webpage_jsonld
     from healthkb.site.landing import setup_landing
     from healthkb.site.links import setup_links
     from healthkb.site.navigation import setup_navigation
@@ -47,16 +49,18 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_domain(app)
     setup_anchors(app)
     setup_hubs(app)
+    setup_jsonld(app)
     setup_links(app)
     setup_site(app)
     setup_safety(app)
     setup_faq(app)
     setup_citations(app)
+    setup_citation_checks(app)
     setup_pages(app)
     setup_review(app)
     setup_topics(app)
     setup_related(app)
-    setup_jsonld(app)
+    setup_webpage_jsonld(app)
     setup_landing(app)
     setup_search(app)
     setup_navigation(app)

@@ -12,7 +12,8 @@ from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.util.docutils import SphinxTranslator
+
+from healthkb.core.nodes import skip_node
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 MAX_SLUG_WORDS = 12
@@ -52,10 +53,6 @@ def visit_copy_link_html(self: Any, node: copy_link) -> None:
         "1.4l-3.5 3.5a3 3 0 1 1-4.2-4.2l2-2a1 1 0 1 1 1.4 1.4l-2 2a1 1 0 1 0 1.4 1.4l3.5-3.5a1 1 "
         '0 0 1 1.4 0z"/></svg><span class="kb-copy-link-text">Copy link</span></button>'
     )
-    raise nodes.SkipNode
-
-
-def skip_node(self: SphinxTranslator, node: nodes.Element) -> None:
     raise nodes.SkipNode
 
 

@@ -14,10 +14,15 @@ reading:
   shared inputs (the kb_* settings, the source registry), is compared with the last
   build's: when none changed (a no-op build, an edit of article prose), no hub is
   rendered or rewritten;
-- otherwise (HTML builders) every hub is rendered once, its nodes are kept for
-  writing, and only the hubs whose rendered content differs from what the last build
-  wrote (a digest per hub page, stored by its writer) are rewritten. A hub never written
-  (a clean build) is rendered by its writer alone. Other builders rewrite every hub.
+- otherwise (HTML builders) every hub is rendered and only the hubs whose rendered
+  content differs from what the last build wrote (a digest per hub page, stored by its
+  writer) are rewritten; their writers render them again. A hub never written (a clean
+  build) is rendered by its writer alone. Other builders rewrite every hub.
+
+A feature renders its hubs by handling the ``kb-render-hub`` event,
+``(app, docname of the hub page, placeholder) -> nodes``, for the placeholders of its
+kind (``placeholder["kind"]``) and None for the others; :func:`register_hub` adds the
+directive and connects such a handler.
 """
 
 from __future__ import annotations
@@ -35,11 +40,13 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 
 from healthkb.core.domain import CACHES, kb_data, kb_domain
+from healthkb.core.nodes import skip_node
 
 #: Renders the content of one hub: (app, docname of the hub page, placeholder) -> nodes
 HubRenderer = Callable[[Sphinx, str, "hub_placeholder"], list[nodes.Node]]
 
-_RENDERERS: dict[str, HubRenderer] = {}
+#: The event a hub's content is rendered by (the first handler's nodes that are not None).
+RENDER_EVENT = "kb-render-hub"
 
 
 class hub_placeholder(nodes.General, nodes.Element):
@@ -73,7 +80,11 @@ def register_hub(
     ``directive`` may be a subclass of :class:`HubDirective` that takes options or
     content and stores them (plain data) on the placeholder for the renderer.
     """
-    _RENDERERS[kind] = renderer
+
+    def render(app: Sphinx, docname: str, node: hub_placeholder) -> list[nodes.Node] | None:
+        return renderer(app, docname, node) if node["kind"] == kind else None
+
+    app.connect(RENDER_EVENT, render)
     cls = type(f"{kind.title()}HubDirective", (directive,), {"kind": kind})
     app.add_directive(name, cls)
 
@@ -84,26 +95,19 @@ DIGESTS = "hub_digests"
 
 
 def _render(app: Sphinx, docname: str, node: hub_placeholder) -> list[nodes.Node]:
-    renderer = _RENDERERS.get(node["kind"])
-    return renderer(app, docname, node) if renderer else []
+    rendered: list[nodes.Node] | None = app.emit_firstresult(RENDER_EVENT, docname, node)
+    return rendered if rendered is not None else []
 
 
 def _fill_hubs(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    rendered: dict[str, list[list[nodes.Node]]] = getattr(app, "_kb_hub_nodes", {})
-    pages = app.builder.name in PAGE_BUILDERS
-    early = rendered.pop(docname, None) if pages else None
     placeholders = list(doctree.findall(hub_placeholder))
     if not placeholders:
         return
-    if early is None or len(early) != len(placeholders):
-        early = [_render(app, docname, node) for node in placeholders]
-        digest = _digest(early) if pages else None
-    else:
-        digest = getattr(app, "_kb_hub_digests", {}).get(docname)
-    if digest is not None:
-        _store_digest(app, docname, digest)
-    for node, parts in zip(placeholders, early, strict=True):
-        node.replace_self(parts)
+    parts = [_render(app, docname, node) for node in placeholders]
+    if app.builder.name in PAGE_BUILDERS:
+        _store_digest(app, docname, _digest(parts))
+    for node, content in zip(placeholders, parts, strict=True):
+        node.replace_self(content)
 
 
 # -- what each hub page shows, as written -----------------------------------------------------
@@ -280,8 +284,6 @@ def _hub_docnames(app: Sphinx, env: BuildEnvironment) -> list[str]:
     if app.builder.name not in PAGE_BUILDERS:
         return hubs
     state.pop("pages", None)  # digests of an older version, kept in the environment
-    rendered: dict[str, list[list[nodes.Node]]] = {}
-    digests: dict[str, str] = {}
     changed = []
     for docname in hubs:
         stored = _stored_digest(app, docname)
@@ -291,13 +293,8 @@ def _hub_docnames(app: Sphinx, env: BuildEnvironment) -> list[str]:
             continue
         doctree = env.get_doctree(docname)
         parts = [_render(app, docname, node) for node in doctree.findall(hub_placeholder)]
-        rendered[docname] = parts
-        digest = _digest(parts)
-        if digest != stored:
-            digests[docname] = digest
+        if _digest(parts) != stored:
             changed.append(docname)
-    app._kb_hub_nodes = rendered  # type: ignore[attr-defined]
-    app._kb_hub_digests = digests  # type: ignore[attr-defined]
     if changed:
         # Until this build succeeds: the environment already holds the new inputs, so a
         # build that fails before it has written every changed hub must make the next
@@ -307,19 +304,10 @@ def _hub_docnames(app: Sphinx, env: BuildEnvironment) -> list[str]:
     return changed
 
 
-def _visit_placeholder(self: Any, node: nodes.Element) -> None:
-    raise nodes.SkipNode
-
-
 def setup_hubs(app: Sphinx) -> None:
-    app.add_node(
-        hub_placeholder,
-        html=(_visit_placeholder, None),
-        latex=(_visit_placeholder, None),
-        text=(_visit_placeholder, None),
-        man=(_visit_placeholder, None),
-        texinfo=(_visit_placeholder, None),
-    )
+    app.add_event(RENDER_EVENT)
+    skip = (skip_node, None)
+    app.add_node(hub_placeholder, html=skip, latex=skip, text=skip, man=skip, texinfo=skip)
     app.connect("doctree-resolved", _fill_hubs)
     app.connect("env-get-updated", _hub_docnames)
     app.connect("build-finished", _publish_digests)

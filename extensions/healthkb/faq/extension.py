@@ -17,7 +17,7 @@ from sphinx.util import logging
 
 from healthkb.checks import faq_topic
 from healthkb.core.hubs import register_hub
-from healthkb.core.jsonld import register_jsonld
+from healthkb.core.jsonld import JSONLD_EVENT
 from healthkb.faq.directive import FAQDirective
 from healthkb.faq.hub import render_faq_hub
 from healthkb.faq.items import note_page
@@ -62,5 +62,5 @@ def setup_faq(app: Sphinx) -> None:
     # After Sphinx's collectors (priority 500) have stored the title and metadata.
     app.connect("doctree-read", note_page, priority=700)
     register_hub(app, "kb-faq-hub", "faq", render_faq_hub)
-    register_jsonld("faq", faq_graph, order=50)
+    app.connect(JSONLD_EVENT, faq_graph)
     app.add_css_file("faq.css")

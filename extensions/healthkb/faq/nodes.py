@@ -20,7 +20,8 @@ from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.util.docutils import SphinxTranslator
+
+from healthkb.core.nodes import render_children as _pass
 
 #: Record kind of FAQ items in the kb domain (:meth:`healthkb.core.domain.KBDomain.records`).
 RECORD_KIND = "faq"
@@ -88,10 +89,6 @@ def depart_answer_html(self: Any, node: faq_answer) -> None:
 
 
 # -- other builders: "Q: question" in bold, then the answer ----------------------
-def _pass(self: SphinxTranslator, node: nodes.Element) -> None:
-    pass
-
-
 def visit_question_text(self: Any, node: faq_question) -> None:
     self.new_state(0)
     self.add_text("Q: ")

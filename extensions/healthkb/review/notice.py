@@ -13,9 +13,9 @@ from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.util.docutils import SphinxTranslator
 
 from healthkb.core.domain import kb_domain
+from healthkb.core.nodes import render_children as _pass
 from healthkb.review.metadata import RECORD_KIND, Review, format_date, read_review
 
 
@@ -102,10 +102,6 @@ def depart_date_html(self: Any, node: review_date) -> None:
 def visit_sep_html(self: Any, node: review_sep) -> None:
     self.body.append('<span class="kb-review__sep" aria-hidden="true"> · </span>')
     raise nodes.SkipNode
-
-
-def _pass(self: SphinxTranslator, node: nodes.Element) -> None:
-    pass
 
 
 def visit_notice_latex(self: Any, node: review_notice) -> None:

@@ -11,8 +11,8 @@ from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.util.docutils import SphinxTranslator
 
+from healthkb.core.nodes import render_children as _pass
 from healthkb.safety.rules import LEVEL_LABELS
 
 # Inline SVG icons (24x24), one per level; drawn in currentColor, hidden from screen readers.
@@ -105,10 +105,6 @@ def _label(node: nodes.Element) -> str:
     card = node.parent.parent if node.parent is not None else None
     level = card["level"] if isinstance(card, safety_card) else "caution"
     return LEVEL_LABELS[level].upper()
-
-
-def _pass(self: SphinxTranslator, node: nodes.Element) -> None:
-    pass
 
 
 def visit_card_text(self: Any, node: safety_card) -> None:

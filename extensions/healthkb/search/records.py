@@ -19,33 +19,36 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 
+from healthkb.citations.nodes import cite, cite_ref
+from healthkb.core.anchors import copy_link
 from healthkb.core.domain import kb_domain
+from healthkb.core.hubs import hub_placeholder
+from healthkb.faq.nodes import faq, faq_disclosure, faq_question
+from healthkb.safety.nodes import safety_card, safety_header
 
 RECORD_KIND = "search"
 
-#: Nodes whose text is never searchable (by class name, so this module does not
-#: import every feature).
-_SKIP = {
-    "copy_link",
-    "cite",
-    "cite_ref",
-    "comment",
-    "raw",
-    "target",
-    "system_message",
-    "substitution_definition",
-    "hub_placeholder",
-    "meta",
-}
+#: Nodes whose text is never searchable.
+_SKIP = (
+    copy_link,
+    cite,
+    cite_ref,
+    nodes.comment,
+    nodes.raw,
+    nodes.target,
+    nodes.system_message,
+    nodes.substitution_definition,
+    hub_placeholder,
+    nodes.meta,
+)
 
 
 def _kind(node: nodes.Node) -> str | None:
-    name = type(node).__name__
     if isinstance(node, nodes.section):
         return "section"
-    if name == "faq":
+    if isinstance(node, faq):
         return "faq"
-    if name == "safety_card":
+    if isinstance(node, safety_card):
         return "safety"
     return None
 
@@ -56,7 +59,7 @@ def _title_of(node: nodes.Element, kind: str) -> str:
         return title.astext() if title is not None else ""
     if kind == "faq":
         for child in node.findall(nodes.Element):
-            if type(child).__name__ == "faq_question":
+            if isinstance(child, faq_question):
                 return child.astext()
         return ""
     return str(node.get("title", ""))
@@ -65,7 +68,7 @@ def _title_of(node: nodes.Element, kind: str) -> str:
 def _id_of(node: nodes.Element, kind: str) -> str:
     if kind == "faq":
         for child in node.findall(nodes.Element):
-            if type(child).__name__ == "faq_disclosure" and child["ids"]:
+            if isinstance(child, faq_disclosure) and child["ids"]:
                 return str(child["ids"][0])
         return ""
     return str(node["ids"][0]) if node["ids"] else ""
@@ -88,12 +91,11 @@ def collect_records(app: Sphinx, doctree: nodes.document) -> None:
                 continue
             if not isinstance(child, nodes.Element):
                 continue
-            name = type(child).__name__
-            if name in _SKIP or "kb-references" in child.get("classes", []):
+            if isinstance(child, _SKIP) or "kb-references" in child.get("classes", []):
                 continue
             if isinstance(child, nodes.title) and child.parent is record["node"]:
                 continue
-            if name in ("faq_question", "safety_header") and _owner(child) is record["node"]:
+            if isinstance(child, (faq_question, safety_header)) and _owner(child) is record["node"]:
                 continue
             kind = _kind(child)
             if kind is not None:

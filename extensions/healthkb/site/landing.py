@@ -42,10 +42,10 @@ from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 from sphinx.util.nodes import make_refnode
 
-from healthkb.core.anchors import skip_node
 from healthkb.core.domain import kb_domain
 from healthkb.core.findings import report
 from healthkb.core.hubs import HubDirective, hub_placeholder, register_hub
+from healthkb.core.nodes import skip_node
 from healthkb.core.pages import html_links_ok, page_title, parse_facet
 
 HUB_KIND = "entry-point"

@@ -30,12 +30,11 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
-from sphinx.util.docutils import SphinxTranslator
 from sphinx.util.nodes import make_refnode
 
 from healthkb.checks.faq_topic import STOP_WORDS
-from healthkb.core.anchors import skip_node
 from healthkb.core.domain import kb_data, kb_domain
+from healthkb.core.nodes import render_children, skip_node
 from healthkb.core.pages import is_article, meta_text, page_tags, page_title
 from healthkb.review.notice import review_notice
 from healthkb.site.topics import topic_tags
@@ -339,14 +338,10 @@ def depart_nav_html(self: Any, node: related_nav) -> None:
     self.body.append("</nav>\n")
 
 
-def _pass(self: SphinxTranslator, node: nodes.Element) -> None:
-    pass
-
-
 def setup_related(app: Sphinx) -> None:
     skip = (skip_node, None)
     app.add_node(related_placeholder, html=skip, latex=skip, text=skip, man=skip, texinfo=skip)
-    passthrough = (_pass, _pass)
+    passthrough = (render_children, render_children)
     app.add_node(
         related_nav,
         html=(visit_nav_html, depart_nav_html),

@@ -26,10 +26,10 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
-from sphinx.util.docutils import SphinxTranslator
 
 from healthkb.core.domain import kb_data, kb_domain
 from healthkb.core.hubs import hub_placeholder, plain_digest, register_hub
+from healthkb.core.nodes import render_children
 from healthkb.core.pages import (
     FACETS,
     html_links_ok,
@@ -113,10 +113,6 @@ def visit_tag_html(self: Any, node: topic_tag) -> None:
 
 def depart_tag_html(self: Any, node: topic_tag) -> None:
     self.body.append("</a>" if self.builder.name in {"html", "dirhtml"} else "</span>")
-
-
-def _pass(self: SphinxTranslator, node: nodes.Element) -> None:
-    pass
 
 
 # -- the topic map (once per build) ----------------------------------------------------------
@@ -385,7 +381,7 @@ def render_topic_index(app: Sphinx, docname: str, placeholder: hub_placeholder) 
 
 
 def setup_topics(app: Sphinx) -> None:
-    passthrough = (_pass, _pass)
+    passthrough = (render_children, render_children)
     app.add_node(
         topic_tags,
         html=(visit_tags_html, depart_tags_html),
