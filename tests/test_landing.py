@@ -6,6 +6,7 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup, Tag
 
+from healthkb.site.landing import _matches
 from tests.trust_site import build
 
 CONF = (
@@ -105,8 +106,6 @@ def test_entry_point_matching_counts_the_terms_that_start_a_word() -> None:
 
     from hypothesis import given, settings
     from hypothesis import strategies as st
-
-    from healthkb.site.landing import _matches
 
     words = st.sampled_from(["roll", "rolling", "back", "lower", "numb", "numbness", "a+b", "."])
 

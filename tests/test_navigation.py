@@ -18,7 +18,8 @@ from bs4 import BeautifulSoup
 from furo.navigation import get_navigation_tree
 from sphinx.testing.util import SphinxTestApp
 
-from healthkb.site.navigation import render_furo_nav, render_nav, window
+from healthkb.site.navigation import render_furo_nav, render_nav
+from healthkb.site.sitetree import window
 from tests.scale_builds import CONF, build, copy_root, edit
 
 ARTICLES = [

@@ -14,20 +14,12 @@ from sphinx.errors import ExtensionError
 from sphinx.testing.util import SphinxTestApp
 
 from healthkb.core.domain import kb_domain
-from healthkb.search import pagefind as pagefind_module
-from healthkb.search.pagefind import (
-    MANIFEST,
-    STAMPS,
-    IndexPage,
-    _entry_ok,
-    common_words,
-    facet_filters,
-    index_documents,
-    page_html,
-    shard_count,
-    shards,
-    word_counts,
-)
+from healthkb.search import bundles as bundles_module
+from healthkb.search import runner as runner_module
+from healthkb.search import staging as staging_module
+from healthkb.search.bundles import MANIFEST, STAMPS, entry_ok, shard_count, shards
+from healthkb.search.documents import IndexPage, facet_filters, index_documents, page_html
+from healthkb.search.words import common_words, word_counts
 
 ROOTS = Path(__file__).resolve().parent / "roots"
 LOWER = "lower-back"
@@ -241,7 +233,7 @@ def test_unchanged_index_is_kept(make_app: Any, tmp_path: Path) -> None:
     rebuilt = make_app("html", srcdir=src)
     rebuilt.build()
     assert "indexed" in rebuilt.status.getvalue()
-    assert _entry_ok(entry)
+    assert entry_ok(entry)
 
 
 def test_page_digests_are_remade_only_for_pages_read(
@@ -252,22 +244,24 @@ def test_page_digests_are_remade_only_for_pages_read(
     src = tmp_path / "src"
     shutil.copytree(ROOTS / "test-search", src)
     app = _build(make_app, src, 1)
-    cache = Path(app.doctreedir) / pagefind_module.STAMPS / pagefind_module.PAGES_STAMP
-    first = pagefind_module.page_digests(app, cache)
+    cache = Path(app.doctreedir) / STAMPS / bundles_module.PAGES_STAMP
+    first = bundles_module.page_digests(app, cache)
     assert [p.url for p in first] == ["index.html", "lower-back.html", "upper-back.html"]
     for digest in first:
-        document = pagefind_module.index_page(app, digest.docname)
+        document = bundles_module.index_page(app, digest.docname)
         assert document is not None
         assert digest.digest == hashlib.sha256(document.html.encode()).hexdigest()
         assert digest.records == len(document.records)
     made: list[str] = []
-    original = pagefind_module.index_page
+    original = bundles_module.index_page
 
     def counting(app: Any, docname: str) -> Any:
         made.append(docname)
         return original(app, docname)
 
-    monkeypatch.setattr(pagefind_module, "index_page", counting)
+    # The digests and the staging both make documents.
+    monkeypatch.setattr(bundles_module, "index_page", counting)
+    monkeypatch.setattr(staging_module, "index_page", counting)
     page = src / "upper-back.md"
     page.write_text(page.read_text(encoding="utf-8") + "\n## Neck\n\nNever the neck.\n")
     again = make_app("html", srcdir=src)
@@ -277,14 +271,14 @@ def test_page_digests_are_remade_only_for_pages_read(
     # Pagefind); the other pages' staged documents were kept.
     assert made == ["upper-back"]
     made.clear()
-    digests = {p.docname: p.digest for p in pagefind_module.page_digests(again, cache)}
+    digests = {p.docname: p.digest for p in bundles_module.page_digests(again, cache)}
     assert made == []
     assert digests["lower-back"] == first[1].digest
     assert digests["upper-back"] != first[2].digest
     assert '<h2 id="neck"' in _pages(again)["upper-back.html"]
     cache.write_text("{not json", encoding="utf-8")
     made.clear()
-    assert {p.docname: p.digest for p in pagefind_module.page_digests(again, cache)} == digests
+    assert {p.docname: p.digest for p in bundles_module.page_digests(again, cache)} == digests
     assert sorted(made) == ["index", "lower-back", "upper-back"]
     assert json.loads(cache.read_text(encoding="utf-8"))["upper-back"][2] == digests["upper-back"]
 
@@ -387,7 +381,7 @@ def test_pagefind_failure_is_a_finding_and_keeps_the_last_index(
     def failing(bundle: Path, language: str) -> list[str]:
         return [sys.executable, "-c", "import sys; sys.exit('pagefind: out of disk space')"]
 
-    monkeypatch.setattr(pagefind_module, "pagefind_command", failing)
+    monkeypatch.setattr(runner_module, "pagefind_command", failing)
     failed = make_app("html", srcdir=src)
     failed.build()
     warning = failed.warning.getvalue()
@@ -428,30 +422,30 @@ def test_pagefind_runs_from_its_binary_wheel(monkeypatch: pytest.MonkeyPatch) ->
     from importlib import metadata
 
     monkeypatch.delenv("PAGEFIND_BINARY_PATH", raising=False)
-    pagefind_module.pagefind_executable.cache_clear()
+    runner_module.pagefind_executable.cache_clear()
     try:
-        command = pagefind_module.pagefind_executable()
+        command = runner_module.pagefind_executable()
         assert len(command) == 1 and Path(command[0]).name.startswith("pagefind")
         shown = subprocess.run([*command, "--version"], capture_output=True, text=True, check=True)
         assert shown.stdout.split() == ["pagefind", metadata.version("pagefind")]
 
         # Pagefind's own variable chooses another binary, as its launcher lets it.
-        pagefind_module.pagefind_executable.cache_clear()
+        runner_module.pagefind_executable.cache_clear()
         monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/opt/pagefind/bin/pagefind")
-        assert pagefind_module.pagefind_executable() == ["/opt/pagefind/bin/pagefind"]
+        assert runner_module.pagefind_executable() == ["/opt/pagefind/bin/pagefind"]
 
         # No binary wheel: the launcher finds one elsewhere (or says it cannot).
-        pagefind_module.pagefind_executable.cache_clear()
+        runner_module.pagefind_executable.cache_clear()
         monkeypatch.delenv("PAGEFIND_BINARY_PATH")
 
         def missing(name: str) -> Any:
             raise metadata.PackageNotFoundError(name)
 
-        monkeypatch.setattr(pagefind_module.metadata, "distribution", missing)
-        assert pagefind_module.pagefind_executable() == [sys.executable, "-m", "pagefind"]
+        monkeypatch.setattr(runner_module.metadata, "distribution", missing)
+        assert runner_module.pagefind_executable() == [sys.executable, "-m", "pagefind"]
     finally:
         monkeypatch.undo()
-        pagefind_module.pagefind_executable.cache_clear()
+        runner_module.pagefind_executable.cache_clear()
 
 
 def test_staged_documents_are_exactly_the_bundles_pages(make_app: Any, tmp_path: Path) -> None:
@@ -461,18 +455,18 @@ def test_staged_documents_are_exactly_the_bundles_pages(make_app: Any, tmp_path:
     src = tmp_path / "src"
     shutil.copytree(ROOTS / "test-search", src)
     app = _build(make_app, src, 1)
-    stage = Path(app.doctreedir) / pagefind_module.STAMPS / f"{pagefind_module.STAGE_PREFIX}0"
+    stage = Path(app.doctreedir) / STAMPS / f"{staging_module.STAGE_PREFIX}0"
     pages = {p.url: p for p in index_documents(app)}
     assert sorted(p.name for p in stage.glob("*.html")) == sorted(pages)
     for url, page in pages.items():
         assert (stage / url).read_text(encoding="utf-8") == page.html
-    digests = pagefind_module.page_digests(app, Path(app.doctreedir) / "digests.json")
+    digests = bundles_module.page_digests(app, Path(app.doctreedir) / "digests.json")
     records = [text for page in pages.values() for text in page.records]
-    assert pagefind_module._staged_words(app, stage, digests) == word_counts(records)
+    assert staging_module.staged_words(app, stage, digests) == word_counts(records)
     # A missing or damaged word count is counted again from the page.
-    (stage / f"lower-back{pagefind_module.WORDS_SUFFIX}").unlink()
-    (stage / f"index{pagefind_module.WORDS_SUFFIX}").write_text("{", encoding="utf-8")
-    assert pagefind_module._staged_words(app, stage, digests) == word_counts(records)
+    (stage / f"lower-back{staging_module.WORDS_SUFFIX}").unlink()
+    (stage / f"index{staging_module.WORDS_SUFFIX}").write_text("{", encoding="utf-8")
+    assert staging_module.staged_words(app, stage, digests) == word_counts(records)
 
     stray = '<html lang="en"><body data-pagefind-body><h1>Stray</h1></body></html>'
     (stage / "stray.html").write_text(stray, encoding="utf-8")

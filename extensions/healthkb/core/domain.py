@@ -58,8 +58,13 @@ BUILD_WIDE: dict[str, Any] = {
     # each article's related articles, and a digest of their inputs (healthkb.site.related)
     "related": {},
     "related_digest": None,
+    # this build's site tree (healthkb.site.sitetree), declared redirects
+    # (healthkb.site.links), and whether it read or removed any page (healthkb.site.topics)
+    "site_tree": None,
+    "redirects": None,
+    "docs_changed": None,
     # the navigation and references each page shows, and the reads they were computed
-    # from (healthkb.site.navigation)
+    # from (healthkb.site.sitetree)
     "nav_snapshot": None,
     "references_snapshot": None,
     "reads_snapshot": None,

@@ -161,8 +161,10 @@ UNSHOWN = frozenset({"search", "related-terms"})
 
 
 #: kb data that is not the hubs' shared input: per-page data (digested per page above),
-#: findings, these digests, and the related articles (shown on article pages, not hubs;
-#: they change with the words of any article).
+#: findings, these digests, the related articles (shown on article pages, not hubs;
+#: they change with the words of any article), and what the site layer keeps for one
+#: build (the site tree, made from the pages' toctrees; the redirects; whether any page
+#: was read).
 NOT_SHARED = frozenset(
     {
         "objects",
@@ -173,6 +175,9 @@ NOT_SHARED = frozenset(
         DIGESTS,
         "related",
         "related_digest",
+        "site_tree",
+        "redirects",
+        "docs_changed",
     }
 )
 

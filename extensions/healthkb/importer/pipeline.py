@@ -5,8 +5,9 @@ Safe to re-run:
 - the same input gives byte-identical pages (no timestamps; sorted, stable output);
 - a page records ``import_sha256``, the hash of the page as imported; a page whose text no
   longer matches it was edited by a maintainer and is skipped unless ``force``;
-- every write goes to a temporary file in the same folder, then ``os.replace``: a page is
-  either the old one or the new one, never half written;
+- every write goes to a temporary file in the same folder, which then replaces the page
+  (:func:`healthkb.core.files.write_atomic`): a page is either the old one or the new one,
+  never half written;
 - ``dry_run`` computes everything (diffs included) and writes nothing.
 """
 
@@ -15,13 +16,13 @@ from __future__ import annotations
 import difflib
 import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from healthkb.core.files import write_atomic
 from healthkb.importer import curation as curation_mod
 from healthkb.importer import references
 from healthkb.importer.convert import DEFAULT_ORIGIN, convert
@@ -357,7 +358,7 @@ def _write_page(
     if dry_run:
         return
     try:
-        atomic_write(target, text)
+        write_atomic(target, text, durable=True)
     except OSError as exc:
         result.status = "refused"
         result.message = f"{result.page}: cannot be written ({exc.strerror})"
@@ -400,7 +401,7 @@ def _update_registry(
     )
     if not dry_run:
         try:
-            atomic_write(path, merged.text)
+            write_atomic(path, merged.text, durable=True)
         except OSError as exc:
             result.status = "failed"
             result.errors.append(f"{result.path}: cannot be written ({exc.strerror})")
@@ -408,32 +409,6 @@ def _update_registry(
 
 
 # -- files -----------------------------------------------------------------------------------
-
-
-def atomic_write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` through a temporary file in the same folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, _file_mode(path))
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-def _file_mode(path: Path) -> int:
-    try:
-        return path.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
 
 
 def _read(path: Path) -> str | None:

@@ -33,6 +33,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
 
+from healthkb.search.pagefind import setup_pagefind
 from healthkb.search.records import collect_records
 
 logger = logging.getLogger(__name__)
@@ -90,17 +91,11 @@ def _page_context(
 
 
 def setup_search(app: Sphinx) -> None:
-    from healthkb.search.pagefind import start_index, write_index
-
     app.add_config_value("kb_search_engine", "pagefind", "html", types=[str])
     app.add_config_value("kb_search_shard_pages", SHARD_PAGES, "", types=[int])
     app.connect("config-inited", _check_engine)
     app.connect("build-finished", _remove_sphinx_index)
     app.connect("doctree-read", collect_records)
     app.connect("html-page-context", _page_context)
-    # Before the other handlers: the index is made from what the pages read (their search
-    # records, titles, metadata), which no env-updated handler changes, and on an edit
-    # Pagefind's bundle is the last thing the build waits for.
-    app.connect("env-updated", start_index, priority=400)
-    app.connect("build-finished", write_index)
+    setup_pagefind(app)
     app.add_css_file("kb-search.css")

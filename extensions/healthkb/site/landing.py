@@ -47,6 +47,7 @@ from healthkb.core.findings import report
 from healthkb.core.hubs import HubDirective, hub_placeholder, register_hub
 from healthkb.core.nodes import skip_node
 from healthkb.core.pages import html_links_ok, page_title, parse_facet
+from healthkb.site.topics import find_topic, topic_page
 
 HUB_KIND = "entry-point"
 SAFETY_LEVELS = ("urgent", "professional", "caution")
@@ -187,8 +188,6 @@ def _matches(text: str, terms: list[str]) -> int:
 
 def _candidates(app: Sphinx, here: str, node: hub_placeholder) -> list[dict[str, Any]]:
     """The answers that fit the entry point, best first (plain dicts: docname, id, text)."""
-    from healthkb.site.topics import find_topic
-
     env = app.env
     domain = kb_domain(env)
     hubs = set(domain.records("hubs"))
@@ -271,8 +270,6 @@ def _heading_level(node: nodes.Element) -> int:
 
 
 def render_entry_point(app: Sphinx, docname: str, placeholder: hub_placeholder) -> list[nodes.Node]:
-    from healthkb.site.topics import find_topic, topic_page
-
     env = app.env
     builder = app.builder
     box = nodes.container(classes=["kb-entry"])

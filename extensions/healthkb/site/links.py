@@ -17,12 +17,13 @@ from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
 from sphinx.transforms import SphinxTransform
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 
 from healthkb.core.anchors import copy_link
-from healthkb.core.domain import kb_domain
+from healthkb.core.domain import kb_data, kb_domain
 from healthkb.site.assets import page_summary
 from healthkb.site.permalinks import RedirectError, Redirects, load_redirects
 
@@ -146,17 +147,30 @@ def _share_metadata(app: Sphinx, doctree: nodes.document) -> None:
 # -- redirects ------------------------------------------------------------------
 
 
-def _redirects(app: Sphinx) -> Redirects:
-    cached: Redirects | None = getattr(app, "_kb_redirects", None)
-    if cached is None:
+#: Key of the kb domain's data that holds the declared redirects of this build.
+REDIRECTS = "redirects"
+
+
+def site_redirects(app: Sphinx) -> Redirects:
+    """The redirects declared in ``kb_redirects``, read once per build, when first asked
+    for (only HTML builds ask), and kept in the kb domain's data as plain data: forked
+    writer processes find it there, and each page costs no reading of the file."""
+    data = kb_data(app.env)
+    stored: dict[str, dict[str, str]] | None = data[REDIRECTS]
+    if stored is None:
         path = Path(app.confdir, app.config.kb_redirects)
         try:
-            cached = load_redirects(path)
+            redirects = load_redirects(path)
         except RedirectError as err:
             logger.error(str(err), type="kb", subtype="config", location=str(path))
-            cached = Redirects({}, {})
-        app._kb_redirects = cached  # type: ignore[attr-defined]
-    return cached
+            redirects = Redirects({}, {})
+        stored = data[REDIRECTS] = {"pages": redirects.pages, "fragments": redirects.fragments}
+    return Redirects(stored["pages"], stored["fragments"])
+
+
+def _forget_redirects(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """A new build reads the file again (it may have changed since the last one)."""
+    kb_data(env)[REDIRECTS] = None
 
 
 def _fragment_forwarding(
@@ -164,7 +178,7 @@ def _fragment_forwarding(
 ) -> None:
     """On a page with moved fragments, a small script forwards old #ids to their new place."""
     page = app.builder.get_target_uri(pagename)
-    moves = _redirects(app).fragments_from(page)
+    moves = site_redirects(app).fragments_from(page)
     if not moves:
         return
     mapping = {
@@ -206,7 +220,7 @@ def _write_redirect_pages(app: Sphinx, exception: Exception | None) -> None:
         return
     outdir = Path(app.outdir)
     base = str(app.config.html_baseurl or "")
-    for old, new in sorted(_redirects(app).pages.items()):
+    for old, new in sorted(site_redirects(app).pages.items()):
         dest = outdir / old
         if dest.exists() and not dest.read_text(encoding="utf-8").count("This page has moved"):
             logger.warning(
@@ -237,5 +251,6 @@ def setup_links(app: Sphinx) -> None:
     app.add_post_transform(HeadingCopyLinks)
     app.connect("doctree-read", _note_sections)
     app.connect("doctree-read", _share_metadata)
+    app.connect("env-before-read-docs", _forget_redirects)
     app.connect("html-page-context", _fragment_forwarding)
     app.connect("build-finished", _write_redirect_pages)

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+from healthkb.core.files import write_atomic
+
 LOCK_HEADER = """\
 # Published page URLs and fragments of the knowledge base (relative to the site root).
 # `kb check` fails when one of them no longer resolves and no redirect is declared for it
@@ -132,9 +134,7 @@ def read_lock(path: Path) -> list[tuple[int, str]]:
 
 
 def write_lock(path: Path, urls: list[str]) -> None:
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(LOCK_HEADER + "".join(f"{url}\n" for url in urls), encoding="utf-8")
-    tmp.replace(path)
+    write_atomic(path, LOCK_HEADER + "".join(f"{url}\n" for url in urls))
 
 
 @dataclass

@@ -36,9 +36,12 @@ from healthkb.core.pages import (
     is_article,
     page_facets,
     page_title,
+    parse_facet,
     topic_label,
 )
 from healthkb.site.assets import page_summary
+from healthkb.site.links import site_redirects
+from healthkb.site.sitetree import SNAPSHOT
 
 TOPICS_KEY = "topics"  # the topic map in the kb domain's data
 GONE_KEY = "topics_gone"  # topics whose pages an earlier build wrote
@@ -167,8 +170,6 @@ def topics_by_facet(env: BuildEnvironment) -> list[tuple[str, str, list[dict[str
 
 def find_topic(env: BuildEnvironment, tag: str) -> dict[str, Any] | None:
     """The topic of a ``facet:value`` tag, when some article has it."""
-    from healthkb.core.pages import parse_facet
-
     facet = parse_facet(tag)
     return topic_map(env).get(facet.slug) if facet is not None else None
 
@@ -259,13 +260,19 @@ def topic_context(app: Sphinx, topic: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _note_reading(app: Sphinx, env: Any, docnames: list[str]) -> None:
-    """Remember whether this build reads any document (topic pages derive from them)."""
-    app._kb_docs_changed = bool(docnames)  # type: ignore[attr-defined]
+#: Key of the kb domain's data: whether this build read or removed any document (topic
+#: pages derive from them); set before the pages are read, so it is this build's
+#: (None: not known, as if it did).
+DOCS_CHANGED = "docs_changed"
 
 
-def _note_purge(app: Sphinx, env: Any, docname: str) -> None:
-    app._kb_docs_changed = True  # type: ignore[attr-defined]
+def _note_reading(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Remember whether this build reads any document."""
+    kb_data(env)[DOCS_CHANGED] = bool(docnames)
+
+
+def _note_purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    kb_data(env)[DOCS_CHANGED] = True
 
 
 def generated_pages(app: Sphinx) -> list[str]:
@@ -292,14 +299,11 @@ def _written_from(
     """A digest of everything a topic page shows: its own data, the top of the sidebar
     (the part of the navigation a generated page has), what every page is rendered with
     (``rendered_with``), the fragments the page forwards."""
-    from healthkb.site.links import _redirects
-    from healthkb.site.navigation import SNAPSHOT
-
     payload = (
         context,
         (kb_data(app.env)[SNAPSHOT] or {}).get(""),
         *rendered_with,
-        sorted(_redirects(app).fragments_from(app.builder.get_target_uri(pagename)).items()),
+        sorted(site_redirects(app).fragments_from(app.builder.get_target_uri(pagename)).items()),
     )
     return plain_digest(payload)
 
@@ -311,7 +315,7 @@ def _collect_topic_pages(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str
     if not html_links_ok(app):
         return
     topics = topic_map(app.env)
-    unchanged = not getattr(app, "_kb_docs_changed", True)
+    unchanged = kb_data(app.env)[DOCS_CHANGED] is False
     if unchanged and all(
         Path(app.builder.get_outfilename(page)).is_file()  # type: ignore[attr-defined]
         for page in generated_pages(app)
