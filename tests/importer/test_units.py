@@ -7,11 +7,11 @@ import sys
 
 import pytest
 
+from healthkb.core.ids import page_slug
 from healthkb.importer import references
 from healthkb.importer.detect import detect
 from healthkb.importer.links import canonical_path, resolve_url, strip_tracking
 from healthkb.importer.model import ImportRefused, Source
-from healthkb.importer.slugs import page_slug
 from healthkb.importer.writer import page_hash, recorded_hash
 
 ORIGIN = "https://321strong.com"

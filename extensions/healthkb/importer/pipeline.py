@@ -22,13 +22,13 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from healthkb.core.ids import page_slug
 from healthkb.importer import curation as curation_mod
 from healthkb.importer import references
 from healthkb.importer.convert import DEFAULT_ORIGIN, convert
 from healthkb.importer.detect import SHAPE_NAMES
 from healthkb.importer.links import canonical_path, resolve_links
 from healthkb.importer.model import Article, ImportRefused, Report, Source
-from healthkb.importer.slugs import page_slug
 from healthkb.importer.writer import page_hash, recorded_hash, render
 
 SOURCE_SUFFIXES = (".txt", ".md", ".markdown", ".text")

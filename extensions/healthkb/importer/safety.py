@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 
+from healthkb.core.ids import slugify
 from healthkb.importer.inline import plain
 from healthkb.importer.model import (
     Block,
@@ -30,7 +31,6 @@ from healthkb.importer.model import (
     Strong,
     Text,
 )
-from healthkb.importer.slugs import slugify
 from healthkb.importer.structure import all_inlines
 
 SECTION_RULES: list[tuple[re.Pattern[str], SafetyLevel, str]] = [
