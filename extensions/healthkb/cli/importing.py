@@ -17,6 +17,8 @@ from healthkb.cli.options import CONF, SOURCE, project_root
 from healthkb.core.config import load_site_settings
 from healthkb.importer import curation as curation_mod
 from healthkb.importer.pipeline import RunResult, run_import
+from healthkb.importer.safety import project_rules
+from healthkb.safety.rules import RulesError
 
 
 def run(args: argparse.Namespace) -> int:
@@ -33,6 +35,11 @@ def run(args: argparse.Namespace) -> int:
         except curation_mod.CurationError as exc:
             print(f"kb import: {exc}", file=sys.stderr)
             return 2
+    try:
+        rules = project_rules(root)  # the safety cards' rule ids: conf/safety-rules.toml
+    except RulesError as exc:
+        print(f"kb import: {exc}", file=sys.stderr)
+        return 2
     into = Path(args.into) if args.into else root / SOURCE
     run = run_import(
         [Path(p) for p in args.paths],
@@ -41,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
         dry_run=args.dry_run,
         force=args.force,
         curation=curation,
+        rules=rules,
     )
     if args.json:
         json.dump(run.as_dict(), sys.stdout, indent=2, ensure_ascii=False)
