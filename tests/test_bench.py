@@ -4,38 +4,64 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import subprocess
+import sys
 import time
 from pathlib import Path
 
-from healthkb.cli.bench import site
-from healthkb.cli.main import DEFAULT_SPHINXOPTS
+from healthkb.cli import options
+from healthkb.cli.bench import measure, results, site
 from tests.conftest import ROOT
+
+
+def _kb_build(*args: str) -> list[str]:
+    """The command `kb build` runs (its --dry-run prints it)."""
+    out = subprocess.run(
+        [sys.executable, "-m", "healthkb.cli.main", "build", "--dry-run", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return shlex.split(out)
 
 
 def test_make_html_and_kb_build_share_the_default_parallelism() -> None:
     dry_run = subprocess.run(
         ["make", "-n", "-s", "html"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout
-    command = next(line for line in dry_run.splitlines() if "-m healthkb.perf.build" in line)
-    assert command.split()[-len(DEFAULT_SPHINXOPTS) - 2 : -2] == DEFAULT_SPHINXOPTS
-    jobs = DEFAULT_SPHINXOPTS[DEFAULT_SPHINXOPTS.index("-j") + 1]
-    assert jobs == str((os.cpu_count() or 1) + 1) == site.default_jobs()
-    assert "-W" not in site.build_options() and "-j" not in site.build_options()
+    # make html runs kb build, without options of its own.
+    assert dry_run.splitlines() == [".venv/bin/kb build"]
+    command = _kb_build()
+    default = options.sphinx_options()
+    assert command[command.index("-m") + 1] == "healthkb.perf.build"
+    assert command[-len(default) - 2 : -2] == default
+    assert default == ["-W", "--keep-going", "-n", "-j", options.default_jobs()]
+    assert options.default_jobs() == str((os.cpu_count() or 1) + 1)
+    # kb bench builds "ours" with the same command, without -W, at the parallelism it measures.
+    ours = site.ours_build(ROOT, ROOT / "docs", ROOT / "out", "1")
+    assert ours[: ours.index("-d")] == command[: command.index("-d")]
+    assert "-W" not in ours and "-n" in ours and ours[ours.index("-j") :][:2] == ["-j", "1"]
+
+
+def test_kb_build_takes_the_output_folder_and_passes_sphinx_options_through(
+    tmp_path: Path,
+) -> None:
+    command = _kb_build("--out", str(tmp_path), "-j", "1", "-E")
+    assert command[-1] == str(tmp_path) and command[-2] == str(ROOT / "docs")
+    assert command[command.index("-j") + 1] == "1" and "-E" in command
 
 
 def test_the_environment_and_caches_stay_out_of_the_published_site() -> None:
     """`make html` and `kb build` keep Sphinx's environment and the extension's caches
     (search documents included) in build/doctrees, not in build/html/.doctrees."""
-    from healthkb.cli.main import DOCTREES
-
-    dry_run = subprocess.run(
-        ["make", "-n", "-s", "html"], cwd=ROOT, capture_output=True, text=True, check=True
-    ).stdout
-    command = next(
-        line for line in dry_run.splitlines() if "-m healthkb.perf.build" in line
-    ).split()
-    assert command[command.index("-d") + 1] == DOCTREES == "build/doctrees"
+    command = _kb_build()
+    assert options.DOCTREES == "build/doctrees"
+    assert command[command.index("-d") + 1] == str(ROOT / options.DOCTREES)
+    assert command[-1] == str(ROOT / options.OUT)
+    # Read the Docs publishes its own output folder; the doctrees stay outside it.
+    assert command == _kb_build("--out", str(ROOT / options.OUT))
 
 
 def test_edit_one_changes_a_paragraph_not_the_front_matter(tmp_path: Path) -> None:
@@ -76,11 +102,11 @@ def test_bench_runs_end_to_end(tmp_path: Path) -> None:
     # The incremental build re-read only the edited article (and the pages that list it).
     log = (tmp_path / "n4" / "logs" / "ours-incremental.log").read_text()
     assert "0 added, 1 changed, 0 removed" in log, log
-    path = site.write_results(result, tmp_path)
+    path = results.write_results(result, tmp_path)
     data = json.loads(path.read_text())
     assert data["articles"] == 4 and "build -j 1 wall" in data["ratios"]
     assert (tmp_path / "results-4.json").is_file()
-    table = site.table(result)
+    table = results.table(result)
     assert "ratios ours / plain" in table and "ours: no-op" in table
 
 
@@ -88,13 +114,13 @@ def test_a_stopped_plain_build_gives_bounds_not_figures(tmp_path: Path) -> None:
     # A process tree: a shell whose child shell would write a file after 2 s.
     done = tmp_path / "done"
     cmd = ["sh", "-c", f"sh -c 'sleep 2; touch {done}' & wait"]
-    run = site.measure("plain: build -j 1", cmd, cwd=tmp_path, log=tmp_path / "log", timeout=0.5)
+    run = measure.measure("plain: build -j 1", cmd, cwd=tmp_path, log=tmp_path / "log", timeout=0.5)
     assert run.stopped and 0.5 <= run.wall_s < 2
     time.sleep(2.5)
     assert not done.exists()  # the whole tree was stopped, not only the shell
-    result = site.Result(4, 0, "3", 2)
-    result.runs["ours: build -j 1"] = site.Run("ours: build -j 1", 1.0, 1.0, 1, 1, 0)
+    result = results.Result(4, 0, "3", 2)
+    result.runs["ours: build -j 1"] = results.Run("ours: build -j 1", 1.0, 1.0, 1, 1, 0)
     result.runs["plain: build -j 1"] = run
     assert result.bounds() == ["build -j 1 wall", "build -j 1 cpu"]
     assert "build -j 1 wall" in result.ratios()
-    assert "<=" in site.table(result) and "(stopped)" in site.table(result)
+    assert "<=" in results.table(result) and "(stopped)" in results.table(result)

@@ -1,4 +1,10 @@
-"""Browser tests: Playwright driving Debian's Chromium against the built site."""
+"""Browser tests: Playwright driving Chromium against the built site.
+
+The browser is one setting, ``KB_CHROMIUM``: Debian's Chromium (``/usr/bin/chromium``, which
+``make test`` installs when missing) by default; on GitHub's runners, where apt's chromium is
+a snap stub, the workflow points it at Playwright's Chromium. Nothing is downloaded at test
+time.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +18,8 @@ from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 
 from tests.site import serve, site_dir
 
-CHROMIUM = os.environ.get("KB_CHROMIUM", "/usr/bin/chromium")
+#: The browser's executable (the Makefile passes its own KB_CHROMIUM, with the same default).
+CHROMIUM = os.environ.get("KB_CHROMIUM") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -65,7 +72,10 @@ def base_url(site: Path) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)")
+        pytest.fail(
+            f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium), "
+            "or set KB_CHROMIUM to another Chromium (python -m playwright install chromium)"
+        )
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from healthkb.citations.registry import load_registry
 from healthkb.cli.main import main
-from healthkb.importer import pipeline
+from healthkb.core import files
 from tests.importer.conftest import ARTICLES
 
 BLOG = """# {title}
@@ -241,7 +242,8 @@ def test_one_source_cited_two_ways(project: Path, capsys: pytest.CaptureFixture[
     assert _kb("in") == 0
     out = capsys.readouterr().out
     assert "pmid:123: cited as Smith J, Spine, 2020 and as Smith J, Spine, 2019" in out
-    assert "year = {2019}" in (project / "docs" / "references.bib").read_text()
+    recorded = load_registry(project / "docs" / "references.bib").get("pmid:123")
+    assert recorded is not None and recorded.year == "2019"
 
 
 def test_broken_registry_is_left_alone(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -265,7 +267,7 @@ def test_failed_write_leaves_the_old_page(
     def broken_replace(src: str, dst: str) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(pipeline.os, "replace", broken_replace)
+    monkeypatch.setattr(files.os, "replace", broken_replace)
     assert _kb("in") == 1
     assert page.read_bytes() == before
     assert [p.name for p in page.parent.iterdir()] == ["alpha.md"]  # no temporary file left

@@ -10,9 +10,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from healthkb.core.anchors import slugify as sphinx_slugify
+from healthkb.core.ids import slugify
 from healthkb.importer import ImportRefused, escape
 from healthkb.importer.pipeline import render_file
-from healthkb.importer.slugs import slugify
 from tests.importer.myst import doctree, markup_problems
 
 yaml = pytest.importorskip("yaml")  # MyST's own YAML parser (PyYAML)

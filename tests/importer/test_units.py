@@ -7,12 +7,15 @@ import sys
 
 import pytest
 
+from healthkb.core.ids import page_slug
 from healthkb.importer import references
 from healthkb.importer.detect import detect
 from healthkb.importer.links import canonical_path, resolve_url, strip_tracking
 from healthkb.importer.model import ImportRefused, Source
-from healthkb.importer.slugs import page_slug
+from healthkb.importer.pipeline import render_file
 from healthkb.importer.writer import page_hash, recorded_hash
+from healthkb.safety.rules import RuleSet, parse_rules
+from tests.conftest import ROOT
 
 ORIGIN = "https://321strong.com"
 
@@ -111,14 +114,15 @@ CHEATHAM = Source(
 
 
 def test_registry_entry_has_no_title() -> None:
+    """The registry's writer (pybtex) writes the entry: the article's fields, no title."""
     entry = references.format_entry(CHEATHAM)
     assert entry == (
         "@article{pmid:26618062,\n"
-        "  author = {Cheatham, SW},\n"
-        "  journal = {International Journal of Sports Physical Therapy},\n"
-        "  year = {2015},\n"
-        "  pmid = {26618062},\n"
-        "  url = {https://pubmed.ncbi.nlm.nih.gov/26618062},\n"
+        '    author = "Cheatham, S. W.",\n'
+        '    journal = "International Journal of Sports Physical Therapy",\n'
+        '    year = "2015",\n'
+        '    pmid = "26618062",\n'
+        '    url = "https://pubmed.ncbi.nlm.nih.gov/26618062"\n'
         "}\n"
     )
     assert "title" not in entry
@@ -143,3 +147,31 @@ def test_registry_hostile_values_stay_bibtex() -> None:
 def test_registry_that_does_not_parse() -> None:
     with pytest.raises(references.RegistryError):
         references.merge("@article{a,\n  author = {x\n", [CHEATHAM])
+
+
+# -- safety rules -------------------------------------------------------------------------------
+
+LUMBAR_ARTICLE = (
+    "# Rolling\n\n> Summary.\n\n**URL:** https://321strong.com/blog/rolling\n"
+    "**Published:** 2026-01-01\n**Tags:** a\n\n---\n\n## Safety\n\n"
+    "**Lower back:** Do not roll directly over the lumbar spine. Roll the glutes instead.\n\n"
+    "## When to Stop and See a Doctor\n\nIf your legs go numb, stop and see a doctor.\n"
+)
+
+
+def test_safety_cards_take_their_rule_ids_from_the_rules_file() -> None:
+    """The importer names no rule id itself: each card takes the id of the rules file's rule
+    of its level whose topic matches what the card is about."""
+    with (ROOT / "conf" / "safety-rules.toml").open(encoding="utf-8") as fh:
+        text = fh.read()
+    _article, _page, page = render_file(LUMBAR_ARTICLE, rules=parse_rules(text))
+    assert ":rule: no-direct-lumbar-rolling" in page and ":rule: stop-nerve-symptoms" in page
+    renamed = text.replace('"no-direct-lumbar-rolling"', '"lumbar-spine"').replace(
+        '"stop-nerve-symptoms"', '"nerve-symptoms"'
+    )
+    _article, _page, page = render_file(LUMBAR_ARTICLE, rules=parse_rules(renamed))
+    assert ":rule: lumbar-spine" in page and ":rule: nerve-symptoms" in page
+    # Without a rules file the cards are still made, without a rule.
+    _article, _page, page = render_file(LUMBAR_ARTICLE, rules=RuleSet())
+    assert "```{safety} Do not roll directly over the lumbar spine" in page
+    assert ":rule:" not in page

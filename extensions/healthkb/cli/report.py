@@ -33,7 +33,7 @@ def _shown(path: Path, root: Path) -> str:
 def collect(
     env: BuildEnvironment, root: Path, build_warnings: list[str] | None = None
 ) -> dict[str, Any]:
-    """The report as plain data (see README, "Editorial report")."""
+    """The report as plain data (see extensions/healthkb/README.md, "Editorial report")."""
     on = today(env.config)
     soon = int(env.config.kb_review_due_soon_days)
     domain = kb_domain(env)

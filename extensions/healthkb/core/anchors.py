@@ -6,28 +6,15 @@ counters, so inserting, removing or reordering other content leaves them alone.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
 
+from healthkb.core.ids import MAX_SLUG_WORDS, slugify
 from healthkb.core.nodes import skip_node
 
-_NON_WORD = re.compile(r"[^a-z0-9]+")
-MAX_SLUG_WORDS = 12
-
-
-def slugify(text: str, *, max_words: int = MAX_SLUG_WORDS) -> str:
-    """A URL-safe, lower-case id made of the first words of ``text``.
-
-    >>> slugify("Is it safe to foam roll directly on the lower back?")
-    'is-it-safe-to-foam-roll-directly-on-the-lower-back'
-    """
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    words = [w for w in _NON_WORD.split(ascii_text.lower().replace("'", "")) if w]
-    return "-".join(words[:max_words])
+__all__ = ["MAX_SLUG_WORDS", "copy_link", "setup_anchors", "slugify", "valid_id"]
 
 
 def valid_id(name: str) -> bool:

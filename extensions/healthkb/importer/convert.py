@@ -17,6 +17,7 @@ from healthkb.importer.model import (
     Report,
 )
 from healthkb.importer.structure import all_inlines, assign_names, drop_duplicates, merge_faqs
+from healthkb.safety.rules import RuleSet
 
 DEFAULT_ORIGIN = "https://321strong.com"
 
@@ -28,8 +29,20 @@ PARSERS: dict[str, Parser] = {
 }
 
 
-def convert(data: bytes | str, *, path: str = "<input>", origin: str = DEFAULT_ORIGIN) -> Article:
-    """The article in ``data``, or :class:`ImportRefused` naming ``path`` (and the line)."""
+def convert(
+    data: bytes | str,
+    *,
+    path: str = "<input>",
+    origin: str = DEFAULT_ORIGIN,
+    rules: RuleSet | None = None,
+) -> Article:
+    """The article in ``data``, or :class:`ImportRefused` naming ``path`` (and the line).
+
+    ``rules`` are the safety rules whose ids the safety cards take (default: the project's,
+    :func:`healthkb.importer.safety.project_rules`).
+    """
+    if rules is None:
+        rules = safety.project_rules()
     report = Report()
     try:
         text = decode(data, report) if isinstance(data, bytes) else data
@@ -40,7 +53,7 @@ def convert(data: bytes | str, *, path: str = "<input>", origin: str = DEFAULT_O
         shape = detect(lines)
         article = PARSERS[shape](lines, report, origin=origin)
         article.report = report
-        finish(article)
+        finish(article, rules)
     except ImportRefused as exc:
         exc.path = path
         raise
@@ -49,13 +62,13 @@ def convert(data: bytes | str, *, path: str = "<input>", origin: str = DEFAULT_O
     return article
 
 
-def finish(article: Article) -> None:
+def finish(article: Article, rules: RuleSet) -> None:
     """The passes every shape shares, in order."""
     report = article.report
     blocks = drop_duplicates(article.blocks, report)
     blocks = merge_faqs(blocks, report)
-    blocks = safety.convert_sections(blocks, report)
-    blocks = safety.convert_statements(blocks, report)
+    blocks = safety.convert_sections(blocks, report, rules)
+    blocks = safety.convert_statements(blocks, report, rules)
     article.blocks = blocks
     for spans, line, _in_card in all_inlines(blocks):
         marked = mark_named_studies(spans, report, line)

@@ -5,9 +5,8 @@ Safe to re-run:
 - the same input gives byte-identical pages (no timestamps; sorted, stable output);
 - a page records ``import_sha256``, the hash of the page as imported; a page whose text no
   longer matches it was edited by a maintainer and is skipped unless ``force``;
-- every write goes to a temporary file in the same folder, which then replaces the page
-  (:func:`healthkb.core.files.write_atomic`): a page is either the old one or the new one,
-  never half written;
+- every write goes to a temporary file in the same folder, then ``os.replace``: a page is
+  either the old one or the new one, never half written;
 - ``dry_run`` computes everything (diffs included) and writes nothing.
 """
 
@@ -15,99 +14,38 @@ from __future__ import annotations
 
 import difflib
 import os
-import re
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from healthkb.core.files import write_atomic
+from healthkb.core.ids import page_slug
 from healthkb.importer import curation as curation_mod
-from healthkb.importer import references
 from healthkb.importer.convert import DEFAULT_ORIGIN, convert
 from healthkb.importer.detect import SHAPE_NAMES
+from healthkb.importer.files import (
+    SOURCE_URL,
+    Shower,
+    front_matter,
+    known_pages,
+    read_page,
+    shower,
+    shown_page,
+    url_path,
+)
 from healthkb.importer.links import canonical_path, resolve_links
-from healthkb.importer.model import Article, ImportRefused, Report, Source
-from healthkb.importer.slugs import page_slug
+from healthkb.importer.model import Article, ImportRefused, Source
+from healthkb.importer.references import update_registry
+from healthkb.importer.results import FileResult, RegistryResult, RunResult
+from healthkb.importer.safety import project_rules
 from healthkb.importer.writer import page_hash, recorded_hash, render
+from healthkb.safety.rules import RuleSet
+
+__all__ = ["FileResult", "RegistryResult", "RunResult", "render_file", "run_import"]
 
 SOURCE_SUFFIXES = (".txt", ".md", ".markdown", ".text")
-PAGE_FOLDERS = ("articles", "answers")
 REGISTRY = "references.bib"
-_SOURCE_URL = re.compile(r"^source_url:\s*[\"']?(?P<url>[^\"'\s]+)[\"']?\s*$", re.MULTILINE)
-
-
-@dataclass
-class FileResult:
-    #: The source file as named on the command line (or found in a folder).
-    source: str
-    #: created | updated | unchanged | skipped | refused (a dry run creates nothing, but the
-    #: status says what a real run would do).
-    status: str
-    page: str = ""
-    shape: str = ""
-    message: str = ""
-    report: Report | None = None
-    diff: str = ""
-    sources: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "source": self.source,
-            "status": self.status,
-            "page": self.page,
-            "shape": self.shape,
-            "message": self.message,
-            "sources": self.sources,
-        }
-        if self.report is not None:
-            out["report"] = self.report.as_dict()
-        if self.diff:
-            out["diff"] = self.diff
-        return out
-
-
-@dataclass
-class RegistryResult:
-    path: str
-    status: str = "unchanged"  # created | updated | unchanged | failed
-    added: list[str] = field(default_factory=list)
-    conflicts: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    diff: str = ""
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "path": self.path,
-            "status": self.status,
-            "added": self.added,
-            "conflicts": self.conflicts,
-            "errors": self.errors,
-            **({"diff": self.diff} if self.diff else {}),
-        }
-
-
-@dataclass
-class RunResult:
-    files: list[FileResult] = field(default_factory=list)
-    registry: RegistryResult | None = None
-    dry_run: bool = False
-
-    @property
-    def exit_code(self) -> int:
-        failed = any(f.status == "refused" for f in self.files)
-        if self.registry is not None and self.registry.status == "failed":
-            failed = True
-        return 1 if failed else 0
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "dry_run": self.dry_run,
-            "exit_code": self.exit_code,
-            "files": [f.as_dict() for f in self.files],
-            "registry": self.registry.as_dict() if self.registry else None,
-        }
 
 
 # -- the run ---------------------------------------------------------------------------------
@@ -129,15 +67,18 @@ def run_import(
     force: bool = False,
     curation: curation_mod.Curation | None = None,
     display: Path | None = None,
+    rules: RuleSet | None = None,
 ) -> RunResult:
-    """Import ``paths`` (files or folders) into the docs folder ``into``."""
+    """Import ``paths`` (files or folders) into the docs folder ``into``; safety cards take
+    their rule ids from ``rules`` (default: the project's safety rules)."""
     run = RunResult(dry_run=dry_run)
-    shown = _shower(display)
+    rules = project_rules() if rules is None else rules
+    shown = shower(display)
     planned: list[_Planned] = []
     taken: dict[str, str] = {}  # docs-relative page -> source that claimed it
 
     files = [(shown(path), path) for path in expand(paths, run, shown)]
-    for name, article in _converted(files, origin):
+    for name, article in _converted(files, origin, rules):
         if isinstance(article, str):
             run.files.append(FileResult(name, "refused", message=article))
             continue
@@ -163,7 +104,7 @@ def run_import(
                     FileResult(
                         label,
                         "refused",
-                        page=_rel(into, page, shown),
+                        page=shown_page(into, page, shown),
                         shape=page_article.shape,
                         message=(
                             f"{label}: its page name {page_name!r} is already taken by "
@@ -173,16 +114,18 @@ def run_import(
                 )
                 continue
             taken[page] = label
-            result = FileResult(label, "", page=_rel(into, page, shown), shape=page_article.shape)
+            result = FileResult(
+                label, "", page=shown_page(into, page, shown), shape=page_article.shape
+            )
             planned.append(_Planned(result, page_article, page))
 
-    known = _known_pages(into)
+    known = known_pages(into)
     # A page split off by curation shares its article's URL: links go to the article.
     for item in planned:
         if item.result.source.endswith("(split by curation)"):
             continue
         if item.article.source_url:
-            known[canonical_path(_path_of(item.article.source_url))] = item.page
+            known[canonical_path(url_path(item.article.source_url))] = item.page
 
     cited: list[Source] = []
     written = _written(planned, into=into, origin=origin, known=known, dry_run=dry_run, force=force)
@@ -191,7 +134,7 @@ def run_import(
         run.files.append(result)
         if result.status in ("created", "updated", "unchanged"):
             cited.extend(item.article.sources)
-    run.registry = _update_registry(into / REGISTRY, cited, dry_run=dry_run, shown=shown)
+    run.registry = update_registry(into / REGISTRY, cited, dry_run=dry_run, shown=shown)
     return run
 
 
@@ -200,25 +143,27 @@ def run_import(
 PARALLEL_FROM = 64
 
 
-def _convert_one(job: tuple[str, Path, str]) -> Article | str:
+def _convert_one(job: tuple[str, Path, str, RuleSet]) -> Article | str:
     """The article of one file, or why it is refused (a message naming the file)."""
-    name, path, origin = job
+    name, path, origin, rules = job
     try:
         data = path.read_bytes()
     except OSError as exc:
         return f"{name}: {exc.strerror}"
     try:
-        return convert(data, path=name, origin=origin)
+        return convert(data, path=name, origin=origin, rules=rules)
     except ImportRefused as exc:
         return str(exc)
     except Exception as exc:  # a bug must not leave a traceback or half an import
         return f"{name}: internal error ({exc!r})"
 
 
-def _converted(files: list[tuple[str, Path]], origin: str) -> Iterable[tuple[str, Article | str]]:
+def _converted(
+    files: list[tuple[str, Path]], origin: str, rules: RuleSet
+) -> Iterable[tuple[str, Article | str]]:
     """(name, article or refusal) of every file, in order. Converting is pure and takes
     most of an import, so a large import converts in one worker process per core."""
-    jobs = [(name, path, origin) for name, path in files]
+    jobs = [(name, path, origin, rules) for name, path in files]
     cores = _pool_size(len(jobs))
     if not cores:
         return zip([name for name, _ in files], map(_convert_one, jobs), strict=True)
@@ -314,7 +259,7 @@ def _write_page(
     result.sources = [s.key for s in article.sources]
     text = render(article)
     target = into / item.page
-    current = _read(target)
+    current = read_page(target)
     shape = SHAPE_NAMES.get(article.shape, article.shape)
     if current is None:
         result.status = "created"
@@ -324,7 +269,7 @@ def _write_page(
         result.message = "the page already holds this import"
         return
     else:
-        other = _SOURCE_URL.search(_front_matter(current))
+        other = SOURCE_URL.search(front_matter(current))
         if other and article.source_url and other.group("url") != article.source_url and not force:
             result.status = "refused"
             result.message = (
@@ -364,106 +309,7 @@ def _write_page(
         result.message = f"{result.page}: cannot be written ({exc.strerror})"
 
 
-def _update_registry(
-    path: Path, sources: Iterable[Source], *, dry_run: bool, shown: Shower
-) -> RegistryResult:
-    result = RegistryResult(shown(path))
-    unique: dict[str, Source] = {}
-    batch_conflicts: list[str] = []
-    for source in sources:
-        first = unique.setdefault(source.key.lower(), source)
-        if first is not source and source.author and first.fields() != source.fields():
-            mine, theirs = first.fields(), source.fields()
-            if any(mine.get(k) != theirs.get(k) for k in ("author", "journal", "year")):
-                batch_conflicts.append(
-                    f"{source.key}: cited as {source.author}, {source.journal}, {source.year} "
-                    f"and as {first.author}, {first.journal}, {first.year}; the first is recorded"
-                )
-    current = _read(path)
-    try:
-        merged = references.merge(current or "", unique.values())
-    except references.RegistryError as exc:
-        result.status = "failed"
-        result.errors.append(f"{result.path} cannot be read, so it was left as it is: {exc}")
-        return result
-    result.added, result.errors = merged.added, merged.errors
-    result.conflicts = batch_conflicts + merged.conflicts
-    if merged.text == (current or ""):
-        return result
-    result.status = "created" if current is None else "updated"
-    result.diff = "".join(
-        difflib.unified_diff(
-            (current or "").splitlines(keepends=True),
-            merged.text.splitlines(keepends=True),
-            fromfile=f"a/{result.path}",
-            tofile=f"b/{result.path}",
-        )
-    )
-    if not dry_run:
-        try:
-            write_atomic(path, merged.text, durable=True)
-        except OSError as exc:
-            result.status = "failed"
-            result.errors.append(f"{result.path}: cannot be written ({exc.strerror})")
-    return result
-
-
 # -- files -----------------------------------------------------------------------------------
-
-
-def _read(path: Path) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None
-    except (OSError, UnicodeDecodeError):
-        return ""
-
-
-def _front_matter(page: str) -> str:
-    if not page.startswith("---\n"):
-        return ""
-    end = page.find("\n---\n", 4)
-    return page[: end + 1] if end != -1 else ""
-
-
-def _known_pages(into: Path) -> dict[str, str]:
-    """canonical URL path -> docs-relative page, for the pages already in ``into``."""
-    known: dict[str, str] = {}
-    for folder in PAGE_FOLDERS:
-        base = into / folder
-        if not base.is_dir():
-            continue
-        for page in sorted(base.glob("*.md")):
-            match = _SOURCE_URL.search(_front_matter(_read(page) or ""))
-            if match:
-                known.setdefault(
-                    canonical_path(_path_of(match.group("url"))), f"{folder}/{page.name}"
-                )
-    return known
-
-
-def _path_of(url: str) -> str:
-    return urlsplit(url).path
-
-
-Shower = Callable[[Path], str]
-
-
-def _rel(into: Path, page: str, shown: Shower) -> str:
-    return shown(into / page)
-
-
-def _shower(display: Path | None) -> Shower:
-    base = (display or Path.cwd()).resolve()
-
-    def shown(path: Path) -> str:
-        try:
-            return str(path.resolve().relative_to(base))
-        except ValueError:
-            return str(path)
-
-    return shown
 
 
 def render_file(
@@ -472,9 +318,10 @@ def render_file(
     path: str = "<input>",
     origin: str = DEFAULT_ORIGIN,
     known: dict[str, str] | None = None,
+    rules: RuleSet | None = None,
 ) -> tuple[Article, str, str]:
     """(article, docs-relative page, page text) for one source, outside of any docs folder."""
-    article = convert(data, path=path, origin=origin)
+    article = convert(data, path=path, origin=origin, rules=rules)
     page = f"{article.section}/{page_slug(article.source_url, article.title)}.md"
     resolve_links(article, origin=origin, page=page, known=known or {})
     return article, page, render(article)

@@ -1,22 +1,30 @@
 """The source registry (docs/references.bib): add the sources articles cite.
 
 Existing entries are never rewritten, dropped or reordered: the file's bytes stay as they
-are and new entries (keyed ``pmid:NNN`` or ``doi:...``) are appended, each checked by
-parsing it with pybtex. Fields: author, journal, year, pmid/doi, url; never a title (the
+are and new entries (keyed ``pmid:NNN`` or ``doi:...``) are appended. Entries are written by
+the registry's own writer (:func:`healthkb.citations.registry.make_entry` and
+:func:`~healthkb.citations.registry.to_bibtex`, pybtex), and each is checked by parsing it.
+Fields: author, journal, year, pmid/doi, url (a PubMed link for a PMID); never a title (the
 articles do not give one, and the importer does not invent one).
 """
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from pybtex.database import Entry
+
+from healthkb.citations.bibtex import make_entry, to_bibtex
+from healthkb.core.files import write_atomic
+from healthkb.importer.files import Shower, read_page
 from healthkb.importer.model import Source
+from healthkb.importer.results import RegistryResult
 
-_INITIALS = re.compile(r"^(?P<last>\S.*?)\s+(?P<initials>[A-Z]{1,3})$")
 _UNSAFE = re.compile(r"[{}\\@\x00-\x1f\x7f]")
-FIELD_ORDER = ("author", "journal", "year", "pmid", "doi", "url")
 
 
 class RegistryError(Exception):
@@ -33,29 +41,26 @@ class Merge:
     errors: list[str] = field(default_factory=list)
 
 
-def bibtex_author(author: str) -> str:
-    """ "Cheatham SW" (PubMed style) -> "Cheatham, SW" (BibTeX: last name, initials)."""
-    match = _INITIALS.match(author.strip())
-    if match:
-        return f"{match.group('last')}, {match.group('initials')}"
-    return author.strip()
-
-
 def _value(text: str) -> str:
+    """A field value without BibTeX's special characters or control characters."""
     return " ".join(_UNSAFE.sub("", text).split())
 
 
 def format_entry(source: Source) -> str:
-    fields = source.fields()
-    if "author" in fields:
-        fields["author"] = bibtex_author(fields["author"])
-    entry_type = "article" if "journal" in fields else "misc"
-    lines = [f"@{entry_type}{{{source.key},"]
-    for name in FIELD_ORDER:
-        if name in fields and _value(fields[name]):
-            lines.append(f"  {name} = {{{_value(fields[name])}}},")
-    lines.append("}")
-    return "\n".join(lines) + "\n"
+    """The BibTeX entry of ``source``, as the registry writes it."""
+    fields = {k: _value(v) for k, v in source.fields().items() if _value(v)}
+    author = fields.get("author")
+    entry = make_entry(
+        [author] if author else [],
+        journal=fields.get("journal"),
+        year=fields.get("year"),
+        pmid=fields.get("pmid"),
+        doi=fields.get("doi"),
+        url=fields.get("url"),
+    )
+    if "journal" not in fields:
+        entry = Entry("misc", fields=entry.fields, persons=entry.persons)
+    return to_bibtex({source.key: entry})
 
 
 def _parse(text: str) -> dict[str, dict[str, str]]:
@@ -133,3 +138,48 @@ def _compare(source: Source, entry: dict[str, str], result: Merge) -> None:
 
 def _norm(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.lower()))
+
+
+def update_registry(
+    path: Path, sources: Iterable[Source], *, dry_run: bool, shown: Shower
+) -> RegistryResult:
+    """Add ``sources`` to the registry file ``path`` (unless ``dry_run``); what changed."""
+    result = RegistryResult(shown(path))
+    unique: dict[str, Source] = {}
+    batch_conflicts: list[str] = []
+    for source in sources:
+        first = unique.setdefault(source.key.lower(), source)
+        if first is not source and source.author and first.fields() != source.fields():
+            mine, theirs = first.fields(), source.fields()
+            if any(mine.get(k) != theirs.get(k) for k in ("author", "journal", "year")):
+                batch_conflicts.append(
+                    f"{source.key}: cited as {source.author}, {source.journal}, {source.year} "
+                    f"and as {first.author}, {first.journal}, {first.year}; the first is recorded"
+                )
+    current = read_page(path)
+    try:
+        merged = merge(current or "", unique.values())
+    except RegistryError as exc:
+        result.status = "failed"
+        result.errors.append(f"{result.path} cannot be read, so it was left as it is: {exc}")
+        return result
+    result.added, result.errors = merged.added, merged.errors
+    result.conflicts = batch_conflicts + merged.conflicts
+    if merged.text == (current or ""):
+        return result
+    result.status = "created" if current is None else "updated"
+    result.diff = "".join(
+        difflib.unified_diff(
+            (current or "").splitlines(keepends=True),
+            merged.text.splitlines(keepends=True),
+            fromfile=f"a/{result.path}",
+            tofile=f"b/{result.path}",
+        )
+    )
+    if not dry_run:
+        try:
+            write_atomic(path, merged.text, durable=True)
+        except OSError as exc:
+            result.status = "failed"
+            result.errors.append(f"{result.path}: cannot be written ({exc.strerror})")
+    return result

@@ -2,14 +2,19 @@
 
 Three conversions, all keeping every word:
 
-- a "When to Stop and See a Doctor" section -> a *professional* card, rule
-  ``stop-nerve-symptoms`` (the section keeps its heading, the card takes its text as title
-  and ``<slug>-card`` as id);
-- a "Who Should Avoid Foam Rolling?" section -> a *professional* card, rule
-  ``check-first-conditions``;
+- a "When to Stop and See a Doctor" section -> a *professional* card with the rule about
+  nerve symptoms (the section keeps its heading, the card takes its text as title and
+  ``<slug>-card`` as id);
+- a "Who Should Avoid Foam Rolling?" section -> a *professional* card with the rule about
+  conditions to check first;
 - a paragraph that is a standalone "Do not roll directly over the lumbar spine" warning
-  (``**Lower back:** Do not roll directly ...``) -> a *caution* card, rule
-  ``no-direct-lumbar-rolling``: the warning is the title, the rest of the paragraph the body.
+  (``**Lower back:** Do not roll directly ...``) -> a *caution* card with the rule about the
+  lumbar spine: the warning is the title, the rest of the paragraph the body.
+
+The rule ids are the rules file's (conf/safety-rules.toml, read by
+:func:`healthkb.safety.rules.load_rules`, as the Sphinx extension reads it): each conversion
+names what its card is about, and the rule of that level whose ``topic`` matches it is the
+card's rule (no rule when the file has none).
 
 Other safety advice left in prose is listed in the report for a maintainer to review.
 """
@@ -17,7 +22,9 @@ Other safety advice left in prose is listed in the report for a maintainer to re
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+from healthkb.core.ids import slugify
 from healthkb.importer.inline import plain
 from healthkb.importer.model import (
     Block,
@@ -30,9 +37,14 @@ from healthkb.importer.model import (
     Strong,
     Text,
 )
-from healthkb.importer.slugs import slugify
 from healthkb.importer.structure import all_inlines
+from healthkb.safety.matching import rules_about
+from healthkb.safety.rules import RuleSet, load_rules
 
+#: The rules file of a checkout (conf.py's ``kb_safety_rules``).
+RULES_FILE = Path("conf") / "safety-rules.toml"
+
+#: Section headings that are safety advice: (heading, the card's level, what it is about).
 SECTION_RULES: list[tuple[re.Pattern[str], SafetyLevel, str]] = [
     (
         re.compile(
@@ -41,7 +53,7 @@ SECTION_RULES: list[tuple[re.Pattern[str], SafetyLevel, str]] = [
             re.IGNORECASE,
         ),
         "professional",
-        "stop-nerve-symptoms",
+        "numbness",
     ),
     (
         re.compile(
@@ -50,9 +62,11 @@ SECTION_RULES: list[tuple[re.Pattern[str], SafetyLevel, str]] = [
             re.IGNORECASE,
         ),
         "professional",
-        "check-first-conditions",
+        "disc herniation",
     ),
 ]
+#: What a standalone do-not-roll-the-lower-back warning is about.
+LUMBAR = "lumbar spine"
 
 _LUMBAR_WARNING = re.compile(
     r"^\s*(?P<warning>(?:Do not|Don['’]t|Never|Avoid)\s+(?:foam[ -])?roll(?:ing)?\s+"
@@ -81,13 +95,32 @@ _RED_FLAG = re.compile(
 _SENTENCE = re.compile(r"[^.!?]+[.!?]?")
 
 
-def convert_sections(blocks: list[Block], report: Report) -> list[Block]:
+def project_rules(start: Path | None = None) -> RuleSet:
+    """The safety rules of the checkout around ``start`` (default: the current folder), else
+    of the checkout around this package; no rules when neither has a rules file."""
+    for base in (start or Path.cwd(), Path(__file__).resolve()):
+        for folder in (base, *base.parents):
+            if (folder / RULES_FILE).is_file():
+                return load_rules(folder / RULES_FILE)
+    return RuleSet()
+
+
+def rule_for(rules: RuleSet, level: str, about: str) -> str:
+    """The id of the first rule of ``level`` whose topic matches ``about`` ("" for none)."""
+    return next((rule.id for rule in rules_about(about, rules) if rule.level == level), "")
+
+
+def _named(rule_id: str) -> str:
+    return f" ({rule_id})" if rule_id else ""
+
+
+def convert_sections(blocks: list[Block], report: Report, rules: RuleSet) -> list[Block]:
     """Turn stop-and-see-a-doctor and who-should-avoid sections into professional cards."""
     out: list[Block] = []
     i = 0
     while i < len(blocks):
         block = blocks[i]
-        rule = _section_rule(block)
+        rule = _section_rule(block, rules)
         if rule is None:
             out.append(block)
             i += 1
@@ -117,43 +150,42 @@ def convert_sections(blocks: list[Block], report: Report) -> list[Block]:
         out.append(block)
         name = f"{slugify(title)}-card"
         out.append(Safety(title, level, rule_id, list(body), name=name, line=block.line))
-        report.note(block.line, f"section {title!r} -> {level} safety card ({rule_id})")
+        report.note(block.line, f"section {title!r} -> {level} safety card{_named(rule_id)}")
         i = j
     return out
 
 
-def _section_rule(block: Block) -> tuple[SafetyLevel, str] | None:
+def _section_rule(block: Block, rules: RuleSet) -> tuple[SafetyLevel, str] | None:
     if not isinstance(block, Heading):
         return None
     title = plain(block.children).strip()
-    for pattern, level, rule in SECTION_RULES:
+    for pattern, level, about in SECTION_RULES:
         if pattern.search(title):
-            return level, rule
+            return level, rule_for(rules, level, about)
     return None
 
 
-def convert_statements(blocks: list[Block], report: Report) -> list[Block]:
+def convert_statements(blocks: list[Block], report: Report, rules: RuleSet) -> list[Block]:
     """A standalone do-not-roll-the-lumbar-spine paragraph -> a caution card."""
+    lumbar = rule_for(rules, "caution", LUMBAR)
     out: list[Block] = []
     for block in blocks:
-        card = _lumbar_card(block) if isinstance(block, Paragraph) else None
+        card = _lumbar_card(block, lumbar) if isinstance(block, Paragraph) else None
         if card is None:
             if isinstance(block, Paragraph) and _LUMBAR_ALONE.match(plain(block.children)):
                 report.note(
                     block.line,
                     "a do-not-roll-the-lumbar-spine warning without explanation stays in prose; "
-                    "consider a caution card (no-direct-lumbar-rolling)",
+                    f"consider a caution card{_named(lumbar)}",
                 )
             out.append(block)
             continue
-        report.note(
-            block.line, f"warning {card.title!r} -> caution safety card (no-direct-lumbar-rolling)"
-        )
+        report.note(block.line, f"warning {card.title!r} -> caution safety card{_named(lumbar)}")
         out.append(card)
     return out
 
 
-def _lumbar_card(block: Paragraph) -> Safety | None:
+def _lumbar_card(block: Paragraph, rule_id: str) -> Safety | None:
     spans = list(block.children)
     lead: list[Inline] = []
     # An optional bold lead-in ("**Lower back:**").
@@ -167,9 +199,7 @@ def _lumbar_card(block: Paragraph) -> Safety | None:
     title = " ".join(match.group("warning").split())
     rest = match.group("rest").strip()
     body: list[Inline] = [*lead, Text((" " if lead else "") + rest + " "), *spans[1:]]
-    return Safety(
-        title, "caution", "no-direct-lumbar-rolling", [Paragraph(body, block.line)], line=block.line
-    )
+    return Safety(title, "caution", rule_id, [Paragraph(body, block.line)], line=block.line)
 
 
 def hints(blocks: list[Block], report: Report) -> None:

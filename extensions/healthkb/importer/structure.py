@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from healthkb.core.ids import slugify
 from healthkb.importer.clean import fingerprint, split_glued_label, strip_decoration
 from healthkb.importer.inline import InlineParser, plain
 from healthkb.importer.lexer import RawBlock
@@ -26,7 +27,6 @@ from healthkb.importer.model import (
     Strong,
     Text,
 )
-from healthkb.importer.slugs import slugify
 
 FAQ_HEADING = re.compile(
     r"^(?:FAQs?|Frequently Asked Questions|Common Questions|Questions and Answers|Q\s*&\s*A)$",

@@ -1,7 +1,9 @@
-"""Slugs for page names and object ids, without importing Sphinx.
+"""Slugs for object ids and page names: pure Python, without Sphinx.
 
-:func:`slugify` gives exactly what ``healthkb.core.anchors.slugify`` gives (a test keeps the
-two in step), so an id the importer writes is the id the directives would compute.
+One definition for the directives (FAQ items, safety cards, hub sections) and the importer
+(page names, the ids it writes into pages), so an id the importer writes is the id the
+directives compute. Ids come from a slug of the text or an explicit ``:name:``, never from
+counters.
 """
 
 from __future__ import annotations
@@ -17,6 +19,11 @@ MAX_PAGE_SLUG_CHARS = 120
 
 
 def slugify(text: str, *, max_words: int = MAX_SLUG_WORDS) -> str:
+    """A URL-safe, lower-case id made of the first words of ``text``.
+
+    >>> slugify("Is it safe to foam roll directly on the lower back?")
+    'is-it-safe-to-foam-roll-directly-on-the-lower-back'
+    """
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     words = [w for w in _NON_WORD.split(ascii_text.lower().replace("'", "")) if w]
     return "-".join(words[:max_words])
