@@ -14,10 +14,10 @@ import re
 import pytest
 from sphinx.testing.util import SphinxTestApp
 
-from healthkb.checks.faq_topic import OFF_TOPIC_THRESHOLD
 from healthkb.core.domain import kb_domain
+from healthkb.language.topic import OFF_TOPIC_THRESHOLD
 
-#: (page, question) -> the topic score the check computes (see README.md).
+#: (page, question) -> the topic score the check computes (see extensions/healthkb/faq/README.md).
 SCORES = {
     ("does-it-help", "Is it safe to foam roll directly on the lower back?"): 0.632,
     ("does-it-help", "How often should I foam roll for back pain?"): 0.62,

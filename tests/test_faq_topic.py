@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from healthkb.checks import faq_topic
-from healthkb.checks.faq_topic import PageTopic, question_similarity, terms, topic_score
+from healthkb.language import topic as faq_topic
+from healthkb.language.topic import PageTopic, question_similarity, terms, topic_score
 
 LOWER_BACK = PageTopic.from_page(
     "Foam Roller and Lower Back Pain: What Actually Works",

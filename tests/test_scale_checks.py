@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from healthkb.checks.faq_topic import near_duplicate_groups, question_terms
+from healthkb.language.topic import near_duplicate_groups, question_terms
 
 WORDS = ["how", "often", "roll", "lower", "back", "neck", "safe", "not", "calves", "hips", "pain"]
 

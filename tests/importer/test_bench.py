@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from healthkb.cli.bench import corpus
 from healthkb.cli.bench.importer import measure
 from healthkb.importer import pipeline
+from healthkb.importer import synthetic as corpus
 from healthkb.importer.pipeline import run_import
 
 

@@ -1,7 +1,7 @@
 """FAQ checks that need a whole page or the whole knowledge base.
 
 - ``faq-off-topic`` (warning): an item whose topic score against its page's
-  title, headings and tags (:func:`healthkb.checks.faq_topic.topic_score`) is
+  title, headings and tags (:func:`healthkb.language.topic.topic_score`) is
   below ``kb_faq_off_topic_threshold``. Runs when a page has been read.
 - ``faq-near-duplicate`` (information): questions on different pages that are
   near-duplicates. Runs after all pages are read, on every build.
@@ -18,11 +18,11 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
-from healthkb.checks import faq_topic
 from healthkb.core.domain import kb_domain
 from healthkb.core.findings import report, store_build_finding
 from healthkb.faq.items import hub_items, near_duplicate_clusters
 from healthkb.faq.nodes import RECORD_KIND
+from healthkb.language import topic as faq_topic
 
 
 def page_headings(doctree: nodes.document) -> list[str]:

@@ -17,6 +17,8 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
+from healthkb.core.ids import slugify
+
 #: Tag facets, in the order pages and hubs list them: prefix -> label.
 FACETS: dict[str, str] = {
     "body-part": "Body part",
@@ -83,8 +85,6 @@ class Facet:
     @property
     def slug(self) -> str:
         """The topic page's name below ``topics/``: ``body-part-lower-back``."""
-        from healthkb.core.anchors import slugify
-
         return slugify(f"{self.facet} {self.value}", max_words=24)
 
     @property

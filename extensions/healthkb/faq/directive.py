@@ -27,11 +27,11 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
-from healthkb.checks import faq_topic
 from healthkb.core.anchors import copy_link, slugify, valid_id
 from healthkb.core.domain import kb_domain
 from healthkb.core.findings import report
 from healthkb.faq.nodes import RECORD_KIND, faq, faq_answer, faq_disclosure, faq_question
+from healthkb.language import topic as faq_topic
 
 
 def _text(children: list[nodes.Node]) -> str:

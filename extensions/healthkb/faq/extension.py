@@ -15,7 +15,6 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
 
-from healthkb.checks import faq_topic
 from healthkb.core.hubs import register_hub
 from healthkb.core.jsonld import JSONLD_EVENT
 from healthkb.faq.directive import FAQDirective
@@ -23,6 +22,7 @@ from healthkb.faq.hub import render_faq_hub
 from healthkb.faq.items import note_page
 from healthkb.faq.jsonld import faq_graph
 from healthkb.faq.nodes import add_nodes
+from healthkb.language import topic as faq_topic
 
 logger = logging.getLogger(__name__)
 

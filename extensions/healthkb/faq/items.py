@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from healthkb.checks import faq_topic
 from healthkb.core.domain import kb_data, kb_domain
 from healthkb.core.pages import page_tags
 from healthkb.faq.nodes import RECORD_KIND
+from healthkb.language import topic as faq_topic
 
 
 @dataclass(frozen=True)

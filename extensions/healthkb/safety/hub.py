@@ -9,11 +9,11 @@ from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.environment import BuildEnvironment
 from sphinx.util.nodes import make_refnode
 
 from healthkb.core.domain import kb_domain
 from healthkb.core.hubs import hub_placeholder
+from healthkb.core.pages import page_title
 from healthkb.safety.rules import LEVEL_LABELS, LEVELS
 from healthkb.safety.state import rules_state
 
@@ -23,11 +23,6 @@ HUB_HEADINGS = {
     "professional": "See a health professional",
     "caution": "Technique cautions",
 }
-
-
-def _page_title(env: BuildEnvironment, docname: str) -> str:
-    title = env.titles.get(docname)
-    return title.astext() if title is not None else docname
 
 
 def _card_item(app: Sphinx, hub: str, card: dict[str, Any], note: str = "") -> nodes.list_item:
@@ -42,7 +37,7 @@ def _card_item(app: Sphinx, hub: str, card: dict[str, Any], note: str = "") -> n
     )
     para = nodes.paragraph()
     para += link
-    para += nodes.Text(f" ({_page_title(env, card['docname'])}{note})")
+    para += nodes.Text(f" ({page_title(env, card['docname'])}{note})")
     item = nodes.list_item()
     item += para
     return item

@@ -29,6 +29,7 @@ import argparse
 import functools
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -43,6 +44,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
+
+from healthkb.importer.synthetic import write
 
 CHROMIUM = os.environ.get("KB_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-quic"]
@@ -302,10 +305,6 @@ def build(docs: Path, out: Path, engine: str, conf: Path, jobs: str = "auto") ->
 
 def scale_site(n: int, seed: int, root: Path, work: Path) -> Path:
     """A docs tree of the real pages plus ``n`` synthetic articles, imported with `kb import`."""
-    import shutil
-
-    from healthkb.cli.bench.corpus import write
-
     docs = work / "docs"
     shutil.copytree(root / "docs", docs)
     write(work / "src", n, seed)

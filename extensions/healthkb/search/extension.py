@@ -35,6 +35,7 @@ from sphinx.util import logging
 
 from healthkb.search.pagefind import setup_pagefind
 from healthkb.search.records import collect_records
+from healthkb.site.assets import HERE
 
 logger = logging.getLogger(__name__)
 
@@ -66,8 +67,6 @@ def _check_engine(app: Sphinx, config: Config) -> None:
         )
         config.kb_search_shard_pages = SHARD_PAGES
     if config.kb_search_engine == "sphinx" and not config.html_search_scorer:
-        from healthkb.site.assets import HERE
-
         config.html_search_scorer = str(HERE / "static" / "kb-search-scorer.js")
 
 

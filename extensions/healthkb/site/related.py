@@ -32,10 +32,10 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util.nodes import make_refnode
 
-from healthkb.checks.faq_topic import STOP_WORDS
 from healthkb.core.domain import kb_data, kb_domain
 from healthkb.core.nodes import render_children, skip_node
 from healthkb.core.pages import is_article, meta_text, page_tags, page_title
+from healthkb.language.topic import STOP_WORDS
 from healthkb.review.notice import review_notice
 from healthkb.site.topics import topic_tags
 

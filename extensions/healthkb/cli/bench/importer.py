@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from healthkb.cli.bench import corpus
+from healthkb.importer import synthetic as corpus
 from healthkb.importer.pipeline import run_import
 
 

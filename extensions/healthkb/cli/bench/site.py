@@ -2,7 +2,7 @@
 
     kb bench --n 100            (or: make bench N=100)
 
-In one run, on one synthetic corpus of ``n`` articles (:mod:`healthkb.cli.bench.corpus`,
+In one run, on one synthetic corpus of ``n`` articles (:mod:`healthkb.importer.synthetic`,
 all three source shapes, deterministic for ``--seed``):
 
 (a) **ours**: ``kb import`` of the raw files into a copy of the project's docs (hubs,
@@ -36,10 +36,10 @@ import shutil
 import sys
 from pathlib import Path
 
-from healthkb.cli.bench import corpus
 from healthkb.cli.bench.measure import measure
 from healthkb.cli.bench.results import Result, Site
 from healthkb.cli.options import build_command, default_jobs
+from healthkb.importer import synthetic as corpus
 from healthkb.perf.build import precompile
 
 #: The body of the throwaway configuration of the plain build.

@@ -35,7 +35,7 @@ def _words(text: str) -> tuple[str, ...]:
 
 
 #: Default threshold of the off-topic check (calibrated on the real articles;
-#: see tests/test_faq_calibration.py and README.md).
+#: see tests/test_faq_calibration.py and faq/README.md).
 OFF_TOPIC_THRESHOLD = 0.2
 
 #: Default similarity from which two questions on different pages are near-duplicates.

@@ -1,0 +1,1 @@
+"""Language: how the checks and search read text (topics, words, concepts). Pure Python."""
