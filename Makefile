@@ -21,7 +21,7 @@ OUT := build/html
 SRC ?=
 # Articles in the benchmark's synthetic corpus: make bench N=1000
 N ?= 100
-# More kb bench options, e.g. BENCHOPTS="--plain-timeout 900"
+# More kb bench options, e.g. BENCHOPTS="--plain-timeout 900" or BENCHOPTS="--no-plain --layer-off"
 BENCHOPTS ?=
 
 .PHONY: html test lint typecheck pytest serve clean check import bench report help

@@ -124,3 +124,33 @@ def test_a_stopped_plain_build_gives_bounds_not_figures(tmp_path: Path) -> None:
     assert result.bounds() == ["build -j 1 wall", "build -j 1 cpu"]
     assert "build -j 1 wall" in result.ratios()
     assert "<=" in results.table(result) and "(stopped)" in results.table(result)
+
+
+def test_bench_times_the_speed_layer_off_beside_each_build(tmp_path: Path) -> None:
+    result = site.run_bench(ROOT, 3, 0, tmp_path, quiet=True, plain=False, layer_off=True)
+    assert list(result.runs) == [
+        "ours: import",
+        "ours: build -j 1",
+        "ours, layer off: build -j 1",
+        "ours: build -j default",
+        "ours, layer off: build -j default",
+        "ours: incremental",
+        "ours, layer off: incremental",
+        "ours: no-op",
+        "ours, layer off: no-op",
+    ]
+    assert all(run.returncode == 0 for run in result.runs.values()), result.runs
+    ratios = result.layer_ratios()
+    assert {"build -j 1 wall", "build -j default cpu", "incremental wall", "no-op wall"} <= set(
+        ratios
+    )
+    assert all(value > 0 for value in ratios.values())
+    assert "ratios ours with the speed layer on / off" in results.table(result)
+    # Both builds wrote the same site (Pagefind's bundle names differ from build to build).
+    base = tmp_path / "n3" / "ours"
+    on, off = base / "out", base / "out-layer-off"
+    pages = sorted(p.relative_to(on) for p in on.rglob("*.html") if ".doctrees" not in p.parts)
+    assert pages and pages == sorted(
+        p.relative_to(off) for p in off.rglob("*.html") if ".doctrees" not in p.parts
+    )
+    assert all((on / p).read_bytes() == (off / p).read_bytes() for p in pages)

@@ -101,6 +101,12 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--out", help="work folder (default build/bench)")
     bench.add_argument("--no-plain", action="store_true", help="skip the plain Sphinx build")
     bench.add_argument(
+        "--layer-off",
+        action="store_true",
+        help="also time each of our builds with the speed layer off (kb_fast_build = False), "
+        "right after the same build with it on",
+    )
+    bench.add_argument(
         "--plain-timeout",
         type=float,
         metavar="SECONDS",

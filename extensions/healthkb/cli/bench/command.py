@@ -25,6 +25,7 @@ def run(args: argparse.Namespace) -> int:
         workdir,
         plain=not args.no_plain,
         plain_timeout=args.plain_timeout,
+        layer_off=args.layer_off,
     )
     print(table(result))
     path = write_results(result, workdir)

@@ -67,6 +67,7 @@ class Result:
             },
             "ratios": self.ratios(),
             "ratio_upper_bounds": self.bounds(),
+            "layer_ratios": self.layer_ratios(),
             "notes": self.notes,
         }
         return out
@@ -83,6 +84,19 @@ class Result:
         if "build -j default" in stopped:
             out += ["import + build -j default wall", "peak memory"]
         return out
+
+    def layer_ratios(self) -> dict[str, float]:
+        """Wall and CPU time of ours with the speed layer on / off, for each build both ran."""
+        ratios: dict[str, float] = {}
+        for label, on in self.runs.items():
+            if not label.startswith("ours: ") or label == "ours: import":
+                continue
+            off = self.runs.get(label.replace("ours: ", "ours, layer off: ", 1))
+            if off and off.wall_s and on.returncode == 0 and off.returncode == 0:
+                run = label.removeprefix("ours: ")
+                ratios[f"{run} wall"] = round(on.wall_s / off.wall_s, 3)
+                ratios[f"{run} cpu"] = round(on.cpu_s / max(off.cpu_s, 1e-9), 3)
+        return ratios
 
     def ratios(self) -> dict[str, float]:
         """ours / plain for every figure both sites have."""
@@ -153,6 +167,11 @@ def table(result: Result) -> str:
     bounds = set(result.bounds())
     for key, value in result.ratios().items():
         lines.append(f"  {key:34} {'<=' if key in bounds else '  '}{value:6.3f}")
+    layer = result.layer_ratios()
+    if layer:
+        lines.append("ratios ours with the speed layer on / off (kb bench --layer-off):")
+        for key, value in layer.items():
+            lines.append(f"  {key:34}   {value:6.3f}")
     for note in result.notes:
         lines.append(f"note: {note}")
     return "\n".join(lines)

@@ -34,6 +34,7 @@ import json
 import os
 import shutil
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from healthkb.cli.bench.measure import measure
@@ -60,6 +61,8 @@ PLAIN_INDEX = """\
 articles/*
 ```
 """
+#: The options of the builds measured with the speed layer off (``kb bench --layer-off``).
+LAYER_OFF = ("-D", "kb_fast_build=0")
 #: Appended to one paragraph of one article for the incremental rebuild.
 EDIT = " This sentence was added to measure an incremental rebuild."
 
@@ -89,11 +92,19 @@ def prepare_plain(raw: list[Path], site: Path) -> dict[str, str]:
     return pages
 
 
-def ours_build(root: Path, docs: Path, out: Path, jobs: str) -> list[str]:
+def ours_build(
+    root: Path, docs: Path, out: Path, jobs: str, extra: Sequence[str] = ()
+) -> list[str]:
     """The project's build of ``docs`` (``kb build``'s command, without ``-W``: a synthetic
     corpus has findings; they are counted). The doctrees stay in the bench's output."""
     return build_command(
-        root, source=docs, out=out, doctrees=out / ".doctrees", jobs=jobs, strict=False
+        root,
+        source=docs,
+        out=out,
+        doctrees=out / ".doctrees",
+        jobs=jobs,
+        strict=False,
+        extra=extra,
     )
 
 
@@ -168,6 +179,7 @@ def run_bench(
     plain: bool = True,
     quiet: bool = False,
     plain_timeout: float | None = None,
+    layer_off: bool = False,
 ) -> Result:
     """Generate, import, build and measure; returns the figures. A plain build still
     running after ``plain_timeout`` seconds is stopped: its time is a lower bound."""
@@ -212,29 +224,33 @@ def run_bench(
     page = pages.get(sample, "")
     if not page:
         result.notes.append(f"the import report does not name the page of {sample}")
-    for label, j in (("-j 1", "1"), ("-j default", jobs)):
-        out = base / "ours" / ("out-j1" if label == "-j 1" else "out")
-        say(f"bench: ours: build {label} (-j {j})")
-        result.runs[f"ours: build {label}"] = measure(
-            f"ours: build {label}",
-            ours_build(root, docs, out, j),
+    # With layer_off, every build of ours is followed at once by the same build with the
+    # speed layer switched off (its own output folder), so both meet the same machine.
+    variants: list[tuple[str, str, Sequence[str]]] = [("ours", "", ())]
+    if layer_off:
+        variants.append(("ours, layer off", "-layer-off", LAYER_OFF))
+
+    def build(name: str, folder: str, extra: Sequence[str], kind: str, j: str) -> None:
+        out = base / "ours" / (("out-j1" if kind == "build -j 1" else "out") + folder)
+        log = {"build -j 1": "build-j1", "build -j default": "build"}.get(kind, kind)
+        say(f"bench: {name}: {kind}")
+        result.runs[f"{name}: {kind}"] = measure(
+            f"{name}: {kind}",
+            ours_build(root, docs, out, j, extra),
             cwd=root,
-            log=logs / f"ours-build{'-j1' if label == '-j 1' else ''}.log",
+            log=logs / f"{name.replace(', ', '-').replace(' ', '-')}-{log}.log",
         )
         checkpoint()
-    out = base / "ours" / "out"
-    result.sites["ours"] = weigh(out, page)
+
+    for label, j in (("-j 1", "1"), ("-j default", jobs)):
+        for name, folder, extra in variants:
+            build(name, folder, extra, f"build {label}", j)
+    result.sites["ours"] = weigh(base / "ours" / "out", page)
     if page:
         edit_one(docs / f"{page}.md")
-    say("bench: ours: incremental and no-op rebuilds")
-    for name in ("incremental", "no-op"):
-        result.runs[f"ours: {name}"] = measure(
-            f"ours: {name}",
-            ours_build(root, docs, out, jobs),
-            cwd=root,
-            log=logs / f"ours-{name}.log",
-        )
-        checkpoint()
+    for kind in ("incremental", "no-op"):
+        for name, folder, extra in variants:
+            build(name, folder, extra, kind, jobs)
 
     # (b) plain Sphinx + MyST + furo on the same raw markdown.
     if plain:
