@@ -14,7 +14,7 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from healthkb.core.nodes import render_children
+from healthkb.core.nodes import CHILDREN, add_node
 
 
 class cite(nodes.Inline, nodes.Element):
@@ -63,10 +63,6 @@ def depart_needs_source_html(self: Any, node: needs_source) -> None:
 
 def add_citation_nodes(app: Sphinx) -> None:
     """Register the nodes; builders other than HTML render their children as text."""
-    text = (render_children, render_children)
-    for node, html in (
-        (cite, (visit_cite_html, None)),
-        (cite_ref, text),  # written by visit_cite_html
-        (needs_source, (visit_needs_source_html, depart_needs_source_html)),
-    ):
-        app.add_node(node, html=html, latex=text, text=text, man=text, texinfo=text)
+    add_node(app, cite, (visit_cite_html, None))
+    add_node(app, cite_ref, CHILDREN)  # written by visit_cite_html
+    add_node(app, needs_source, (visit_needs_source_html, depart_needs_source_html))

@@ -12,7 +12,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 
 from healthkb.core.ids import MAX_SLUG_WORDS, slugify
-from healthkb.core.nodes import skip_node
+from healthkb.core.nodes import SKIP, add_node
 
 __all__ = ["MAX_SLUG_WORDS", "copy_link", "setup_anchors", "slugify", "valid_id"]
 
@@ -44,11 +44,4 @@ def visit_copy_link_html(self: Any, node: copy_link) -> None:
 
 
 def setup_anchors(app: Sphinx) -> None:
-    app.add_node(
-        copy_link,
-        html=(visit_copy_link_html, None),
-        latex=(skip_node, None),
-        text=(skip_node, None),
-        man=(skip_node, None),
-        texinfo=(skip_node, None),
-    )
+    add_node(app, copy_link, (visit_copy_link_html, None), SKIP)

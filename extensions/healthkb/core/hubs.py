@@ -40,7 +40,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 
 from healthkb.core.domain import CACHES, kb_data, kb_domain
-from healthkb.core.nodes import skip_node
+from healthkb.core.nodes import SKIP, add_node
 
 #: Renders the content of one hub: (app, docname of the hub page, placeholder) -> nodes
 HubRenderer = Callable[[Sphinx, str, "hub_placeholder"], list[nodes.Node]]
@@ -311,8 +311,7 @@ def _hub_docnames(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
 def setup_hubs(app: Sphinx) -> None:
     app.add_event(RENDER_EVENT)
-    skip = (skip_node, None)
-    app.add_node(hub_placeholder, html=skip, latex=skip, text=skip, man=skip, texinfo=skip)
+    add_node(app, hub_placeholder, SKIP, SKIP)
     app.connect("doctree-resolved", _fill_hubs)
     app.connect("env-get-updated", _hub_docnames)
     app.connect("build-finished", _publish_digests)

@@ -8,7 +8,10 @@ inside it (:func:`render_children`, e.g. a wrapper whose text stands on its own)
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from docutils import nodes
+from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxTranslator
 
 
@@ -19,3 +22,25 @@ def skip_node(self: SphinxTranslator, node: nodes.Element) -> None:
 
 def render_children(self: SphinxTranslator, node: nodes.Element) -> None:
     """Write nothing for the node itself; its children are rendered as usual."""
+
+
+#: Visitors that write only the node's children, and that leave the node out.
+CHILDREN = (render_children, render_children)
+SKIP = (skip_node, None)
+#: The builders besides HTML that every node must render in (sphinx issue 9921).
+OTHER_FORMATS = ("latex", "text", "man", "texinfo")
+
+Visitors = tuple[Callable[..., None], Callable[..., None] | None]
+
+
+def add_node(
+    app: Sphinx,
+    node: type[nodes.Element],
+    html: Visitors,
+    other: Visitors = CHILDREN,
+    **formats: Visitors,
+) -> None:
+    """Register ``node`` with its HTML visitors, ``other`` for every other builder, and
+    ``formats`` where a builder has visitors of its own (``latex=(visit, depart)``)."""
+    visitors = {name: formats.get(name, other) for name in OTHER_FORMATS}
+    app.add_node(node, override=False, html=html, **visitors)

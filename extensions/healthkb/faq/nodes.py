@@ -21,6 +21,7 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 
+from healthkb.core.nodes import add_node
 from healthkb.core.nodes import render_children as _pass
 
 #: Record kind of FAQ items in the kb domain (:meth:`healthkb.core.domain.KBDomain.records`).
@@ -137,36 +138,21 @@ def depart_question_texinfo(self: Any, node: faq_question) -> None:
 
 def add_nodes(app: Sphinx) -> None:
     """Register the nodes with a visitor for every builder."""
-    text = (_pass, _pass)
-    app.add_node(
-        faq,
-        html=(visit_faq_html, depart_faq_html),
-        latex=text,
-        text=text,
-        man=text,
-        texinfo=text,
-    )
-    app.add_node(
+    add_node(app, faq, (visit_faq_html, depart_faq_html))
+    add_node(
+        app,
         faq_disclosure,
-        html=(visit_disclosure_html, depart_disclosure_html),
+        (visit_disclosure_html, depart_disclosure_html),
         latex=(visit_disclosure_latex, _pass),
-        text=text,
-        man=text,
         texinfo=(visit_disclosure_texinfo, _pass),
     )
-    app.add_node(
+    add_node(
+        app,
         faq_question,
-        html=(visit_question_html, depart_question_html),
+        (visit_question_html, depart_question_html),
         latex=(visit_question_latex, depart_question_latex),
         text=(visit_question_text, depart_question_text),
         man=(visit_question_man, depart_question_man),
         texinfo=(visit_question_texinfo, depart_question_texinfo),
     )
-    app.add_node(
-        faq_answer,
-        html=(visit_answer_html, depart_answer_html),
-        latex=text,
-        text=text,
-        man=text,
-        texinfo=text,
-    )
+    add_node(app, faq_answer, (visit_answer_html, depart_answer_html))

@@ -15,7 +15,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 
 from healthkb.core.domain import kb_domain
-from healthkb.core.nodes import render_children as _pass
+from healthkb.core.nodes import add_node
 from healthkb.review.metadata import RECORD_KIND, Review, format_date, read_review
 
 
@@ -114,28 +114,11 @@ def depart_notice_latex(self: Any, node: review_notice) -> None:
 
 def add_nodes(app: Sphinx) -> None:
     """Register the nodes with a visitor for every builder."""
-    passthrough = (_pass, _pass)
-    app.add_node(
+    add_node(
+        app,
         review_notice,
-        html=(visit_notice_html, depart_notice_html),
+        (visit_notice_html, depart_notice_html),
         latex=(visit_notice_latex, depart_notice_latex),
-        text=passthrough,
-        man=passthrough,
-        texinfo=passthrough,
     )
-    app.add_node(
-        review_date,
-        html=(visit_date_html, depart_date_html),
-        latex=passthrough,
-        text=passthrough,
-        man=passthrough,
-        texinfo=passthrough,
-    )
-    app.add_node(
-        review_sep,
-        html=(visit_sep_html, None),
-        latex=passthrough,
-        text=passthrough,
-        man=passthrough,
-        texinfo=passthrough,
-    )
+    add_node(app, review_date, (visit_date_html, depart_date_html))
+    add_node(app, review_sep, (visit_sep_html, None))

@@ -12,6 +12,7 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 
+from healthkb.core.nodes import add_node
 from healthkb.core.nodes import render_children as _pass
 from healthkb.safety.rules import LEVEL_LABELS
 
@@ -193,34 +194,28 @@ def depart_body_texinfo(self: Any, node: safety_body) -> None:
 
 def add_nodes(app: Sphinx) -> None:
     """Register the nodes with a visitor for every builder."""
-    app.add_node(
+    add_node(
+        app,
         safety_card,
-        html=(visit_card_html, depart_card_html),
+        (visit_card_html, depart_card_html),
         latex=(visit_card_latex, depart_card_latex),
         text=(visit_card_text, depart_card_text),
-        man=(_pass, _pass),
         texinfo=(visit_card_texinfo, _pass),
     )
-    app.add_node(
-        safety_header,
-        html=(visit_header_html, depart_header_html),
-        latex=(_pass, _pass),
-        text=(_pass, _pass),
-        man=(_pass, _pass),
-        texinfo=(_pass, _pass),
-    )
-    app.add_node(
+    add_node(app, safety_header, (visit_header_html, depart_header_html))
+    add_node(
+        app,
         safety_title,
-        html=(visit_title_html, depart_title_html),
+        (visit_title_html, depart_title_html),
         latex=(visit_title_latex, depart_title_latex),
         text=(visit_title_text, depart_title_text),
         man=(visit_title_man, depart_title_man),
         texinfo=(visit_title_texinfo, depart_title_texinfo),
     )
-    app.add_node(
+    add_node(
+        app,
         safety_body,
-        html=(visit_body_html, depart_body_html),
-        latex=(_pass, _pass),
+        (visit_body_html, depart_body_html),
         text=(visit_body_text, depart_body_text),
         man=(visit_body_man, depart_body_man),
         texinfo=(visit_body_texinfo, depart_body_texinfo),

@@ -45,7 +45,7 @@ from sphinx.util.nodes import make_refnode
 from healthkb.core.domain import kb_domain
 from healthkb.core.findings import report
 from healthkb.core.hubs import HubDirective, hub_placeholder, register_hub
-from healthkb.core.nodes import skip_node
+from healthkb.core.nodes import SKIP, add_node
 from healthkb.core.pages import html_links_ok, page_title, parse_facet
 from healthkb.site.topics import find_topic, topic_page
 
@@ -312,10 +312,7 @@ def render_entry_point(app: Sphinx, docname: str, placeholder: hub_placeholder) 
 
 
 def setup_landing(app: Sphinx) -> None:
-    skip = (skip_node, None)
-    app.add_node(
-        search_box, html=(visit_search_html, None), latex=skip, text=skip, man=skip, texinfo=skip
-    )
+    add_node(app, search_box, (visit_search_html, None), SKIP)
     app.add_directive("kb-search", SearchDirective)
     app.add_directive("kb-entry-points", EntryPointsDirective)
     register_hub(app, "kb-entry-point", HUB_KIND, render_entry_point, EntryPointDirective)

@@ -33,7 +33,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util.nodes import make_refnode
 
 from healthkb.core.domain import kb_data, kb_domain
-from healthkb.core.nodes import render_children, skip_node
+from healthkb.core.nodes import SKIP, add_node
 from healthkb.core.pages import is_article, meta_text, page_tags, page_title
 from healthkb.language.topic import STOP_WORDS
 from healthkb.review.notice import review_notice
@@ -339,17 +339,8 @@ def depart_nav_html(self: Any, node: related_nav) -> None:
 
 
 def setup_related(app: Sphinx) -> None:
-    skip = (skip_node, None)
-    app.add_node(related_placeholder, html=skip, latex=skip, text=skip, man=skip, texinfo=skip)
-    passthrough = (render_children, render_children)
-    app.add_node(
-        related_nav,
-        html=(visit_nav_html, depart_nav_html),
-        latex=passthrough,
-        text=passthrough,
-        man=passthrough,
-        texinfo=passthrough,
-    )
+    add_node(app, related_placeholder, SKIP, SKIP)
+    add_node(app, related_nav, (visit_nav_html, depart_nav_html))
     # After the review notice (600): the related list is the last thing on the page.
     app.connect("doctree-read", _note_terms, priority=650)
     app.connect("env-updated", _update_related)

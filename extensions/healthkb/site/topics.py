@@ -29,7 +29,7 @@ from sphinx.environment import BuildEnvironment
 
 from healthkb.core.domain import kb_data, kb_domain
 from healthkb.core.hubs import hub_placeholder, plain_digest, register_hub
-from healthkb.core.nodes import render_children
+from healthkb.core.nodes import add_node
 from healthkb.core.pages import (
     FACETS,
     html_links_ok,
@@ -385,23 +385,8 @@ def render_topic_index(app: Sphinx, docname: str, placeholder: hub_placeholder) 
 
 
 def setup_topics(app: Sphinx) -> None:
-    passthrough = (render_children, render_children)
-    app.add_node(
-        topic_tags,
-        html=(visit_tags_html, depart_tags_html),
-        latex=passthrough,
-        text=passthrough,
-        man=passthrough,
-        texinfo=passthrough,
-    )
-    app.add_node(
-        topic_tag,
-        html=(visit_tag_html, depart_tag_html),
-        latex=passthrough,
-        text=passthrough,
-        man=passthrough,
-        texinfo=passthrough,
-    )
+    add_node(app, topic_tags, (visit_tags_html, depart_tags_html))
+    add_node(app, topic_tag, (visit_tag_html, depart_tag_html))
     app.connect("doctree-read", _insert_tags, priority=600)
     app.connect("env-updated", _build_topics)
     app.connect("env-before-read-docs", _note_reading)
