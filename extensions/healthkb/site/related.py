@@ -19,6 +19,7 @@ only looks its list up.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import heapq
 import json
@@ -64,20 +65,17 @@ def _stemmer() -> Any:
 _STEM = _stemmer()
 
 
-#: word -> stem; the pure-Python stemmer costs ~20 µs a word, so each word is stemmed once.
-_STEMS: dict[str, str] = {}
+@functools.lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    """The stem of ``word``; remembered, since the pure-Python stemmer costs ~20 µs a word."""
+    return str(_STEM.stemWord(word))
 
 
 def text_terms(text: str) -> Counter[str]:
     words = Counter(w for w in _WORD.findall(text.lower()) if len(w) > 2 and w not in STOP_WORDS)
-    if len(_STEMS) > 200_000:
-        _STEMS.clear()
     out: Counter[str] = Counter()
     for word, count in words.items():
-        stem = _STEMS.get(word)
-        if stem is None:
-            stem = _STEMS[word] = str(_STEM.stemWord(word))
-        out[stem] += count
+        out[_stem(word)] += count
     return out
 
 
