@@ -1,1 +1,2 @@
-"""Benchmarks of the knowledge base: synthetic corpora and the measurements made on them."""
+"""Benchmarks of the knowledge base: the site and the importer measured on a synthetic corpus
+(:mod:`healthkb.importer.synthetic`)."""
