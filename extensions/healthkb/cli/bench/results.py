@@ -142,14 +142,14 @@ def table(result: Result) -> str:
         f"{result.articles} articles, seed {result.seed}, {result.cores} cores, "
         f"default parallelism -j {result.default_jobs}",
         "",
-        f"{'run':28} {'wall s':>8} {'cpu s':>8} {'ms/article':>10} {'peak MiB (pss)':>15} "
+        f"{'run':34} {'wall s':>8} {'cpu s':>8} {'ms/article':>10} {'peak MiB (pss)':>15} "
         f"{'rss sum':>8} {'warnings':>8} {'load':>5}",
     ]
     for run in result.runs.values():
         per = 1000 * run.wall_s / result.articles
         label = run.label + (" (stopped)" if run.stopped else "")
         lines.append(
-            f"{label:28} {run.wall_s:8.2f} {run.cpu_s:8.2f} {per:10.1f} "
+            f"{label:34} {run.wall_s:8.2f} {run.cpu_s:8.2f} {per:10.1f} "
             f"{run.peak_pss_mib:15.1f} {run.peak_rss_mib:8.1f} {run.warnings:8d} "
             f"{run.load_before:5.2f}"
         )
@@ -163,10 +163,12 @@ def table(result: Result) -> str:
             f"{site.search_index_kib + site.pagefind_kib:11.1f}"
         )
     lines.append("")
-    lines.append("ratios ours / plain (<=: the plain build was stopped, an upper bound):")
-    bounds = set(result.bounds())
-    for key, value in result.ratios().items():
-        lines.append(f"  {key:34} {'<=' if key in bounds else '  '}{value:6.3f}")
+    ratios = result.ratios()
+    if ratios:
+        lines.append("ratios ours / plain (<=: the plain build was stopped, an upper bound):")
+        bounds = set(result.bounds())
+        for key, value in ratios.items():
+            lines.append(f"  {key:34} {'<=' if key in bounds else '  '}{value:6.3f}")
     layer = result.layer_ratios()
     if layer:
         lines.append("ratios ours with the speed layer on / off (kb bench --layer-off):")
