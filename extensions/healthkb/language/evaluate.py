@@ -1,0 +1,180 @@
+"""How well the safety matcher agrees with the labelled corpus (``tests/safety/corpus.toml``).
+
+Per split (``tune``, ``heldout``): per-rule precision and recall, the recall of unsafe
+sentences (a sentence with expected findings counts as found when at least one of its rules is
+found), the false alarm rate (share of safe sentences with any finding), and every miss and
+false alarm. A sentence's ``context`` says where it stands (``prose``, ``list-item``,
+``faq-answer``, ``card-<level>``): red flags inside a card of the rule's level or higher are
+not findings. ``python -m healthkb.language.evaluate`` prints the report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from healthkb.language.matcher import Context, SafetyMatcher
+from healthkb.language.rules import load_concept_rules
+
+ROOT = Path(__file__).resolve().parents[3]
+CORPUS = ROOT / "tests" / "safety" / "corpus.toml"
+RULES = ROOT / "conf" / "safety-concepts.toml"
+VOCABULARY = ROOT / "conf" / "vocabulary.toml"
+
+
+@dataclass(frozen=True)
+class Example:
+    text: str
+    findings: tuple[str, ...]
+    context: str
+    kind: str
+    split: str
+    source: str
+
+
+@dataclass
+class RuleScore:
+    true_positives: int = 0
+    false_positives: int = 0
+    false_negatives: int = 0
+
+    @property
+    def precision(self) -> float:
+        found = self.true_positives + self.false_positives
+        return self.true_positives / found if found else 1.0
+
+    @property
+    def recall(self) -> float:
+        expected = self.true_positives + self.false_negatives
+        return self.true_positives / expected if expected else 1.0
+
+
+@dataclass
+class Report:
+    """The evaluation of one split."""
+
+    split: str
+    rules: dict[str, RuleScore] = field(default_factory=dict)
+    unsafe: int = 0
+    unsafe_found: int = 0
+    safe: int = 0
+    safe_flagged: int = 0
+    #: (sentence, expected rules, found rules) of every disagreement.
+    misses: list[tuple[Example, tuple[str, ...]]] = field(default_factory=list)
+    false_alarms: list[tuple[Example, tuple[str, ...]]] = field(default_factory=list)
+
+    @property
+    def recall(self) -> float:
+        return self.unsafe_found / self.unsafe if self.unsafe else 1.0
+
+    @property
+    def false_alarm_rate(self) -> float:
+        return self.safe_flagged / self.safe if self.safe else 0.0
+
+
+def load_corpus(path: Path = CORPUS, splits: Sequence[str] = ("tune", "heldout")) -> list[Example]:
+    """The corpus sentences of ``splits`` (load only ``tune`` while tuning the rules)."""
+    with path.open("rb") as handle:
+        data = tomllib.load(handle)
+    return [
+        Example(
+            item["text"],
+            tuple(item.get("findings", ())),
+            item.get("context", "prose"),
+            item.get("kind", ""),
+            item.get("split", "tune"),
+            item.get("source", ""),
+        )
+        for item in data.get("sentence", [])
+        if item.get("split", "tune") in splits
+    ]
+
+
+def context_of(label: str) -> Context:
+    """``card-professional`` -> a card of level professional; anything else is outside cards."""
+    if label.startswith("card-"):
+        return Context(card_level=label.removeprefix("card-"))
+    return Context()
+
+
+def evaluate(
+    examples: Sequence[Example], matcher: SafetyMatcher | None = None
+) -> dict[str, Report]:
+    """One :class:`Report` per split of ``examples``."""
+    matcher = matcher or default_matcher()
+    reports: dict[str, Report] = {}
+    for example in examples:
+        report = reports.setdefault(example.split, Report(example.split))
+        for rule in matcher.rules:
+            report.rules.setdefault(rule.id, RuleScore())
+        found = tuple(sorted({f.rule for f in matcher.find(example.text, context_of(example.context))}))
+        expected = set(example.findings)
+        for rule_id in expected | set(found):
+            score = report.rules.setdefault(rule_id, RuleScore())
+            if rule_id in expected and rule_id in found:
+                score.true_positives += 1
+            elif rule_id in found:
+                score.false_positives += 1
+            else:
+                score.false_negatives += 1
+        if expected:
+            report.unsafe += 1
+            if expected & set(found):
+                report.unsafe_found += 1
+            if not expected <= set(found):
+                report.misses.append((example, found))
+        else:
+            report.safe += 1
+            if found:
+                report.safe_flagged += 1
+        if set(found) - expected and expected:
+            report.false_alarms.append((example, found))
+        elif found and not expected:
+            report.false_alarms.append((example, found))
+    return reports
+
+
+def default_matcher() -> SafetyMatcher:
+    return SafetyMatcher(load_concept_rules(RULES, VOCABULARY))
+
+
+def format_report(report: Report, details: bool = True) -> str:
+    lines = [f"== {report.split}: {report.unsafe} unsafe, {report.safe} safe sentences"]
+    lines.append(f"{'rule':32} {'precision':>9} {'recall':>7} {'tp':>4} {'fp':>4} {'fn':>4}")
+    for rule_id, score in sorted(report.rules.items()):
+        lines.append(
+            f"{rule_id:32} {score.precision:9.2f} {score.recall:7.2f} {score.true_positives:4d} "
+            f"{score.false_positives:4d} {score.false_negatives:4d}"
+        )
+    lines.append(
+        f"recall of unsafe sentences {report.recall:.3f}; false alarms "
+        f"{report.false_alarm_rate:.3f} ({report.safe_flagged} of {report.safe} safe)"
+    )
+    if details:
+        for example, found in report.misses:
+            lines.append(f"  MISS  {list(example.findings)} found {list(found)}: {example.text}")
+        for example, found in report.false_alarms:
+            lines.append(f"  FALSE {list(example.findings)} found {list(found)}: {example.text}")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--split", action="append", choices=("tune", "heldout"))
+    parser.add_argument("--corpus", type=Path, default=CORPUS)
+    parser.add_argument("--summary", action="store_true", help="leave out misses and false alarms")
+    args = parser.parse_args(argv)
+    splits = args.split or ["tune", "heldout"]
+    reports = evaluate(load_corpus(args.corpus, splits))
+    for split in splits:
+        if split in reports:
+            print(format_report(reports[split], details=not args.summary))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,196 @@
+"""Clause boundaries, the scope of negation, avoidance and contrast, and a sentence's mode.
+
+Works on the tokens of one sentence (:func:`healthkb.language.text.tokens`), word lemmas in
+lower case. The rules are deliberately local and explainable:
+
+- **Clauses** end at ``;`` ``:`` a dash between words, a bracket, ``but``/``whereas``/
+  ``instead``, a comma before ``and``/``but``/``then``/``so``/``or``/``which``, and the comma
+  that closes an opening subordinate clause ("If your lower back hurts, roll ...").
+- **Negation and avoidance** ("never", "don't", "avoid", "stop", "skip", "without", "instead
+  of", "rather than", "not the X itself", "keep it off", "stopping short of", "away from")
+  cover what follows them in their clause.
+- **Around a place** ("around", "next to", "beside", "near", "either side of", "above",
+  "below") moves an action off the place that follows.
+- The **mode** says whether a clause recommends or permits, or describes a mistake, warns of
+  harm, or asks a question: only recommending and permitting clauses can break a rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from healthkb.language.text import Token
+
+#: Single lemmas that negate or avoid what follows them in their clause.
+NEGATION_LEMMAS = frozenset(
+    """not never no nor without avoid stop skip refrain spare bypass exclude except neither
+    nothing shouldn't cannot""".split()
+)
+#: Lemma sequences that negate, avoid or contrast what follows them.
+NEGATION_PHRASES: tuple[tuple[str, ...], ...] = (
+    ("instead", "of"),
+    ("rather", "than"),
+    ("away", "from"),
+    ("short", "of"),
+    ("stay", "off"),
+    ("keep", "off"),
+    ("steer", "clear"),
+    ("other", "than"),
+    ("apart", "from"),
+    ("as", "oppose", "to"),
+    ("as", "opposed", "to"),
+    ("leave", "out"),
+    ("off", "limit"),
+    ("off", "limits"),
+    ("stay", "away"),
+    ("keep", "away"),
+    ("not", "directly"),
+)
+#: Lemmas that put an action beside a place rather than on it (cover the next few words).
+AROUND_LEMMAS = frozenset(
+    """around round beside besides near nearby next surround surrounding adjacent above below
+    beneath alongside either side sides indirectly""".split()
+)
+#: Words after a place that say the place itself is left alone ("... indirectly").
+AFTER_PLACE = frozenset({"indirectly", "alone"})
+#: Subordinators that open a clause which a comma closes.
+SUBORDINATORS = frozenset(
+    """if when whenever while although though because since unless once after before as
+    until whether""".split()
+)
+_BOUNDARY_WORDS = frozenset({"but", "whereas", "instead", "however", "otherwise", "yet"})
+_AFTER_COMMA = frozenset({"and", "but", "then", "so", "or", "which", "who", "because", "while"})
+_HARD = frozenset({";", ":", "(", ")", "[", "]", "--", "-", "—", "–", "?", "!", "."})
+
+#: Words that say a sentence describes a mistake.
+MISTAKE_LEMMAS = frozenset(
+    """mistake error wrong wrongly myth misconception misguided pitfall mistaken bad idea
+    trap""".split()
+)
+#: Lemmas of harm: after the action, they make the clause a warning.
+HARM_LEMMAS = frozenset(
+    """cause worsen irritate aggravate hurt damage injure strain compress harm risk risky
+    dangerous unsafe harmful destabilise destabilize inflame bruise stress jeopardize
+    jeopardise overload hyperextend pinch tear backfire worse danger hazard inadvisable
+    counterproductive crush crunch""".split()
+)
+#: Words that make an uncertain or forbidding clause (the reader is warned, not told to).
+WARNING_LEMMAS = frozenset({"warn", "warning", "caution", "careful", "beware", "danger"})
+_QUESTION_WORDS = frozenset(
+    """can could should is are do does did will would may might what how why when where which
+    who""".split()
+)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The clauses and cues of one sentence."""
+
+    tokens: Sequence[Token]
+    #: Clause number of each token.
+    clause: tuple[int, ...]
+    #: Token indexes where a negation or avoidance cue ends (it covers later tokens).
+    negations: tuple[int, ...]
+    #: Token indexes of "around a place" cues.
+    arounds: tuple[int, ...]
+    question: bool
+
+    def same_clause(self, a: int, b: int) -> bool:
+        return self.clause[a] == self.clause[b]
+
+    def clause_start(self, index: int) -> int:
+        start = index
+        while start > 0 and self.clause[start - 1] == self.clause[index]:
+            start -= 1
+        return start
+
+    def clause_end(self, index: int) -> int:
+        end = index
+        while end + 1 < len(self.clause) and self.clause[end + 1] == self.clause[index]:
+            end += 1
+        return end
+
+    def negated(self, index: int) -> bool:
+        """True when a negation or avoidance cue precedes token ``index`` in its clause."""
+        start = self.clause_start(index)
+        return any(start <= cue < index for cue in self.negations)
+
+    def around(self, place: int, action: int, window: int = 4) -> bool:
+        """True when an "around" cue stands just before the place (after the action, if the
+        action comes first), or a word like "indirectly" right after it."""
+        low = max(self.clause_start(place), place - window)
+        if action < place:
+            low = max(low, action + 1)
+        if any(low <= cue < place for cue in self.arounds):
+            return True
+        after = place + 1
+        while after < len(self.tokens) and after <= place + 3:
+            if self.tokens[after].lemma in AFTER_PLACE:
+                return True
+            after += 1
+        return False
+
+    def mistake(self, index: int) -> bool:
+        """True when the clause of ``index`` describes a mistake, before or after it."""
+        return self._clause_has(index, MISTAKE_LEMMAS) or self._sentence_has(MISTAKE_LEMMAS)
+
+    def harm(self, index: int) -> bool:
+        """True when the sentence says doing so harms (a harm word after ``index``)."""
+        return any(t.lemma in HARM_LEMMAS for t in self.tokens[index + 1 :]) or any(
+            t.lemma in WARNING_LEMMAS for t in self.tokens
+        )
+
+    def _clause_has(self, index: int, words: frozenset[str]) -> bool:
+        start, end = self.clause_start(index), self.clause_end(index)
+        return any(t.lemma in words for t in self.tokens[start : end + 1])
+
+    def _sentence_has(self, words: frozenset[str]) -> bool:
+        return any(t.lemma in words for t in self.tokens)
+
+
+def analyse_scope(tokens: Sequence[Token], text: str = "") -> Scope:
+    """The clauses, cues and question mode of a sentence's ``tokens``."""
+    clause: list[int] = []
+    number = 0
+    opened_by_subordinate = bool(tokens) and tokens[0].lemma in SUBORDINATORS
+    lemmas = [t.lemma for t in tokens]
+    for i, token in enumerate(tokens):
+        word = token.lower
+        boundary_before = False
+        if word in _BOUNDARY_WORDS and i > 0:
+            boundary_before = True
+        if word == "," and i + 1 < len(tokens):
+            if tokens[i + 1].lower in _AFTER_COMMA or opened_by_subordinate:
+                boundary_before = True
+                opened_by_subordinate = False
+            elif tokens[i + 1].lemma in SUBORDINATORS:
+                boundary_before = True
+        if boundary_before:
+            number += 1
+        clause.append(number)
+        if word in _HARD:
+            number += 1
+            opened_by_subordinate = i + 1 < len(tokens) and tokens[i + 1].lemma in SUBORDINATORS
+    negations: list[int] = []
+    for i, lemma in enumerate(lemmas):
+        if lemma in NEGATION_LEMMAS or tokens[i].lower in {"n't", "not", "never"}:
+            negations.append(i)
+    for phrase in NEGATION_PHRASES:
+        size = len(phrase)
+        for i in range(len(lemmas) - size + 1):
+            if tuple(lemmas[i : i + size]) == phrase:
+                negations.append(i + size - 1)
+    # "keep it off", "keep the roller off": keep ... off within four words.
+    for i, lemma in enumerate(lemmas):
+        if lemma == "keep":
+            for j in range(i + 1, min(i + 6, len(lemmas))):
+                if lemmas[j] == "off":
+                    negations.append(j)
+                    break
+    arounds = [i for i, lemma in enumerate(lemmas) if lemma in AROUND_LEMMAS]
+    stripped = text.rstrip().rstrip("\"')]*")
+    question = stripped.endswith("?") or (
+        "?" in lemmas and bool(lemmas) and lemmas[0] in _QUESTION_WORDS
+    )
+    return Scope(tuple(tokens), tuple(clause), tuple(sorted(negations)), tuple(arounds), question)
