@@ -90,12 +90,12 @@ class SafetyMatcher:
         tokens = [
             Token(text[t.idx : t.idx + len(t.text)], t.lower_, _lemma(t), t.idx) for t in doc
         ]
-        hits = self._hits(doc, tokens)
+        hits = _places_as_places(self._hits(doc, tokens), tokens)
         scope = analyse_scope(tokens, text)
         found: list[Finding] = []
         for rule in self.rules:
             found.extend(_rule_findings(rule, text, tokens, hits, scope, context))
-        return found
+        return _strongest_flags(found)
 
     def hits(self, sentence: str) -> list[Hit]:
         """The concepts named in ``sentence`` (for the FAQ topic check and tests)."""
@@ -110,13 +110,89 @@ class SafetyMatcher:
     def _hits(self, doc: Any, tokens: Sequence[Token]) -> list[Hit]:
         if self._matcher is None:
             self._matcher = _compile(self.rules.vocabulary.concepts.values())
+        index: _Index = self._matcher
+        lemmas = [t.lemma for t in tokens]
         out = []
-        strings = doc.vocab.strings
-        for match_id, start, end in self._matcher(doc):
-            out.append(
-                Hit(strings[match_id], start, end, tokens[start].start, tokens[end - 1].end)
-            )
+        for start, lemma in enumerate(lemmas):
+            candidates = list(index.by_first.get(lemma, ()))
+            candidates += [c for prefix, c in index.by_prefix if lemma.startswith(prefix)]
+            for key, slots in candidates:
+                end = _match_from(slots, lemmas, start)
+                if end is not None:
+                    out.append(Hit(key, start, end, tokens[start].start, tokens[end - 1].end))
         return out
+
+
+@dataclass
+class _Index:
+    """Phrases by the lemma (or prefix) of their first slot."""
+
+    by_first: dict[str, list[tuple[str, tuple[tuple[frozenset[str], tuple[str, ...]] | None, ...]]]]
+    by_prefix: list[tuple[str, tuple[str, tuple[tuple[frozenset[str], tuple[str, ...]] | None, ...]]]]
+
+
+def _fits(slot: tuple[frozenset[str], tuple[str, ...]], lemma: str) -> bool:
+    words, prefixes = slot
+    return lemma in words or any(lemma.startswith(p) for p in prefixes)
+
+
+def _match_from(slots: Sequence[Any], lemmas: Sequence[str], start: int) -> int | None:
+    """End (exclusive) of the phrase ``slots`` matched from ``start`` (its first slot fits)."""
+    position = start + 1
+    gap = False
+    for slot in slots[1:]:
+        if slot is None:
+            gap = True
+            continue
+        limit = position + (GAP if gap else 0)
+        found = None
+        for at in range(position, min(limit, len(lemmas) - 1) + 1):
+            if at < len(lemmas) and _fits(slot, lemmas[at]):
+                found = at
+                break
+            if at < len(lemmas) and lemmas[at] in _GAP_STOPS:
+                break
+        if found is None:
+            return None
+        position, gap = found + 1, False
+    return position
+
+#: Nouns after a place that make it name a complaint, not where the roller goes
+#: ("lower back pain", "low back tension").
+_COMPLAINTS = frozenset(
+    "pain ache tension relief discomfort problem stiffness injury issue management health"
+    " sufferer -".split()
+)
+
+
+def _places_as_places(hits: list[Hit], tokens: Sequence[Token]) -> list[Hit]:
+    """``hits`` without the places that name a complaint ("lower back pain")."""
+    return [
+        hit
+        for hit in hits
+        if not (
+            hit.key.startswith("places.")
+            and hit.end < len(tokens)
+            and tokens[hit.end].lemma in _COMPLAINTS
+        )
+    ]
+
+
+def _strongest_flags(found: list[Finding]) -> list[Finding]:
+    """Drop a finding whose phrase lies inside a finding of a rule of a higher level
+    ("numbness around the genitals" is urgent, not also a leg-numbness finding)."""
+    keep = []
+    for finding in found:
+        covered = any(
+            other.rule != finding.rule
+            and level_rank(other.level) > level_rank(finding.level)
+            and other.start <= finding.start
+            and finding.end <= other.end
+            for other in found
+        )
+        if not covered:
+            keep.append(finding)
+    return keep
 
 
 def _lemma(token: Any) -> str:
@@ -128,18 +204,23 @@ def _lemma(token: Any) -> str:
 _LEMMA_FIXES = {"ca": "can", "wo": "will", "sha": "shall", "n't": "not", "'s": "be"}
 
 
-def _compile(concepts: Iterable[Concept]) -> Any:
-    """One spaCy Matcher with every phrase of ``concepts``, labelled ``kind.id``."""
-    # Imported here, not at module level: spaCy costs ~0.5 s to import and is needed only
-    # once a sentence is screened in (see healthkb.language.text.pipeline).
-    from spacy.matcher import Matcher
+def _compile(concepts: Iterable[Concept]) -> _Index:
+    """Every phrase of ``concepts`` as lemma slots, indexed by its first slot.
 
-    nlp = pipeline()
-    matcher = Matcher(nlp.vocab)
+    spaCy's rule Matcher does the same job but took 1.7 ms per sentence with these phrases
+    (its ``{0,4}`` gaps and REGEX prefixes); this index takes a few hundredths of that.
+    """
+    index = _Index({}, [])
     for concept in concepts:
-        patterns = [_token_pattern(phrase) for phrase in concept.phrases]
-        matcher.add(concept.key, [p for p in patterns if p])
-    return matcher
+        for phrase in concept.phrases:
+            slots = _slots(phrase)
+            first = slots[0]
+            assert first is not None
+            for word in first[0]:
+                index.by_first.setdefault(word, []).append((concept.key, slots))
+            for prefix in first[1]:
+                index.by_prefix.append((prefix, (concept.key, slots)))
+    return index
 
 
 def _word_lemmas(word: str) -> list[str]:
@@ -147,26 +228,18 @@ def _word_lemmas(word: str) -> list[str]:
     return [_LEMMA_FIXES.get(t.lemma_.lower() or t.lower_, t.lemma_.lower() or t.lower_) for t in doc]
 
 
-def _token_pattern(phrase: Phrase) -> list[dict[str, Any]]:
-    pattern: list[dict[str, Any]] = []
+def _slots(phrase: Phrase) -> tuple[tuple[frozenset[str], tuple[str, ...]] | None, ...]:
+    slots: list[tuple[frozenset[str], tuple[str, ...]] | None] = []
     for slot in phrase.slots:
         if slot.is_gap:
-            pattern.append({"TEXT": {"NOT_IN": _GAP_STOPS}, "OP": f"{{0,{GAP}}}"})
-            continue
-        if len(slot.words) == 1 and not slot.prefixes:
+            slots.append(None)
+        elif len(slot.words) == 1 and not slot.prefixes:
             # One word may be several tokens ("foam-roll", "mum-to-be").
-            for lemma in _word_lemmas(slot.words[0]):
-                pattern.append({"LEMMA": lemma} if lemma != "not" else {"LOWER": {"IN": ["not", "n't"]}})
-            continue
-        lemmas = sorted({_word_lemmas(w)[0] for w in slot.words} | set(slot.words))
-        if slot.prefixes:
-            alternatives = "|".join(re.escape(p) for p in slot.prefixes)
-            words = "|".join(re.escape(w) for w in lemmas)
-            regex = f"^(?:{alternatives})" + (f"|^(?:{words})$" if words else "")
-            pattern.append({"LEMMA": {"REGEX": regex}})
+            slots.extend((frozenset({lemma}), ()) for lemma in _word_lemmas(slot.words[0]))
         else:
-            pattern.append({"LEMMA": {"IN": lemmas}})
-    return pattern
+            lemmas = {_word_lemmas(w)[0] for w in slot.words} | set(slot.words)
+            slots.append((frozenset(lemmas), slot.prefixes))
+    return tuple(slots)
 
 
 def _screen_pattern(rules: ConceptRules) -> re.Pattern[str] | None:
@@ -199,7 +272,9 @@ def _of(hits: Sequence[Hit], keys: Iterable[str]) -> list[Hit]:
 
 def _recommending(scope: Scope, index: int) -> bool:
     """True when the clause of token ``index`` can recommend (not a question, mistake or harm)."""
-    return not (scope.question or scope.negated(index) or scope.mistake(index) or scope.harm(index))
+    return not (
+        scope.asks(index) or scope.negated(index) or scope.mistake(index) or scope.harm(index)
+    )
 
 
 def _rule_findings(
@@ -259,7 +334,7 @@ def _contradiction(
     # sent to a professional.
     symptoms = _of(hits, rule.keys("symptoms"))
     allowed = _allowed(hits, scope)
-    if symptoms and allowed is not None and not _referred(hits, scope) and not scope.question:
+    if symptoms and allowed is not None and not _referred(hits, scope) and not scope.asks(allowed.start):
         symptom = symptoms[0]
         if scope.same_clause(symptom.start, allowed.start) and not scope.mistake(symptom.start):
             begin = min(symptom.begin, allowed.begin)
@@ -277,7 +352,7 @@ def _token_at(tokens: Sequence[Token], offset: int) -> int:
 def _allowed(hits: Sequence[Hit], scope: Scope) -> Hit | None:
     """The first permission phrase that is not negated ("not safe", "never fine")."""
     for hit in _of(hits, [h.key for h in hits if h.key.startswith("permission.")]):
-        if not scope.negated(hit.start):
+        if not scope.negated(hit.start, window=3):
             return hit
     return None
 
@@ -292,11 +367,14 @@ def _referred(hits: Sequence[Hit], scope: Scope) -> bool:
 def _waved_away(hits: Sequence[Hit], scope: Scope) -> Hit | None:
     """A referral negated: "no need to see a doctor", "skip the physio"."""
     for hit in hits:
-        if hit.key.startswith("referral.") and scope.negated(hit.start) and not scope.question:
-            start = scope.clause_start(hit.start)
-            cue = [t.lemma for t in scope.tokens[start : hit.start]]
-            if "need" in cue or "skip" in cue or "bother" in cue or "unnecessary" in cue:
-                return hit
+        if not hit.key.startswith("referral.") or scope.asks(hit.start):
+            continue
+        start, end = scope.clause_start(hit.start), scope.clause_end(hit.start)
+        cue = {t.lemma for t in scope.tokens[start : end + 1]}
+        if scope.negated(hit.start) and cue & {"need", "skip", "bother", "sign"}:
+            return hit
+        if cue & {"unnecessary", "overreaction", "overkill", "pointless"}:
+            return hit
     return None
 
 
@@ -309,11 +387,11 @@ def _permission(
     if waved is not None:
         return _finding(rule, "permission", text, waved.begin, waved.finish)
     conditions = _of(hits, rule.keys("conditions"))
-    if not conditions or scope.question or _referred(hits, scope):
+    if not conditions or _referred(hits, scope):
         return None
     condition = conditions[0]
     allowed = _allowed(hits, scope)
-    if allowed is not None and not scope.mistake(allowed.start) and not scope.harm(allowed.start):
+    if allowed is not None and not scope.asks(allowed.start) and not scope.mistake(allowed.start) and not scope.harm(allowed.start):
         begin = min(condition.begin, allowed.begin)
         return _finding(rule, "permission", text, begin, max(condition.finish, allowed.finish))
     return None

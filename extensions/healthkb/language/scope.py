@@ -50,7 +50,7 @@ NEGATION_PHRASES: tuple[tuple[str, ...], ...] = (
 #: Lemmas that put an action beside a place rather than on it (cover the next few words).
 AROUND_LEMMAS = frozenset(
     """around round beside besides near nearby next surround surrounding adjacent above below
-    beneath alongside either side sides indirectly""".split()
+    beneath alongside either side sides indirectly behind toward towards through""".split()
 )
 #: Words after a place that say the place itself is left alone ("... indirectly").
 AFTER_PLACE = frozenset({"indirectly", "alone"})
@@ -70,10 +70,11 @@ MISTAKE_LEMMAS = frozenset(
 )
 #: Lemmas of harm: after the action, they make the clause a warning.
 HARM_LEMMAS = frozenset(
-    """cause worsen irritate aggravate hurt damage injure strain compress harm risk risky
-    dangerous unsafe harmful destabilise destabilize inflame bruise stress jeopardize
-    jeopardise overload hyperextend pinch tear backfire worse danger hazard inadvisable
-    counterproductive crush crunch""".split()
+    """cause worsen irritate irritation aggravate hurt damage injure compress compression
+    harm risk risky dangerous unsafe harmful destabilise destabilize instability inflame
+    stress jeopardize jeopardise overload hyperextend hyperextension pinch backfire worse
+    danger hazard inadvisable counterproductive crush crunch create increase lack
+    recommend""".split()
 )
 #: Words that make an uncertain or forbidding clause (the reader is warned, not told to).
 WARNING_LEMMAS = frozenset({"warn", "warning", "caution", "careful", "beware", "danger"})
@@ -111,10 +112,23 @@ class Scope:
             end += 1
         return end
 
-    def negated(self, index: int) -> bool:
-        """True when a negation or avoidance cue precedes token ``index`` in its clause."""
+    def negated(self, index: int, window: int = 0) -> bool:
+        """True when a negation or avoidance cue precedes token ``index`` in its clause
+        (within ``window`` tokens, when given)."""
         start = self.clause_start(index)
+        if window:
+            start = max(start, index - window)
         return any(start <= cue < index for cue in self.negations)
+
+    def asks(self, index: int) -> bool:
+        """True when token ``index`` is part of a question: the next ``?`` comes before any
+        other sentence end ("Pregnant? Rolling is fine." asks only its first part)."""
+        for token in self.tokens[index:]:
+            if token.text == "?":
+                return True
+            if token.text in {".", "!"}:
+                return False
+        return self.question
 
     def around(self, place: int, action: int, window: int = 4) -> bool:
         """True when an "around" cue stands just before the place (after the action, if the

@@ -1,0 +1,131 @@
+"""Units of the language layer: lemmas, scope, each kind of finding, loader errors with lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from healthkb.language.evaluate import RULES, VOCABULARY, default_matcher
+from healthkb.language.matcher import Context
+from healthkb.language.rules import load_concept_rules
+from healthkb.language.scope import analyse_scope
+from healthkb.language.source import ConfigError
+from healthkb.language.text import lemmas, tokens
+from healthkb.language.vocabulary import parse_phrase
+
+
+@pytest.fixture(scope="module")
+def matcher():
+    return default_matcher()
+
+
+def test_lemmas_lower_case_and_plural():
+    assert lemmas("Rolling the Kneecaps")[::2] == ["roll", "kneecap"]
+
+
+def test_scope_negation_covers_what_follows_in_the_clause():
+    toks = tokens("Never roll the lower back; roll the glutes")
+    scope = analyse_scope(toks, "Never roll the lower back; roll the glutes")
+    assert scope.negated(1)
+    assert not scope.negated(len(toks) - 2)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "rule", "kind"),
+    [
+        ("Slide the roller down to your lumbar area and keep going.", "no-direct-lumbar-rolling", "contradiction"),
+        ("Press the roller into your kneecap.", "no-neck-bone-joint-rolling", "contradiction"),
+        ("Pregnant? rolling your back is totally fine.", "check-first-conditions", "permission"),
+        ("Pain that travels down the back of your thigh.", "stop-nerve-symptoms", "red-flag"),
+        ("Hold the roller on one spot for 5 minutes.", "limit-sustained-pressure", "contradiction"),
+    ],
+)
+def test_each_kind_of_finding(matcher, sentence, rule, kind):
+    assert (rule, kind) in {(f.rule, f.kind) for f in matcher.find(sentence)}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Never roll your lower back.",
+        "Roll the muscles around your lower back instead.",
+        "Roll the glutes rather than the lower back.",
+        "Is it safe to roll with osteoporosis?",
+        "Ask your doctor before rolling if you are pregnant.",
+    ],
+)
+def test_safe_sentences(matcher, sentence):
+    assert matcher.find(sentence) == []
+
+
+def test_red_flag_inside_a_card_of_its_level(matcher):
+    sentence = "Stop if your foot goes numb."
+    assert matcher.find(sentence, Context(card_level="professional")) == []
+    assert matcher.find(sentence, Context(card_level="caution"))
+
+
+def test_finding_keeps_phrase_and_span(matcher):
+    sentence = "Press the roller into your kneecap."
+    (found,) = matcher.find(sentence)
+    assert sentence[found.start : found.end] == found.phrase
+
+
+def test_phrase_syntax_errors():
+    with pytest.raises(ValueError):
+        parse_phrase("... back")
+    with pytest.raises(ValueError):
+        parse_phrase("lower (back)")
+
+
+def _write(tmp_path: Path, rules: str, vocabulary: str | None = None) -> tuple[Path, Path]:
+    rules_path = tmp_path / "rules.toml"
+    rules_path.write_text(rules, encoding="utf-8")
+    vocab_path = tmp_path / "vocabulary.toml"
+    vocab_path.write_text(vocabulary or VOCABULARY.read_text(encoding="utf-8"), encoding="utf-8")
+    return rules_path, vocab_path
+
+
+RULE = """[[rule]]
+id = "no-lumbar"
+level = "caution"
+statement = "Do not."
+topic = ["places.lumbar-spine"]
+actions = ["roll"]
+places = ["lumbar-spine"]
+"""
+
+
+def test_the_real_files_load():
+    assert len(load_concept_rules(RULES, VOCABULARY)) == 7
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        (RULE.replace('places = ["lumbar-spine"]', 'places = ["lumbar-spin"]'), 7, "unknown places concept"),
+        (RULE.replace('level = "caution"', 'level = "mild"'), 3, "unknown level"),
+        (RULE + "colour = 'red'\n", 8, "unknown key"),
+        (RULE.replace('statement = "Do not."', 'statement = "Do not.'), 4, "invalid TOML"),
+        (RULE.replace('topic = ["places.lumbar-spine"]', 'topic = ["places.nowhere"]'), 5, "unknown concept"),
+    ],
+)
+def test_loader_errors_have_file_and_line(tmp_path, text, line, message):
+    rules_path, vocab_path = _write(tmp_path, text)
+    with pytest.raises(ConfigError) as caught:
+        load_concept_rules(rules_path, vocab_path)
+    problem = caught.value.first
+    assert problem.path == str(rules_path)
+    assert problem.line == line
+    assert message in problem.message
+
+
+def test_vocabulary_errors_have_file_and_line(tmp_path):
+    rules_path, vocab_path = _write(
+        tmp_path, RULE, '[places.lumbar-spine]\nphrases = ["lower back"]\n\n[actions.roll]\nphrases = ["roll"]\nsize = 3\n'
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_concept_rules(rules_path, vocab_path)
+    problem = caught.value.first
+    assert (problem.path, problem.line) == (str(vocab_path), 6)
+    assert "unknown key" in problem.message
