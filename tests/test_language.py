@@ -34,7 +34,11 @@ def test_scope_negation_covers_what_follows_in_the_clause():
 @pytest.mark.parametrize(
     ("sentence", "rule", "kind"),
     [
-        ("Slide the roller down to your lumbar area and keep going.", "no-direct-lumbar-rolling", "contradiction"),
+        (
+            "Slide the roller down to your lumbar area and keep going.",
+            "no-direct-lumbar-rolling",
+            "contradiction",
+        ),
         ("Press the roller into your kneecap.", "no-neck-bone-joint-rolling", "contradiction"),
         ("Pregnant? rolling your back is totally fine.", "check-first-conditions", "permission"),
         ("Pain that travels down the back of your thigh.", "stop-nerve-symptoms", "red-flag"),
@@ -103,11 +107,19 @@ def test_the_real_files_load():
 @pytest.mark.parametrize(
     ("text", "line", "message"),
     [
-        (RULE.replace('places = ["lumbar-spine"]', 'places = ["lumbar-spin"]'), 7, "unknown places concept"),
+        (
+            RULE.replace('places = ["lumbar-spine"]', 'places = ["lumbar-spin"]'),
+            7,
+            "unknown places concept",
+        ),
         (RULE.replace('level = "caution"', 'level = "mild"'), 3, "unknown level"),
         (RULE + "colour = 'red'\n", 8, "unknown key"),
         (RULE.replace('statement = "Do not."', 'statement = "Do not.'), 4, "invalid TOML"),
-        (RULE.replace('topic = ["places.lumbar-spine"]', 'topic = ["places.nowhere"]'), 5, "unknown concept"),
+        (
+            RULE.replace('topic = ["places.lumbar-spine"]', 'topic = ["places.nowhere"]'),
+            5,
+            "unknown concept",
+        ),
     ],
 )
 def test_loader_errors_have_file_and_line(tmp_path, text, line, message):
@@ -122,7 +134,9 @@ def test_loader_errors_have_file_and_line(tmp_path, text, line, message):
 
 def test_vocabulary_errors_have_file_and_line(tmp_path):
     rules_path, vocab_path = _write(
-        tmp_path, RULE, '[places.lumbar-spine]\nphrases = ["lower back"]\n\n[actions.roll]\nphrases = ["roll"]\nsize = 3\n'
+        tmp_path,
+        RULE,
+        '[places.lumbar-spine]\nphrases = ["lower back"]\n\n[actions.roll]\nphrases = ["roll"]\nsize = 3\n',
     )
     with pytest.raises(ConfigError) as caught:
         load_concept_rules(rules_path, vocab_path)

@@ -111,7 +111,9 @@ def evaluate(
         report = reports.setdefault(example.split, Report(example.split))
         for rule in matcher.rules:
             report.rules.setdefault(rule.id, RuleScore())
-        found = tuple(sorted({f.rule for f in matcher.find(example.text, context_of(example.context))}))
+        found = tuple(
+            sorted({f.rule for f in matcher.find(example.text, context_of(example.context))})
+        )
         expected = set(example.findings)
         for rule_id in expected | set(found):
             score = report.rules.setdefault(rule_id, RuleScore())
@@ -131,9 +133,7 @@ def evaluate(
             report.safe += 1
             if found:
                 report.safe_flagged += 1
-        if set(found) - expected and expected:
-            report.false_alarms.append((example, found))
-        elif found and not expected:
+        if (set(found) - expected and expected) or (found and not expected):
             report.false_alarms.append((example, found))
     return reports
 

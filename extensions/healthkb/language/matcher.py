@@ -30,7 +30,7 @@ KINDS = ("contradiction", "permission", "red-flag")
 #: Punctuation a ``...`` gap does not cross.
 _GAP_STOPS = [";", ":", ".", "?", "!", "(", ")"]
 #: Words too common to screen a sentence in on their own.
-_COMMON = frozenset("the a an of your my to in on and or it is be back".split())
+_COMMON = frozenset(["the", "a", "an", "of", "your", "my", "to", "in", "on", "and", "or", "it", "is", "be", "back"])
 
 
 @dataclass(frozen=True)
@@ -87,9 +87,7 @@ class SafetyMatcher:
             return []
         context = context or Context()
         doc = analyse(text)
-        tokens = [
-            Token(text[t.idx : t.idx + len(t.text)], t.lower_, _lemma(t), t.idx) for t in doc
-        ]
+        tokens = [Token(text[t.idx : t.idx + len(t.text)], t.lower_, _lemma(t), t.idx) for t in doc]
         hits = _places_as_places(self._hits(doc, tokens), tokens)
         scope = analyse_scope(tokens, text)
         found: list[Finding] = []
@@ -101,9 +99,7 @@ class SafetyMatcher:
         """The concepts named in ``sentence`` (for the FAQ topic check and tests)."""
         text = flatten(sentence)
         doc = analyse(text)
-        tokens = [
-            Token(text[t.idx : t.idx + len(t.text)], t.lower_, _lemma(t), t.idx) for t in doc
-        ]
+        tokens = [Token(text[t.idx : t.idx + len(t.text)], t.lower_, _lemma(t), t.idx) for t in doc]
         return self._hits(doc, tokens)
 
     # -- matching ----------------------------------------------------------------------------
@@ -128,7 +124,9 @@ class _Index:
     """Phrases by the lemma (or prefix) of their first slot."""
 
     by_first: dict[str, list[tuple[str, tuple[tuple[frozenset[str], tuple[str, ...]] | None, ...]]]]
-    by_prefix: list[tuple[str, tuple[str, tuple[tuple[frozenset[str], tuple[str, ...]] | None, ...]]]]
+    by_prefix: list[
+        tuple[str, tuple[str, tuple[tuple[frozenset[str], tuple[str, ...]] | None, ...]]]
+    ]
 
 
 def _fits(slot: tuple[frozenset[str], tuple[str, ...]], lemma: str) -> bool:
@@ -157,11 +155,11 @@ def _match_from(slots: Sequence[Any], lemmas: Sequence[str], start: int) -> int 
         position, gap = found + 1, False
     return position
 
+
 #: Nouns after a place that make it name a complaint, not where the roller goes
 #: ("lower back pain", "low back tension").
 _COMPLAINTS = frozenset(
-    "pain ache tension relief discomfort problem stiffness injury issue management health"
-    " sufferer -".split()
+    ["pain", "ache", "tension", "relief", "discomfort", "problem", "stiffness", "injury", "issue", "management", "health", "sufferer", "-"]
 )
 
 
@@ -225,7 +223,9 @@ def _compile(concepts: Iterable[Concept]) -> _Index:
 
 def _word_lemmas(word: str) -> list[str]:
     doc = pipeline()(word)
-    return [_LEMMA_FIXES.get(t.lemma_.lower() or t.lower_, t.lemma_.lower() or t.lower_) for t in doc]
+    return [
+        _LEMMA_FIXES.get(t.lemma_.lower() or t.lower_, t.lemma_.lower() or t.lower_) for t in doc
+    ]
 
 
 def _slots(phrase: Phrase) -> tuple[tuple[frozenset[str], tuple[str, ...]] | None, ...]:
@@ -252,8 +252,9 @@ def _screen_pattern(rules: ConceptRules) -> re.Pattern[str] | None:
         for phrase in concept.phrases:
             slot = max(
                 (s for s in phrase.slots if not s.is_gap),
-                key=lambda s: min((len(w) for w in (*s.words, *s.prefixes)
-                                   if w not in _COMMON), default=0),
+                key=lambda s: min(
+                    (len(w) for w in (*s.words, *s.prefixes) if w not in _COMMON), default=0
+                ),
             )
             for word in (*slot.words, *slot.prefixes):
                 stems.add(word[: max(3, len(word) - 2)] if len(word) > 3 else word)
@@ -334,7 +335,12 @@ def _contradiction(
     # sent to a professional.
     symptoms = _of(hits, rule.keys("symptoms"))
     allowed = _allowed(hits, scope)
-    if symptoms and allowed is not None and not _referred(hits, scope) and not scope.asks(allowed.start):
+    if (
+        symptoms
+        and allowed is not None
+        and not _referred(hits, scope)
+        and not scope.asks(allowed.start)
+    ):
         symptom = symptoms[0]
         if scope.same_clause(symptom.start, allowed.start) and not scope.mistake(symptom.start):
             begin = min(symptom.begin, allowed.begin)
@@ -359,9 +365,7 @@ def _allowed(hits: Sequence[Hit], scope: Scope) -> Hit | None:
 
 def _referred(hits: Sequence[Hit], scope: Scope) -> bool:
     """True when the sentence sends the reader to a professional (not waved away)."""
-    return any(
-        hit.key.startswith("referral.") and not scope.negated(hit.start) for hit in hits
-    )
+    return any(hit.key.startswith("referral.") and not scope.negated(hit.start) for hit in hits)
 
 
 def _waved_away(hits: Sequence[Hit], scope: Scope) -> Hit | None:
@@ -378,9 +382,7 @@ def _waved_away(hits: Sequence[Hit], scope: Scope) -> Hit | None:
     return None
 
 
-def _permission(
-    rule: ConceptRule, text: str, hits: Sequence[Hit], scope: Scope
-) -> Finding | None:
+def _permission(rule: ConceptRule, text: str, hits: Sequence[Hit], scope: Scope) -> Finding | None:
     if not rule.conditions:
         return None
     waved = _waved_away(hits, scope)
@@ -391,7 +393,12 @@ def _permission(
         return None
     condition = conditions[0]
     allowed = _allowed(hits, scope)
-    if allowed is not None and not scope.asks(allowed.start) and not scope.mistake(allowed.start) and not scope.harm(allowed.start):
+    if (
+        allowed is not None
+        and not scope.asks(allowed.start)
+        and not scope.mistake(allowed.start)
+        and not scope.harm(allowed.start)
+    ):
         begin = min(condition.begin, allowed.begin)
         return _finding(rule, "permission", text, begin, max(condition.finish, allowed.finish))
     return None

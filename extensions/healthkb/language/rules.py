@@ -113,7 +113,9 @@ def parse_concept_rules(text: str, vocabulary: Vocabulary, path: str = "<rules>"
 
 
 class _RulesReader:
-    def __init__(self, text: str, path: str, vocabulary: Vocabulary, check_ids: bool = True) -> None:
+    def __init__(
+        self, text: str, path: str, vocabulary: Vocabulary, check_ids: bool = True
+    ) -> None:
         self.path = path
         self.lines = Lines(text)
         self.headers = self.lines.headers(r"^\s*\[\[\s*rule\s*\]\]")

@@ -139,7 +139,9 @@ def read_vocabulary(data: dict[str, Any], text: str, path: str) -> Vocabulary:
         kind_line = _first(lines.headers(rf"^\s*\[\s*{re.escape(kind)}\s*[.\]]"))
         if kind not in KINDS:
             problems.append(
-                Problem(path, kind_line, f"unknown kind {kind!r} (expected one of {', '.join(KINDS)})")
+                Problem(
+                    path, kind_line, f"unknown kind {kind!r} (expected one of {', '.join(KINDS)})"
+                )
             )
             continue
         if not isinstance(table, dict):
@@ -167,9 +169,7 @@ def _read_concept(
 ) -> Concept | None:
     where = f"{kind}.{concept_id}"
     if not _ID.match(concept_id):
-        problems.append(
-            Problem(path, line, f"{where}: id must be lower-case words joined by '-'")
-        )
+        problems.append(Problem(path, line, f"{where}: id must be lower-case words joined by '-'"))
     if not isinstance(body, dict):
         problems.append(Problem(path, line, f"{where}: must be a table with phrases = [...]"))
         return None
@@ -192,7 +192,9 @@ def _read_concept(
         return None
     label = body.get("label", "")
     if not isinstance(label, str):
-        problems.append(Problem(path, lines.key(line or 1, end, "label"), f"{where}: label must be a string"))
+        problems.append(
+            Problem(path, lines.key(line or 1, end, "label"), f"{where}: label must be a string")
+        )
         label = ""
     phrases = []
     for item in raw:
