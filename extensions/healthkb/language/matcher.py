@@ -30,7 +30,9 @@ KINDS = ("contradiction", "permission", "red-flag")
 #: Punctuation a ``...`` gap does not cross.
 _GAP_STOPS = [";", ":", ".", "?", "!", "(", ")"]
 #: Words too common to screen a sentence in on their own.
-_COMMON = frozenset(["the", "a", "an", "of", "your", "my", "to", "in", "on", "and", "or", "it", "is", "be", "back"])
+_COMMON = frozenset(
+    ["the", "a", "an", "of", "your", "my", "to", "in", "on", "and", "or", "it", "is", "be", "back"]
+)
 
 
 @dataclass(frozen=True)
@@ -159,7 +161,21 @@ def _match_from(slots: Sequence[Any], lemmas: Sequence[str], start: int) -> int 
 #: Nouns after a place that make it name a complaint, not where the roller goes
 #: ("lower back pain", "low back tension").
 _COMPLAINTS = frozenset(
-    ["pain", "ache", "tension", "relief", "discomfort", "problem", "stiffness", "injury", "issue", "management", "health", "sufferer", "-"]
+    [
+        "pain",
+        "ache",
+        "tension",
+        "relief",
+        "discomfort",
+        "problem",
+        "stiffness",
+        "injury",
+        "issue",
+        "management",
+        "health",
+        "sufferer",
+        "-",
+    ]
 )
 
 

@@ -71,7 +71,7 @@ class ConceptRules:
     def __post_init__(self) -> None:
         self._by_id.update({rule.id: rule for rule in self.rules})
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[ConceptRule]:
         return iter(self.rules)
 
     def __len__(self) -> int:

@@ -24,7 +24,25 @@ from healthkb.language.text import Token
 
 #: Single lemmas that negate or avoid what follows them in their clause.
 NEGATION_LEMMAS = frozenset(
-    ["not", "never", "no", "nor", "without", "avoid", "stop", "skip", "refrain", "spare", "bypass", "exclude", "except", "neither", "nothing", "shouldn't", "cannot"]
+    [
+        "not",
+        "never",
+        "no",
+        "nor",
+        "without",
+        "avoid",
+        "stop",
+        "skip",
+        "refrain",
+        "spare",
+        "bypass",
+        "exclude",
+        "except",
+        "neither",
+        "nothing",
+        "shouldn't",
+        "cannot",
+    ]
 )
 #: Lemma sequences that negate, avoid or contrast what follows them.
 NEGATION_PHRASES: tuple[tuple[str, ...], ...] = (
@@ -48,13 +66,52 @@ NEGATION_PHRASES: tuple[tuple[str, ...], ...] = (
 )
 #: Lemmas that put an action beside a place rather than on it (cover the next few words).
 AROUND_LEMMAS = frozenset(
-    ["around", "round", "beside", "besides", "near", "nearby", "next", "surround", "surrounding", "adjacent", "above", "below", "beneath", "alongside", "either", "side", "sides", "indirectly", "behind", "toward", "towards", "through"]
+    [
+        "around",
+        "round",
+        "beside",
+        "besides",
+        "near",
+        "nearby",
+        "next",
+        "surround",
+        "surrounding",
+        "adjacent",
+        "above",
+        "below",
+        "beneath",
+        "alongside",
+        "either",
+        "side",
+        "sides",
+        "indirectly",
+        "behind",
+        "toward",
+        "towards",
+        "through",
+    ]
 )
 #: Words after a place that say the place itself is left alone ("... indirectly").
 AFTER_PLACE = frozenset({"indirectly", "alone"})
 #: Subordinators that open a clause which a comma closes.
 SUBORDINATORS = frozenset(
-    ["if", "when", "whenever", "while", "although", "though", "because", "since", "unless", "once", "after", "before", "as", "until", "whether"]
+    [
+        "if",
+        "when",
+        "whenever",
+        "while",
+        "although",
+        "though",
+        "because",
+        "since",
+        "unless",
+        "once",
+        "after",
+        "before",
+        "as",
+        "until",
+        "whether",
+    ]
 )
 _BOUNDARY_WORDS = frozenset({"but", "whereas", "instead", "however", "otherwise", "yet"})
 _AFTER_COMMA = frozenset({"and", "but", "then", "so", "or", "which", "who", "because", "while"})
@@ -62,16 +119,89 @@ _HARD = frozenset({";", ":", "(", ")", "[", "]", "--", "-", "—", "–", "?", "
 
 #: Words that say a sentence describes a mistake.
 MISTAKE_LEMMAS = frozenset(
-    ["mistake", "error", "wrong", "wrongly", "myth", "misconception", "misguided", "pitfall", "mistaken", "bad", "idea", "trap"]
+    [
+        "mistake",
+        "error",
+        "wrong",
+        "wrongly",
+        "myth",
+        "misconception",
+        "misguided",
+        "pitfall",
+        "mistaken",
+        "bad",
+        "idea",
+        "trap",
+    ]
 )
 #: Lemmas of harm: after the action, they make the clause a warning.
 HARM_LEMMAS = frozenset(
-    ["cause", "worsen", "irritate", "irritation", "aggravate", "hurt", "damage", "injure", "compress", "compression", "harm", "risk", "risky", "dangerous", "unsafe", "harmful", "destabilise", "destabilize", "instability", "inflame", "stress", "jeopardize", "jeopardise", "overload", "hyperextend", "hyperextension", "pinch", "backfire", "worse", "danger", "hazard", "inadvisable", "counterproductive", "crush", "crunch", "create", "increase", "lack", "recommend"]
+    [
+        "cause",
+        "worsen",
+        "irritate",
+        "irritation",
+        "aggravate",
+        "hurt",
+        "damage",
+        "injure",
+        "compress",
+        "compression",
+        "harm",
+        "risk",
+        "risky",
+        "dangerous",
+        "unsafe",
+        "harmful",
+        "destabilise",
+        "destabilize",
+        "instability",
+        "inflame",
+        "stress",
+        "jeopardize",
+        "jeopardise",
+        "overload",
+        "hyperextend",
+        "hyperextension",
+        "pinch",
+        "backfire",
+        "worse",
+        "danger",
+        "hazard",
+        "inadvisable",
+        "counterproductive",
+        "crush",
+        "crunch",
+        "create",
+        "increase",
+        "lack",
+        "recommend",
+    ]
 )
 #: Words that make an uncertain or forbidding clause (the reader is warned, not told to).
 WARNING_LEMMAS = frozenset({"warn", "warning", "caution", "careful", "beware", "danger"})
 _QUESTION_WORDS = frozenset(
-    ["can", "could", "should", "is", "are", "do", "does", "did", "will", "would", "may", "might", "what", "how", "why", "when", "where", "which", "who"]
+    [
+        "can",
+        "could",
+        "should",
+        "is",
+        "are",
+        "do",
+        "does",
+        "did",
+        "will",
+        "would",
+        "may",
+        "might",
+        "what",
+        "how",
+        "why",
+        "when",
+        "where",
+        "which",
+        "who",
+    ]
 )
 
 
