@@ -136,7 +136,8 @@ def test_vocabulary_errors_have_file_and_line(tmp_path):
     rules_path, vocab_path = _write(
         tmp_path,
         RULE,
-        '[places.lumbar-spine]\nphrases = ["lower back"]\n\n[actions.roll]\nphrases = ["roll"]\nsize = 3\n',
+        '[places.lumbar-spine]\nphrases = ["lower back"]\n\n'
+        '[actions.roll]\nphrases = ["roll"]\nsize = 3\n',
     )
     with pytest.raises(ConfigError) as caught:
         load_concept_rules(rules_path, vocab_path)

@@ -9,6 +9,7 @@ keys, unknown levels, malformed ids, concept ids the vocabulary does not define,
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
