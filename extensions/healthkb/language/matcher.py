@@ -1,9 +1,10 @@
 """Findings: the sentences that break a safety rule, with the phrase and span that triggered them.
 
-The vocabulary's phrases are compiled once into one spaCy rule :class:`~spacy.matcher.Matcher`
-on lemmas. A sentence is first screened with one regular expression of the words the rules
-are about (places, injuries, conditions, symptoms, referral words, the rules' regexes);
-only screened-in sentences are analysed (tokens, lemmas, concept hits, scope). Kinds:
+The vocabulary's phrases are compiled once into an index of lemma slots. Every sentence is
+cut into tokens by one regular expression and its words lemmatised with spaCy's English
+lookup table (no ``Doc``: building one costs about a millisecond a sentence); a pre-check on
+those lemmas (:meth:`SafetyMatcher.may_flag`) keeps only the sentences some rule could fire
+on, and only those are analysed (concept hits, clauses, scope). Kinds:
 
 - ``contradiction``: the rule's action done to its place, injury or symptom, in a clause that
   recommends it (not negated, avoided, contrasted, placed "around" it, a mistake, a harm or a
@@ -16,14 +17,21 @@ only screened-in sentences are analysed (tokens, lemmas, concept hits, scope). K
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from healthkb.language.rules import ConceptRule, ConceptRules, level_rank
 from healthkb.language.scope import Scope, analyse_scope
-from healthkb.language.text import Token, analyse, flatten, pipeline
+from healthkb.language.text import (
+    Token,
+    analyse,
+    flatten,
+    lookup_lemma,
+    pipeline,
+    quick_spans,
+    quick_words,
+)
 from healthkb.language.vocabulary import GAP, Concept, Phrase
 
 KINDS = ("contradiction", "permission", "red-flag")
@@ -72,15 +80,70 @@ class SafetyMatcher:
 
     rules: ConceptRules
     _matcher: Any = field(default=None, init=False, repr=False)
-    _screen: re.Pattern[str] | None = field(default=None, init=False, repr=False)
+    #: Lemmas of the words seen by the pre-check (a word is looked up once per matcher).
+    _lemmas: dict[str, str] = field(default_factory=dict, init=False, repr=False)
+
+    #: Per rule: its concept keys (symptoms, actions, targets, conditions) as sets.
+    _keys: list[
+        tuple[ConceptRule, frozenset[str], frozenset[str], frozenset[str], frozenset[str]]
+    ] = field(default_factory=list, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._screen = _screen_pattern(self.rules)
+        self._keys = [
+            (
+                rule,
+                frozenset(rule.keys("symptoms")),
+                frozenset(rule.keys("actions")),
+                frozenset(rule.targets),
+                frozenset(rule.keys("conditions")),
+            )
+            for rule in self.rules
+        ]
 
     # -- public ------------------------------------------------------------------------------
     def may_flag(self, sentence: str) -> bool:
-        """False when nothing in ``sentence`` can make a finding (one regex search)."""
-        return self._screen is None or self._screen.search(sentence.lower()) is not None
+        """False when nothing in ``sentence`` can make a finding.
+
+        Cheap steps: regex tokens and looked-up lemmas; a set test for a lemma that can
+        start a phrase of what the rules are about (places, injuries, symptoms, conditions,
+        referrals, topics); then the concepts named. A sentence goes on to full analysis
+        (scope) only when some rule could fire on them: its action and one of its places
+        or injuries, a symptom (a red flag), a condition with a permission word, a referral
+        with a word that waves it away, or one of its regexes (tried only when the
+        sentence names one of the rule's topic concepts).
+        """
+        lemmas = [self._lemma_of(word) for word in quick_words(sentence)]
+        index = self._index()
+        if not any(
+            lemma in index.about or lemma.startswith(index.about_prefixes) for lemma in lemmas
+        ):
+            return False
+        hits = self._index_hits(lemmas)
+        keys = {hit.key for hit in hits if not _complaint(hit, lemmas)}
+        # Actions and targets count together only inside one stretch between hard stops.
+        stretch = _stretches(lemmas)
+        pairs = {(hit.key, stretch[hit.start]) for hit in hits if not _complaint(hit, lemmas)}
+        return any(_could_fire(keys, pairs, lemmas, sentence, *sets) for sets in self._keys)
+
+    def _tokens(self, text: str) -> list[Token]:
+        """The tokens of ``text`` with their lookup lemmas (regex tokens: spaCy's ``Doc``
+        costs about a millisecond a sentence and its tokens agree on this prose)."""
+        if len(text.lower()) != len(text):
+            doc = analyse(text)
+            return [
+                Token(text[t.idx : t.idx + len(t.text)], t.lower_, _lemma(t), t.idx) for t in doc
+            ]
+        return [
+            Token(text[start : start + len(word)], word, self._lemma_of(word), start)
+            for word, start in quick_spans(text)
+        ]
+
+    def _lemma_of(self, word: str) -> str:
+        lemma = self._lemmas.get(word)
+        if lemma is None:
+            lemma = _LEMMA_FIXES.get(lookup_lemma(word), lookup_lemma(word))
+            self._lemmas[word] = lemma
+        return lemma
 
     def find(self, sentence: str, context: Context | None = None) -> list[Finding]:
         """The findings of ``sentence`` (at most one per rule and kind) in its ``context``."""
@@ -88,9 +151,8 @@ class SafetyMatcher:
         if not self.may_flag(text):
             return []
         context = context or Context()
-        doc = analyse(text)
-        tokens = [Token(text[t.idx : t.idx + len(t.text)], t.lower_, _lemma(t), t.idx) for t in doc]
-        hits = _places_as_places(self._hits(doc, tokens), tokens)
+        tokens = self._tokens(text)
+        hits = _places_as_places(self._hits(None, tokens), tokens)
         scope = analyse_scope(tokens, text)
         found: list[Finding] = []
         for rule in self.rules:
@@ -106,18 +168,31 @@ class SafetyMatcher:
 
     # -- matching ----------------------------------------------------------------------------
     def _hits(self, doc: Any, tokens: Sequence[Token]) -> list[Hit]:
+        return [
+            Hit(hit.key, hit.start, hit.end, tokens[hit.start].start, tokens[hit.end - 1].end)
+            for hit in self._index_hits([t.lemma for t in tokens])
+        ]
+
+    def _index(self) -> _Index:
         if self._matcher is None:
             self._matcher = _compile(self.rules.vocabulary.concepts.values())
         index: _Index = self._matcher
-        lemmas = [t.lemma for t in tokens]
+        return index
+
+    def _index_hits(self, lemmas: Sequence[str]) -> list[Hit]:
+        """Concept hits on ``lemmas`` (token spans only; character spans left at 0)."""
+        index = self._index()
         out = []
         for start, lemma in enumerate(lemmas):
-            candidates = list(index.by_first.get(lemma, ()))
-            candidates += [c for prefix, c in index.by_prefix if lemma.startswith(prefix)]
+            candidates = index.candidates.get(lemma)
+            if candidates is None:
+                candidates = list(index.by_first.get(lemma, ()))
+                candidates += [c for prefix, c in index.by_prefix if lemma.startswith(prefix)]
+                index.candidates[lemma] = candidates
             for key, slots in candidates:
                 end = _match_from(slots, lemmas, start)
                 if end is not None:
-                    out.append(Hit(key, start, end, tokens[start].start, tokens[end - 1].end))
+                    out.append(Hit(key, start, end, 0, 0))
         return out
 
 
@@ -129,6 +204,11 @@ class _Index:
     by_prefix: list[
         tuple[str, tuple[str, tuple[tuple[frozenset[str], tuple[str, ...]] | None, ...]]]
     ]
+    #: The phrases that can start at a lemma, worked out once per lemma seen.
+    candidates: dict[str, list[Any]] = field(default_factory=dict)
+    #: First-slot lemmas and prefixes of the phrases of what rules are about.
+    about: frozenset[str] = frozenset()
+    about_prefixes: tuple[str, ...] = ()
 
 
 def _fits(slot: tuple[frozenset[str], tuple[str, ...]], lemma: str) -> bool:
@@ -179,6 +259,27 @@ _COMPLAINTS = frozenset(
 )
 
 
+def _complaint(hit: Hit, lemmas: Sequence[str]) -> bool:
+    """True when ``hit`` is a place that names a complaint ("lower back pain")."""
+    return (
+        hit.key.startswith("places.") and hit.end < len(lemmas) and lemmas[hit.end] in _COMPLAINTS
+    )
+
+
+#: Punctuation that ends a stretch of words an action and its target must share.
+_HARD_STOPS = frozenset([";", ":", ".", "?", "!", "(", ")", "[", "]", "#", "|"])
+
+
+def _stretches(lemmas: Sequence[str]) -> list[int]:
+    """For each token, the number of the stretch it is in (stretches end at hard stops)."""
+    out, number = [], 0
+    for lemma in lemmas:
+        out.append(number)
+        if lemma in _HARD_STOPS:
+            number += 1
+    return out
+
+
 def _places_as_places(hits: list[Hit], tokens: Sequence[Token]) -> list[Hit]:
     """``hits`` without the places that name a complaint ("lower back pain")."""
     return [
@@ -225,16 +326,27 @@ def _compile(concepts: Iterable[Concept]) -> _Index:
     (its ``{0,4}`` gaps and REGEX prefixes); this index takes a few hundredths of that.
     """
     index = _Index({}, [])
+    about: set[str] = set()
+    prefixes: set[str] = set()
     for concept in concepts:
         for phrase in concept.phrases:
             slots = _slots(phrase)
             first = slots[0]
             assert first is not None
+            if concept.kind in _ABOUT:
+                about.update(first[0])
+                prefixes.update(first[1])
             for word in first[0]:
                 index.by_first.setdefault(word, []).append((concept.key, slots))
             for prefix in first[1]:
                 index.by_prefix.append((prefix, (concept.key, slots)))
+    index.about, index.about_prefixes = frozenset(about), tuple(sorted(prefixes))
     return index
+
+
+#: Kinds of concept that make a sentence worth a closer look (actions and permission words
+#: alone never make a finding).
+_ABOUT = frozenset(["places", "injuries", "conditions", "symptoms", "referral", "time"])
 
 
 def _word_lemmas(word: str) -> list[str]:
@@ -258,30 +370,41 @@ def _slots(phrase: Phrase) -> tuple[tuple[frozenset[str], tuple[str, ...]] | Non
     return tuple(slots)
 
 
-def _screen_pattern(rules: ConceptRules) -> re.Pattern[str] | None:
-    """A regex that finds, in lower-cased text, a word of every phrase the rules can use."""
-    kinds = ("places", "injuries", "conditions", "symptoms", "referral")
-    stems: set[str] = set()
-    for concept in rules.vocabulary.concepts.values():
-        if concept.kind not in kinds:
-            continue
-        for phrase in concept.phrases:
-            slot = max(
-                (s for s in phrase.slots if not s.is_gap),
-                key=lambda s: min(
-                    (len(w) for w in (*s.words, *s.prefixes) if w not in _COMMON), default=0
-                ),
-            )
-            for word in (*slot.words, *slot.prefixes):
-                stems.add(word[: max(3, len(word) - 2)] if len(word) > 3 else word)
-    sources = [p.pattern for rule in rules for p in rule.patterns]
-    if not stems and not sources:
-        return None
-    words = r"\b(?:" + "|".join(sorted(map(re.escape, stems), key=len, reverse=True)) + ")"
-    return re.compile("|".join([words, *(f"(?:{s})" for s in sources)]), re.IGNORECASE)
-
-
 # -- rules -----------------------------------------------------------------------------------
+#: Words that wave a referral away ("no need to see a doctor", "an overreaction").
+_WAVING = frozenset(
+    ["need", "skip", "bother", "sign", "unnecessary", "overreaction", "overkill", "pointless"]
+)
+
+
+def _could_fire(
+    keys: set[str],
+    pairs: set[tuple[str, int]],
+    lemmas: Sequence[str],
+    text: str,
+    rule: ConceptRule,
+    symptoms: frozenset[str],
+    actions: frozenset[str],
+    targets: frozenset[str],
+    conditions: frozenset[str],
+) -> bool:
+    """True when the concepts ``keys`` of a sentence could make ``rule`` find something."""
+    if not keys.isdisjoint(symptoms):
+        return True
+    if not keys.isdisjoint(actions) and not keys.isdisjoint(targets):
+        places = {at for key, at in pairs if key in targets}
+        if any(at in places for key, at in pairs if key in actions):
+            return True
+    if conditions:
+        if not keys.isdisjoint(conditions) and any(k.startswith("permission.") for k in keys):
+            return True
+        if any(k.startswith("referral.") for k in keys) and _WAVING.intersection(lemmas):
+            return True
+    if rule.patterns and not keys.isdisjoint(rule.topic):
+        return any(pattern.search(text) for pattern in rule.patterns)
+    return False
+
+
 def _of(hits: Sequence[Hit], keys: Iterable[str]) -> list[Hit]:
     wanted = set(keys)
     return [hit for hit in hits if hit.key in wanted]
@@ -393,7 +516,7 @@ def _waved_away(hits: Sequence[Hit], scope: Scope) -> Hit | None:
         cue = {t.lemma for t in scope.tokens[start : end + 1]}
         if scope.negated(hit.start) and cue & {"need", "skip", "bother", "sign"}:
             return hit
-        if cue & {"unnecessary", "overreaction", "overkill", "pointless"}:
+        if cue & _WAVING - {"need", "skip", "bother", "sign"}:
             return hit
     return None
 

@@ -35,6 +35,22 @@ _BOUNDARY = re.compile(
 )
 
 
+#: Words and punctuation as spaCy's English tokenizer cuts them, near enough for a pre-check
+#: ("don't" -> "do" "n't", "foam-roll" -> "foam" "-" "roll").
+_QUICK_TOKEN = re.compile(r"[a-z0-9]+(?=n't\b)|n't|'[a-z]+|[a-z0-9]+(?:&[a-z0-9]+)*|\S")
+
+
+def quick_words(sentence: str) -> list[str]:
+    """The lower-case tokens of ``sentence`` cut by one regular expression (no spaCy):
+    cheap enough to pre-check every sentence of a site before analysing the few that matter."""
+    return _QUICK_TOKEN.findall(sentence.lower())
+
+
+def quick_spans(sentence: str) -> list[tuple[str, int]]:
+    """``(lower-case token, offset)`` of every token of ``sentence``, as :func:`quick_words`."""
+    return [(m.group(), m.start()) for m in _QUICK_TOKEN.finditer(sentence.lower())]
+
+
 def normalise(text: str) -> str:
     """ASCII quotes and dashes, same length as ``text``."""
     return text.translate(_NORMALISE)
@@ -90,6 +106,14 @@ class Token:
     @property
     def end(self) -> int:
         return self.start + len(self.text)
+
+
+def lookup_lemma(word: str) -> str:
+    """The lemma of one lower-case ``word`` from spaCy's English lookup table (the same
+    lemma the pipeline gives it), without building a ``Doc``."""
+    table = pipeline().get_pipe("lemmatizer").lookups.get_table("lemma_lookup")  # type: ignore[attr-defined]
+    lemma = table.get(word, word)
+    return lemma if isinstance(lemma, str) else word
 
 
 def analyse(sentence: str) -> Doc:

@@ -29,6 +29,7 @@ KINDS: tuple[str, ...] = (
     "symptoms",
     "permission",
     "referral",
+    "time",
     "roller",
     "synonyms",
 )
