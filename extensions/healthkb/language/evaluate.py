@@ -19,9 +19,11 @@ from pathlib import Path
 
 from healthkb.language.matcher import Context, SafetyMatcher
 from healthkb.language.rules import load_concept_rules
+from healthkb.language.topic import off_topic_roller_question
 
 ROOT = Path(__file__).resolve().parents[3]
 CORPUS = ROOT / "tests" / "safety" / "corpus.toml"
+TOPIC_CORPUS = ROOT / "tests" / "faq" / "topic_corpus.toml"
 RULES = ROOT / "conf" / "safety-concepts.toml"
 VOCABULARY = ROOT / "conf" / "vocabulary.toml"
 
@@ -162,6 +164,112 @@ def format_report(report: Report, details: bool = True) -> str:
     return "\n".join(lines)
 
 
+#: Words of a page stem that say nothing about its topic.
+_STEM_STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "can",
+        "do",
+        "does",
+        "for",
+        "foam",
+        "good",
+        "how",
+        "in",
+        "is",
+        "it",
+        "of",
+        "on",
+        "or",
+        "roll",
+        "roller",
+        "rollers",
+        "rolling",
+        "the",
+        "to",
+        "what",
+        "when",
+        "why",
+        "with",
+        "you",
+        "your",
+    ]
+)
+
+
+def page_terms(page: str) -> list[str]:
+    """The topic words of a page from its stem ("foam-rolling-forearms-and-hands" ->
+    forearms, hands), as the FAQ topic check would pass its title words."""
+    return [word for word in page.split("-") if word not in _STEM_STOPWORDS and len(word) > 2]
+
+
+@dataclass
+class TopicReport:
+    """How :func:`off_topic_roller_question` agrees with the FAQ topic corpus, one split."""
+
+    split: str
+    flagged_off: int = 0
+    flagged_on: int = 0
+    off_topic: int = 0
+    on_topic: int = 0
+    #: (question, on_topic, concept) of every question flagged or off topic.
+    rows: list[tuple[str, bool, str | None]] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        flagged = self.flagged_off + self.flagged_on
+        return self.flagged_off / flagged if flagged else 1.0
+
+    @property
+    def off_topic_recall(self) -> float:
+        """Share of all off-topic questions flagged (some are off topic for other reasons)."""
+        return self.flagged_off / self.off_topic if self.off_topic else 1.0
+
+
+def evaluate_topics(
+    path: Path = TOPIC_CORPUS,
+    splits: Sequence[str] = ("tune", "heldout"),
+    matcher: SafetyMatcher | None = None,
+) -> dict[str, TopicReport]:
+    """One :class:`TopicReport` per split of the FAQ topic corpus."""
+    matcher = matcher or default_matcher()
+    with path.open("rb") as handle:
+        items = tomllib.load(handle).get("question", [])
+    reports: dict[str, TopicReport] = {}
+    for item in items:
+        if item.get("split", "tune") not in splits:
+            continue
+        report = reports.setdefault(item["split"], TopicReport(item["split"]))
+        concept = off_topic_roller_question(
+            matcher, item["question"], item.get("answer", ""), page_terms(item["page"])
+        )
+        on_topic = bool(item["on_topic"])
+        report.on_topic += on_topic
+        report.off_topic += not on_topic
+        if concept is not None:
+            report.flagged_on += on_topic
+            report.flagged_off += not on_topic
+        if concept is not None or not on_topic:
+            report.rows.append((item["question"], on_topic, concept))
+    return reports
+
+
+def format_topic_report(report: TopicReport, details: bool = True) -> str:
+    lines = [
+        f"== FAQ topic {report.split}: {report.off_topic} off topic, {report.on_topic} on topic; "
+        f"roller questions flagged: precision {report.precision:.2f}, {report.flagged_off} of "
+        f"{report.off_topic} off-topic questions, {report.flagged_on} on-topic flagged"
+    ]
+    if details:
+        for question, on_topic, concept in report.rows:
+            mark = "ON-TOPIC FLAGGED" if on_topic else ("flagged" if concept else "not flagged")
+            lines.append(f"  {mark:16} {concept or '':16} {question}")
+    return "\n".join(lines)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--split", action="append", choices=("tune", "heldout"))
@@ -173,6 +281,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     for split in splits:
         if split in reports:
             print(format_report(reports[split], details=not args.summary))
+    topics = evaluate_topics(splits=splits)
+    for split in splits:
+        if split in topics:
+            print(format_topic_report(topics[split], details=not args.summary))
     return 0
 
 

@@ -159,12 +159,14 @@ class SafetyMatcher:
             found.extend(_rule_findings(rule, text, tokens, hits, scope, context))
         return _strongest_flags(found)
 
+    def lemmas_of(self, text: str) -> list[str]:
+        """The lemmas of the words of ``text`` (regex tokens, spaCy's lookup table)."""
+        return [self._lemma_of(word) for word in quick_words(text) if word.isalnum()]
+
     def hits(self, sentence: str) -> list[Hit]:
         """The concepts named in ``sentence`` (for the FAQ topic check and tests)."""
         text = flatten(sentence)
-        doc = analyse(text)
-        tokens = [Token(text[t.idx : t.idx + len(t.text)], t.lower_, _lemma(t), t.idx) for t in doc]
-        return self._hits(doc, tokens)
+        return self._hits(None, self._tokens(text))
 
     # -- matching ----------------------------------------------------------------------------
     def _hits(self, doc: Any, tokens: Sequence[Token]) -> list[Hit]:
