@@ -205,6 +205,14 @@ _QUESTION_WORDS = frozenset(
 )
 
 
+#: Words whose negation encourages ("don't be afraid to", "never hesitate to").
+RELUCTANCE_LEMMAS = frozenset({"afraid", "hesitate", "scared", "shy", "worry", "forget"})
+#: Openings of questions that suggest doing something.
+SUGGESTIONS = frozenset(
+    {("why", "not"), ("ever", "try"), ("why", "wait"), ("how", "about"), ("what", "about")}
+)
+
+
 @dataclass(frozen=True)
 class Scope:
     """The clauses and cues of one sentence."""
@@ -217,6 +225,8 @@ class Scope:
     #: Token indexes of "around a place" cues.
     arounds: tuple[int, ...]
     question: bool
+    #: The sentence is a suggestion put as a question ("Why not ...?", "Ever tried ...?").
+    suggestion: bool = False
 
     def same_clause(self, a: int, b: int) -> bool:
         return self.clause[a] == self.clause[b]
@@ -244,6 +254,8 @@ class Scope:
     def asks(self, index: int) -> bool:
         """True when token ``index`` is part of a question: the next ``?`` comes before any
         other sentence end ("Pregnant? Rolling is fine." asks only its first part)."""
+        if self.suggestion:
+            return False
         for token in self.tokens[index:]:
             if token.text == "?":
                 return True
@@ -309,7 +321,9 @@ def analyse_scope(tokens: Sequence[Token], text: str = "") -> Scope:
             opened_by_subordinate = i + 1 < len(tokens) and tokens[i + 1].lemma in SUBORDINATORS
     negations: list[int] = []
     for i, lemma in enumerate(lemmas):
-        if lemma in NEGATION_LEMMAS or tokens[i].lower in {"n't", "not", "never"}:
+        cue = lemma in NEGATION_LEMMAS or tokens[i].lower in {"n't", "not", "never"}
+        # A negated reluctance encourages: "don't be afraid to", "never hesitate to".
+        if cue and not RELUCTANCE_LEMMAS.intersection(lemmas[i + 1 : i + 4]):
             negations.append(i)
     for phrase in NEGATION_PHRASES:
         size = len(phrase)
@@ -328,4 +342,16 @@ def analyse_scope(tokens: Sequence[Token], text: str = "") -> Scope:
     question = stripped.endswith("?") or (
         "?" in lemmas and bool(lemmas) and lemmas[0] in _QUESTION_WORDS
     )
+    if tuple(lemmas[:2]) in SUGGESTIONS:
+        # "Why not roll ...?", "Ever tried rolling ...?": a question that recommends.
+        question = False
+        negations = [i for i in negations if i >= 2]
+        return Scope(
+            tuple(tokens),
+            tuple(clause),
+            tuple(sorted(negations)),
+            tuple(arounds),
+            question,
+            suggestion=True,
+        )
     return Scope(tuple(tokens), tuple(clause), tuple(sorted(negations)), tuple(arounds), question)
