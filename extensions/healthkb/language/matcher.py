@@ -82,6 +82,11 @@ class SafetyMatcher:
     _matcher: Any = field(default=None, init=False, repr=False)
     #: Lemmas of the words seen by the pre-check (a word is looked up once per matcher).
     _lemmas: dict[str, str] = field(default_factory=dict, init=False, repr=False)
+    #: Findings by sentence and context: a site repeats sentences (cards, disclaimers, the
+    #: same advice in several articles), and a sentence's findings depend on nothing else.
+    _found: dict[tuple[str, Context], tuple[Finding, ...]] = field(
+        default_factory=dict, init=False, repr=False
+    )
 
     #: Per rule: its concept keys (symptoms, actions, targets, conditions) as sets.
     _keys: list[
@@ -147,10 +152,21 @@ class SafetyMatcher:
 
     def find(self, sentence: str, context: Context | None = None) -> list[Finding]:
         """The findings of ``sentence`` (at most one per rule and kind) in its ``context``."""
+        context = context or Context()
+        key = (sentence, context)
+        found = self._found.get(key)
+        if found is None:
+            found = self._found[key] = tuple(self._find(sentence, context))
+        return list(found)
+
+    def forget(self) -> None:
+        """Drop the memo of findings (the lemma and phrase caches stay)."""
+        self._found.clear()
+
+    def _find(self, sentence: str, context: Context) -> list[Finding]:
         text = flatten(sentence)
         if not self.may_flag(text):
             return []
-        context = context or Context()
         tokens = self._tokens(text)
         hits = _places_as_places(self._hits(None, tokens), tokens)
         scope = analyse_scope(tokens, text)
@@ -191,7 +207,15 @@ class SafetyMatcher:
                 candidates = list(index.by_first.get(lemma, ()))
                 candidates += [c for prefix, c in index.by_prefix if lemma.startswith(prefix)]
                 index.candidates[lemma] = candidates
+            following = lemmas[start + 1] if start + 1 < len(lemmas) else None
             for key, slots in candidates:
+                if len(slots) == 1:
+                    out.append(Hit(key, start, start + 1, 0, 0))
+                    continue
+                second = slots[1]
+                # Most phrases fail on their second word: test it before the general walk.
+                if second is not None and (following is None or not _fits(second, following)):
+                    continue
                 end = _match_from(slots, lemmas, start)
                 if end is not None:
                     out.append(Hit(key, start, end, 0, 0))
@@ -215,7 +239,7 @@ class _Index:
 
 def _fits(slot: tuple[frozenset[str], tuple[str, ...]], lemma: str) -> bool:
     words, prefixes = slot
-    return lemma in words or any(lemma.startswith(p) for p in prefixes)
+    return lemma in words or (bool(prefixes) and lemma.startswith(prefixes))
 
 
 def _match_from(slots: Sequence[Any], lemmas: Sequence[str], start: int) -> int | None:

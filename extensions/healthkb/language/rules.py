@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -52,7 +53,7 @@ class ConceptRule:
 
     def keys(self, kind: str) -> tuple[str, ...]:
         """The rule's concept keys of ``kind`` (``actions`` -> ``actions.roll``, ...)."""
-        return tuple(f"{kind}.{cid}" for cid in getattr(self, kind))
+        return _keys(kind, getattr(self, kind))
 
     @property
     def targets(self) -> tuple[str, ...]:
@@ -273,3 +274,8 @@ class _RulesReader:
 def _header_line(lines: Lines, key: str) -> int | None:
     found = lines.headers(rf"^\s*\[+\s*{re.escape(key)}\s*[\].]")
     return found[0] if found else None
+
+
+@lru_cache(maxsize=1024)
+def _keys(kind: str, ids: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(f"{kind}.{cid}" for cid in ids)

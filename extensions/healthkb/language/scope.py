@@ -296,6 +296,12 @@ class Scope:
         return any(t.lemma in words for t in self.tokens)
 
 
+#: The negation phrases by their first lemma (tried only where that lemma stands).
+_NEGATION_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
+for _phrase in NEGATION_PHRASES:
+    _NEGATION_BY_FIRST.setdefault(_phrase[0], []).append(_phrase)
+
+
 def analyse_scope(tokens: Sequence[Token], text: str = "") -> Scope:
     """The clauses, cues and question mode of a sentence's ``tokens``."""
     clause: list[int] = []
@@ -325,9 +331,9 @@ def analyse_scope(tokens: Sequence[Token], text: str = "") -> Scope:
         # A negated reluctance encourages: "don't be afraid to", "never hesitate to".
         if cue and not RELUCTANCE_LEMMAS.intersection(lemmas[i + 1 : i + 4]):
             negations.append(i)
-    for phrase in NEGATION_PHRASES:
-        size = len(phrase)
-        for i in range(len(lemmas) - size + 1):
+    for i, lemma in enumerate(lemmas):
+        for phrase in _NEGATION_BY_FIRST.get(lemma, ()):
+            size = len(phrase)
             if tuple(lemmas[i : i + size]) == phrase:
                 negations.append(i + size - 1)
     # "keep it off", "keep the roller off": keep ... off within four words.
