@@ -43,6 +43,20 @@ def test_scope_negation_covers_what_follows_in_the_clause():
         ("Pregnant? rolling your back is totally fine.", "check-first-conditions", "permission"),
         ("Pain that travels down the back of your thigh.", "stop-nerve-symptoms", "red-flag"),
         ("Hold the roller on one spot for 5 minutes.", "limit-sustained-pressure", "contradiction"),
+        # the place of an earlier clause carried by a pronoun
+        (
+            "Don't skip the kneecap; roll right across it.",
+            "no-neck-bone-joint-rolling",
+            "contradiction",
+        ),
+        # the place as a compound, and the place put onto the roller
+        ("Lumbar rolling is safe for most people.", "no-direct-lumbar-rolling", "contradiction"),
+        (
+            "Drape your lower back over the roller and relax.",
+            "no-direct-lumbar-rolling",
+            "contradiction",
+        ),
+        ("My legs feel weak after rolling.", "stop-nerve-symptoms", "red-flag"),
     ],
 )
 def test_each_kind_of_finding(matcher, sentence, rule, kind):
@@ -57,6 +71,12 @@ def test_each_kind_of_finding(matcher, sentence, rule, kind):
         "Roll the glutes rather than the lower back.",
         "Is it safe to roll with osteoporosis?",
         "Ask your doctor before rolling if you are pregnant.",
+        # a place before an active verb is its subject, not where the roller goes
+        "Tight lats create rotational stress on the lumbar spine.",
+        "The lumbar spine lacks the rib cage that protects the thoracic spine during rolling.",
+        # weakness as a training word, discomfort that gives way
+        "Weak glutes are a common contributor to stiffness.",
+        "That initial discomfort typically gives way to relief.",
     ],
 )
 def test_safe_sentences(matcher, sentence):

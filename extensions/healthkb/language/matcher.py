@@ -128,6 +128,10 @@ class SafetyMatcher:
         # Actions and targets count together only inside one stretch between hard stops.
         stretch = _stretches(lemmas)
         pairs = {(hit.key, stretch[hit.start]) for hit in hits if not _complaint(hit, lemmas)}
+        # A pronoun carries the places named before it into its stretch ("...; roll over it").
+        for at, lemma in enumerate(lemmas):
+            if lemma in _PRONOUNS:
+                pairs |= {(key, stretch[at]) for key, number in pairs if number < stretch[at]}
         return any(_could_fire(keys, pairs, lemmas, sentence, *sets) for sets in self._keys)
 
     def _tokens(self, text: str) -> list[Token]:
@@ -478,11 +482,14 @@ def _contradiction(
 ) -> Finding | None:
     actions = _of(hits, rule.keys("actions"))
     targets = _of(hits, rule.targets)
+    targets = targets + _antecedents(actions, targets, tokens)
     for action in actions:
         for target in targets:
             if target.start < action.end and action.start < target.end:
                 continue  # one phrase cannot be both ("roll ... ankle" as an injury)
             if not scope.same_clause(action.start, target.start):
+                continue
+            if not _object_of(action, target, tokens):
                 continue
             last = max(action.start, target.start)
             if not _recommending(scope, action.start) or scope.negated(last):
@@ -511,6 +518,70 @@ def _contradiction(
             begin = min(symptom.begin, allowed.begin)
             return _finding(rule, "contradiction", text, begin, max(symptom.finish, allowed.finish))
     return None
+
+
+#: How many tokens may stand between an action and the place it is done to ("roll gently up
+#: and down from the lumbar spine").
+OBJECT_REACH = 8
+#: Prepositions that put a body place onto the roller ("drape your lower back over the roller").
+_ONTO = frozenset({"on", "onto", "over", "across", "against", "into", "along"})
+#: Pronouns that can stand for the place of an earlier clause ("don't skip the kneecap; roll
+#: right across it").
+_PRONOUNS = frozenset({"it", "them"})
+
+
+def _object_of(action: Hit, target: Hit, tokens: Sequence[Token]) -> bool:
+    """True when ``target`` can be what ``action`` is done to: its object or a place phrase
+    after it ("roll the lumbar spine", "rest the roller on your lower back"), or the subject
+    of the action in the passive ("the elbow is best rolled on ..."). A place before an
+    active verb is its subject ("tight lats create stress on ...", "the lower back becomes a
+    fulcrum with the roller"), not where the roller goes."""
+    if target.start >= action.end:
+        return target.start - action.end <= OBJECT_REACH
+    if target.end == action.start:
+        return True  # a compound: "lumbar rolling", "neck rolling"
+    if tokens[action.start].lemma == "roller" and action.start - target.end <= 3:
+        between = {t.lemma for t in tokens[target.end : action.start]}
+        if between & _ONTO:
+            return True  # the place put onto the roller
+    between = {t.lemma for t in tokens[target.end : action.start]}
+    if between & _BENEFIT:
+        return True  # the place as the subject that gains: "the low back responds best to"
+    after = [t.lemma for t in tokens[action.end : action.end + 5]]
+    if "roller" in after and _ONTO.intersection(after):
+        return True  # the place goes onto the roller: "a strained calf can go back on the roller"
+    return _passive(action, tokens)
+
+
+#: Verbs that say a place gains from what follows ("the lumbar spine responds well to ...").
+_BENEFIT = frozenset({"respond", "benefit", "love", "enjoy", "welcome", "thank", "crave"})
+
+
+def _antecedents(
+    actions: Sequence[Hit], targets: Sequence[Hit], tokens: Sequence[Token]
+) -> list[Hit]:
+    """Pronouns after an action that stand for the last target before it ("roll right
+    across it"), as hits of that target's concept at the pronoun."""
+    out = []
+    for action in actions:
+        for at in range(action.end, min(action.end + 3, len(tokens))):
+            if tokens[at].lower in _PRONOUNS:
+                earlier = [t for t in targets if t.end <= action.start]
+                if earlier:
+                    last = max(earlier, key=lambda t: t.start)
+                    token = tokens[at]
+                    out.append(Hit(last.key, at, at + 1, token.start, token.end))
+                break
+    return out
+
+
+def _passive(action: Hit, tokens: Sequence[Token]) -> bool:
+    """True when ``action`` is a participle after a form of "be" ("is rolled", "can be
+    best worked")."""
+    word = tokens[action.start].lower
+    if not (word.endswith(("ed", "en")) or word in {"put", "set", "laid", "hit"}):
+        return False
+    return any(t.lemma == "be" for t in tokens[max(0, action.start - 3) : action.start])
 
 
 def _token_at(tokens: Sequence[Token], offset: int) -> int:
