@@ -57,6 +57,14 @@ def test_scope_negation_covers_what_follows_in_the_clause():
             "contradiction",
         ),
         ("My legs feel weak after rolling.", "stop-nerve-symptoms", "red-flag"),
+        # a harm word in a condition or negated does not warn
+        (
+            "Roll your lower back gently and stop if it hurts.",
+            "no-direct-lumbar-rolling",
+            "contradiction",
+        ),
+        ("Rolling the lumbar spine won't hurt you.", "no-direct-lumbar-rolling", "contradiction"),
+        ("Rest the roller beneath your lower back.", "no-direct-lumbar-rolling", "contradiction"),
     ],
 )
 def test_each_kind_of_finding(matcher, sentence, rule, kind):
@@ -77,6 +85,8 @@ def test_each_kind_of_finding(matcher, sentence, rule, kind):
         # weakness as a training word, discomfort that gives way
         "Weak glutes are a common contributor to stiffness.",
         "That initial discomfort typically gives way to relief.",
+        "Rolling over the lumbar vertebrae can strain the joints.",
+        "Some people roll the small of the back, which physios don't recommend.",
     ],
 )
 def test_safe_sentences(matcher, sentence):

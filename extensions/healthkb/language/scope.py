@@ -79,7 +79,6 @@ AROUND_LEMMAS = frozenset(
         "adjacent",
         "above",
         "below",
-        "beneath",
         "alongside",
         "either",
         "side",
@@ -175,9 +174,16 @@ HARM_LEMMAS = frozenset(
         "create",
         "increase",
         "lack",
-        "recommend",
+        "painful",
     ]
 )
+#: Injury verbs that warn after a modal ("rolling there can strain the joints").
+MODAL_HARM = frozenset({"strain", "tear", "bruise", "injure", "pinch", "sprain", "inflame"})
+_MODALS = [["can"], ["could"], ["may"], ["might"], ["will"], ["would"]]
+_NOT = frozenset({"not", "never", "no", "n't"})
+_ADVISE = frozenset({"recommend", "advise", "suggest"})
+#: Words that make what follows a condition ("if it hurts", "unless", "as long as").
+_CONDITION = frozenset({"if", "unless", "long"})
 #: Words that make an uncertain or forbidding clause (the reader is warned, not told to).
 WARNING_LEMMAS = frozenset({"warn", "warning", "caution", "careful", "beware", "danger"})
 _QUESTION_WORDS = frozenset(
@@ -283,10 +289,26 @@ class Scope:
         return self._clause_has(index, MISTAKE_LEMMAS) or self._sentence_has(MISTAKE_LEMMAS)
 
     def harm(self, index: int) -> bool:
-        """True when the sentence says doing so harms (a harm word after ``index``)."""
-        return any(t.lemma in HARM_LEMMAS for t in self.tokens[index + 1 :]) or any(
-            t.lemma in WARNING_LEMMAS for t in self.tokens
-        )
+        """True when the sentence says doing so harms (a harm word after ``index``).
+
+        A harm word that is negated ("probably won't hurt") reassures, and one in a condition
+        ("stop if it hurts", "as long as it doesn't hurt") sets a limit: neither warns. An
+        injury verb warns after a modal ("can strain the joints"), not as an adjective
+        ("the strained calf")."""
+        for at in range(index + 1, len(self.tokens)):
+            lemma = self.tokens[at].lemma
+            before = [t.lemma for t in self.tokens[max(0, at - 3) : at]]
+            if lemma in _ADVISE:
+                # "which physios don't recommend", "advise against" warn; "recommend" alone not.
+                following = self.tokens[at + 1].lemma if at + 1 < len(self.tokens) else ""
+                if _NOT.intersection(before[-2:]) or following == "against":
+                    return True
+                continue
+            if lemma in HARM_LEMMAS or (lemma in MODAL_HARM and before[-1:] in _MODALS):
+                if _NOT.intersection(before[-2:]) or _CONDITION.intersection(before):
+                    continue
+                return True
+        return any(t.lemma in WARNING_LEMMAS for t in self.tokens)
 
     def _clause_has(self, index: int, words: frozenset[str]) -> bool:
         start, end = self.clause_start(index), self.clause_end(index)
