@@ -65,6 +65,13 @@ def test_scope_negation_covers_what_follows_in_the_clause():
         ),
         ("Rolling the lumbar spine won't hurt you.", "no-direct-lumbar-rolling", "contradiction"),
         ("Rest the roller beneath your lower back.", "no-direct-lumbar-rolling", "contradiction"),
+        # an injury named as the target is not a warning; "the lump" stands for it
+        ("Roll the injured calf firmly.", "no-acute-injury-rolling", "contradiction"),
+        (
+            "Twisted your ankle and it's swollen? Roll over the spot.",
+            "no-acute-injury-rolling",
+            "contradiction",
+        ),
     ],
 )
 def test_each_kind_of_finding(matcher, sentence, rule, kind):
@@ -86,6 +93,8 @@ def test_each_kind_of_finding(matcher, sentence, rule, kind):
         "Weak glutes are a common contributor to stiffness.",
         "That initial discomfort typically gives way to relief.",
         "Rolling over the lumbar vertebrae can strain the joints.",
+        "Avoid rolling during flare-ups with sharp, radiating or severe pain.",
+        "Rolling loosens the tight muscles pulling you out of alignment.",
         "Some people roll the small of the back, which physios don't recommend.",
     ],
 )

@@ -130,7 +130,7 @@ class SafetyMatcher:
         pairs = {(hit.key, stretch[hit.start]) for hit in hits if not _complaint(hit, lemmas)}
         # A pronoun carries the places named before it into its stretch ("...; roll over it").
         for at, lemma in enumerate(lemmas):
-            if lemma in _PRONOUNS:
+            if lemma in _PRONOUNS or lemma in _ANAPHORS:
                 pairs |= {(key, stretch[at]) for key, number in pairs if number < stretch[at]}
         return any(_could_fire(keys, pairs, lemmas, sentence, *sets) for sets in self._keys)
 
@@ -440,10 +440,14 @@ def _of(hits: Sequence[Hit], keys: Iterable[str]) -> list[Hit]:
     return [hit for hit in hits if hit.key in wanted]
 
 
-def _recommending(scope: Scope, index: int) -> bool:
-    """True when the clause of token ``index`` can recommend (not a question, mistake or harm)."""
+def _recommending(scope: Scope, index: int, target: Hit | None = None) -> bool:
+    """True when the clause of token ``index`` can recommend (not a question, mistake or harm).
+
+    Harm words inside ``target`` do not count: an injury named as the target ("roll the
+    injured area") is not a warning that rolling injures."""
+    skip = (target.start, target.end) if target is not None else (0, 0)
     return not (
-        scope.asks(index) or scope.negated(index) or scope.mistake(index) or scope.harm(index)
+        scope.asks(index) or scope.negated(index) or scope.mistake(index) or scope.harm(index, skip)
     )
 
 
@@ -491,8 +495,10 @@ def _contradiction(
                 continue
             if not _object_of(action, target, tokens):
                 continue
+            if target.start > 0 and tokens[target.start - 1].lemma in _MODAL_WORDS:
+                continue  # "can strain the joints": an injury verb, what rolling may do
             last = max(action.start, target.start)
-            if not _recommending(scope, action.start) or scope.negated(last):
+            if not _recommending(scope, action.start, target) or scope.negated(last):
                 continue
             if target.key.startswith("places.") and scope.around(target.start, action.start):
                 continue
@@ -528,6 +534,11 @@ _ONTO = frozenset({"on", "onto", "over", "across", "against", "into", "along"})
 #: Pronouns that can stand for the place of an earlier clause ("don't skip the kneecap; roll
 #: right across it").
 _PRONOUNS = frozenset({"it", "them"})
+#: Nouns that, after "the", "that" or "this", stand for an injury or place named before
+#: ("Banged your thigh and it's puffy? Roll right over the lump.").
+_ANAPHORS = frozenset({"spot", "area", "lump", "injury", "place", "bit", "part"})
+_DEMONSTRATIVES = frozenset({"the", "that", "this"})
+_MODAL_WORDS = frozenset({"can", "could", "may", "might", "will", "would"})
 
 
 def _object_of(action: Hit, target: Hit, tokens: Sequence[Token]) -> bool:
@@ -564,8 +575,9 @@ def _antecedents(
     across it"), as hits of that target's concept at the pronoun."""
     out = []
     for action in actions:
-        for at in range(action.end, min(action.end + 3, len(tokens))):
-            if tokens[at].lower in _PRONOUNS:
+        for at in range(action.end, min(action.end + 4, len(tokens))):
+            anaphor = tokens[at].lemma in _ANAPHORS and tokens[at - 1].lower in _DEMONSTRATIVES
+            if tokens[at].lower in _PRONOUNS or anaphor:
                 earlier = [t for t in targets if t.end <= action.start]
                 if earlier:
                     last = max(earlier, key=lambda t: t.start)

@@ -288,14 +288,17 @@ class Scope:
         """True when the clause of ``index`` describes a mistake, before or after it."""
         return self._clause_has(index, MISTAKE_LEMMAS) or self._sentence_has(MISTAKE_LEMMAS)
 
-    def harm(self, index: int) -> bool:
+    def harm(self, index: int, skip: tuple[int, int] = (0, 0)) -> bool:
         """True when the sentence says doing so harms (a harm word after ``index``).
 
         A harm word that is negated ("probably won't hurt") reassures, and one in a condition
         ("stop if it hurts", "as long as it doesn't hurt") sets a limit: neither warns. An
         injury verb warns after a modal ("can strain the joints"), not as an adjective
-        ("the strained calf")."""
+        ("the strained calf"). Tokens ``skip`` (start, end) are the target itself ("roll the
+        injured area" names an injury, it does not warn that rolling injures)."""
         for at in range(index + 1, len(self.tokens)):
+            if skip[0] <= at < skip[1]:
+                continue
             lemma = self.tokens[at].lemma
             before = [t.lemma for t in self.tokens[max(0, at - 3) : at]]
             if lemma in _ADVISE:
