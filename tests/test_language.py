@@ -95,6 +95,10 @@ def test_each_kind_of_finding(matcher, sentence, rule, kind):
         "Rolling over the lumbar vertebrae can strain the joints.",
         "Avoid rolling during flare-ups with sharp, radiating or severe pain.",
         "Rolling loosens the tight muscles pulling you out of alignment.",
+        # what something does, a study's result, a title quoted as a question
+        "The second exercise rolls over the lumbar spine.",
+        "A study found that foam rolling lessened soreness in the lower back.",
+        "For more, can you roll your lower back safely covers every case.",
         "Some people roll the small of the back, which physios don't recommend.",
     ],
 )

@@ -493,7 +493,7 @@ def _contradiction(
                 continue  # one phrase cannot be both ("roll ... ankle" as an injury)
             if not scope.same_clause(action.start, target.start):
                 continue
-            if not _object_of(action, target, tokens):
+            if not _object_of(action, target, tokens) or _describes(action, tokens, scope):
                 continue
             if target.start > 0 and tokens[target.start - 1].lemma in _MODAL_WORDS:
                 continue  # "can strain the joints": an injury verb, what rolling may do
@@ -548,7 +548,14 @@ def _object_of(action: Hit, target: Hit, tokens: Sequence[Token]) -> bool:
     active verb is its subject ("tight lats create stress on ...", "the lower back becomes a
     fulcrum with the roller"), not where the roller goes."""
     if target.start >= action.end:
-        return target.start - action.end <= OBJECT_REACH
+        if target.start - action.end > OBJECT_REACH:
+            return False
+        # Another verb between them takes the place as its own object ("foam rolling lessened
+        # soreness in the lower back", "roll ... to reduce inflammation").
+        return not any(
+            t.lemma in _TREAT or (t.lower.endswith("ed") and t.lemma != t.lower)
+            for t in tokens[action.end : target.start]
+        )
     if target.end == action.start:
         return True  # a compound: "lumbar rolling", "neck rolling"
     if tokens[action.start].lemma == "roller" and action.start - target.end <= 3:
@@ -562,6 +569,23 @@ def _object_of(action: Hit, target: Hit, tokens: Sequence[Token]) -> bool:
     if "roller" in after and _ONTO.intersection(after):
         return True  # the place goes onto the roller: "a strained calf can go back on the roller"
     return _passive(action, tokens)
+
+
+#: Verbs whose object is a complaint treated, not a place rolled.
+_TREAT = frozenset({"reduce", "relieve", "ease", "lessen", "prevent", "treat", "soothe", "calm"})
+
+
+def _describes(action: Hit, tokens: Sequence[Token], scope: Scope) -> bool:
+    """True when the action is a third-person verb after its subject ("the first exercise
+    rolls over the lumbar spine"): what something does, not what the reader is told to do.
+    The roller as the subject describes the practice ("the roller sits directly on it")."""
+    token = tokens[action.start]
+    if not (token.lower.endswith("s") and token.lemma != token.lower and token.lemma != "roller"):
+        return False
+    start = scope.clause_start(action.start)
+    if start == action.start:
+        return False
+    return not any(t.lemma == "roller" for t in tokens[max(start, action.start - 3) : action.start])
 
 
 #: Verbs that say a place gains from what follows ("the lumbar spine responds well to ...").

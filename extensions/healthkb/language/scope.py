@@ -181,6 +181,8 @@ HARM_LEMMAS = frozenset(
 MODAL_HARM = frozenset({"strain", "tear", "bruise", "injure", "pinch", "sprain", "inflame"})
 _MODALS = [["can"], ["could"], ["may"], ["might"], ["will"], ["would"]]
 _NOT = frozenset({"not", "never", "no", "n't"})
+_INVERTING = frozenset({"can", "could", "should", "do", "will", "would", "may"})
+_ASKED = frozenset({"you", "i", "we"})
 _ADVISE = frozenset({"recommend", "advise", "suggest"})
 #: Words that make what follows a condition ("if it hurts", "unless", "as long as").
 _CONDITION = frozenset({"if", "unless", "long"})
@@ -262,6 +264,12 @@ class Scope:
         other sentence end ("Pregnant? Rolling is fine." asks only its first part)."""
         if self.suggestion:
             return False
+        # An inverted modal inside the sentence ("..., can you foam roll your lower back safely
+        # covers ...") is a question quoted as a title.
+        start = self.clause_start(index)
+        for at in range(start, index):
+            if self.tokens[at].lemma in _INVERTING and self.tokens[at + 1].lower in _ASKED:
+                return True
         for token in self.tokens[index:]:
             if token.text == "?":
                 return True
