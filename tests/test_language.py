@@ -65,6 +65,12 @@ def test_scope_negation_covers_what_follows_in_the_clause():
         ),
         ("Rolling the lumbar spine won't hurt you.", "no-direct-lumbar-rolling", "contradiction"),
         ("Rest the roller beneath your lower back.", "no-direct-lumbar-rolling", "contradiction"),
+        # the order after a mistake is its correction
+        (
+            "Stopping early is a mistake, so keep rolling into your lower back.",
+            "no-direct-lumbar-rolling",
+            "contradiction",
+        ),
         # an injury named as the target is not a warning; "the lump" stands for it
         ("Roll the injured calf firmly.", "no-acute-injury-rolling", "contradiction"),
         (
@@ -99,6 +105,7 @@ def test_each_kind_of_finding(matcher, sentence, rule, kind):
         "The second exercise rolls over the lumbar spine.",
         "A study found that foam rolling lessened soreness in the lower back.",
         "For more, can you roll your lower back safely covers every case.",
+        "Rolling your lower back is a mistake; roll your glutes instead.",
         "Some people roll the small of the back, which physios don't recommend.",
     ],
 )

@@ -181,6 +181,60 @@ HARM_LEMMAS = frozenset(
 MODAL_HARM = frozenset({"strain", "tear", "bruise", "injure", "pinch", "sprain", "inflame"})
 _MODALS = [["can"], ["could"], ["may"], ["might"], ["will"], ["would"]]
 _NOT = frozenset({"not", "never", "no", "n't"})
+#: Words that may come before the verb of an order ("so roll it", "and then give it ...").
+_OPENERS = frozenset({"so", "then", "and", "just", "instead", ",", "now", "simply"})
+#: Base-form words that open a statement, not an order.
+_NOT_VERBS = frozenset(
+    {
+        "it",
+        "you",
+        "i",
+        "we",
+        "they",
+        "he",
+        "she",
+        "the",
+        "a",
+        "an",
+        "this",
+        "that",
+        "these",
+        "those",
+        "people",
+        "most",
+        "many",
+        "some",
+        "there",
+        "what",
+        "which",
+        "who",
+        "your",
+        "my",
+        "if",
+        "when",
+        "while",
+        "because",
+        "as",
+        "but",
+        "or",
+        "not",
+        "no",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "after",
+        "before",
+        "until",
+        "one",
+        "each",
+        "every",
+        "all",
+        "any",
+    }
+)
 _INVERTING = frozenset({"can", "could", "should", "do", "will", "would", "may"})
 _ASKED = frozenset({"you", "i", "we"})
 _ADVISE = frozenset({"recommend", "advise", "suggest"})
@@ -293,8 +347,25 @@ class Scope:
         return False
 
     def mistake(self, index: int) -> bool:
-        """True when the clause of ``index`` describes a mistake, before or after it."""
-        return self._clause_has(index, MISTAKE_LEMMAS) or self._sentence_has(MISTAKE_LEMMAS)
+        """True when the clause of ``index`` describes a mistake, before or after it, or
+        another clause does and this one is not an order of its own: in "X is a mistake;
+        give it three minutes" the order after the mistake is the correction."""
+        if self._clause_has(index, MISTAKE_LEMMAS):
+            return True
+        return self._sentence_has(MISTAKE_LEMMAS) and not self.imperative(index)
+
+    def imperative(self, index: int) -> bool:
+        """True when the clause of ``index`` opens with a verb in its base form ("so roll it
+        directly", "give it three minutes")."""
+        at = self.clause_start(index)
+        while at < len(self.tokens) and self.tokens[at].lower in _OPENERS:
+            at += 1
+        if at >= len(self.tokens):
+            return False
+        token = self.tokens[at]
+        return (
+            token.lower == token.lemma and token.lower.isalpha() and token.lower not in _NOT_VERBS
+        )
 
     def harm(self, index: int, skip: tuple[int, int] = (0, 0)) -> bool:
         """True when the sentence says doing so harms (a harm word after ``index``).
