@@ -324,12 +324,15 @@ def _places_as_places(hits: list[Hit], tokens: Sequence[Token]) -> list[Hit]:
 
 
 def _strongest_flags(found: list[Finding]) -> list[Finding]:
-    """Drop a finding whose phrase lies inside a finding of a rule of a higher level
-    ("numbness around the genitals" is urgent, not also a leg-numbness finding)."""
+    """Drop a finding whose phrase lies inside a finding of the same kind of a rule of a
+    higher level ("numbness around the genitals" is urgent, not also a leg-numbness
+    finding); findings of different kinds stand (a lumbar contradiction inside a surgery
+    permission is both)."""
     keep = []
     for finding in found:
         covered = any(
-            other.rule != finding.rule
+            other.kind == finding.kind
+            and other.rule != finding.rule
             and level_rank(other.level) > level_rank(finding.level)
             and other.start <= finding.start
             and finding.end <= other.end

@@ -178,7 +178,9 @@ HARM_LEMMAS = frozenset(
     ]
 )
 #: Injury verbs that warn after a modal ("rolling there can strain the joints").
-MODAL_HARM = frozenset({"strain", "tear", "bruise", "injure", "pinch", "sprain", "inflame"})
+MODAL_HARM = frozenset(
+    {"strain", "tear", "bruise", "injure", "pinch", "sprain", "inflame", "press", "squash"}
+)
 _MODALS = [["can"], ["could"], ["may"], ["might"], ["will"], ["would"]]
 _NOT = frozenset({"not", "never", "no", "n't"})
 #: Words that may come before the verb of an order ("so roll it", "and then give it ...").
