@@ -65,6 +65,18 @@ def test_scope_negation_covers_what_follows_in_the_clause():
         ),
         ("Rolling the lumbar spine won't hurt you.", "no-direct-lumbar-rolling", "contradiction"),
         ("Rest the roller beneath your lower back.", "no-direct-lumbar-rolling", "contradiction"),
+        # an order after an opening clause that names a fresh injury
+        (
+            "If you just sprained your ankle, get straight on the roller.",
+            "no-acute-injury-rolling",
+            "contradiction",
+        ),
+        # a referral waved away with the negation after it
+        (
+            "Pregnant? Your midwife doesn't need to sign off on rolling.",
+            "check-first-conditions",
+            "permission",
+        ),
         # the order after a mistake is its correction
         (
             "Stopping early is a mistake, so keep rolling into your lower back.",
@@ -106,6 +118,8 @@ def test_each_kind_of_finding(matcher, sentence, rule, kind):
         "A study found that foam rolling lessened soreness in the lower back.",
         "For more, can you roll your lower back safely covers every case.",
         "Rolling your lower back is a mistake; roll your glutes instead.",
+        "If your calf is still swollen from a sprain, roll well away from it.",
+        "If you just sprained your ankle, wait a few days before you use the roller.",
         "Some people roll the small of the back, which physios don't recommend.",
     ],
 )

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from healthkb.language.rules import ConceptRule, ConceptRules, level_rank
-from healthkb.language.scope import Scope, analyse_scope
+from healthkb.language.scope import SUBORDINATORS, Scope, analyse_scope
 from healthkb.language.text import (
     Token,
     analyse,
@@ -150,7 +150,9 @@ class SafetyMatcher:
     def _lemma_of(self, word: str) -> str:
         lemma = self._lemmas.get(word)
         if lemma is None:
-            lemma = _LEMMA_FIXES.get(lookup_lemma(word), lookup_lemma(word))
+            lemma = _WORD_FIXES.get(word) or _LEMMA_FIXES.get(
+                lookup_lemma(word), lookup_lemma(word)
+            )
             self._lemmas[word] = lemma
         return lemma
 
@@ -344,9 +346,15 @@ def _strongest_flags(found: list[Finding]) -> list[Finding]:
 
 
 def _lemma(token: Any) -> str:
+    fixed = _WORD_FIXES.get(token.lower_)
+    if fixed:
+        return fixed
     lemma = (token.lemma_ or token.lower_).lower()
     return _LEMMA_FIXES.get(lemma, lemma)
 
+
+#: Words the lookup table lemmatises as another word ("does" -> "doe", "bit" -> "bite").
+_WORD_FIXES = {"does": "do", "bit": "bit", "left": "left"}
 
 #: The tokenizer cuts "can't" into "ca" + "n't", "won't" into "wo" + "n't".
 _LEMMA_FIXES = {"ca": "can", "wo": "will", "sha": "shall", "n't": "not", "'s": "be"}
@@ -383,10 +391,8 @@ _ABOUT = frozenset(["places", "injuries", "conditions", "symptoms", "referral", 
 
 
 def _word_lemmas(word: str) -> list[str]:
-    doc = pipeline()(word)
-    return [
-        _LEMMA_FIXES.get(t.lemma_.lower() or t.lower_, t.lemma_.lower() or t.lower_) for t in doc
-    ]
+    doc = pipeline()(word.lower())
+    return [_lemma(t) for t in doc]
 
 
 def _slots(phrase: Phrase) -> tuple[tuple[frozenset[str], tuple[str, ...]] | None, ...]:
@@ -507,6 +513,11 @@ def _contradiction(
                 continue
             begin, finish = min(action.begin, target.begin), max(action.finish, target.finish)
             return _finding(rule, "contradiction", text, begin, finish)
+    framed = _framed_injury(actions, targets, tokens, scope)
+    if framed is not None:
+        action, target = framed
+        begin, finish = min(action.begin, target.begin), max(action.finish, target.finish)
+        return _finding(rule, "contradiction", text, begin, finish)
     for pattern in rule.patterns:
         for match in pattern.finditer(text):
             index = _token_at(tokens, match.start())
@@ -623,6 +634,35 @@ def _passive(action: Hit, tokens: Sequence[Token]) -> bool:
     return any(t.lemma == "be" for t in tokens[max(0, action.start - 3) : action.start])
 
 
+#: Words that put an action off till later ("before you bring out the roller").
+_DEFERRING = frozenset({"before", "until", "till", "wait", "later", "once"})
+
+
+def _framed_injury(
+    actions: Sequence[Hit], targets: Sequence[Hit], tokens: Sequence[Token], scope: Scope
+) -> tuple[Hit, Hit] | None:
+    """An order to roll after an opening clause that names a fresh injury ("If you just
+    pulled a muscle in your back, get on the roller right away"): the injury is what the
+    order is about even when the order names no place."""
+    if not tokens or tokens[0].lemma not in SUBORDINATORS:
+        return None
+    injuries = [t for t in targets if t.key.startswith("injuries.") and scope.clause[t.start] == 0]
+    if not injuries:
+        return None
+    for action in actions:
+        if scope.clause[action.start] == 0 or not scope.imperative(action.start):
+            continue
+        start, end = scope.clause_start(action.start), scope.clause_end(action.start)
+        if _DEFERRING.intersection(t.lemma for t in tokens[start : end + 1]):
+            continue
+        cues = (*scope.negations, *scope.arounds)
+        if any(start <= cue <= end for cue in cues):
+            continue  # "roll muscles well away from it", "roll around it"
+        if _recommending(scope, action.start):
+            return action, injuries[0]
+    return None
+
+
 def _token_at(tokens: Sequence[Token], offset: int) -> int:
     for index, token in enumerate(tokens):
         if token.end > offset:
@@ -650,7 +690,8 @@ def _waved_away(hits: Sequence[Hit], scope: Scope) -> Hit | None:
             continue
         start, end = scope.clause_start(hit.start), scope.clause_end(hit.start)
         cue = {t.lemma for t in scope.tokens[start : end + 1]}
-        if scope.negated(hit.start) and cue & {"need", "skip", "bother", "sign"}:
+        negated = any(start <= at <= end for at in scope.negations)
+        if negated and cue & {"need", "skip", "bother", "sign"}:
             return hit
         if cue & _WAVING - {"need", "skip", "bother", "sign"}:
             return hit
