@@ -594,12 +594,21 @@ def _describes(action: Hit, tokens: Sequence[Token], scope: Scope) -> bool:
     rolls over the lumbar spine"): what something does, not what the reader is told to do.
     The roller as the subject describes the practice ("the roller sits directly on it")."""
     token = tokens[action.start]
+    if token.lemma != "roller" and action.start > 0:
+        if tokens[action.start - 1].lemma in _NOUN_MAKERS:
+            return True  # a noun, not an order: "compressive load on the lumbar region"
     if not (token.lower.endswith("s") and token.lemma != token.lower and token.lemma != "roller"):
         return False
     start = scope.clause_start(action.start)
     if start == action.start:
         return False
     return not any(t.lemma == "roller" for t in tokens[max(start, action.start - 3) : action.start])
+
+
+#: Words before an action word that make it a noun ("the load", "compressive load").
+_NOUN_MAKERS = frozenset(
+    {"the", "a", "an", "this", "that", "compressive", "extra", "heavy", "uneven", "more", "less"}
+)
 
 
 #: Verbs that say a place gains from what follows ("the lumbar spine responds well to ...").
