@@ -594,9 +594,9 @@ def _describes(action: Hit, tokens: Sequence[Token], scope: Scope) -> bool:
     rolls over the lumbar spine"): what something does, not what the reader is told to do.
     The roller as the subject describes the practice ("the roller sits directly on it")."""
     token = tokens[action.start]
-    if token.lemma != "roller" and action.start > 0:
-        if tokens[action.start - 1].lemma in _NOUN_MAKERS:
-            return True  # a noun, not an order: "compressive load on the lumbar region"
+    after_determiner = action.start > 0 and tokens[action.start - 1].lemma in _NOUN_MAKERS
+    if token.lemma != "roller" and after_determiner:
+        return True  # a noun, not an order: "compressive load on the lumbar region"
     if not (token.lower.endswith("s") and token.lemma != token.lower and token.lemma != "roller"):
         return False
     start = scope.clause_start(action.start)
