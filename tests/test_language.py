@@ -118,6 +118,9 @@ def test_each_kind_of_finding(matcher, sentence, rule, kind):
         "A study found that foam rolling lessened soreness in the lower back.",
         "For more, can you roll your lower back safely covers every case.",
         "Rolling your lower back is a mistake; roll your glutes instead.",
+        # anatomy as the subject, an action word as a noun
+        "Tight hip flexors tilt the pelvis and load the lumbar spine.",
+        "Stretching reduces the compressive load on the lumbar region.",
         "If your calf is still swollen from a sprain, roll well away from it.",
         "If you just sprained your ankle, wait a few days before you use the roller.",
         "Some people roll the small of the back, which physios don't recommend.",

@@ -502,7 +502,7 @@ def _contradiction(
                 continue  # one phrase cannot be both ("roll ... ankle" as an injury)
             if not scope.same_clause(action.start, target.start):
                 continue
-            if not _object_of(action, target, tokens) or _describes(action, tokens, scope):
+            if not _object_of(action, target, tokens) or _describes(action, tokens, scope, actions):
                 continue
             if target.start > 0 and tokens[target.start - 1].lemma in _MODAL_WORDS:
                 continue  # "can strain the joints": an injury verb, what rolling may do
@@ -589,7 +589,9 @@ def _object_of(action: Hit, target: Hit, tokens: Sequence[Token]) -> bool:
 _TREAT = frozenset({"reduce", "relieve", "ease", "lessen", "prevent", "treat", "soothe", "calm"})
 
 
-def _describes(action: Hit, tokens: Sequence[Token], scope: Scope) -> bool:
+def _describes(
+    action: Hit, tokens: Sequence[Token], scope: Scope, actions: Sequence[Hit] = ()
+) -> bool:
     """True when the action is a third-person verb after its subject ("the first exercise
     rolls over the lumbar spine"): what something does, not what the reader is told to do.
     The roller as the subject describes the practice ("the roller sits directly on it")."""
@@ -597,12 +599,48 @@ def _describes(action: Hit, tokens: Sequence[Token], scope: Scope) -> bool:
     after_determiner = action.start > 0 and tokens[action.start - 1].lemma in _NOUN_MAKERS
     if token.lemma != "roller" and after_determiner:
         return True  # a noun, not an order: "compressive load on the lumbar region"
-    if not (token.lower.endswith("s") and token.lemma != token.lower and token.lemma != "roller"):
-        return False
     start = scope.clause_start(action.start)
     if start == action.start:
         return False
+    before = [t.lemma for t in tokens[start : action.start]]
+    if (
+        token.lower == token.lemma
+        and before[0] not in _PEOPLE
+        and _ANATOMY.intersection(before[:3])
+        and not _PEOPLE.intersection(before)
+        and not any(other.start == start for other in actions)
+    ):
+        return True  # anatomy as the subject: "tight glutes pull the pelvis and load the discs"
+    if not (token.lower.endswith("s") and token.lemma != token.lower and token.lemma != "roller"):
+        return False
     return not any(t.lemma == "roller" for t in tokens[max(start, action.start - 3) : action.start])
+
+
+#: Body parts and tissues that, as a clause's subject, make it a statement about anatomy.
+_ANATOMY = frozenset(
+    {
+        "glute",
+        "glutes",
+        "muscle",
+        "lat",
+        "lats",
+        "psoas",
+        "hamstring",
+        "quad",
+        "quads",
+        "flexor",
+        "flexors",
+        "pelvis",
+        "fascia",
+        "tissue",
+        "spine",
+        "disc",
+        "joint",
+        "tendon",
+    }
+)
+#: Subjects that make a clause about what people do (a practice, perhaps recommended).
+_PEOPLE = frozenset({"you", "your", "people", "we", "i", "they", "everyone", "anyone", "many"})
 
 
 #: Words before an action word that make it a noun ("the load", "compressive load").
