@@ -82,6 +82,8 @@ class SafetyMatcher:
     _matcher: Any = field(default=None, init=False, repr=False)
     #: Lemmas of the words seen by the pre-check (a word is looked up once per matcher).
     _lemmas: dict[str, str] = field(default_factory=dict, init=False, repr=False)
+    #: Per lemma seen: can it start a phrase of what the rules are about?
+    _about: dict[str, bool] = field(default_factory=dict, init=False, repr=False)
     #: Findings by sentence and context: a site repeats sentences (cards, disclaimers, the
     #: same advice in several articles), and a sentence's findings depend on nothing else.
     _found: dict[tuple[str, Context], tuple[Finding, ...]] = field(
@@ -117,22 +119,36 @@ class SafetyMatcher:
         with a word that waves it away, or one of its regexes (tried only when the
         sentence names one of the rule's topic concepts).
         """
-        lemmas = [self._lemma_of(word) for word in quick_words(sentence)]
-        index = self._index()
-        if not any(
-            lemma in index.about or lemma.startswith(index.about_prefixes) for lemma in lemmas
-        ):
-            return False
+        return self._screen(sentence) is not None
+
+    def _screen(self, sentence: str) -> tuple[list[Hit], list[ConceptRule]] | None:
+        """The concept hits (token spans) of ``sentence`` and the rules that could fire on
+        them, or None when none could (see :meth:`may_flag`)."""
+        known = self._lemmas
+        lemmas = [known.get(word) or self._lemma_of(word) for word in quick_words(sentence)]
+        about = self._about
+        if not any(about.get(lemma, False) for lemma in lemmas):
+            if all(lemma in about for lemma in lemmas):
+                return None
+            index = self._index()
+            for lemma in lemmas:
+                about[lemma] = lemma in index.about or lemma.startswith(index.about_prefixes)
+            if not any(about[lemma] for lemma in lemmas):
+                return None
         hits = self._index_hits(lemmas)
-        keys = {hit.key for hit in hits if not _complaint(hit, lemmas)}
+        named = [hit for hit in hits if not _complaint(hit, lemmas)]
+        keys = {hit.key for hit in named}
         # Actions and targets count together only inside one stretch between hard stops.
         stretch = _stretches(lemmas)
-        pairs = {(hit.key, stretch[hit.start]) for hit in hits if not _complaint(hit, lemmas)}
+        pairs = {(hit.key, stretch[hit.start]) for hit in named}
         # A pronoun carries the places named before it into its stretch ("...; roll over it").
         for at, lemma in enumerate(lemmas):
             if lemma in _PRONOUNS or lemma in _ANAPHORS:
                 pairs |= {(key, stretch[at]) for key, number in pairs if number < stretch[at]}
-        return any(_could_fire(keys, pairs, lemmas, sentence, *sets) for sets in self._keys)
+        firing = [
+            sets[0] for sets in self._keys if _could_fire(keys, pairs, lemmas, sentence, *sets)
+        ]
+        return (hits, firing) if firing else None
 
     def _tokens(self, text: str) -> list[Token]:
         """The tokens of ``text`` with their lookup lemmas (regex tokens: spaCy's ``Doc``
@@ -171,13 +187,23 @@ class SafetyMatcher:
 
     def _find(self, sentence: str, context: Context) -> list[Finding]:
         text = flatten(sentence)
-        if not self.may_flag(text):
+        screened = self._screen(text)
+        if screened is None:
             return []
+        screened_hits, firing = screened
         tokens = self._tokens(text)
-        hits = _places_as_places(self._hits(None, tokens), tokens)
+        if len(text.lower()) == len(text):
+            # The same regex tokens as the screen: its hits need only their character spans.
+            found_hits = [
+                Hit(h.key, h.start, h.end, tokens[h.start].start, tokens[h.end - 1].end)
+                for h in screened_hits
+            ]
+        else:
+            found_hits = self._hits(None, tokens)
+        hits = _places_as_places(found_hits, tokens)
         scope = analyse_scope(tokens, text)
         found: list[Finding] = []
-        for rule in self.rules:
+        for rule in firing:
             found.extend(_rule_findings(rule, text, tokens, hits, scope, context))
         return _strongest_flags(found)
 
