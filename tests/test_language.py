@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from healthkb.language.evaluate import RULES, VOCABULARY, default_matcher
+from healthkb.language.evaluate import RULES, VOCABULARY, cost_per_article, default_matcher
 from healthkb.language.matcher import Context
 from healthkb.language.rules import load_concept_rules
 from healthkb.language.scope import analyse_scope
@@ -211,3 +211,9 @@ def test_vocabulary_errors_have_file_and_line(tmp_path):
     problem = caught.value.first
     assert (problem.path, problem.line) == (str(vocab_path), 6)
     assert "unknown key" in problem.message
+
+
+def test_cost_per_article_is_measured():
+    ms, findings = cost_per_article(3)
+    assert ms > 0
+    assert findings > 0
