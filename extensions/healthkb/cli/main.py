@@ -22,6 +22,7 @@ COMMANDS = {
     "import": ("healthkb.cli.importing", "run"),
     "report": ("healthkb.cli.reporting", "run"),
     "bench": ("healthkb.cli.bench.command", "run"),
+    "rules": ("healthkb.cli.rules", "run"),
 }
 
 
@@ -112,6 +113,24 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="stop a plain build after this long (its time is then a lower bound; at 2,000 "
         "articles the plain build takes the better part of an hour)",
+    )
+    rules = sub.add_parser(
+        "rules",
+        help="the safety rules: eval measures them against the labelled corpus",
+        description="kb rules eval: per-rule precision and recall of the concept rules on "
+        "tests/safety/corpus.toml, the recall of unsafe sentences and the false alarm rate, "
+        "for the tuning part (with every miss and false alarm) and the held-out part "
+        "(figures only), and the FAQ roller-question check on tests/faq/topic_corpus.toml.",
+    )
+    rules_sub = rules.add_subparsers(dest="rules_command", required=True)
+    evaluate = rules_sub.add_parser("eval", help="measure the rules on the corpus")
+    evaluate.add_argument("--split", action="append", choices=("tune", "heldout"))
+    evaluate.add_argument("--corpus", type=Path, help="default tests/safety/corpus.toml")
+    evaluate.add_argument(
+        "--summary", action="store_true", help="figures only, no misses and false alarms"
+    )
+    evaluate.add_argument(
+        "--cost", type=int, metavar="N", help="ms per article on N synthetic articles"
     )
     return parser
 

@@ -1,0 +1,44 @@
+"""FAQ questions about the roller itself, not the page's health topic.
+
+A page about back pain answers questions about back pain; "How do I clean my foam roller?"
+or "What's the warranty?" belong on a product or help page. A question is about the roller
+when it names a ``roller.*`` concept of the vocabulary (care, purchase, the product) and
+names nothing of the page: no body place, symptom, condition or injury, and none of the
+page's own terms (its title words, say). The answer is read too: a roller word in the answer
+alone does not make the question off topic, but a body place or symptom there keeps it on
+topic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from healthkb.language.matcher import SafetyMatcher
+
+#: Concept kinds that tie a question to a health page.
+_HEALTH_KINDS = ("places.", "symptoms.", "conditions.", "injuries.")
+#: In the answer only body places and symptoms count ("we'll send a replacement" is no
+#: surgery).
+_ANSWER_KINDS = ("places.", "symptoms.")
+
+
+def off_topic_roller_question(
+    matcher: SafetyMatcher,
+    question: str,
+    answer: str = "",
+    page_terms: Iterable[str] = (),
+) -> str | None:
+    """The ``roller.*`` concept that makes ``question`` a question about the roller itself
+    (cleaning, shipping, returns, price, warranty, size ...), or None when it is not one."""
+    asked = matcher.hits(question)
+    roller = [hit for hit in asked if hit.key.startswith("roller.")]
+    if not roller:
+        return None
+    if any(hit.key.startswith(_HEALTH_KINDS) for hit in asked):
+        return None
+    if answer and any(hit.key.startswith(_ANSWER_KINDS) for hit in matcher.hits(answer)):
+        return None
+    words = set(matcher.lemmas_of(question))
+    if any(set(matcher.lemmas_of(term)) <= words for term in page_terms if term.strip()):
+        return None
+    return roller[0].key

@@ -1,0 +1,469 @@
+"""Clause boundaries, the scope of negation, avoidance and contrast, and a sentence's mode.
+
+Works on the tokens of one sentence (:func:`healthkb.language.text.tokens`), word lemmas in
+lower case. The rules are deliberately local and explainable:
+
+- **Clauses** end at ``;`` ``:`` a dash between words, a bracket, ``but``/``whereas``/
+  ``instead``, a comma before ``and``/``but``/``then``/``so``/``or``/``which``, and the comma
+  that closes an opening subordinate clause ("If your lower back hurts, roll ...").
+- **Negation and avoidance** ("never", "don't", "avoid", "stop", "skip", "without", "instead
+  of", "rather than", "not the X itself", "keep it off", "stopping short of", "away from")
+  cover what follows them in their clause.
+- **Around a place** ("around", "next to", "beside", "near", "either side of", "above",
+  "below") moves an action off the place that follows.
+- The **mode** says whether a clause recommends or permits, or describes a mistake, warns of
+  harm, or asks a question: only recommending and permitting clauses can break a rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from healthkb.language.text import Token
+
+#: Single lemmas that negate or avoid what follows them in their clause.
+NEGATION_LEMMAS = frozenset(
+    [
+        "not",
+        "never",
+        "no",
+        "nor",
+        "without",
+        "avoid",
+        "stop",
+        "skip",
+        "refrain",
+        "spare",
+        "bypass",
+        "exclude",
+        "except",
+        "neither",
+        "nothing",
+        "shouldn't",
+        "cannot",
+    ]
+)
+#: Lemma sequences that negate, avoid or contrast what follows them.
+NEGATION_PHRASES: tuple[tuple[str, ...], ...] = (
+    ("instead", "of"),
+    ("rather", "than"),
+    ("away", "from"),
+    ("short", "of"),
+    ("stay", "off"),
+    ("keep", "off"),
+    ("steer", "clear"),
+    ("other", "than"),
+    ("apart", "from"),
+    ("as", "oppose", "to"),
+    ("as", "opposed", "to"),
+    ("leave", "out"),
+    ("off", "limit"),
+    ("off", "limits"),
+    ("stay", "away"),
+    ("keep", "away"),
+    ("not", "directly"),
+)
+#: Lemmas that put an action beside a place rather than on it (cover the next few words).
+AROUND_LEMMAS = frozenset(
+    [
+        "around",
+        "round",
+        "beside",
+        "besides",
+        "near",
+        "nearby",
+        "next",
+        "surround",
+        "surrounding",
+        "adjacent",
+        "above",
+        "below",
+        "alongside",
+        "either",
+        "side",
+        "sides",
+        "indirectly",
+        "behind",
+        "toward",
+        "towards",
+        "through",
+    ]
+)
+#: Words after a place that say the place itself is left alone ("... indirectly").
+AFTER_PLACE = frozenset({"indirectly", "alone"})
+#: Subordinators that open a clause which a comma closes.
+SUBORDINATORS = frozenset(
+    [
+        "if",
+        "when",
+        "whenever",
+        "while",
+        "although",
+        "though",
+        "because",
+        "since",
+        "unless",
+        "once",
+        "after",
+        "before",
+        "as",
+        "until",
+        "whether",
+    ]
+)
+_BOUNDARY_WORDS = frozenset({"but", "whereas", "instead", "however", "otherwise", "yet"})
+_AFTER_COMMA = frozenset({"and", "but", "then", "so", "or", "which", "who", "because", "while"})
+_HARD = frozenset({";", ":", "(", ")", "[", "]", "--", "-", "—", "–", "?", "!", "."})
+
+#: Words that say a sentence describes a mistake.
+MISTAKE_LEMMAS = frozenset(
+    [
+        "mistake",
+        "error",
+        "wrong",
+        "wrongly",
+        "myth",
+        "misconception",
+        "misguided",
+        "pitfall",
+        "mistaken",
+        "bad",
+        "idea",
+        "trap",
+    ]
+)
+#: Lemmas of harm: after the action, they make the clause a warning.
+HARM_LEMMAS = frozenset(
+    [
+        "cause",
+        "worsen",
+        "irritate",
+        "irritation",
+        "aggravate",
+        "hurt",
+        "damage",
+        "injure",
+        "compress",
+        "compression",
+        "harm",
+        "risk",
+        "risky",
+        "dangerous",
+        "unsafe",
+        "harmful",
+        "destabilise",
+        "destabilize",
+        "instability",
+        "inflame",
+        "stress",
+        "jeopardize",
+        "jeopardise",
+        "overload",
+        "hyperextend",
+        "hyperextension",
+        "pinch",
+        "backfire",
+        "worse",
+        "danger",
+        "hazard",
+        "inadvisable",
+        "counterproductive",
+        "crush",
+        "crunch",
+        "create",
+        "increase",
+        "lack",
+        "painful",
+    ]
+)
+#: Injury verbs that warn after a modal ("rolling there can strain the joints").
+MODAL_HARM = frozenset(
+    {"strain", "tear", "bruise", "injure", "pinch", "sprain", "inflame", "press", "squash"}
+)
+_MODALS = [["can"], ["could"], ["may"], ["might"], ["will"], ["would"]]
+_NOT = frozenset({"not", "never", "no", "n't"})
+#: Words that may come before the verb of an order ("so roll it", "and then give it ...").
+_OPENERS = frozenset({"so", "then", "and", "just", "instead", ",", "now", "simply"})
+#: Base-form words that open a statement, not an order.
+_NOT_VERBS = frozenset(
+    {
+        "it",
+        "you",
+        "i",
+        "we",
+        "they",
+        "he",
+        "she",
+        "the",
+        "a",
+        "an",
+        "this",
+        "that",
+        "these",
+        "those",
+        "people",
+        "most",
+        "many",
+        "some",
+        "there",
+        "what",
+        "which",
+        "who",
+        "your",
+        "my",
+        "if",
+        "when",
+        "while",
+        "because",
+        "as",
+        "but",
+        "or",
+        "not",
+        "no",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "after",
+        "before",
+        "until",
+        "one",
+        "each",
+        "every",
+        "all",
+        "any",
+    }
+)
+_INVERTING = frozenset({"can", "could", "should", "do", "will", "would", "may"})
+_ASKED = frozenset({"you", "i", "we"})
+_ADVISE = frozenset({"recommend", "advise", "suggest"})
+#: Words that make what follows a condition ("if it hurts", "unless", "as long as").
+_CONDITION = frozenset({"if", "unless", "long"})
+#: Words that make an uncertain or forbidding clause (the reader is warned, not told to).
+WARNING_LEMMAS = frozenset({"warn", "warning", "caution", "careful", "beware", "danger"})
+_QUESTION_WORDS = frozenset(
+    [
+        "can",
+        "could",
+        "should",
+        "is",
+        "are",
+        "do",
+        "does",
+        "did",
+        "will",
+        "would",
+        "may",
+        "might",
+        "what",
+        "how",
+        "why",
+        "when",
+        "where",
+        "which",
+        "who",
+    ]
+)
+
+
+#: Words whose negation encourages ("don't be afraid to", "never hesitate to").
+RELUCTANCE_LEMMAS = frozenset({"afraid", "hesitate", "scared", "shy", "worry", "forget"})
+#: Openings of questions that suggest doing something.
+SUGGESTIONS = frozenset(
+    {("why", "not"), ("ever", "try"), ("why", "wait"), ("how", "about"), ("what", "about")}
+)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The clauses and cues of one sentence."""
+
+    tokens: Sequence[Token]
+    #: Clause number of each token.
+    clause: tuple[int, ...]
+    #: Token indexes where a negation or avoidance cue ends (it covers later tokens).
+    negations: tuple[int, ...]
+    #: Token indexes of "around a place" cues.
+    arounds: tuple[int, ...]
+    question: bool
+    #: The sentence is a suggestion put as a question ("Why not ...?", "Ever tried ...?").
+    suggestion: bool = False
+
+    def same_clause(self, a: int, b: int) -> bool:
+        return self.clause[a] == self.clause[b]
+
+    def clause_start(self, index: int) -> int:
+        start = index
+        while start > 0 and self.clause[start - 1] == self.clause[index]:
+            start -= 1
+        return start
+
+    def clause_end(self, index: int) -> int:
+        end = index
+        while end + 1 < len(self.clause) and self.clause[end + 1] == self.clause[index]:
+            end += 1
+        return end
+
+    def negated(self, index: int, window: int = 0) -> bool:
+        """True when a negation or avoidance cue precedes token ``index`` in its clause
+        (within ``window`` tokens, when given)."""
+        start = self.clause_start(index)
+        if window:
+            start = max(start, index - window)
+        return any(start <= cue < index for cue in self.negations)
+
+    def asks(self, index: int) -> bool:
+        """True when token ``index`` is part of a question: the next ``?`` comes before any
+        other sentence end ("Pregnant? Rolling is fine." asks only its first part)."""
+        if self.suggestion:
+            return False
+        # An inverted modal inside the sentence ("..., can you foam roll your lower back safely
+        # covers ...") is a question quoted as a title.
+        start = self.clause_start(index)
+        for at in range(start, index):
+            if self.tokens[at].lemma in _INVERTING and self.tokens[at + 1].lower in _ASKED:
+                return True
+        for token in self.tokens[index:]:
+            if token.text == "?":
+                return True
+            if token.text in {".", "!"}:
+                return False
+        return self.question
+
+    def around(self, place: int, action: int, window: int = 4) -> bool:
+        """True when an "around" cue stands just before the place (after the action, if the
+        action comes first), or a word like "indirectly" right after it."""
+        low = max(self.clause_start(place), place - window)
+        if action < place:
+            low = max(low, action + 1)
+        if any(low <= cue < place for cue in self.arounds):
+            return True
+        after = place + 1
+        while after < len(self.tokens) and after <= place + 3:
+            if self.tokens[after].lemma in AFTER_PLACE:
+                return True
+            after += 1
+        return False
+
+    def mistake(self, index: int) -> bool:
+        """True when the clause of ``index`` describes a mistake, before or after it, or
+        another clause does and this one is not an order of its own: in "X is a mistake;
+        give it three minutes" the order after the mistake is the correction."""
+        if self._clause_has(index, MISTAKE_LEMMAS):
+            return True
+        return self._sentence_has(MISTAKE_LEMMAS) and not self.imperative(index)
+
+    def imperative(self, index: int) -> bool:
+        """True when the clause of ``index`` opens with a verb in its base form ("so roll it
+        directly", "give it three minutes")."""
+        at = self.clause_start(index)
+        while at < len(self.tokens) and self.tokens[at].lower in _OPENERS:
+            at += 1
+        if at >= len(self.tokens):
+            return False
+        token = self.tokens[at]
+        return (
+            token.lower == token.lemma and token.lower.isalpha() and token.lower not in _NOT_VERBS
+        )
+
+    def harm(self, index: int, skip: tuple[int, int] = (0, 0)) -> bool:
+        """True when the sentence says doing so harms (a harm word after ``index``).
+
+        A harm word that is negated ("probably won't hurt") reassures, and one in a condition
+        ("stop if it hurts", "as long as it doesn't hurt") sets a limit: neither warns. An
+        injury verb warns after a modal ("can strain the joints"), not as an adjective
+        ("the strained calf"). Tokens ``skip`` (start, end) are the target itself ("roll the
+        injured area" names an injury, it does not warn that rolling injures)."""
+        for at in range(index + 1, len(self.tokens)):
+            if skip[0] <= at < skip[1]:
+                continue
+            lemma = self.tokens[at].lemma
+            before = [t.lemma for t in self.tokens[max(0, at - 3) : at]]
+            if lemma in _ADVISE:
+                # "which physios don't recommend", "advise against" warn; "recommend" alone not.
+                following = self.tokens[at + 1].lemma if at + 1 < len(self.tokens) else ""
+                if _NOT.intersection(before[-2:]) or following == "against":
+                    return True
+                continue
+            if lemma in HARM_LEMMAS or (lemma in MODAL_HARM and before[-1:] in _MODALS):
+                if _NOT.intersection(before[-2:]) or _CONDITION.intersection(before):
+                    continue
+                return True
+        return any(t.lemma in WARNING_LEMMAS for t in self.tokens)
+
+    def _clause_has(self, index: int, words: frozenset[str]) -> bool:
+        start, end = self.clause_start(index), self.clause_end(index)
+        return any(t.lemma in words for t in self.tokens[start : end + 1])
+
+    def _sentence_has(self, words: frozenset[str]) -> bool:
+        return any(t.lemma in words for t in self.tokens)
+
+
+#: The negation phrases by their first lemma (tried only where that lemma stands).
+_NEGATION_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
+for _phrase in NEGATION_PHRASES:
+    _NEGATION_BY_FIRST.setdefault(_phrase[0], []).append(_phrase)
+
+
+def analyse_scope(tokens: Sequence[Token], text: str = "") -> Scope:
+    """The clauses, cues and question mode of a sentence's ``tokens``."""
+    clause: list[int] = []
+    number = 0
+    opened_by_subordinate = bool(tokens) and tokens[0].lemma in SUBORDINATORS
+    lemmas = [t.lemma for t in tokens]
+    for i, token in enumerate(tokens):
+        word = token.lower
+        boundary_before = False
+        if word in _BOUNDARY_WORDS and i > 0:
+            boundary_before = True
+        if word == "," and i + 1 < len(tokens):
+            if tokens[i + 1].lower in _AFTER_COMMA or opened_by_subordinate:
+                boundary_before = True
+                opened_by_subordinate = False
+            elif tokens[i + 1].lemma in SUBORDINATORS:
+                boundary_before = True
+        if boundary_before:
+            number += 1
+        clause.append(number)
+        if word in _HARD:
+            number += 1
+            opened_by_subordinate = i + 1 < len(tokens) and tokens[i + 1].lemma in SUBORDINATORS
+    negations: list[int] = []
+    for i, lemma in enumerate(lemmas):
+        cue = lemma in NEGATION_LEMMAS or tokens[i].lower in {"n't", "not", "never"}
+        # A negated reluctance encourages: "don't be afraid to", "never hesitate to".
+        if cue and not RELUCTANCE_LEMMAS.intersection(lemmas[i + 1 : i + 4]):
+            negations.append(i)
+    for i, lemma in enumerate(lemmas):
+        for phrase in _NEGATION_BY_FIRST.get(lemma, ()):
+            size = len(phrase)
+            if tuple(lemmas[i : i + size]) == phrase:
+                negations.append(i + size - 1)
+    # "keep it off", "keep the roller off": keep ... off within four words.
+    for i, lemma in enumerate(lemmas):
+        if lemma == "keep":
+            for j in range(i + 1, min(i + 6, len(lemmas))):
+                if lemmas[j] == "off":
+                    negations.append(j)
+                    break
+    arounds = [i for i, lemma in enumerate(lemmas) if lemma in AROUND_LEMMAS]
+    stripped = text.rstrip().rstrip("\"')]*")
+    question = stripped.endswith("?") or (
+        "?" in lemmas and bool(lemmas) and lemmas[0] in _QUESTION_WORDS
+    )
+    if tuple(lemmas[:2]) in SUGGESTIONS:
+        # "Why not roll ...?", "Ever tried rolling ...?": a question that recommends.
+        question = False
+        negations = [i for i in negations if i >= 2]
+        return Scope(
+            tuple(tokens),
+            tuple(clause),
+            tuple(sorted(negations)),
+            tuple(arounds),
+            question,
+            suggestion=True,
+        )
+    return Scope(tuple(tokens), tuple(clause), tuple(sorted(negations)), tuple(arounds), question)

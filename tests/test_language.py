@@ -1,0 +1,219 @@
+"""Units of the language layer: lemmas, scope, each kind of finding, loader errors with lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from healthkb.cli.rules import RULES, VOCABULARY, cost_per_article, default_matcher
+from healthkb.language.matcher import Context
+from healthkb.language.rules import load_concept_rules
+from healthkb.language.scope import analyse_scope
+from healthkb.language.source import ConfigError
+from healthkb.language.text import lemmas, tokens
+from healthkb.language.vocabulary import parse_phrase
+
+
+@pytest.fixture(scope="module")
+def matcher():
+    return default_matcher()
+
+
+def test_lemmas_lower_case_and_plural():
+    assert lemmas("Rolling the Kneecaps")[::2] == ["roll", "kneecap"]
+
+
+def test_scope_negation_covers_what_follows_in_the_clause():
+    toks = tokens("Never roll the lower back; roll the glutes")
+    scope = analyse_scope(toks, "Never roll the lower back; roll the glutes")
+    assert scope.negated(1)
+    assert not scope.negated(len(toks) - 2)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "rule", "kind"),
+    [
+        (
+            "Slide the roller down to your lumbar area and keep going.",
+            "no-direct-lumbar-rolling",
+            "contradiction",
+        ),
+        ("Press the roller into your kneecap.", "no-neck-bone-joint-rolling", "contradiction"),
+        ("Pregnant? rolling your back is totally fine.", "check-first-conditions", "permission"),
+        ("Pain that travels down the back of your thigh.", "stop-nerve-symptoms", "red-flag"),
+        ("Hold the roller on one spot for 5 minutes.", "limit-sustained-pressure", "contradiction"),
+        # the place of an earlier clause carried by a pronoun
+        (
+            "Don't skip the kneecap; roll right across it.",
+            "no-neck-bone-joint-rolling",
+            "contradiction",
+        ),
+        # the place as a compound, and the place put onto the roller
+        ("Lumbar rolling is safe for most people.", "no-direct-lumbar-rolling", "contradiction"),
+        (
+            "Drape your lower back over the roller and relax.",
+            "no-direct-lumbar-rolling",
+            "contradiction",
+        ),
+        ("My legs feel weak after rolling.", "stop-nerve-symptoms", "red-flag"),
+        # a harm word in a condition or negated does not warn
+        (
+            "Roll your lower back gently and stop if it hurts.",
+            "no-direct-lumbar-rolling",
+            "contradiction",
+        ),
+        ("Rolling the lumbar spine won't hurt you.", "no-direct-lumbar-rolling", "contradiction"),
+        ("Rest the roller beneath your lower back.", "no-direct-lumbar-rolling", "contradiction"),
+        # an order after an opening clause that names a fresh injury
+        (
+            "If you just sprained your ankle, get straight on the roller.",
+            "no-acute-injury-rolling",
+            "contradiction",
+        ),
+        # a referral waved away with the negation after it
+        (
+            "Pregnant? Your midwife doesn't need to sign off on rolling.",
+            "check-first-conditions",
+            "permission",
+        ),
+        # the order after a mistake is its correction
+        (
+            "Stopping early is a mistake, so keep rolling into your lower back.",
+            "no-direct-lumbar-rolling",
+            "contradiction",
+        ),
+        # an injury named as the target is not a warning; "the lump" stands for it
+        ("Roll the injured calf firmly.", "no-acute-injury-rolling", "contradiction"),
+        (
+            "Twisted your ankle and it's swollen? Roll over the spot.",
+            "no-acute-injury-rolling",
+            "contradiction",
+        ),
+    ],
+)
+def test_each_kind_of_finding(matcher, sentence, rule, kind):
+    assert (rule, kind) in {(f.rule, f.kind) for f in matcher.find(sentence)}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Never roll your lower back.",
+        "Roll the muscles around your lower back instead.",
+        "Roll the glutes rather than the lower back.",
+        "Is it safe to roll with osteoporosis?",
+        "Ask your doctor before rolling if you are pregnant.",
+        # a place before an active verb is its subject, not where the roller goes
+        "Tight lats create rotational stress on the lumbar spine.",
+        "The lumbar spine lacks the rib cage that protects the thoracic spine during rolling.",
+        # weakness as a training word, discomfort that gives way
+        "Weak glutes are a common contributor to stiffness.",
+        "That initial discomfort typically gives way to relief.",
+        "Rolling over the lumbar vertebrae can strain the joints.",
+        "Avoid rolling during flare-ups with sharp, radiating or severe pain.",
+        "Rolling loosens the tight muscles pulling you out of alignment.",
+        # what something does, a study's result, a title quoted as a question
+        "The second exercise rolls over the lumbar spine.",
+        "A study found that foam rolling lessened soreness in the lower back.",
+        "For more, can you roll your lower back safely covers every case.",
+        "Rolling your lower back is a mistake; roll your glutes instead.",
+        # anatomy as the subject, an action word as a noun
+        "Tight hip flexors tilt the pelvis and load the lumbar spine.",
+        "Stretching reduces the compressive load on the lumbar region.",
+        "If your calf is still swollen from a sprain, roll well away from it.",
+        "If you just sprained your ankle, wait a few days before you use the roller.",
+        "Some people roll the small of the back, which physios don't recommend.",
+    ],
+)
+def test_safe_sentences(matcher, sentence):
+    assert matcher.find(sentence) == []
+
+
+def test_red_flag_inside_a_card_of_its_level(matcher):
+    sentence = "Stop if your foot goes numb."
+    assert matcher.find(sentence, Context(card_level="professional")) == []
+    assert matcher.find(sentence, Context(card_level="caution"))
+
+
+def test_finding_keeps_phrase_and_span(matcher):
+    sentence = "Press the roller into your kneecap."
+    (found,) = matcher.find(sentence)
+    assert sentence[found.start : found.end] == found.phrase
+
+
+def test_phrase_syntax_errors():
+    with pytest.raises(ValueError):
+        parse_phrase("... back")
+    with pytest.raises(ValueError):
+        parse_phrase("lower (back)")
+
+
+def _write(tmp_path: Path, rules: str, vocabulary: str | None = None) -> tuple[Path, Path]:
+    rules_path = tmp_path / "rules.toml"
+    rules_path.write_text(rules, encoding="utf-8")
+    vocab_path = tmp_path / "vocabulary.toml"
+    vocab_path.write_text(vocabulary or VOCABULARY.read_text(encoding="utf-8"), encoding="utf-8")
+    return rules_path, vocab_path
+
+
+RULE = """[[rule]]
+id = "no-lumbar"
+level = "caution"
+statement = "Do not."
+topic = ["places.lumbar-spine"]
+actions = ["roll"]
+places = ["lumbar-spine"]
+"""
+
+
+def test_the_real_files_load():
+    assert len(load_concept_rules(RULES, VOCABULARY)) == 7
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "message"),
+    [
+        (
+            RULE.replace('places = ["lumbar-spine"]', 'places = ["lumbar-spin"]'),
+            7,
+            "unknown places concept",
+        ),
+        (RULE.replace('level = "caution"', 'level = "mild"'), 3, "unknown level"),
+        (RULE + "colour = 'red'\n", 8, "unknown key"),
+        (RULE.replace('statement = "Do not."', 'statement = "Do not.'), 4, "invalid TOML"),
+        (
+            RULE.replace('topic = ["places.lumbar-spine"]', 'topic = ["places.nowhere"]'),
+            5,
+            "unknown concept",
+        ),
+    ],
+)
+def test_loader_errors_have_file_and_line(tmp_path, text, line, message):
+    rules_path, vocab_path = _write(tmp_path, text)
+    with pytest.raises(ConfigError) as caught:
+        load_concept_rules(rules_path, vocab_path)
+    problem = caught.value.first
+    assert problem.path == str(rules_path)
+    assert problem.line == line
+    assert message in problem.message
+
+
+def test_vocabulary_errors_have_file_and_line(tmp_path):
+    rules_path, vocab_path = _write(
+        tmp_path,
+        RULE,
+        '[places.lumbar-spine]\nphrases = ["lower back"]\n\n'
+        '[actions.roll]\nphrases = ["roll"]\nsize = 3\n',
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_concept_rules(rules_path, vocab_path)
+    problem = caught.value.first
+    assert (problem.path, problem.line) == (str(vocab_path), 6)
+    assert "unknown key" in problem.message
+
+
+def test_cost_per_article_is_measured():
+    ms, findings = cost_per_article(3)
+    assert ms > 0
+    assert findings > 0
