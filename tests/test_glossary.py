@@ -134,6 +134,9 @@ def test_first_mention_in_prose_links_to_its_entry(site: Path) -> None:
     # Words without an entry stay plain text, without a dangling link.
     assert "Sciatica can come from" in soup.get_text()
     assert not soup.select("a[href*='term-sciatica']")
+    assert [span.get_text() for span in soup.select(".kb-term")] == [
+        text for text, _ in _term_links(soup)
+    ]
 
 
 def test_the_page_carries_the_definitions_it_links_to_and_no_others(site: Path) -> None:
@@ -280,3 +283,18 @@ def test_the_site_glossary_defines_every_medical_word_in_two_short_sentences() -
         sentences = re.split(r"(?<=[.!?])\s+", definition)
         assert 1 <= len(sentences) <= 2, term
         assert all(len(s.split()) <= 16 for s in sentences), term
+
+
+def test_a_missing_entry_is_no_dangling_reference_warning_even_when_nitpicky(
+    tmp_path: Path,
+) -> None:
+    srcdir = copy_root(tmp_path, GLOSSARY_ROOT)
+
+    def nitpicky(app: Any) -> None:
+        app.config.nitpicky = True  # as kb report builds
+
+    built = build(srcdir, tmp_path / "build", freshenv=True, before=nitpicky)
+    assert "term not in glossary" not in built.warnings
+    soup = _soup(built.outdir, "lower-back.html")
+    item = next(li for li in soup.select("li") if "Sciatica" in li.get_text())
+    assert item.select_one("span, a") is None

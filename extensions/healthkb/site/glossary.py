@@ -9,8 +9,9 @@ The glossary page (``kb_glossary``, default ``glossary``) is written with Sphinx
   answers and card bodies becomes Sphinx's own term reference: a ``pending_xref``
   with ``reftype="term"``, resolved by the standard domain when the page is
   written. Headings, titles, links, code, literal text, citations and the glossary
-  itself are left alone. A word without a glossary entry resolves to nothing and
-  stays plain text (``refwarn`` off); :mod:`healthkb.checks.glossary` reports it.
+  itself are left alone. A word without a glossary entry stays plain text, without
+  a dangling-reference warning even in nitpicky builds (``kb report``):
+  :mod:`healthkb.checks.glossary` reports it as ``glossary-missing``.
 - **The glossary's data.** Each entry's plain definition is stored when the
   glossary is read (records of kind ``glossary``), for the definitions a page
   carries (:mod:`healthkb.site.definitions`) and for search (each entry is a
@@ -51,6 +52,8 @@ DEFINITIONS = "glossary"
 MENTIONS = "glossary-mentions"
 #: The class of a linked mention (the inline inside Sphinx's term reference).
 TERM_CLASS = "kb-term"
+#: The attribute that marks a term reference as one this module made.
+AUTO_LINK = "kb_glossary"
 
 #: Nodes whose text is never linked: headings and titles, links, code and literal
 #: text, citations, controls, and what another page or the glossary itself shows.
@@ -151,7 +154,17 @@ def term_reference(term: str, text: str, docname: str) -> addnodes.pending_xref:
         refexplicit=True,
         refwarn=False,
         refdoc=docname,
+        **{AUTO_LINK: True},
     )
+
+
+def plain_when_missing(
+    app: Sphinx, env: BuildEnvironment, node: addnodes.pending_xref, contnode: nodes.Element
+) -> nodes.Node | None:
+    """A first mention whose word has no entry: its text, as written (no link, no warning)."""
+    if not node.get(AUTO_LINK):
+        return None
+    return nodes.Text(contnode.astext())
 
 
 def link_first_mentions(
@@ -259,3 +272,4 @@ def setup_glossary(app: Sphinx) -> None:
     app.add_config_value("kb_glossary", "glossary", "env", types=[str])
     app.connect("doctree-read", read_page, priority=400)
     app.connect("env-get-outdated", relink_on_glossary_change)
+    app.connect("missing-reference", plain_when_missing)
