@@ -14,12 +14,13 @@ if TYPE_CHECKING:  # the importer and the bench use this package without Sphinx
 __version__ = "0.1.0"
 
 # Bump when the shape of data stored in the environment changes.
-ENV_VERSION = 6
+ENV_VERSION = 7
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     from healthkb.checks.citations import setup_citation_checks
     from healthkb.checks.faq import setup_faq_checks
+    from healthkb.checks.glossary import setup_glossary_checks
     from healthkb.checks.review import setup_review_checks
     from healthkb.checks.safety import setup_safety_checks
     from healthkb.citations.extension import setup_citations
@@ -36,6 +37,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     from healthkb.safety.extension import setup_safety
     from healthkb.search.extension import setup_search
     from healthkb.site.assets import setup_site
+    from healthkb.site.definitions import setup_definitions
+    from healthkb.site.glossary import setup_glossary
     from healthkb.site.jsonld import setup_webpage_jsonld
     from healthkb.site.landing import setup_landing
     from healthkb.site.links import setup_links
@@ -64,11 +67,14 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_landing(app)
     setup_search(app)
     setup_navigation(app)
+    setup_glossary(app)
+    setup_definitions(app)
     setup_reproducible(app)
     # The content checks, after the features whose data they read.
     setup_safety_checks(app)
     setup_faq_checks(app)
     setup_review_checks(app)
+    setup_glossary_checks(app)
     # Last: the speed layer patches what the features set up (kb_fast_build switches it).
     setup_perf(app)
     return {

@@ -73,6 +73,7 @@ CHECKS: dict[str, tuple[str, str]] = {
     "anchor-missing": ("anchor", "a published URL or fragment no longer resolves"),
     "duplicate-id": ("anchor", "two objects share one id"),
     "search-index": ("search", "the search index could not be written"),
+    "glossary-missing": ("glossary", "a medical word used on a page without a glossary entry"),
 }
 
 ACK_KEY = "kb_acknowledge"
@@ -91,6 +92,10 @@ BACKLOG_NOUNS: dict[str, tuple[str, str]] = {
     "citation-unsupported-claim": ("unsupported claim", "unsupported claims"),
     "citation-uncited": ("uncited source", "uncited sources"),
     "faq-near-duplicate": ("near-duplicate FAQ question", "near-duplicate FAQ questions"),
+    "glossary-missing": (
+        "medical word without a glossary entry",
+        "medical words without a glossary entry",
+    ),
 }
 
 

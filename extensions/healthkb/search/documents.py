@@ -10,7 +10,8 @@ heading with the record's id, its text after it::
     <h4 id="card" data-pagefind-weight="7">Card title</h4> <p>text</p>
 
 The heading element tells the search page the record's kind (h1 the page's
-introduction, h2 a section, h3 an FAQ item, h4 a safety card; Pagefind reports
+introduction, h2 a section, h3 an FAQ item, h4 a safety card, h5 a glossary entry;
+Pagefind reports
 it with each anchor); every title has the same explicit weight, so ranking does
 not depend on the element. The page's ``link`` and ``title`` are metadata, its
 ``body-part:``, ``condition:`` and ``use-case:`` tags filters.
@@ -51,7 +52,7 @@ def facet_filters(tags: list[str]) -> dict[str, list[str]]:
 #: The heading element of each kind of record: the search page reads a result's kind from it
 #: (Pagefind reports the element of every anchor). Every record title gets the same explicit
 #: weight, so ranking does not depend on the element.
-HEADINGS = {"page": "h1", "section": "h2", "faq": "h3", "safety": "h4"}
+HEADINGS = {"page": "h1", "section": "h2", "faq": "h3", "safety": "h4", "term": "h5"}
 TITLE_WEIGHT = 7
 
 

@@ -1,4 +1,4 @@
-"""Search records: one per section, FAQ item and safety card, read from the doctree.
+"""Search records: one per section, FAQ item, safety card and glossary entry.
 
 A record is plain data stored in the kb domain (kind ``search``)::
 
@@ -8,8 +8,10 @@ A record is plain data stored in the kb domain (kind ``search``)::
 The page's introduction (the text before its first subsection) has the id of
 the page's top section and kind ``page``. A record's text is that of its own
 part of the page: nested sections, FAQ items and cards are records of their
-own. Left out: copy-link controls, citation markers, the References list,
-comments, raw HTML, targets and system messages.
+own. A glossary entry (Sphinx's ``glossary`` directive) is a record of kind
+``term``: its term the title, its definition the text. Left out: copy-link
+controls, citation markers, the References list, comments, raw HTML, targets and
+system messages. Records are read from the doctree.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 
 from healthkb.citations.nodes import cite, cite_ref
@@ -50,6 +53,10 @@ def _kind(node: nodes.Node) -> str | None:
         return "faq"
     if isinstance(node, safety_card):
         return "safety"
+    if isinstance(node, nodes.definition_list_item) and isinstance(
+        node.parent.parent if node.parent else None, addnodes.glossary
+    ):
+        return "term"
     return None
 
 
@@ -62,6 +69,9 @@ def _title_of(node: nodes.Element, kind: str) -> str:
             if isinstance(child, faq_question):
                 return child.astext()
         return ""
+    if kind == "term":
+        term = node.next_node(nodes.term)
+        return term.astext() if term is not None else ""
     return str(node.get("title", ""))
 
 
@@ -71,6 +81,9 @@ def _id_of(node: nodes.Element, kind: str) -> str:
             if isinstance(child, faq_disclosure) and child["ids"]:
                 return str(child["ids"][0])
         return ""
+    if kind == "term":
+        term = node.next_node(nodes.term)
+        return str(term["ids"][0]) if term is not None and term["ids"] else ""
     return str(node["ids"][0]) if node["ids"] else ""
 
 
@@ -93,7 +106,7 @@ def collect_records(app: Sphinx, doctree: nodes.document) -> None:
                 continue
             if isinstance(child, _SKIP) or "kb-references" in child.get("classes", []):
                 continue
-            if isinstance(child, nodes.title) and child.parent is record["node"]:
+            if isinstance(child, (nodes.title, nodes.term)) and child.parent is record["node"]:
                 continue
             if isinstance(child, (faq_question, safety_header)) and _owner(child) is record["node"]:
                 continue

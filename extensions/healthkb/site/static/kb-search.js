@@ -24,9 +24,18 @@ const STOP_WORDS = new Set(
     "your yours yourself ok okay really actually"
   ).split(" "),
 );
-const KIND_LABELS = { faq: "FAQ", safety: "Safety", section: "Section", page: "Page" };
+const KIND_LABELS = {
+  faq: "FAQ",
+  safety: "Safety",
+  section: "Section",
+  page: "Page",
+  term: "Glossary",
+};
 // The heading element of each kind of record (HEADINGS in healthkb/search/pagefind.py).
-const KINDS = { h1: "page", h2: "section", h3: "faq", h4: "safety" };
+const KINDS = { h1: "page", h2: "section", h3: "faq", h4: "safety", h5: "term" };
+// A glossary entry explains a word; it answers a reader's question less often than a section,
+// FAQ item or card that uses the word, so it ranks below them at an equal score.
+const KIND_SCORE = { term: 0.5 };
 // Pages whose answers are scored (their fragments are loaded for every query).
 const MAX_PAGES = 10;
 // The weight of the page title in each answer of the page (the answer's own title has 7).
@@ -234,11 +243,15 @@ async function rank(pf, allTerms, filters) {
     }
   });
   const matching = answers.filter((a) => a.tf.some((tf) => tf > 0));
-  const avg = answers.reduce((n, a) => n + a.length, 0) / Math.max(answers.length, 1);
+  // The statistics come from the pages' answers without the glossary's short entries, so
+  // adding a definition never changes how the articles' answers rank among themselves.
+  const others = answers.filter((a) => a.kind !== "term");
+  const pool = others.length ? others : answers;
+  const avg = pool.reduce((n, a) => n + a.length, 0) / Math.max(pool.length, 1);
   // A word's rarity among the answers of those pages (how well it tells them apart).
   const idf = terms.map((_, t) => {
-    const df = answers.filter((a) => (a.tf[t] || 0) > 0).length;
-    return Math.log(1 + (answers.length - df + 0.5) / (df + 0.5));
+    const df = pool.filter((a) => (a.tf[t] || 0) > 0).length;
+    return Math.log(1 + (pool.length - df + 0.5) / (df + 0.5));
   });
   for (const answer of matching) {
     const norm = BM25_K1 * (1 - BM25_B + (BM25_B * answer.length) / Math.max(avg, 1));
@@ -249,7 +262,8 @@ async function rank(pf, allTerms, filters) {
       if (tf <= 0) every = false;
       score += (idf[t] * tf * (BM25_K1 + 1)) / (tf + norm);
     });
-    answer.score = every && terms.length > 1 ? 2 * score : score;
+    const kindScore = KIND_SCORE[answer.kind] || 1;
+    answer.score = kindScore * (every && terms.length > 1 ? 2 * score : score);
   }
   matching.sort((a, b) => b.score - a.score || a.pageRank - b.pageRank || a.start - b.start);
   return { answers: matching, pages: ranked.length, scored: top.length };
