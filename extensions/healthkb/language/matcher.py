@@ -17,6 +17,7 @@ on, and only those are analysed (concept hits, clauses, scope). Kinds:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -546,6 +547,8 @@ def _contradiction(
         return _finding(rule, "contradiction", text, begin, finish)
     for pattern in rule.patterns:
         for match in pattern.finditer(text):
+            if _LIMITED.search(match.group()) or _AFTERWARDS.match(text, match.end()):
+                continue  # "keep the session under ten minutes", "lie flat for minutes after"
             index = _token_at(tokens, match.start())
             if _recommending(scope, index):
                 return _finding(rule, "contradiction", text, match.start(), match.end())
@@ -734,6 +737,12 @@ def _framed_injury(
         if _recommending(scope, action.start):
             return action, injuries[0]
     return None
+
+
+#: Words inside a pattern's match that make its duration a ceiling, not an order.
+_LIMITED = re.compile(r"\b(?:under|within|less\s+than|no\s+longer\s+than)\s+(?:\d|one|two|three|four|five|ten|a\s+few)", re.IGNORECASE)
+#: A duration of something done before or after rolling, not pressure on a spot.
+_AFTERWARDS = re.compile(r"\s+(?:after|before|between)\b", re.IGNORECASE)
 
 
 def _token_at(tokens: Sequence[Token], offset: int) -> int:

@@ -241,7 +241,7 @@ _INVERTING = frozenset({"can", "could", "should", "do", "will", "would", "may"})
 _ASKED = frozenset({"you", "i", "we"})
 _ADVISE = frozenset({"recommend", "advise", "suggest"})
 #: Words that make what follows a condition ("if it hurts", "unless", "as long as").
-_CONDITION = frozenset({"if", "unless", "long"})
+_CONDITION = frozenset({"if", "unless", "long", "until", "till"})
 #: Words that make an uncertain or forbidding clause (the reader is warned, not told to).
 WARNING_LEMMAS = frozenset({"warn", "warning", "caution", "careful", "beware", "danger"})
 _QUESTION_WORDS = frozenset(
