@@ -536,8 +536,13 @@ def _contradiction(
             last = max(action.start, target.start)
             if not _recommending(scope, action.start, target) or scope.negated(last):
                 continue
-            if target.key.startswith("places.") and scope.around(target.start, action.start):
-                continue
+            if target.key.startswith("places."):
+                if scope.around(target.start, action.start, end=target.end):
+                    continue
+            elif scope.left_alone(target.start, target.end):
+                continue  # "leave the sprained one alone"
+            if target.key.startswith("injuries.") and _deferred(action, tokens, scope):
+                continue  # "wait until the swelling has gone down", "once it has healed"
             begin, finish = min(action.begin, target.begin), max(action.finish, target.finish)
             return _finding(rule, "contradiction", text, begin, finish)
     framed = _framed_injury(actions, targets, tokens, scope)
@@ -596,11 +601,16 @@ def _object_of(action: Hit, target: Hit, tokens: Sequence[Token]) -> bool:
         # Another verb between them takes the place as its own object ("foam rolling lessened
         # soreness in the lower back", "roll ... to reduce inflammation").
         return not any(
-            t.lemma in _TREAT or (t.lower.endswith("ed") and t.lemma != t.lower)
+            t.lemma in _TREAT
+            or (t.lemma in _OWN_OBJECT and tokens[target.start].lower not in _PRONOUNS)
+            or (t.lower.endswith("ed") and t.lemma != t.lower)
             for t in tokens[action.end : target.start]
         )
     if target.end == action.start:
-        return True  # a compound: "lumbar rolling", "neck rolling"
+        # A compound ("lumbar rolling", "neck roll"), not the place as the subject of a
+        # verb ("let the lumbar region rest").
+        word = tokens[action.start].lower
+        return word.endswith("ing") or word in {"roll", "rolls", "massage", "release"}
     if tokens[action.start].lemma == "roller" and action.start - target.end <= 3:
         between = {t.lemma for t in tokens[target.end : action.start]}
         if between & _ONTO:
@@ -614,6 +624,9 @@ def _object_of(action: Hit, target: Hit, tokens: Sequence[Token]) -> bool:
     return _passive(action, tokens)
 
 
+#: Verbs that take the place after them as their own object ("roll the glutes and let the
+#: lumbar region rest").
+_OWN_OBJECT = frozenset({"let", "leave", "allow", "spare", "protect"})
 #: Verbs whose object is a complaint treated, not a place rolled.
 _TREAT = frozenset({"reduce", "relieve", "ease", "lessen", "prevent", "treat", "soothe", "calm"})
 
@@ -722,6 +735,8 @@ def _framed_injury(
     order is about even when the order names no place."""
     if not tokens or tokens[0].lemma not in SUBORDINATORS:
         return None
+    if any(t.lower in _WAITING for t in tokens):
+        return None  # "once a strain has healed, gentle rolling can help"
     injuries = [t for t in targets if t.key.startswith("injuries.") and scope.clause[t.start] == 0]
     if not injuries:
         return None
@@ -740,9 +755,31 @@ def _framed_injury(
 
 
 #: Words inside a pattern's match that make its duration a ceiling, not an order.
-_LIMITED = re.compile(r"\b(?:under|within|less\s+than|no\s+longer\s+than)\s+(?:\d|one|two|three|four|five|ten|a\s+few)", re.IGNORECASE)
+_LIMITED = re.compile(
+    r"\b(?:under|within|less\s+than|no\s+longer\s+than)\s+(?:\d|one|two|three|four|five|ten|a\s+few)",
+    re.IGNORECASE,
+)
 #: A duration of something done before or after rolling, not pressure on a spot.
 _AFTERWARDS = re.compile(r"\s+(?:after|before|between)\b", re.IGNORECASE)
+
+
+#: Words that put rolling an injury off till it has settled ("the roller can wait", "once
+#: it has healed").
+_WAITING = frozenset({"wait", "healed", "settle", "settled", "faded", "yet", "subside", "subsided"})
+#: Words that put off what follows them ("before you put a roller on it", "until").
+_PUTTING_OFF = frozenset({"before", "until", "till", "once"})
+
+
+def _deferred(action: Hit, tokens: Sequence[Token], scope: Scope) -> bool:
+    """True when the sentence puts rolling off until an injury has settled: a word of
+    waiting that is not negated ("don't wait" urges), or "before", "until" or "once" just
+    before the action ("give it time before you put a roller on it")."""
+    if not scope.suggestion:  # "why wait for a sprain to settle?" urges
+        for at, token in enumerate(tokens):
+            if token.lower in _WAITING and not scope.negated(at, window=2):
+                return True
+    start = max(scope.clause_start(action.start), action.start - 4)
+    return any(t.lemma in _PUTTING_OFF for t in tokens[start : action.start])
 
 
 def _token_at(tokens: Sequence[Token], offset: int) -> int:
@@ -761,8 +798,20 @@ def _allowed(hits: Sequence[Hit], scope: Scope) -> Hit | None:
 
 
 def _referred(hits: Sequence[Hit], scope: Scope) -> bool:
-    """True when the sentence sends the reader to a professional (not waved away)."""
-    return any(hit.key.startswith("referral.") and not scope.negated(hit.start) for hit in hits)
+    """True when the sentence sends the reader to a professional (not waved away): a
+    referral that is not negated, or one that lifts a negation ("don't start rolling
+    after surgery until your surgeon says it's OK")."""
+    return any(
+        hit.key.startswith("referral.")
+        and (not scope.negated(hit.start) or _lifts(hit.start, scope))
+        for hit in hits
+    )
+
+
+def _lifts(index: int, scope: Scope) -> bool:
+    """True when "until" or "unless" stands just before token ``index``."""
+    start = max(scope.clause_start(index), index - 4)
+    return any(t.lemma in {"until", "unless", "till"} for t in scope.tokens[start:index])
 
 
 def _waved_away(hits: Sequence[Hit], scope: Scope) -> Hit | None:
@@ -780,11 +829,25 @@ def _waved_away(hits: Sequence[Hit], scope: Scope) -> Hit | None:
     return None
 
 
+def _plainly_referred(hits: Sequence[Hit], scope: Scope) -> bool:
+    """True when some referral of the sentence stands un-negated ("needs emergency care
+    today, not a GP appointment next week")."""
+    for hit in hits:
+        if not hit.key.startswith("referral."):
+            continue
+        start, end = scope.clause_start(hit.start), scope.clause_end(hit.start)
+        clause = {t.lemma for t in scope.tokens[start : end + 1]}
+        negated = any(start <= at <= end for at in scope.negations)
+        if not negated and not clause & (_WAVING - {"need", "skip", "bother", "sign"}):
+            return True
+    return False
+
+
 def _permission(rule: ConceptRule, text: str, hits: Sequence[Hit], scope: Scope) -> Finding | None:
     if not rule.conditions:
         return None
     waved = _waved_away(hits, scope)
-    if waved is not None:
+    if waved is not None and not _plainly_referred(hits, scope):
         return _finding(rule, "permission", text, waved.begin, waved.finish)
     conditions = _of(hits, rule.keys("conditions"))
     if not conditions or _referred(hits, scope):
@@ -802,6 +865,21 @@ def _permission(rule: ConceptRule, text: str, hits: Sequence[Hit], scope: Scope)
     return None
 
 
+#: Upper-body places: numbness there ("pins and needles in your hands") is not the nerve
+#: symptom of the legs the rules are about.
+_UPPER_BODY = re.compile(
+    r"\b(?:hand|hands|arm|arms|finger|fingers|wrist|wrists|thumb|thumbs|palm|palms|face|lip|lips)\b",
+    re.IGNORECASE,
+)
+
+
+def _elsewhere(symptom: Hit, hits: Sequence[Hit], text: str) -> bool:
+    """True when a numbness symptom is placed in the upper body and no leg is named."""
+    if symptom.key != "symptoms.numbness" or not _UPPER_BODY.search(text):
+        return False
+    return not any(hit.key in {"places.leg", "places.saddle"} for hit in hits)
+
+
 def _red_flag(
     rule: ConceptRule, text: str, hits: Sequence[Hit], context: Context
 ) -> Finding | None:
@@ -809,7 +887,7 @@ def _red_flag(
         return None
     if context.card_level is not None and level_rank(context.card_level) >= level_rank(rule.level):
         return None
-    symptoms = _of(hits, rule.keys("symptoms"))
+    symptoms = [h for h in _of(hits, rule.keys("symptoms")) if not _elsewhere(h, hits, text)]
     if not symptoms:
         return None
     hit = max(symptoms, key=lambda h: h.finish - h.begin)

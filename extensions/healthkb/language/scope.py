@@ -42,6 +42,7 @@ NEGATION_LEMMAS = frozenset(
         "nothing",
         "shouldn't",
         "cannot",
+        "than",
     ]
 )
 #: Lemma sequences that negate, avoid or contrast what follows them.
@@ -88,6 +89,7 @@ AROUND_LEMMAS = frozenset(
         "toward",
         "towards",
         "through",
+        "between",
     ]
 )
 #: Words after a place that say the place itself is left alone ("... indirectly").
@@ -112,6 +114,9 @@ SUBORDINATORS = frozenset(
         "whether",
     ]
 )
+#: Words that link a new statement, so an "around" cue before them does not reach a place
+#: after them ("lie across it just above your hips so the lumbar spine arches").
+_LINKS = frozenset({"so", "and", ",", "then", "while", "with"})
 _BOUNDARY_WORDS = frozenset({"but", "whereas", "instead", "however", "otherwise", "yet"})
 _AFTER_COMMA = frozenset({"and", "but", "then", "so", "or", "which", "who", "because", "while"})
 _HARD = frozenset({";", ":", "(", ")", "[", "]", "--", "-", "—", "–", "?", "!", "."})
@@ -181,6 +186,8 @@ HARM_LEMMAS = frozenset(
 MODAL_HARM = frozenset(
     {"strain", "tear", "bruise", "injure", "pinch", "sprain", "inflame", "press", "squash"}
 )
+#: Words of use that warn when negated ("it isn't helping").
+USELESS_LEMMAS = frozenset({"help", "necessary", "useful", "worth", "needed", "effective"})
 _MODALS = [["can"], ["could"], ["may"], ["might"], ["will"], ["would"]]
 _NOT = frozenset({"not", "never", "no", "n't"})
 #: Words that may come before the verb of an order ("so roll it", "and then give it ...").
@@ -333,16 +340,27 @@ class Scope:
                 return False
         return self.question
 
-    def around(self, place: int, action: int, window: int = 4) -> bool:
+    def around(self, place: int, action: int, window: int = 6, end: int = 0) -> bool:
         """True when an "around" cue stands just before the place (after the action, if the
         action comes first), or a word like "indirectly" right after it."""
         low = max(self.clause_start(place), place - window)
         if action < place:
             low = max(low, action + 1)
-        if any(low <= cue < place for cue in self.arounds):
-            return True
+        for cue in self.arounds:
+            links = _LINKS - {"and"} if self.tokens[cue].lemma == "between" else _LINKS
+            if low <= cue < place and not any(
+                t.lemma in links for t in self.tokens[cue + 1 : place]
+            ):
+                return True
+        return self.left_alone(place, end)
+
+    def left_alone(self, place: int, end: int = 0) -> bool:
+        """True when a word like "indirectly" or "alone" follows the place (ending at ``end``)
+        within a few words: "the lower back should be worked indirectly", "leave the
+        sprained one alone"."""
+        last = max(end, place + 1) + 3
         after = place + 1
-        while after < len(self.tokens) and after <= place + 3:
+        while after < len(self.tokens) and after <= last:
             if self.tokens[after].lemma in AFTER_PLACE:
                 return True
             after += 1
@@ -352,7 +370,7 @@ class Scope:
         """True when the clause of ``index`` describes a mistake, before or after it, or
         another clause does and this one is not an order of its own: in "X is a mistake;
         give it three minutes" the order after the mistake is the correction."""
-        if self._clause_has(index, MISTAKE_LEMMAS):
+        if self._clause_has(index, MISTAKE_LEMMAS) or self._past_practice():
             return True
         return self._sentence_has(MISTAKE_LEMMAS) and not self.imperative(index)
 
@@ -388,11 +406,24 @@ class Scope:
                 if _NOT.intersection(before[-2:]) or following == "against":
                     return True
                 continue
+            if lemma in USELESS_LEMMAS and _NOT.intersection(before[-2:]):
+                return True  # "but it isn't helping", "which is not necessary"
             if lemma in HARM_LEMMAS or (lemma in MODAL_HARM and before[-1:] in _MODALS):
                 if _NOT.intersection(before[-2:]) or _CONDITION.intersection(before):
                     continue
                 return True
         return any(t.lemma in WARNING_LEMMAS for t in self.tokens)
+
+    def _past_practice(self) -> bool:
+        """True when the sentence tells of what people used to do ("people used to be told
+        to roll the lower back"), not "once you are used to it"."""
+        return any(
+            token.lower == "used"
+            and at + 1 < len(self.tokens)
+            and self.tokens[at + 1].lower == "to"
+            and (at == 0 or self.tokens[at - 1].lemma != "be")
+            for at, token in enumerate(self.tokens)
+        )
 
     def _clause_has(self, index: int, words: frozenset[str]) -> bool:
         start, end = self.clause_start(index), self.clause_end(index)
@@ -401,6 +432,9 @@ class Scope:
     def _sentence_has(self, words: frozenset[str]) -> bool:
         return any(t.lemma in words for t in self.tokens)
 
+
+#: "keep ... off", "leave ... out": the words between are kept away from what follows.
+_KEEP_OFF = {"keep": frozenset({"off"}), "leave": frozenset({"out"})}
 
 #: The negation phrases by their first lemma (tried only where that lemma stands).
 _NEGATION_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
@@ -423,8 +457,8 @@ def analyse_scope(tokens: Sequence[Token], text: str = "") -> Scope:
             if tokens[i + 1].lower in _AFTER_COMMA or opened_by_subordinate:
                 boundary_before = True
                 opened_by_subordinate = False
-            elif tokens[i + 1].lemma in SUBORDINATORS:
-                boundary_before = True
+            elif tokens[i + 1].lemma in SUBORDINATORS or tokens[i + 1].lower == "not":
+                boundary_before = True  # "..., not a GP appointment": a contrast
         if boundary_before:
             number += 1
         clause.append(number)
@@ -442,11 +476,11 @@ def analyse_scope(tokens: Sequence[Token], text: str = "") -> Scope:
             size = len(phrase)
             if tuple(lemmas[i : i + size]) == phrase:
                 negations.append(i + size - 1)
-    # "keep it off", "keep the roller off": keep ... off within four words.
+    # "keep it off", "keep the roller off", "leave the roller out of it": within four words.
     for i, lemma in enumerate(lemmas):
-        if lemma == "keep":
+        if lemma in _KEEP_OFF:
             for j in range(i + 1, min(i + 6, len(lemmas))):
-                if lemmas[j] == "off":
+                if lemmas[j] in _KEEP_OFF[lemma]:
                     negations.append(j)
                     break
     arounds = [i for i, lemma in enumerate(lemmas) if lemma in AROUND_LEMMAS]
