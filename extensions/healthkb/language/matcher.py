@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from healthkb.language.rules import ConceptRule, ConceptRules, level_rank
-from healthkb.language.scope import SUBORDINATORS, Scope, analyse_scope
+from healthkb.language.scope import SUBORDINATORS, Scope, analyse_scope, glued
 from healthkb.language.text import (
     Token,
     analyse,
@@ -319,10 +319,18 @@ _COMPLAINTS = frozenset(
 
 
 def _complaint(hit: Hit, lemmas: Sequence[str]) -> bool:
-    """True when ``hit`` is a place that names a complaint ("lower back pain")."""
-    return (
-        hit.key.startswith("places.") and hit.end < len(lemmas) and lemmas[hit.end] in _COMPLAINTS
-    )
+    """True when ``hit`` is a place that names a complaint ("lower back pain"); a dash
+    before an order is a heading's ("Lower back - roll it")."""
+    if not hit.key.startswith("places.") or hit.end >= len(lemmas):
+        return False
+    after = lemmas[hit.end]
+    if after == "-" and hit.end + 1 < len(lemmas) and lemmas[hit.end + 1] in _ORDERS:
+        return False
+    return after in _COMPLAINTS
+
+
+#: Words that start an order after a heading's dash.
+_ORDERS = frozenset({"roll", "foam", "work", "do", "massage", "press", "lie", "place", "put"})
 
 
 #: Punctuation that ends a stretch of words an action and its target must share.
@@ -341,15 +349,8 @@ def _stretches(lemmas: Sequence[str]) -> list[int]:
 
 def _places_as_places(hits: list[Hit], tokens: Sequence[Token]) -> list[Hit]:
     """``hits`` without the places that name a complaint ("lower back pain")."""
-    return [
-        hit
-        for hit in hits
-        if not (
-            hit.key.startswith("places.")
-            and hit.end < len(tokens)
-            and tokens[hit.end].lemma in _COMPLAINTS
-        )
-    ]
+    lemmas = [t.lemma for t in tokens]
+    return [hit for hit in hits if not _complaint(hit, lemmas)]
 
 
 def _strongest_flags(found: list[Finding]) -> list[Finding]:
@@ -520,7 +521,12 @@ def _contradiction(
     hits: Sequence[Hit],
     scope: Scope,
 ) -> Finding | None:
-    actions = _of(hits, rule.keys("actions"))
+    # An action word joined by a hyphen to the next is part of a compound ("lower-back").
+    actions = [
+        a
+        for a in _of(hits, rule.keys("actions"))
+        if not (a.end < len(tokens) and glued(tokens, a.end))
+    ]
     targets = _of(hits, rule.targets)
     targets = targets + _antecedents(actions, targets, tokens)
     for action in actions:
@@ -616,6 +622,11 @@ def _object_of(action: Hit, target: Hit, tokens: Sequence[Token]) -> bool:
         if between & _ONTO:
             return True  # the place put onto the roller
     between = {t.lemma for t in tokens[target.end : action.start]}
+    starts_at = tokens[target.start].lemma in {"at", "from"} or (
+        target.start > 0 and tokens[target.start - 1].lemma in {"at", "from"}
+    )
+    if starts_at and action.start - target.end <= 2 and between <= {"and", "then", ","}:
+        return True  # the place the rolling starts from: "start at the tailbone and roll up"
     if between & _BENEFIT:
         return True  # the place as the subject that gains: "the low back responds best to"
     after = [t.lemma for t in tokens[action.end : action.end + 5]]
@@ -638,6 +649,9 @@ def _describes(
     rolls over the lumbar spine"): what something does, not what the reader is told to do.
     The roller as the subject describes the practice ("the roller sits directly on it")."""
     token = tokens[action.start]
+    previous = tokens[action.start - 1].lower if action.start > 0 else ""
+    if token.lower.endswith("s") and (previous in _COUNTS or previous.isdigit()):
+        return False  # a count of strokes, as in a routine: "ten slow passes", "gentle rolls"
     after_determiner = action.start > 0 and tokens[action.start - 1].lemma in _NOUN_MAKERS
     if token.lemma != "roller" and after_determiner:
         return True  # a noun, not an order: "compressive load on the lumbar region"
@@ -658,6 +672,36 @@ def _describes(
     return not any(t.lemma == "roller" for t in tokens[max(start, action.start - 3) : action.start])
 
 
+#: Words before a plural action noun that count strokes ("ten slow passes", "a few rolls").
+_COUNTS = frozenset(
+    [
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "twelve",
+        "fifteen",
+        "twenty",
+        "few",
+        "several",
+        "some",
+        "slow",
+        "gentle",
+        "firm",
+        "light",
+        "quick",
+        "long",
+        "short",
+        "small",
+        "couple",
+        "more",
+    ]
+)
 #: Body parts and tissues that, as a clause's subject, make it a statement about anatomy.
 _ANATOMY = frozenset(
     {

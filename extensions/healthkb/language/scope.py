@@ -246,6 +246,9 @@ _NOT_VERBS = frozenset(
 )
 _INVERTING = frozenset({"can", "could", "should", "do", "will", "would", "may"})
 _ASKED = frozenset({"you", "i", "we"})
+#: First words of an answer that make the question before it a recommendation ("Should you
+#: roll ...? Of course", "Would it hurt to ...? Not if you keep it gentle").
+_YES = frozenset({"yes", "sure", "absolutely", "definitely", "of", "yep", "yeah", "totally"})
 _ADVISE = frozenset({"recommend", "advise", "suggest"})
 #: Words that make what follows a condition ("if it hurts", "unless", "as long as").
 _CONDITION = frozenset({"if", "unless", "long", "until", "till"})
@@ -277,7 +280,9 @@ _QUESTION_WORDS = frozenset(
 
 
 #: Words whose negation encourages ("don't be afraid to", "never hesitate to").
-RELUCTANCE_LEMMAS = frozenset({"afraid", "hesitate", "scared", "shy", "worry", "forget"})
+RELUCTANCE_LEMMAS = frozenset(
+    {"afraid", "hesitate", "scared", "shy", "worry", "forget", "wrong", "harm"}
+)
 #: Openings of questions that suggest doing something.
 SUGGESTIONS = frozenset(
     {("why", "not"), ("ever", "try"), ("why", "wait"), ("how", "about"), ("what", "about")}
@@ -333,9 +338,11 @@ class Scope:
         for at in range(start, index):
             if self.tokens[at].lemma in _INVERTING and self.tokens[at + 1].lower in _ASKED:
                 return True
-        for token in self.tokens[index:]:
+        for at in range(index, len(self.tokens)):
+            token = self.tokens[at]
             if token.text == "?":
-                return True
+                answer = [t.lemma for t in self.tokens[at + 1 : at + 3]]
+                return not (answer[:1] and (answer[0] in _YES or answer == ["not", "if"]))
             if token.text in {".", "!"}:
                 return False
         return self.question
@@ -436,6 +443,17 @@ class Scope:
 #: "keep ... off", "leave ... out": the words between are kept away from what follows.
 _KEEP_OFF = {"keep": frozenset({"off"}), "leave": frozenset({"out"})}
 
+
+def glued(tokens: Sequence[Token], index: int) -> bool:
+    """True when token ``index`` is a hyphen inside a word ("mid-back"), not a dash."""
+    if tokens[index].text != "-" or index == 0 or index + 1 >= len(tokens):
+        return False
+    return (
+        tokens[index - 1].end == tokens[index].start
+        and tokens[index].end == tokens[index + 1].start
+    )
+
+
 #: The negation phrases by their first lemma (tried only where that lemma stands).
 _NEGATION_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
 for _phrase in NEGATION_PHRASES:
@@ -462,7 +480,7 @@ def analyse_scope(tokens: Sequence[Token], text: str = "") -> Scope:
         if boundary_before:
             number += 1
         clause.append(number)
-        if word in _HARD:
+        if word in _HARD and not glued(tokens, i):
             number += 1
             opened_by_subordinate = i + 1 < len(tokens) and tokens[i + 1].lemma in SUBORDINATORS
     negations: list[int] = []
