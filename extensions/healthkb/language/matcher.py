@@ -324,13 +324,16 @@ def _complaint(hit: Hit, lemmas: Sequence[str]) -> bool:
     if not hit.key.startswith("places.") or hit.end >= len(lemmas):
         return False
     after = lemmas[hit.end]
-    if after == "-" and hit.end + 1 < len(lemmas) and lemmas[hit.end + 1] in _ORDERS:
-        return False
+    if after == "-":
+        # "lower back-related work", not a dash before a new thought ("... to your waistband
+        # - that's where the knots hide", "Lower back - roll it").
+        following = lemmas[hit.end + 1] if hit.end + 1 < len(lemmas) else ""
+        return following in _COMPLAINTS or following in _COMPOUNDS
     return after in _COMPLAINTS
 
 
-#: Words that start an order after a heading's dash.
-_ORDERS = frozenset({"roll", "foam", "work", "do", "massage", "press", "lie", "place", "put"})
+#: Words after a place and a hyphen that make a compound adjective ("back-related").
+_COMPOUNDS = frozenset({"related", "relate", "friendly", "focused", "focus", "specific", "safe"})
 
 
 #: Punctuation that ends a stretch of words an action and its target must share.
@@ -429,8 +432,14 @@ def _slots(phrase: Phrase) -> tuple[tuple[frozenset[str], tuple[str, ...]] | Non
         if slot.is_gap:
             slots.append(None)
         elif len(slot.words) == 1 and not slot.prefixes:
-            # One word may be several tokens ("foam-roll", "mum-to-be").
-            slots.extend((frozenset({lemma}), ()) for lemma in _word_lemmas(slot.words[0]))
+            # One word may be several tokens ("foam-roll", "mum-to-be"); a one-token word
+            # also matches as written (the table lemmatises "thinner" as "thin", but
+            # "thinners" as "thinner").
+            lemmas = _word_lemmas(slot.words[0])
+            if len(lemmas) == 1:
+                slots.append((frozenset({lemmas[0], slot.words[0]}), ()))
+            else:
+                slots.extend((frozenset({lemma}), ()) for lemma in lemmas)
         else:
             lemmas = {_word_lemmas(w)[0] for w in slot.words} | set(slot.words)
             slots.append((frozenset(lemmas), slot.prefixes))
@@ -675,6 +684,10 @@ def _describes(
 #: Words before a plural action noun that count strokes ("ten slow passes", "a few rolls").
 _COUNTS = frozenset(
     [
+        "thirty",
+        "forty",
+        "sixty",
+        "ninety",
         "two",
         "three",
         "four",

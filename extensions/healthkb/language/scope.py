@@ -188,6 +188,10 @@ MODAL_HARM = frozenset(
 )
 #: Words of use that warn when negated ("it isn't helping").
 USELESS_LEMMAS = frozenset({"help", "necessary", "useful", "worth", "needed", "effective"})
+#: Words before a harm word that avoid the harm rather than warn of it.
+_AVOIDED = frozenset({"avoid", "without", "prevent", "reduce", "skip"})
+#: Words that deny the mistake word after them ("nothing wrong with ...").
+_DENIED = frozenset({"nothing", "not", "no"})
 _MODALS = [["can"], ["could"], ["may"], ["might"], ["will"], ["would"]]
 _NOT = frozenset({"not", "never", "no", "n't"})
 #: Words that may come before the verb of an order ("so roll it", "and then give it ...").
@@ -377,7 +381,7 @@ class Scope:
         """True when the clause of ``index`` describes a mistake, before or after it, or
         another clause does and this one is not an order of its own: in "X is a mistake;
         give it three minutes" the order after the mistake is the correction."""
-        if self._clause_has(index, MISTAKE_LEMMAS) or self._past_practice():
+        if self._clause_has(index, MISTAKE_LEMMAS, unless_after=_DENIED) or self._past_practice():
             return True
         return self._sentence_has(MISTAKE_LEMMAS) and not self.imperative(index)
 
@@ -418,6 +422,8 @@ class Scope:
             if lemma in HARM_LEMMAS or (lemma in MODAL_HARM and before[-1:] in _MODALS):
                 if _NOT.intersection(before[-2:]) or _CONDITION.intersection(before):
                     continue
+                if _AVOIDED.intersection(before[-2:]):
+                    continue  # "just avoid painful positions" sets a limit
                 return True
         return any(t.lemma in WARNING_LEMMAS for t in self.tokens)
 
@@ -432,9 +438,16 @@ class Scope:
             for at, token in enumerate(self.tokens)
         )
 
-    def _clause_has(self, index: int, words: frozenset[str]) -> bool:
+    def _clause_has(
+        self, index: int, words: frozenset[str], unless_after: frozenset[str] = frozenset()
+    ) -> bool:
+        """True when the clause of ``index`` has one of ``words``, not right after one of
+        ``unless_after`` ("nothing wrong with" is no mistake)."""
         start, end = self.clause_start(index), self.clause_end(index)
-        return any(t.lemma in words for t in self.tokens[start : end + 1])
+        return any(
+            t.lemma in words and not (at > start and self.tokens[at - 1].lemma in unless_after)
+            for at, t in enumerate(self.tokens[start : end + 1], start)
+        )
 
     def _sentence_has(self, words: frozenset[str]) -> bool:
         return any(t.lemma in words for t in self.tokens)
