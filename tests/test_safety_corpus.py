@@ -16,7 +16,7 @@ from healthkb.safety.rules import level_rank, load_rules
 from tests.conftest import ROOT
 
 #: What the layer reaches on each part of the corpus, measured when it was written.
-FLOORS = {"tune": (0.91, 0.03), "heldout": (0.71, 0.05)}
+FLOORS = {"tune": (0.93, 0.02), "heldout": (0.75, 0.04)}
 
 
 @pytest.fixture(scope="module")

@@ -435,11 +435,11 @@ def _slots(phrase: Phrase) -> tuple[tuple[frozenset[str], tuple[str, ...]] | Non
             # One word may be several tokens ("foam-roll", "mum-to-be"); a one-token word
             # also matches as written (the table lemmatises "thinner" as "thin", but
             # "thinners" as "thinner").
-            lemmas = _word_lemmas(slot.words[0])
-            if len(lemmas) == 1:
-                slots.append((frozenset({lemmas[0], slot.words[0]}), ()))
+            parts = _word_lemmas(slot.words[0])
+            if len(parts) == 1:
+                slots.append((frozenset({parts[0], slot.words[0]}), ()))
             else:
-                slots.extend((frozenset({lemma}), ()) for lemma in lemmas)
+                slots.extend((frozenset({lemma}), ()) for lemma in parts)
         else:
             lemmas = {_word_lemmas(w)[0] for w in slot.words} | set(slot.words)
             slots.append((frozenset(lemmas), slot.prefixes))
