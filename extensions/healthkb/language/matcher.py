@@ -343,11 +343,15 @@ _HARD_STOPS = frozenset([";", ":", ".", "?", "!", "(", ")", "[", "]", "#", "|"])
 def _stretches(lemmas: Sequence[str]) -> list[int]:
     """For each token, the number of the stretch it is in (stretches end at hard stops)."""
     out, number = [], 0
-    for lemma in lemmas:
+    for at, lemma in enumerate(lemmas):
         out.append(number)
-        if lemma in _HARD_STOPS:
-            number += 1
+        if lemma in _HARD_STOPS and not (lemma == ":" and at < HEADING):
+            number += 1  # a heading's colon joins its label to the order after it
     return out
+
+
+#: Most words before the colon of a heading label ("Sacrum and lumbar: 8-10 slow passes").
+HEADING = 5
 
 
 def _places_as_places(hits: list[Hit], tokens: Sequence[Token]) -> list[Hit]:
@@ -560,6 +564,11 @@ def _contradiction(
                 continue  # "wait until the swelling has gone down", "once it has healed"
             begin, finish = min(action.begin, target.begin), max(action.finish, target.finish)
             return _finding(rule, "contradiction", text, begin, finish)
+    headed = _heading(actions, targets, tokens, scope)
+    if headed is not None:
+        action, target = headed
+        begin, finish = min(action.begin, target.begin), max(action.finish, target.finish)
+        return _finding(rule, "contradiction", text, begin, finish)
     framed = _framed_injury(actions, targets, tokens, scope)
     if framed is not None:
         action, target = framed
@@ -782,6 +791,53 @@ def _passive(action: Hit, tokens: Sequence[Token]) -> bool:
 
 #: Words that put an action off till later ("before you bring out the roller").
 _DEFERRING = frozenset({"before", "until", "till", "wait", "later", "once"})
+
+
+#: Words after a heading's order that move it off the label's place.
+_ELSEWHERE = frozenset(
+    [
+        "instead",
+        "around",
+        "glute",
+        "glutes",
+        "hip",
+        "hips",
+        "upper",
+        "mid",
+        "thoracic",
+        "hamstring",
+        "quad",
+        "calf",
+        "side",
+        "muscle",
+    ]
+)
+
+
+def _heading(
+    actions: Sequence[Hit], targets: Sequence[Hit], tokens: Sequence[Token], scope: Scope
+) -> tuple[Hit, Hit] | None:
+    """An order after a heading label that names the place or injury ("Low back: ten slow
+    passes straight over the spine", "New injuries: roll twice daily"): the label is what
+    the order is done to, unless the order names somewhere else."""
+    colon = next((at for at, t in enumerate(tokens[:HEADING]) if t.text == ":"), None)
+    if colon is None:
+        return None
+    labels = [t for t in targets if t.end <= colon]
+    if not labels:
+        return None
+    for action in actions:
+        if action.start <= colon or action.start > colon + 6:
+            continue
+        end = scope.clause_end(action.start)
+        rest = {t.lemma for t in tokens[colon + 1 : end + 1]}
+        treated = {at + 1 for at, t in enumerate(tokens) if t.lemma in _TREAT}
+        named = [t for t in targets if t.start > colon and t.start not in treated]
+        if rest & _ELSEWHERE or named:
+            continue  # "Lower back: roll the glutes", but "... to reduce swelling" is no place
+        if _recommending(scope, action.start) and not scope.negated(action.start):
+            return action, labels[0]
+    return None
 
 
 def _framed_injury(
