@@ -6,6 +6,7 @@ import hashlib
 import json
 import shutil
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from healthkb.search import staging as staging_module
 from healthkb.search.bundles import MANIFEST, STAMPS, entry_ok, shard_count, shards
 from healthkb.search.documents import IndexPage, facet_filters, index_documents, page_html
 from healthkb.search.queryset import QueryResult, load_queries, parts, percentile
+from healthkb.search.vocabulary import SYNONYMS, dictionary, load_synonyms
 from healthkb.search.words import common_words, word_counts
 
 ROOTS = Path(__file__).resolve().parent / "roots"
@@ -512,3 +514,34 @@ def test_figures_of_a_run() -> None:
     assert (tune.name, tune.queries, tune.no_results) == ("all/tune", 2, 0.0)
     assert (heldout.name, heldout.recall_at_3, heldout.safety_first) == ("all/heldout", 0, None)
     assert percentile([5.0, 1.0, 3.0, 2.0, 4.0], 0.95) == 5.0
+
+
+def test_synonyms_and_dictionary(tmp_path: Path) -> None:
+    """conf/search-synonyms.toml loads (each concept once, with terms); the dictionary the
+    search page corrects words with is the index's words, most frequent first."""
+    conf = Path(__file__).resolve().parent.parent / "conf" / SYNONYMS
+    concepts, help_table = load_synonyms(conf)
+    names = [c["concept"] for c in concepts]
+    assert len(names) == len(set(names)) and all(c["terms"] for c in concepts)
+    by_name = {c["concept"]: c for c in concepts}
+    assert "bulging disc" in by_name["disc-herniation"]["terms"]
+    assert "squishy" in by_name["soft"]["reader"]
+    assert by_name["bladder-bowel"]["kind"] == "urgent"
+    assert help_table["symptom_card"].count("#") == 1
+    assert load_synonyms(tmp_path / "missing.toml") == ([], {})
+    other = tmp_path / "s.toml"
+    other.write_text('[[synonym]]\nterms = ["Lower  Back", ""]\n[[synonym]]\nterms = []\n')
+    assert load_synonyms(other)[0] == [
+        {"concept": "lower back", "terms": ["lower back"], "reader": [], "kind": ""}
+    ]
+    counts = Counter({"roll": 9, "lumbar": 4, "spine": 4, "a": 50, "x2": 7, "of": 20})
+    assert dictionary(counts) == ["roll", "lumbar", "spine"]
+
+
+def test_card_levels_are_told_apart() -> None:
+    records = [
+        {"id": c, "kind": "safety", "title": c, "text": "", "level": level}
+        for c, level in (("a", "caution"), ("b", "professional"), ("c", "urgent"))
+    ]
+    html = page_html("P", "p.html", records, {})
+    assert '<h4 id="a"' in html and '<h5 id="b"' in html and '<h6 id="c"' in html

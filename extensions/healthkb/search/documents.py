@@ -10,7 +10,8 @@ heading with the record's id, its text after it::
     <h4 id="card" data-pagefind-weight="7">Card title</h4> <p>text</p>
 
 The heading element tells the search page the record's kind (h1 the page's
-introduction, h2 a section, h3 an FAQ item, h4 a safety card; Pagefind reports
+introduction, h2 a section, h3 an FAQ item, h4 a safety card (h5 one that sends the
+reader to a professional, h6 an urgent one); Pagefind reports
 it with each anchor); every title has the same explicit weight, so ranking does
 not depend on the element. The page's ``link`` and ``title`` are metadata, its
 ``body-part:``, ``condition:`` and ``use-case:`` tags filters.
@@ -52,6 +53,8 @@ def facet_filters(tags: list[str]) -> dict[str, list[str]]:
 #: (Pagefind reports the element of every anchor). Every record title gets the same explicit
 #: weight, so ranking does not depend on the element.
 HEADINGS = {"page": "h1", "section": "h2", "faq": "h3", "safety": "h4"}
+#: A safety card's heading by its level (the search page tells the levels apart by it).
+CARD_HEADINGS = {"caution": "h4", "professional": "h5", "urgent": "h6"}
 TITLE_WEIGHT = 7
 
 
@@ -79,6 +82,8 @@ def page_html(
     for record in records:
         kind = record["kind"]
         tag = HEADINGS.get(kind, "h2")
+        if kind == "safety":
+            tag = CARD_HEADINGS.get(record.get("level", ""), tag)
         title = page_title if kind == "page" else record["title"]
         parts.append(
             f'<{tag} id="{esc(record["id"])}" data-pagefind-weight="{TITLE_WEIGHT}">'
