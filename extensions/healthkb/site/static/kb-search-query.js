@@ -22,7 +22,7 @@ export const STOP_WORDS = new Set(
     // Question words and fillers of readers' questions.
     "im ive id dont cant wont isnt doesnt shouldnt anyone anything something someone thing " +
     "things bit lot much many also please thanks normal ever kind sort vs versus till goes " +
-    "going gone got"
+    "going gone got every use using"
   ).split(" "),
 );
 // Words that make a query symptom-like (besides the symptom concepts of the synonyms): a
@@ -131,10 +131,10 @@ export function distance(a, b, max) {
 }
 
 /** The index's word closest to a misspelled one: the same first letter (readers rarely
- * miss it), the fewest edits (one for a word of up to five letters, else two), then the
- * most records; null when none is that close. */
+ * miss it), the fewest edits (one for a word of up to eight letters, two for a longer one:
+ * "cheapest" is not "clearest"), then the most records; null when none is that close. */
 export function correction(word, dictionary) {
-  const max = word.length <= 5 ? 1 : 2;
+  const max = word.length <= 8 ? 1 : 2;
   let best = null;
   let bestDistance = max + 1;
   for (const candidate of dictionary) {

@@ -40,7 +40,7 @@ const BM25_B = 0.75;
 const FACET_LABELS = { "body-part": "Body part", condition: "Condition", "use-case": "Use case" };
 const MAX_RESULTS = 10;
 // How much a synonym's match counts against a match of the reader's own word.
-const SYNONYM_WEIGHT = 0.6;
+const SYNONYM_WEIGHT = 0.4;
 // How much an answer's share of the query's concepts counts (score × share^power).
 const COVERAGE_POWER = 2;
 // The notice above the results when the query was changed, and the help when nothing matched.
@@ -443,8 +443,17 @@ function resultItem(answer, terms) {
   return li;
 }
 
-function announce(text) {
-  statusEl.textContent = text;
+/** The results count in the live region; a notice shown above the results is read out with
+ * it (visually hidden there: it is on the page once). */
+function announce(text, notice = "") {
+  if (!notice) {
+    statusEl.textContent = text;
+    return;
+  }
+  const hidden = document.createElement("span");
+  hidden.className = "kb-visually-hidden";
+  hidden.textContent = `${notice}. `;
+  statusEl.replaceChildren(hidden, text);
 }
 
 /** The notice above the results when the search changed the query: a word corrected, or
@@ -554,7 +563,7 @@ async function runSearch(query, { updateUrl = true } = {}) {
     const more = answers.length > shown ? ` (best ${shown} shown)` : "";
     text = `${answers.length} ${answers.length === 1 ? "answer" : "answers"} for “${q}”${more}`;
   }
-  announce(notice ? `${notice}. ${text}` : text);
+  announce(text, notice);
   list.dataset.kbQuery = query;
   list.dataset.kbMs = String(Math.round((performance.now() - startedAt) * 10) / 10);
 }
