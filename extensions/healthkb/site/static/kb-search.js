@@ -41,6 +41,8 @@ const FACET_LABELS = { "body-part": "Body part", condition: "Condition", "use-ca
 const MAX_RESULTS = 10;
 // How much a synonym's match counts against a match of the reader's own word.
 const SYNONYM_WEIGHT = 0.4;
+// The most terms of a concept searched besides the reader's own words.
+const MAX_SYNONYMS = 3;
 // How much an answer's share of the query's concepts counts (score × share^power).
 const COVERAGE_POWER = 2;
 // The notice above the results when the query was changed, and the help when nothing matched.
@@ -204,10 +206,14 @@ async function understand(query, search) {
   // hold would only find words that start like it).
   const found = await Promise.all(
     all.map(async (concept) => {
-      concept.alts = concept.alts.filter((alt) => {
-        const ws = altWords(alt);
-        return ws.length && ws.every((w) => lexicon.knows(w) || /\d/.test(w));
-      });
+      // The reader's words and the first MAX_SYNONYMS terms of its concept: each word
+      // searched costs a look-up in every bundle of a large site.
+      concept.alts = concept.alts
+        .filter((alt) => {
+          const ws = altWords(alt);
+          return ws.length && ws.every((w) => lexicon.knows(w) || /\d/.test(w));
+        })
+        .slice(0, MAX_SYNONYMS + (concept.alts.includes(concept.label) ? 1 : 0));
       const hits = await Promise.all(
         concept.alts.map(async (alt) => {
           const results = await Promise.all(altWords(alt).map((w) => search(w)));
@@ -232,12 +238,7 @@ async function rank(search, allConcepts) {
   const rare = allConcepts.filter((c) => !isCommon(c));
   const concepts = rare.length ? rare : allConcepts;
   const words = [...new Set(concepts.flatMap((c) => c.alts.flatMap(altWords)))];
-  // The reader's own words together too: Pagefind ranks the pages that have them all first.
-  const whole = [...new Set(concepts.flatMap((c) => (c.alts.includes(c.label) ? altWords(c.label) : [])))];
-  const [searches, together] = await Promise.all([
-    Promise.all(words.map(async (w) => [w, await search(w)])).then((pairs) => new Map(pairs)),
-    whole.length > 1 ? search(whole.join(" ")) : null,
-  ]);
+  const searches = new Map(await Promise.all(words.map(async (w) => [w, await search(w)])));
   // Stage 1: Pagefind ranks the pages: the sum over the concepts of their best alternative
   // (a phrase scores as its weakest word), times the share of the concepts the page has.
   const pages = new Map();
@@ -267,10 +268,6 @@ async function rank(search, allConcepts) {
       score += best;
     }
     page.score = score * (covered / concepts.length) ** 2;
-  }
-  for (const r of (together && together.results) || []) {
-    const page = pages.get(r.id);
-    if (page) page.score += r.score;
   }
   const ranked = [...pages.values()].sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
   const top = ranked.slice(0, MAX_PAGES);
