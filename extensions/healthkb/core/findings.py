@@ -73,6 +73,7 @@ CHECKS: dict[str, tuple[str, str]] = {
     "anchor-missing": ("anchor", "a published URL or fragment no longer resolves"),
     "duplicate-id": ("anchor", "two objects share one id"),
     "search-index": ("search", "the search index could not be written"),
+    "reading-level": ("language", "a section that reads above the target grade"),
 }
 
 ACK_KEY = "kb_acknowledge"
@@ -91,6 +92,10 @@ BACKLOG_NOUNS: dict[str, tuple[str, str]] = {
     "citation-unsupported-claim": ("unsupported claim", "unsupported claims"),
     "citation-uncited": ("uncited source", "uncited sources"),
     "faq-near-duplicate": ("near-duplicate FAQ question", "near-duplicate FAQ questions"),
+    "reading-level": (
+        "section above the target reading grade",
+        "sections above the target reading grade",
+    ),
 }
 
 
