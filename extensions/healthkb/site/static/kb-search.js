@@ -36,6 +36,9 @@ const BM25_K1 = 1.4;
 const BM25_B = 0.75;
 const FACET_LABELS = { "body-part": "Body part", condition: "Condition", "use-case": "Use case" };
 const MAX_RESULTS = 10;
+// What the status says when nothing matches ({query}: the reader's words): the site's own
+// words, kept at grade 6 or below (tests/test_plain_language.py reads it here).
+const NO_RESULTS = "No answers for “{query}”. Try fewer or other words.";
 const SNIPPET_WORDS = 28;
 
 const root = document.querySelector(".kb-search");
@@ -358,7 +361,7 @@ async function runSearch(query, { updateUrl = true } = {}) {
   list.replaceChildren(...items);
   const shown = items.length;
   const q = query.trim();
-  let text = `No answers for “${q}”. Try fewer or other words.`;
+  let text = NO_RESULTS.replace("{query}", q);
   if (shown && pages > scored) {
     text = `Best ${shown} answers for “${q}”, from ${pages} matching pages`;
   } else if (shown) {
