@@ -15,6 +15,7 @@ from sphinx.errors import ExtensionError
 from sphinx.testing.util import SphinxTestApp
 
 from healthkb.core.domain import kb_domain
+from healthkb.safety.rules import CARD_PREFIXES
 from healthkb.search import bundles as bundles_module
 from healthkb.search import runner as runner_module
 from healthkb.search import staging as staging_module
@@ -63,7 +64,7 @@ def test_records_are_sections_faq_items_and_cards(app: SphinxTestApp) -> None:
     for record in records:
         assert "Copy link" not in record["text"]
         assert "body-part" not in record["text"]
-        assert "Caution:" not in record["text"]
+        assert f"{CARD_PREFIXES['caution']}:" not in record["text"]  # a card's hidden prefix
 
 
 @pytest.mark.sphinx("html", testroot="search")

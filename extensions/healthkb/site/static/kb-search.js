@@ -61,6 +61,9 @@ const NOTICE_FOR = (shown) => `Showing results for “${shown}”`;
 const NOTICE_WITHOUT = (left) => ` without ${left.map((w) => `“${w}”`).join(", ")}`;
 const HELP_SYMPTOM = "If you have symptoms, read when to see a health professional:";
 const HELP_BROWSE = "Or find your answer by topic or in the questions and answers:";
+// What the status says when nothing matches ({query}: the reader's words): the site's own
+// words, kept at grade 6 or below (tests/test_plain_language.py reads it here).
+const NO_RESULTS = "No answers for “{query}”. Try fewer or other words.";
 const SNIPPET_WORDS = 28;
 
 const root = document.querySelector(".kb-search");
@@ -570,7 +573,7 @@ async function runSearch(query, { updateUrl = true } = {}) {
   setNotice(notice);
   setHelp(shown ? null : understood);
   const q = query.trim();
-  let text = `No answers for “${q}”. Try fewer or other words.`;
+  let text = NO_RESULTS.replace("{query}", q);
   if (shown && pages > scored) {
     text = `Best ${shown} answers for “${q}”, from ${pages} matching pages`;
   } else if (shown) {
