@@ -96,6 +96,7 @@ BACKLOG_NOUNS: dict[str, tuple[str, str]] = {
     "glossary-missing": (
         "medical word without a glossary entry",
         "medical words without a glossary entry",
+    ),
     "reading-level": (
         "section above the target reading grade",
         "sections above the target reading grade",
