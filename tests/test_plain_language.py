@@ -108,3 +108,17 @@ def test_no_results_text() -> None:
     assert "NO_RESULTS.replace(" in script  # the text the status shows
     text = template.replace("{query}", QUERY)
     assert _grade(measure(text)) <= SITE_GRADE, text
+
+
+def test_no_results_help() -> None:
+    """What a search with no result offers: the symptom line and the browse line."""
+    script = (ROOT / "extensions" / "healthkb" / "site" / "static" / "kb-search.js").read_text(
+        encoding="utf-8"
+    )
+    lines = [
+        re.findall(rf'^const {name} = "([^"]+)";$', script, flags=re.M)
+        for name in ("HELP_SYMPTOM", "HELP_BROWSE")
+    ]
+    assert all(len(found) == 1 for found in lines), lines
+    text = "\n\n".join(found[0] for found in lines)
+    assert _grade(measure(text)) <= SITE_GRADE, text

@@ -15,7 +15,7 @@ from healthkb.checks.reading import RECORD_KIND, Target, load_target
 from healthkb.cli import main as cli
 from healthkb.cli.report import collect, render_text
 from healthkb.core.domain import kb_domain
-from healthkb.core.findings import Finding, all_findings, store_finding
+from healthkb.core.findings import all_findings
 from healthkb.language.readability import measure, sentences, total
 from tests.conftest import ROOT
 
@@ -62,6 +62,13 @@ LINES = {
 }
 #: Heading levels: the page's title is 1.
 LEVELS = {"reading-levels": 1, "hard-words-short-and-hard": 3}
+#: The medical words of guide.md (conf/medical-words.toml), none with a glossary entry in
+#: this site: the line of the paragraph that first uses each, and its section.
+UNEXPLAINED = [
+    {"word": "mobilization", "line": 16, "section": "hard-words"},
+    {"word": "self-myofascial release", "line": 16, "section": "hard-words"},
+    {"word": "piriformis", "line": 34, "section": "answers-and-cards"},
+]
 
 
 def _reading_page(report: dict[str, Any], path_end: str) -> dict[str, Any]:
@@ -118,18 +125,8 @@ def test_sections_above_the_target_are_information_findings(app: SphinxTestApp) 
 @pytest.mark.sphinx("html", testroot="reading", confoverrides=POLICY, freshenv=True)
 def test_report_json_has_page_and_section_grades(app: SphinxTestApp) -> None:
     app.build()
-    # The glossary check's finding for a medical word without an entry, as it stores it.
-    store_finding(
-        app.env,
-        Finding(
-            "glossary-missing",
-            "'piriformis' has no glossary entry",
-            "guide",
-            34,
-            "info",
-            "piriformis",
-        ),
-    )
+    # The site has no glossary page: every medical word of conf/medical-words.toml that it
+    # uses is unexplained (the glossary check's glossary-missing findings).
     report = json.loads(json.dumps(collect(app.env, Path(app.srcdir))))
     reading = report["reading"]
     assert reading["target_grade"] == 8 and reading["min_words"] == 30
@@ -156,9 +153,7 @@ def test_report_json_has_page_and_section_grades(app: SphinxTestApp) -> None:
         (12, 15),  # of equal length, the first
         (16, 15),
     ]
-    assert page["unexplained_words"] == [
-        {"word": "piriformis", "line": 34, "section": "answers-and-cards"}
-    ]
+    assert page["unexplained_words"] == UNEXPLAINED
     sections = {s["id"]: s for s in page["sections"]}
     assert list(sections) == list(PROSE)
     for section_id, section in sections.items():
@@ -178,9 +173,9 @@ def test_report_json_has_page_and_section_grades(app: SphinxTestApp) -> None:
         assert section["reading_ease"] == round(expected.reading_ease or 0, 1)
         assert section["smog"] == round(expected.smog or 0, 1)
         assert section["above_target"] is (section_id == "hard-words")
-        assert section["unexplained_words"] == (
-            page["unexplained_words"] if section_id == "answers-and-cards" else []
-        )
+        assert section["unexplained_words"] == [
+            word for word in UNEXPLAINED if word["section"] == section_id
+        ]
     assert sections["plain-words"]["grade"] < 4 < 16 < sections["hard-words"]["grade"]
     # The finding, with file and line, is in the page's findings too.
     (item,) = _page(report, "guide.md")["findings"]["reading-level"]
@@ -191,7 +186,10 @@ def test_report_json_has_page_and_section_grades(app: SphinxTestApp) -> None:
     assert "  reading level (target: grade 8): pages above it 1 of 1, sections 1" in text
     block = text.split("\nguide.md  Reading levels\n  grade ", 1)[1]
     assert "    line 14   grade " in block and "#hard-words Hard words  [above target]" in block
-    assert "  medical words without explanation: piriformis (line 34)" in block
+    assert (
+        "  medical words without explanation: mobilization (line 16), self-myofascial release"
+        " (line 16), piriformis (line 34)"
+    ) in block
     assert "    line 19 (16 words): Such approaches reportedly necessitate" in block
 
 

@@ -162,7 +162,9 @@ class _Indexing:
         return bundle_dir(self.root, shard)
 
     def _tmp(self, shard: int) -> Path:
-        return self.root / f"{TMP_PREFIX}{shard}"
+        # Named for this indexing: a Pagefind run of a build stopped by Ctrl-C (which Sphinx
+        # reports to no build-finished handler) may still be writing its own folder.
+        return self.root / f"{TMP_PREFIX}{os.getpid()}-{id(self)}-{shard}"
 
     def cancel(self) -> None:
         """The build failed: stop Pagefind and publish nothing (the last bundles stay)."""
@@ -212,6 +214,9 @@ class _Indexing:
             )
         if self.pool is not None:
             self.pool.shutdown(wait=True)
+        # Folders a stopped build's Pagefind left (this indexing's are published by now).
+        for path in self.root.glob(f"{TMP_PREFIX}*"):
+            shutil.rmtree(path, ignore_errors=True)
         # Bundles (and their staged documents) of a larger site, or of shards left empty, go.
         used = {k for k, group in enumerate(self.groups) if group}
         remove_unused(self.root, SHARD_PREFIX, used - {0})
