@@ -341,6 +341,30 @@ def test_a_build_stopped_before_writing_a_changed_hub_leaves_it_to_the_next(
     assert not problems, "\n".join(problems)
 
 
+def test_a_search_bundle_left_half_written_leaves_the_site(tmp_path: Path) -> None:
+    """A build stopped by Ctrl-C gets no build-finished event, so its Pagefind run may go on
+    writing its own temporary bundle folder inside the output while the next build runs:
+    that build removes it when it publishes its own bundles."""
+    src = copy_root(tmp_path)
+    first = build(src, tmp_path / "build", freshenv=True)
+    left = first.outdir / "pagefind" / "kb-tmp-0"
+    _faq_question(src)
+
+    def a_late_pagefind_run(app: Any) -> None:
+        def handler(app: Any, pagename: str, *args: Any) -> None:
+            if pagename == "faq":  # while this build writes its pages
+                left.mkdir(exist_ok=True)
+                (left / "pagefind-entry.json").write_text("{}", encoding="utf-8")
+
+        app.connect("html-page-context", handler)
+
+    second = build(src, tmp_path / "build", before=a_late_pagefind_run)
+    assert not list((second.outdir / "pagefind").glob("kb-tmp-*"))
+    clean = build(src, tmp_path / "clean", freshenv=True)
+    problems = differences(output_files(clean.outdir), output_files(second.outdir))
+    assert not problems, "\n".join(problems)
+
+
 def test_hubs_stay_right_when_builders_share_an_environment(tmp_path: Path) -> None:
     src = copy_root(tmp_path)
     build(src, tmp_path / "build", freshenv=True)

@@ -28,7 +28,7 @@ CARDS = {
     # id -> (level, hidden prefix, title)
     "do-not-roll-directly-over-the-lumbar-spine": (
         "caution",
-        "Caution: ",
+        "Take care: ",
         "Do not roll directly over the lumbar spine",
     ),
     "stop-nerve-symptoms-card": (
@@ -37,7 +37,7 @@ CARDS = {
         "Stop and see a health professional",
     ),
     "get-medical-help-straight-away": ("urgent", "Urgent: ", "Get medical help straight away"),
-    "warm-up-before-you-roll": ("caution", "Caution: ", "Warm up before you roll"),
+    "warm-up-before-you-roll": ("caution", "Take care: ", "Warm up before you roll"),
 }
 
 
@@ -154,7 +154,7 @@ def test_search_index_has_cards(app: SphinxTestApp) -> None:
 
 # -- other builders -----------------------------------------------------------------------------
 EXPECTED_LABELS = [
-    "CAUTION: Do not roll directly over the lumbar spine",
+    "TAKE CARE: Do not roll directly over the lumbar spine",
     "SEE A HEALTH PROFESSIONAL: Stop and see a health professional",
     "URGENT: Get medical help straight away",
 ]

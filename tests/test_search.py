@@ -6,6 +6,7 @@ import hashlib
 import json
 import shutil
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -14,11 +15,14 @@ from sphinx.errors import ExtensionError
 from sphinx.testing.util import SphinxTestApp
 
 from healthkb.core.domain import kb_domain
+from healthkb.safety.rules import CARD_PREFIXES
 from healthkb.search import bundles as bundles_module
 from healthkb.search import runner as runner_module
 from healthkb.search import staging as staging_module
 from healthkb.search.bundles import MANIFEST, STAMPS, entry_ok, shard_count, shards
 from healthkb.search.documents import IndexPage, facet_filters, index_documents, page_html
+from healthkb.search.queryset import QueryResult, load_queries, parts, percentile
+from healthkb.search.vocabulary import SYNONYMS, dictionary, load_synonyms
 from healthkb.search.words import common_words, word_counts
 
 ROOTS = Path(__file__).resolve().parent / "roots"
@@ -60,7 +64,7 @@ def test_records_are_sections_faq_items_and_cards(app: SphinxTestApp) -> None:
     for record in records:
         assert "Copy link" not in record["text"]
         assert "body-part" not in record["text"]
-        assert "Caution:" not in record["text"]
+        assert f"{CARD_PREFIXES['caution']}:" not in record["text"]  # a card's hidden prefix
 
 
 @pytest.mark.sphinx("html", testroot="search")
@@ -478,3 +482,67 @@ def test_staged_documents_are_exactly_the_bundles_pages(make_app: Any, tmp_path:
     entry = json.loads((Path(again.outdir) / "pagefind" / "pagefind-entry.json").read_text())
     assert entry["languages"]["en"]["page_count"] == 3
     assert '<h2 id="neck"' in (stage / "upper-back.html").read_text(encoding="utf-8")
+
+
+def test_query_sets() -> None:
+    """Both query sets load; the readers' set has at least 60 questions, a fifth held out
+    from tuning, and every target is a published address (conf/permalinks.lock)."""
+    root = Path(__file__).resolve().parent.parent
+    published = {
+        line.strip().replace(".html", "")
+        for line in (root / "conf" / "permalinks.lock").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    articles = load_queries(root / "tests" / "search" / "queries.toml")
+    readers = load_queries(root / "tests" / "search" / "reader_queries.toml")
+    assert len(articles) >= 30 and len(readers) >= 60
+    assert {q.split for q in readers} == {"tune", "heldout"}
+    assert sum(q.split == "heldout" for q in readers) >= len(readers) / 5
+    for query in [*articles, *readers]:
+        assert query.targets and all(t in published for t in query.targets), query.text
+
+
+def test_figures_of_a_run() -> None:
+    outcomes = [
+        QueryResult("a", ["x#1", "x#2"], 1, 10.0, "tune", "symptom", "safety"),
+        QueryResult("b", ["x#3", "x#1"], 2, 20.0, "tune", "urgent", "section"),
+        QueryResult("c", [], None, 300.0, "heldout"),
+    ]
+    whole, tune, heldout = parts("all", outcomes)
+    assert (whole.recall_at_1, whole.recall_at_3, whole.mrr) == (1 / 3, 2 / 3, 0.5)
+    assert whole.no_results == 1 / 3 and whole.p95_ms == 300.0 and whole.median_ms == 20.0
+    assert whole.safety_first == 0.5
+    assert (tune.name, tune.queries, tune.no_results) == ("all/tune", 2, 0.0)
+    assert (heldout.name, heldout.recall_at_3, heldout.safety_first) == ("all/heldout", 0, None)
+    assert percentile([5.0, 1.0, 3.0, 2.0, 4.0], 0.95) == 5.0
+
+
+def test_synonyms_and_dictionary(tmp_path: Path) -> None:
+    """conf/search-synonyms.toml loads (each concept once, with terms); the dictionary the
+    search page corrects words with is the index's words, most frequent first."""
+    conf = Path(__file__).resolve().parent.parent / "conf" / SYNONYMS
+    concepts, help_table = load_synonyms(conf)
+    names = [c["concept"] for c in concepts]
+    assert len(names) == len(set(names)) and all(c["terms"] for c in concepts)
+    by_name = {c["concept"]: c for c in concepts}
+    assert "bulging disc" in by_name["disc-herniation"]["terms"]
+    assert "squishy" in by_name["soft"]["reader"]
+    assert by_name["bladder-bowel"]["kind"] == "urgent"
+    assert help_table["symptom_card"].count("#") == 1
+    assert load_synonyms(tmp_path / "missing.toml") == ([], {})
+    other = tmp_path / "s.toml"
+    other.write_text('[[synonym]]\nterms = ["Lower  Back", ""]\n[[synonym]]\nterms = []\n')
+    assert load_synonyms(other)[0] == [
+        {"concept": "lower back", "terms": ["lower back"], "reader": [], "kind": ""}
+    ]
+    counts = Counter({"roll": 9, "lumbar": 4, "spine": 4, "a": 50, "x2": 7, "of": 20})
+    assert dictionary(counts) == ["roll", "lumbar", "spine"]
+
+
+def test_card_levels_are_told_apart() -> None:
+    records = [
+        {"id": c, "kind": "safety", "title": c, "text": "", "level": level}
+        for c, level in (("a", "caution"), ("b", "professional"), ("c", "urgent"))
+    ]
+    html = page_html("P", "p.html", records, {})
+    assert '<h4 id="a"' in html and '<h5 id="b"' in html and '<h6 id="c"' in html

@@ -14,13 +14,14 @@ if TYPE_CHECKING:  # the importer and the bench use this package without Sphinx
 __version__ = "0.1.0"
 
 # Bump when the shape of data stored in the environment changes.
-ENV_VERSION = 7
+ENV_VERSION = 9
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     from healthkb.checks.citations import setup_citation_checks
     from healthkb.checks.faq import setup_faq_checks
     from healthkb.checks.glossary import setup_glossary_checks
+    from healthkb.checks.reading import setup_reading_checks
     from healthkb.checks.review import setup_review_checks
     from healthkb.checks.safety import setup_safety_checks
     from healthkb.citations.extension import setup_citations
@@ -75,6 +76,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_faq_checks(app)
     setup_review_checks(app)
     setup_glossary_checks(app)
+    setup_reading_checks(app)
     # Last: the speed layer patches what the features set up (kb_fast_build switches it).
     setup_perf(app)
     return {

@@ -20,7 +20,7 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 AXE = Axe()
 CARDS = {
     "do-not-roll-directly-over-the-lumbar-spine": (
-        "Caution: ",
+        "Take care: ",
         "Do not roll directly over the lumbar spine",
     ),
     "stop-nerve-symptoms-card": (

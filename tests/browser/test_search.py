@@ -16,13 +16,20 @@ from tests.browser.conftest import SCHEMES, VIEWPORTS, axe_violations
 from tests.site import ROOT, serve, site_dir
 
 QUERIES = ROOT / "tests" / "search" / "queries.toml"
+READER_QUERIES = ROOT / "tests" / "search" / "reader_queries.toml"
 TEST_ROOT = ROOT / "tests" / "roots" / "test-search"
 
-# Floors set from the measured figures of the four articles (recall@3 0.921, MRR 0.882):
-# a change that makes search land readers on answers less often fails. The time to results
-# is printed, not asserted: speed is measured by the benchmark, not by a timed test.
-RECALL_AT_3_FLOOR = 0.9
-MRR_FLOOR = 0.85
+# Floors of the articles' query set: its figures before the search understood readers' words
+# (recall@3 0.921, MRR 0.862), so a change that makes search land readers on answers less
+# often fails. The time to results is printed, not asserted: speed is measured by
+# `python -m healthkb.search.evaluate --scale 1000`, not by a timed test.
+RECALL_AT_3_FLOOR = 0.92
+MRR_FLOOR = 0.86
+# The readers' query set, for each of its parts: the targets are recall@3 0.9 and MRR 0.8.
+# The held-out part meets them; the part the search was tuned on is held to what it reaches
+# (recall@3 0.890, MRR 0.783 since the glossary's entries joined the index), below the targets,
+# so that no change makes it worse while the rest of the way is found.
+READER_FLOORS = {"all/tune": (0.89, 0.78), "all/heldout": (0.9, 0.8)}
 
 
 def test_query_set_on_the_built_site(browser: Browser) -> None:
@@ -35,6 +42,28 @@ def test_query_set_on_the_built_site(browser: Browser) -> None:
     assert report.engine == "pagefind"
     assert report.recall_at_3 >= RECALL_AT_3_FLOOR
     assert report.mrr >= MRR_FLOOR
+    assert report.no_results == 0
+
+
+def test_reader_query_set_on_the_built_site(browser: Browser) -> None:
+    """Questions asked the way readers ask them land on the answer, in the part the search
+    was tuned on and in the part held out; none is left without results."""
+    queries = load_queries(READER_QUERIES)
+    report = evaluate(site_dir(), queries, browser=browser)
+    print("\n" + report.table())
+    for part in report.parts:
+        print(part.line())
+    for miss in report.misses:
+        print(f"    rank {miss['rank']}: {miss['query']!r} -> {miss['top3']}")
+    parts = {part.name: part for part in report.parts}
+    assert set(parts) == {"all", "all/tune", "all/heldout"}
+    for name, (recall_at_3, mrr) in READER_FLOORS.items():
+        assert parts[name].recall_at_3 >= recall_at_3, name
+        assert parts[name].mrr >= mrr, name
+        assert parts[name].no_results == 0, name
+    # An urgent symptom: the urgent card first.
+    urgent = [o for o in report.outcomes if o.kind == "urgent" and o.first_kind == "safety"]
+    assert urgent and all(o.results[0].startswith(("index#", "about#")) for o in urgent)
 
 
 @pytest.fixture(scope="session", params=[256, 1], ids=["one-bundle", "a-bundle-per-page"])
@@ -121,6 +150,55 @@ def test_no_results_is_announced(page: Page, search_site: str) -> None:
     expect(page.locator(".kb-search-result")).to_have_count(0)
 
 
+def test_typo_is_corrected_and_said(page: Page, search_site: str) -> None:
+    _search(page, search_site, "sit on the piriformus")
+    expect(page.locator(".kb-search-notice")).to_have_text("Showing results for “sit piriformis”")
+    expect(page.locator("#kb-search-status")).to_contain_text(
+        "Showing results for “sit piriformis”"
+    )
+    href = page.locator(".kb-search-link").first.get_attribute("href") or ""
+    assert href.endswith("lower-back.html#glutes")
+    # A word the index holds is never "corrected"; no notice then.
+    _search(page, search_site, "piriformis")
+    expect(page.locator(".kb-search-notice")).to_have_count(0)
+
+
+def test_words_that_match_nothing_are_left_out(page: Page, search_site: str) -> None:
+    _search(page, search_site, "cheapest glutes roller")
+    expect(page.locator(".kb-search-notice")).to_have_text(
+        "Showing results for “glutes roller” without “cheapest”"
+    )
+    href = page.locator(".kb-search-link").first.get_attribute("href") or ""
+    assert href.endswith("lower-back.html#glutes")
+
+
+def test_synonyms_meet_the_articles_words(page: Page, search_site: str) -> None:
+    # "bum" is a reader's word for the glutes (tests/roots/test-search/search-synonyms.toml).
+    _search(page, search_site, "roll my bum")
+    href = page.locator(".kb-search-link").first.get_attribute("href") or ""
+    assert href.endswith("lower-back.html#glutes")
+    expect(page.locator(".kb-search-notice")).to_have_count(0)
+    _search(page, search_site, "pins and needles")
+    href = page.locator(".kb-search-link").first.get_attribute("href") or ""
+    assert href.endswith("#what-if-my-back-pain-goes-numb-down-my-legs")
+
+
+def test_no_results_offers_somewhere_to_go(page: Page, search_site: str) -> None:
+    _search(page, search_site, "xylophone hurts")
+    expect(page.locator(".kb-search-result")).to_have_count(0)
+    expect(page.locator("#kb-search-status")).to_contain_text("No answers for “xylophone hurts”")
+    card = page.locator(".kb-search-help-symptom a")
+    expect(card).to_have_text("Do not roll directly over the lumbar spine")
+    assert (card.get_attribute("href") or "").endswith(
+        "lower-back.html#do-not-roll-directly-over-the-lumbar-spine"
+    )
+    # Not a symptom: no card, and the help goes once results are back.
+    _search(page, search_site, "xylophone")
+    expect(page.locator(".kb-search-help-symptom")).to_have_count(0)
+    _search(page, search_site, "glutes")
+    expect(page.locator(".kb-search-help")).to_have_count(0)
+
+
 def test_facet_filter(page: Page, search_site: str) -> None:
     _search(page, search_site, "rolling")
     select = page.locator("#kb-search-filter-body-part")
@@ -165,5 +243,12 @@ def test_axe_with_results(browser: Browser, search_site: str, viewport: str, sch
     page.goto(search_site + "search.html?q=lower+back", wait_until="networkidle")
     page.wait_for_selector(".kb-search-snippet mark")
     violations = axe_violations(page)
+    # The notice above corrected results, and the help of a search with no result.
+    page.goto(search_site + "search.html?q=cheapest+piriformus", wait_until="networkidle")
+    page.wait_for_selector(".kb-search-notice")
+    violations += axe_violations(page)
+    page.goto(search_site + "search.html?q=xylophone+hurts", wait_until="networkidle")
+    page.wait_for_selector(".kb-search-help")
+    violations += axe_violations(page)
     context.close()
     assert violations == []

@@ -1,5 +1,6 @@
 """The editorial report behind ``kb report``: per page, its review state, open findings
-by check, claims that need a source, and acknowledged findings.
+by check, claims that need a source, and acknowledged findings; then each page's reading
+level (:mod:`healthkb.cli.reading`).
 
 :func:`collect` reads a built environment (after a Sphinx build, so build-wide
 checks have run); :func:`render_text` prints it; the JSON form is the same data.
@@ -14,6 +15,7 @@ from typing import Any
 
 from sphinx.environment import BuildEnvironment
 
+from healthkb.cli.reading import collect_reading, render_reading
 from healthkb.core.domain import kb_domain
 from healthkb.core.findings import all_findings
 from healthkb.review.metadata import RECORD_KIND as REVIEW_KIND
@@ -74,7 +76,8 @@ def collect(
             "missing": list(record["missing"]),
             "invalid": list(record["invalid"]),
         }
-    for finding in all_findings(env):
+    findings = all_findings(env)
+    for finding in findings:
         docname = finding["docname"]
         if docname in env.found_docs:
             page = entry(docname, doc_path(docname))
@@ -130,6 +133,7 @@ def collect(
             "acknowledged": sum(len(p["acknowledged"]) for p in ordered),
         },
         "pages": ordered,
+        "reading": collect_reading(env, doc_path, findings),
         "build_warnings": list(build_warnings or []),
     }
 
@@ -160,6 +164,7 @@ def _review_text(review: dict[str, Any] | None, article: bool) -> str:
 def render_text(report: dict[str, Any]) -> str:
     """The report as plain text, summary first."""
     summary = report["summary"]
+    reading = report["reading"]
     review = ", ".join(f"{n} {state}" for state, n in summary["review"].items() if n)
     findings = ", ".join(f"{code} {n}" for code, n in summary["open_findings"].items())
     total_open = sum(summary["open_findings"].values())
@@ -169,6 +174,9 @@ def render_text(report: dict[str, Any]) -> str:
         f"  open findings: {total_open}" + (f" ({findings})" if findings else ""),
         f"  claims that need a source: {summary['needs_source']}",
         f"  acknowledged findings: {summary['acknowledged']}",
+        f"  reading level (target: grade {reading['target_grade']:g}): pages above it "
+        f"{reading['pages_above_target']} of {len(reading['pages'])}, sections "
+        f"{reading['sections_above_target']}",
     ]
     for page in report["pages"]:
         heading = page["path"] + (f"  {page['title']}" if page["title"] else "")
@@ -191,6 +199,7 @@ def render_text(report: dict[str, Any]) -> str:
                     f"    {_line(item['line'])} {item['check']}: {item['message']} "
                     f"(reason: {item['reason']})"
                 )
+    lines += render_reading(reading)
     if report["build_warnings"]:
         lines += ["", f"other build warnings ({len(report['build_warnings'])}):"]
         lines += [f"  {w}" for w in report["build_warnings"]]

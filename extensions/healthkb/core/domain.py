@@ -73,6 +73,8 @@ BUILD_WIDE: dict[str, Any] = {
     # the FAQ questions' near-duplicate groups and the key they were computed for
     # (healthkb.faq.items)
     "faq_near_duplicates": None,
+    # the grade the reading-level check compared sections with (healthkb.checks.reading)
+    "reading_target": None,
 }
 
 #: Build-wide keys that only keep a computation for the next build: nothing shows them,

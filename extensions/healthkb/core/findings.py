@@ -74,6 +74,7 @@ CHECKS: dict[str, tuple[str, str]] = {
     "duplicate-id": ("anchor", "two objects share one id"),
     "search-index": ("search", "the search index could not be written"),
     "glossary-missing": ("glossary", "a medical word used on a page without a glossary entry"),
+    "reading-level": ("language", "a section that reads above the target grade"),
 }
 
 ACK_KEY = "kb_acknowledge"
@@ -95,6 +96,10 @@ BACKLOG_NOUNS: dict[str, tuple[str, str]] = {
     "glossary-missing": (
         "medical word without a glossary entry",
         "medical words without a glossary entry",
+    ),
+    "reading-level": (
+        "section above the target reading grade",
+        "sections above the target reading grade",
     ),
 }
 

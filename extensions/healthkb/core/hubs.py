@@ -155,16 +155,17 @@ def _digest(parts: list[list[nodes.Node]]) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-#: Records no hub shows: the text of every section (search) and its terms (related
-#: articles). They change with every edit of the prose, which must not re-render hubs.
-UNSHOWN = frozenset({"search", "related-terms"})
+#: Records no hub shows: the text of every section (search), its terms (related
+#: articles) and its reading level (kb report). They change with every edit of the prose,
+#: which must not re-render hubs.
+UNSHOWN = frozenset({"search", "related-terms", "reading"})
 
 
 #: kb data that is not the hubs' shared input: per-page data (digested per page above),
 #: findings, these digests, the related articles (shown on article pages, not hubs;
-#: they change with the words of any article), and what the site layer keeps for one
+#: they change with the words of any article), what the site layer keeps for one
 #: build (the site tree, made from the pages' toctrees; the redirects; whether any page
-#: was read).
+#: was read), and the reading-level settings (kb report's).
 NOT_SHARED = frozenset(
     {
         "objects",
@@ -178,6 +179,7 @@ NOT_SHARED = frozenset(
         "site_tree",
         "redirects",
         "docs_changed",
+        "reading_target",
     }
 )
 

@@ -1,7 +1,7 @@
 """The safety card's nodes and how every builder writes them.
 
 HTML: an NHS-style care card, one colour and icon per level, a visually hidden prefix
-("Caution:", "See a health professional:", "Urgent:") read before the title. Other
+("Take care:", "See a health professional:", "Urgent:") read before the title. Other
 builders write the level in capitals before the title, then the body.
 """
 
@@ -14,7 +14,7 @@ from sphinx.application import Sphinx
 
 from healthkb.core.nodes import add_node
 from healthkb.core.nodes import render_children as _pass
-from healthkb.safety.rules import LEVEL_LABELS
+from healthkb.safety.rules import CARD_PREFIXES
 
 # Inline SVG icons (24x24), one per level; drawn in currentColor, hidden from screen readers.
 ICONS = {
@@ -85,7 +85,7 @@ def visit_title_html(self: Any, node: safety_title) -> None:
     self.context.append(f"</h{heading}>")
     self.body.append(
         f'<h{heading} class="kb-safety__title"><span class="kb-visually-hidden">'
-        f"{LEVEL_LABELS[level]}: </span>"
+        f"{CARD_PREFIXES[level]}: </span>"
     )
 
 
@@ -105,7 +105,7 @@ def depart_body_html(self: Any, node: safety_body) -> None:
 def _label(node: nodes.Element) -> str:
     card = node.parent.parent if node.parent is not None else None
     level = card["level"] if isinstance(card, safety_card) else "caution"
-    return LEVEL_LABELS[level].upper()
+    return CARD_PREFIXES[level].upper()
 
 
 def visit_card_text(self: Any, node: safety_card) -> None:

@@ -19,9 +19,18 @@ from typing import Any
 #: Safety levels, mildest first (NHS care-card pattern).
 LEVELS: tuple[str, ...] = ("caution", "professional", "urgent")
 
-#: What each level tells the reader; read out by screen readers before a card's title.
+#: The name of each level (the safety hub's notes and links).
 LEVEL_LABELS: dict[str, str] = {
     "caution": "Caution",
+    "professional": "See a health professional",
+    "urgent": "Urgent",
+}
+
+#: What each level tells the reader, read out by screen readers before a card's title (and
+#: printed before it by the builders other than HTML): the site's own words, in plain
+#: language (grade 6 or below, tests/test_plain_language.py).
+CARD_PREFIXES: dict[str, str] = {
+    "caution": "Take care",
     "professional": "See a health professional",
     "urgent": "Urgent",
 }

@@ -10,7 +10,8 @@ heading with the record's id, its text after it::
     <h4 id="card" data-pagefind-weight="7">Card title</h4> <p>text</p>
 
 The heading element tells the search page the record's kind (h1 the page's
-introduction, h2 a section, h3 an FAQ item, h4 a safety card, h5 a glossary entry;
+introduction, h2 a section or a glossary entry (whose id is Sphinx's ``term-...``), h3 an FAQ
+item, h4 a safety card (h5 one that sends the reader to a professional, h6 an urgent one);
 Pagefind reports
 it with each anchor); every title has the same explicit weight, so ranking does
 not depend on the element. The page's ``link`` and ``title`` are metadata, its
@@ -52,7 +53,11 @@ def facet_filters(tags: list[str]) -> dict[str, list[str]]:
 #: The heading element of each kind of record: the search page reads a result's kind from it
 #: (Pagefind reports the element of every anchor). Every record title gets the same explicit
 #: weight, so ranking does not depend on the element.
-HEADINGS = {"page": "h1", "section": "h2", "faq": "h3", "safety": "h4", "term": "h5"}
+#: Six heading elements and five kinds: a glossary entry is an h2 like a section, told apart by
+#: its id (Sphinx's glossary ids start ``term-``), so the cards' levels keep h4 to h6.
+HEADINGS = {"page": "h1", "section": "h2", "faq": "h3", "safety": "h4", "term": "h2"}
+#: A safety card's heading by its level (the search page tells the levels apart by it).
+CARD_HEADINGS = {"caution": "h4", "professional": "h5", "urgent": "h6"}
 TITLE_WEIGHT = 7
 
 
@@ -80,6 +85,8 @@ def page_html(
     for record in records:
         kind = record["kind"]
         tag = HEADINGS.get(kind, "h2")
+        if kind == "safety":
+            tag = CARD_HEADINGS.get(record.get("level", ""), tag)
         title = page_title if kind == "page" else record["title"]
         parts.append(
             f'<{tag} id="{esc(record["id"])}" data-pagefind-weight="{TITLE_WEIGHT}">'

@@ -5,14 +5,18 @@
     python -m healthkb.search.evaluate --compare         # builds docs/ with each engine
     python -m healthkb.search.evaluate --scale 1000      # plus 1,000 synthetic articles
 
-For every query of the query set (TOML: ``[[query]] text = "..." targets = ["docname#id", ...]``)
-it reads the ranked result links the reader sees and computes, at section level, recall@1,
-recall@3 and MRR (a result counts when it links to one of the query's targets; a bare
-``docname`` target is the top of that page). It also measures the time from the query being
-typed to the results being shown (median over the query set), the bytes the browser
-downloads for a first search (from the landing page: sidebar search box, submit, results
-shown, as counted in the browser's network log), and the size of the search index per
-article.
+Both query sets are run (``--queries`` names others): ``tests/search/queries.toml``, written
+from the articles, and ``tests/search/reader_queries.toml``, written the way readers ask
+(:mod:`healthkb.search.queryset`), the latter reported whole and by part (``tune``, the
+queries changes may be tuned on; ``heldout``, never tuned on). For every query it reads the
+ranked result links the reader sees and computes, at section level, recall@1, recall@3 and
+MRR (a result counts when it links to one of the query's targets; a bare ``docname`` target
+is the top of that page), the share of queries with no result at all and, for the symptom
+and urgent queries, the share whose first result is a safety card. It also measures the time
+from the query being typed to the results being shown (median and 95th percentile), the
+bytes the browser downloads for a first search (from the landing page: sidebar search box,
+submit, results shown, as counted in the browser's network log), and the size of the search
+index per article.
 
 - Pagefind (``kb_search_engine = "pagefind"``): the query is typed into the search page's
   box; timing is from the ``input`` event to the results list being replaced.
@@ -30,13 +34,11 @@ import functools
 import json
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -46,25 +48,24 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from healthkb.importer.synthetic import write
+from healthkb.search.queryset import (
+    Figures,
+    Query,
+    QueryResult,
+    figures,
+    load_queries,
+    matches,
+    parts,
+)
 
 CHROMIUM = os.environ.get("KB_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-quic"]
 PAGEFIND_UI_FILES = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.")
 RESULTS_SHOWN = 10
+#: The query sets the evaluation runs by default (relative to the project checkout).
+QUERY_SETS = ("tests/search/queries.toml", "tests/search/reader_queries.toml")
 
-
-@dataclass
-class Query:
-    text: str
-    targets: list[str]
-
-
-@dataclass
-class QueryResult:
-    text: str
-    results: list[str]
-    rank: int | None
-    ms: float
+__all__ = ["Query", "Report", "evaluate", "load_queries", "matches"]
 
 
 @dataclass
@@ -75,6 +76,8 @@ class Report:
     recall_at_3: float
     mrr: float
     median_ms: float
+    p95_ms: float
+    no_results: float
     first_search_bytes: int
     index_bytes: int
     articles: int
@@ -83,21 +86,21 @@ class Report:
     #: take far more than their bytes).
     index_disk_bytes: int = 0
     misses: list[dict[str, Any]] = field(default_factory=list)
+    #: The figures of the whole set and of each of its parts (tune, heldout).
+    parts: list[Figures] = field(default_factory=list)
+    outcomes: list[QueryResult] = field(default_factory=list)
 
     def table(self) -> str:
         return (
             f"{self.engine:9} queries={self.queries} recall@1={self.recall_at_1:.3f} "
-            f"recall@3={self.recall_at_3:.3f} MRR={self.mrr:.3f} median={self.median_ms:.1f} ms "
+            f"recall@3={self.recall_at_3:.3f} MRR={self.mrr:.3f} "
+            f"no-results={self.no_results:.3f} median={self.median_ms:.1f} ms "
+            f"p95={self.p95_ms:.1f} ms "
             f"first-search={self.first_search_bytes / 1024:.1f} KiB "
             f"index={self.index_bytes / 1024:.1f} KiB "
             f"(disk {self.index_disk_bytes / 1024:.0f} KiB) "
             f"({self.index_bytes_per_article / 1024:.2f} KiB/article, {self.articles} articles)"
         )
-
-
-def load_queries(path: Path) -> list[Query]:
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    return [Query(q["text"], list(q["targets"])) for q in data.get("query", [])]
 
 
 # -- the site ----------------------------------------------------------------------------------
@@ -163,17 +166,6 @@ def normalise(url: str, base: str) -> str:
     return f"{path}#{parts.fragment}" if parts.fragment else path
 
 
-def matches(result: str, targets: list[str]) -> bool:
-    for target in targets:
-        if result == target:
-            return True
-        if "#" not in target:
-            docname, _, anchor = result.partition("#")
-            if docname == target and (not anchor or anchor == target.rsplit("/", 1)[-1]):
-                return True
-    return False
-
-
 # -- the browser -------------------------------------------------------------------------------
 _SPHINX_QUERY = """(q) => {
   const t0 = performance.now();
@@ -185,14 +177,22 @@ _SPHINX_QUERY = """(q) => {
 }"""
 
 
-def _rank_pagefind(page: Any, text: str) -> tuple[list[str], float]:
+_SHOWN = """() => ({
+  hrefs: [...document.querySelectorAll('.kb-search-link')].map((e) => e.href),
+  kind: (document.querySelector('.kb-search-result') || {dataset: {}}).dataset.kind || '',
+  notice: (document.querySelector('.kb-search-notice') || {}).textContent || '',
+  ms: Number(document.querySelector('#kb-search-results').dataset.kbMs),
+})"""
+
+
+def _rank_pagefind(page: Any, text: str) -> dict[str, Any]:
+    """The search page's results for ``text``: links, first result's kind, notice, time."""
     page.fill("#kb-search-input", text)
     page.wait_for_function(
         "(q) => document.querySelector('#kb-search-results').dataset.kbQuery === q", arg=text
     )
-    hrefs = page.eval_on_selector_all(".kb-search-link", "els => els.map(e => e.href)")
-    ms = float(page.eval_on_selector("#kb-search-results", "el => el.dataset.kbMs"))
-    return hrefs, ms
+    shown: dict[str, Any] = page.evaluate(_SHOWN)
+    return shown
 
 
 def _first_search_bytes(browser: Any, base: str, engine: str, text: str) -> int:
@@ -252,9 +252,11 @@ def evaluate(
             page.goto(base + "search.html?q=foam+roller", wait_until="networkidle")
             page.wait_for_function("() => Search.hasIndex()")
         for query in queries:
+            first_kind = notice = ""
             if engine == "pagefind":
-                hrefs, ms = _rank_pagefind(page, query.text)
-                results = [normalise(h, base) for h in hrefs]
+                shown = _rank_pagefind(page, query.text)
+                results = [normalise(h, base) for h in shown["hrefs"]]
+                ms, first_kind, notice = float(shown["ms"]), shown["kind"], shown["notice"]
             else:
                 out = page.evaluate(_SPHINX_QUERY, query.text)
                 results, ms = list(out["results"]), float(out["ms"])
@@ -264,28 +266,32 @@ def evaluate(
                     seen.append(result)
             seen = seen[:RESULTS_SHOWN]
             rank = next((i + 1 for i, r in enumerate(seen) if matches(r, query.targets)), None)
-            outcomes.append(QueryResult(query.text, seen, rank, ms))
+            outcomes.append(
+                QueryResult(
+                    query.text, seen, rank, ms, query.split, query.kind, first_kind, notice.strip()
+                )
+            )
         context.close()
-    n = len(outcomes)
+    whole = figures(engine, outcomes)
     size = index_bytes(site, engine)
     articles = count_articles(site)
     return Report(
         engine=engine,
-        queries=n,
-        recall_at_1=sum(1 for o in outcomes if o.rank == 1) / n,
-        recall_at_3=sum(1 for o in outcomes if o.rank is not None and o.rank <= 3) / n,
-        mrr=sum(1 / o.rank for o in outcomes if o.rank) / n,
-        median_ms=statistics.median(o.ms for o in outcomes),
+        queries=whole.queries,
+        recall_at_1=whole.recall_at_1,
+        recall_at_3=whole.recall_at_3,
+        mrr=whole.mrr,
+        median_ms=whole.median_ms,
+        p95_ms=whole.p95_ms,
+        no_results=whole.no_results,
         first_search_bytes=first_bytes,
         index_bytes=size,
         articles=articles,
         index_bytes_per_article=size / max(articles, 1),
         index_disk_bytes=index_disk_bytes(site, engine),
-        misses=[
-            {"query": o.text, "rank": o.rank, "top3": o.results[:3]}
-            for o in outcomes
-            if o.rank is None or o.rank > 1
-        ],
+        misses=whole.misses,
+        parts=parts("all", outcomes),
+        outcomes=outcomes,
     )
 
 
@@ -324,20 +330,49 @@ def scale_site(n: int, seed: int, root: Path, work: Path) -> Path:
     return docs
 
 
+def evaluate_sets(
+    site: Path, sets: dict[str, list[Query]], engine: str | None = None
+) -> dict[str, Report]:
+    """Each query set's report on ``site``, in one Chromium."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            return {name: evaluate(site, qs, engine, browser) for name, qs in sets.items()}
+        finally:
+            browser.close()
+
+
+def print_reports(label: str, reports: dict[str, Report], misses: bool) -> None:
+    for name, report in reports.items():
+        print(f"{label} {name}: {report.table()}")
+        for part in report.parts:
+            print(part.line())
+        for miss in report.misses if misses else []:
+            notice = f" [{miss['notice']}]" if miss["notice"] else ""
+            print(f"    rank {miss['rank']}: {miss['query']!r} -> {miss['top3']}{notice}")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m healthkb.search.evaluate")
-    parser.add_argument("site", nargs="?", type=Path, help="a built site (build/html)")
-    parser.add_argument("--queries", type=Path, default=Path("tests/search/queries.toml"))
+    parser.add_argument("site", nargs="?", type=Path, help="a built site (default build/html)")
+    parser.add_argument(
+        "--queries", type=Path, action="append", help="a query set (default: both of tests/search)"
+    )
     parser.add_argument("--compare", action="store_true", help="build docs/ with both engines")
     parser.add_argument("--scale", type=int, default=0, help="add N synthetic articles")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--root", type=Path, default=Path.cwd(), help="the project checkout")
+    parser.add_argument("--misses", action="store_true", help="list the queries not ranked 1")
     parser.add_argument("--json", type=Path, help="write the reports as JSON")
     args = parser.parse_args(argv)
-    queries = load_queries(args.queries)
-    reports: list[Report] = []
-    if args.site and not (args.compare or args.scale):
-        reports.append(evaluate(args.site, queries))
+    paths = args.queries or [args.root / name for name in QUERY_SETS]
+    sets = {path.stem: load_queries(path) for path in paths}
+    runs: dict[str, dict[str, Report]] = {}
+    if not (args.compare or args.scale):
+        site = args.site or args.root / "build" / "html"
+        runs["site"] = evaluate_sets(site, sets)
     else:
         with tempfile.TemporaryDirectory(prefix="kb-search-") as tmp:
             work = Path(tmp)
@@ -346,17 +381,20 @@ def main(argv: list[str] | None = None) -> int:
                 if args.scale
                 else (args.root / "docs")
             )
-            for engine in ("sphinx", "pagefind"):
+            label = f"+{args.scale}" if args.scale else "site"
+            for engine in ("sphinx", "pagefind") if args.compare else ("pagefind",):
                 out = work / f"html-{engine}"
                 seconds = build(docs, out, engine, args.root / "conf")
                 print(f"built {engine} site in {seconds:.1f} s", file=sys.stderr)
-                reports.append(evaluate(out, queries, engine))
-    for report in reports:
-        print(report.table())
-        for miss in report.misses:
-            print(f"    rank {miss['rank']}: {miss['query']!r} -> {miss['top3']}")
+                runs[f"{label} {engine}"] = evaluate_sets(out, sets, engine)
+    for label, reports in runs.items():
+        print_reports(label, reports, args.misses)
     if args.json:
-        args.json.write_text(json.dumps([asdict(r) for r in reports], indent=2) + "\n")
+        data = {
+            label: {name: asdict(report) for name, report in reports.items()}
+            for label, reports in runs.items()
+        }
+        args.json.write_text(json.dumps(data, indent=2) + "\n")
     return 0
 
 

@@ -6,7 +6,9 @@ Each site page becomes one Pagefind page, made from the page's search records
 best pages from Pagefind's word locations and links each to ``page.html#id``.
 ``kb-common-words.json`` lists the words in more than a share of the records,
 which the search page leaves out of queries with rarer words
-(:mod:`healthkb.search.words`).
+(:mod:`healthkb.search.words`); ``kb-words.json`` every word with its count, the
+dictionary the search page corrects misspelled words with
+(:mod:`healthkb.search.vocabulary`).
 
 A large site is indexed as several bundles, each rebuilt only when the pages fed
 to it changed (:mod:`healthkb.search.bundles`), one Pagefind process per core
@@ -61,6 +63,7 @@ from healthkb.search.bundles import (
 from healthkb.search.documents import IndexPage
 from healthkb.search.runner import index_shard
 from healthkb.search.staging import STAGE_PREFIX, stage, staged_words
+from healthkb.search.vocabulary import WORDS, dictionary
 from healthkb.search.words import COMMON, bundle_words, common_from
 
 logger = logging.getLogger(__name__)
@@ -131,6 +134,7 @@ class _Indexing:
             bool(self.site)
             and recorded == self.site
             and (self.root / COMMON).is_file()
+            and (self.root / WORDS).is_file()
             and all(entry_ok(bundle / ENTRY) for bundle in bundles)
         )
 
@@ -158,7 +162,9 @@ class _Indexing:
         return bundle_dir(self.root, shard)
 
     def _tmp(self, shard: int) -> Path:
-        return self.root / f"{TMP_PREFIX}{shard}"
+        # Named for this indexing: a Pagefind run of a build stopped by Ctrl-C (which Sphinx
+        # reports to no build-finished handler) may still be writing its own folder.
+        return self.root / f"{TMP_PREFIX}{os.getpid()}-{id(self)}-{shard}"
 
     def cancel(self) -> None:
         """The build failed: stop Pagefind and publish nothing (the last bundles stay)."""
@@ -179,14 +185,15 @@ class _Indexing:
         # While Pagefind runs: the words the search page leaves out of queries (from each
         # bundle's word counts, kept beside its digest).
         texts = sum(page.records for page in self.pages)
-        common = None
-        if self.stale or not (self.root / COMMON).is_file():
+        common = words = None
+        if self.stale or not all((self.root / name).is_file() for name in (COMMON, WORDS)):
             total: Counter[str] = Counter()
             for k in range(count):
                 cache = self.stamps / f"{k}.words.json"
                 counts = partial(staged_words, self.app, self._staging(k), self.groups[k])
                 total.update(bundle_words(counts, cache, k in self.stale))
             common = json.dumps(common_from(total, texts)) + "\n"
+            words = json.dumps(dictionary(total), separators=(",", ":")) + "\n"
         failed = False
         for k, future in zip(self.stale, self.errors, strict=True):
             error = future.result()
@@ -207,6 +214,9 @@ class _Indexing:
             )
         if self.pool is not None:
             self.pool.shutdown(wait=True)
+        # Folders a stopped build's Pagefind left (this indexing's are published by now).
+        for path in self.root.glob(f"{TMP_PREFIX}*"):
+            shutil.rmtree(path, ignore_errors=True)
         # Bundles (and their staged documents) of a larger site, or of shards left empty, go.
         used = {k for k, group in enumerate(self.groups) if group}
         remove_unused(self.root, SHARD_PREFIX, used - {0})
@@ -216,8 +226,9 @@ class _Indexing:
             f"{SHARD_PREFIX}{k}/" for k in range(1, count) if entry_ok(self._bundle(k) / ENTRY)
         ]
         files = {MANIFEST: json.dumps(merged) + "\n"}
-        if common is not None:
+        if common is not None and words is not None:
             files[COMMON] = common
+            files[WORDS] = words
         for name, text in files.items():
             if not _same(self.root / name, text):
                 (self.root / name).write_text(text, encoding="utf-8")

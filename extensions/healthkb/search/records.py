@@ -5,6 +5,8 @@ A record is plain data stored in the kb domain (kind ``search``)::
     {"id": "when-to-stop", "kind": "section", "title": "When to Stop", "text": "...",
      "lineno": 42}
 
+A safety card's record also has its ``level`` (caution, professional, urgent).
+
 The page's introduction (the text before its first subsection) has the id of
 the page's top section and kind ``page``. A record's text is that of its own
 part of the page: nested sections, FAQ items and cards are records of their
@@ -132,6 +134,9 @@ def collect_records(app: Sphinx, doctree: nodes.document) -> None:
             "text": "",
             "lineno": node.line,
         }
+        if kind == "safety":
+            # The search page puts the urgent card first for an urgent symptom.
+            entry["level"] = str(node.get("level", "caution"))
         if node_id and title:
             records.append(entry)  # before its nested records: document order
         parts: list[str] = []
