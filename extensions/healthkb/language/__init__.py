@@ -2,10 +2,20 @@
 
 - ``topic``: the topic words and score of a page and an FAQ item, and how alike two
   questions are (used by the FAQ checks today);
-- ``text``, ``vocabulary``, ``rules``, ``scope``, ``matcher``: sentences, lemmas, the shared
-  vocabularies of ``conf/vocabulary.toml``, the safety rules written as concepts
-  (``conf/safety-concepts.toml``), the scope of negation, caution and contrast, and the
-  findings; ``roller``: FAQ questions about the roller itself; ``evaluate``: the labelled
-  corpus (``kb rules eval``). The build's safety checks do not use these yet: they switch
-  once the held-out targets of ``tests/test_safety_corpus.py`` are met (see README.md).
+- ``text``: sentences, tokens and lookup lemmas; ``source``: reading the TOML sources with
+  line numbers; ``vocabulary``: the shared vocabularies of ``conf/vocabulary.toml``;
+  ``rules``: the safety rules written as concepts (``conf/safety-concepts.toml``);
+- ``cues`` and ``scope``: the cue words, and the clauses, the scope of negation, caution and
+  contrast, and the mode of a sentence;
+- ``phrases``: the vocabulary's phrases compiled into a lemma-slot index, and matching it;
+  ``screen``: the pre-check of which rules could fire on a sentence;
+- ``finding``: hits, contexts and findings; ``objects``: what an action is done to;
+  ``contradiction``, ``permission``, ``redflag``: the three kinds of finding; ``matcher``:
+  :class:`~healthkb.language.matcher.SafetyMatcher`, which ties them together;
+- ``roller``: FAQ questions about the roller itself; ``glossary``: the medical words the glossary
+  explains; ``readability``: reading-level grades.
+
+``kb rules eval`` scores the matcher on the labelled corpus. The build's safety checks do not
+use it yet: they switch once the held-out targets of ``tests/test_safety_corpus.py`` are met
+(see README.md).
 """

@@ -13,6 +13,8 @@ lower case. The rules are deliberately local and explainable:
   "below") moves an action off the place that follows.
 - The **mode** says whether a clause recommends or permits, or describes a mistake, warns of
   harm, or asks a question: only recommending and permitting clauses can break a rule.
+
+The cue words themselves are listed in :mod:`healthkb.language.cues`.
 """
 
 from __future__ import annotations
@@ -20,277 +22,37 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from healthkb.language.cues import (
+    ADVISE,
+    AFTER_COMMA,
+    AFTER_PLACE,
+    AROUND_LEMMAS,
+    ASKED,
+    AVOIDED,
+    BOUNDARY_WORDS,
+    CLAUSE_STOPS,
+    CONDITION,
+    DENIED,
+    HARM_LEMMAS,
+    INVERTING,
+    LINKS,
+    MISTAKE_LEMMAS,
+    MODAL_HARM,
+    MODALS,
+    NEGATION_LEMMAS,
+    NEGATION_PHRASES,
+    NOT_VERBS,
+    NOT_WORDS,
+    OPENERS,
+    QUESTION_WORDS,
+    RELUCTANCE_LEMMAS,
+    SUBORDINATORS,
+    SUGGESTIONS,
+    USELESS_LEMMAS,
+    WARNING_LEMMAS,
+    YES,
+)
 from healthkb.language.text import Token
-
-#: Single lemmas that negate or avoid what follows them in their clause.
-NEGATION_LEMMAS = frozenset(
-    [
-        "not",
-        "never",
-        "no",
-        "nor",
-        "without",
-        "avoid",
-        "stop",
-        "skip",
-        "refrain",
-        "spare",
-        "bypass",
-        "exclude",
-        "except",
-        "neither",
-        "nothing",
-        "shouldn't",
-        "cannot",
-        "than",
-    ]
-)
-#: Lemma sequences that negate, avoid or contrast what follows them.
-NEGATION_PHRASES: tuple[tuple[str, ...], ...] = (
-    ("instead", "of"),
-    ("rather", "than"),
-    ("away", "from"),
-    ("short", "of"),
-    ("stay", "off"),
-    ("keep", "off"),
-    ("steer", "clear"),
-    ("other", "than"),
-    ("apart", "from"),
-    ("as", "oppose", "to"),
-    ("as", "opposed", "to"),
-    ("leave", "out"),
-    ("off", "limit"),
-    ("off", "limits"),
-    ("stay", "away"),
-    ("keep", "away"),
-    ("not", "directly"),
-)
-#: Lemmas that put an action beside a place rather than on it (cover the next few words).
-AROUND_LEMMAS = frozenset(
-    [
-        "around",
-        "round",
-        "beside",
-        "besides",
-        "near",
-        "nearby",
-        "next",
-        "surround",
-        "surrounding",
-        "adjacent",
-        "above",
-        "below",
-        "alongside",
-        "either",
-        "side",
-        "sides",
-        "indirectly",
-        "behind",
-        "toward",
-        "towards",
-        "through",
-        "between",
-    ]
-)
-#: Words after a place that say the place itself is left alone ("... indirectly").
-AFTER_PLACE = frozenset({"indirectly", "alone"})
-#: Subordinators that open a clause which a comma closes.
-SUBORDINATORS = frozenset(
-    [
-        "if",
-        "when",
-        "whenever",
-        "while",
-        "although",
-        "though",
-        "because",
-        "since",
-        "unless",
-        "once",
-        "after",
-        "before",
-        "as",
-        "until",
-        "whether",
-    ]
-)
-#: Words that link a new statement, so an "around" cue before them does not reach a place
-#: after them ("lie across it just above your hips so the lumbar spine arches").
-_LINKS = frozenset({"so", "and", ",", "then", "while", "with"})
-_BOUNDARY_WORDS = frozenset({"but", "whereas", "instead", "however", "otherwise", "yet"})
-_AFTER_COMMA = frozenset({"and", "but", "then", "so", "or", "which", "who", "because", "while"})
-_HARD = frozenset({";", ":", "(", ")", "[", "]", "--", "-", "—", "–", "?", "!", "."})
-
-#: Words that say a sentence describes a mistake.
-MISTAKE_LEMMAS = frozenset(
-    [
-        "mistake",
-        "error",
-        "wrong",
-        "wrongly",
-        "myth",
-        "misconception",
-        "misguided",
-        "pitfall",
-        "mistaken",
-        "bad",
-        "idea",
-        "trap",
-    ]
-)
-#: Lemmas of harm: after the action, they make the clause a warning.
-HARM_LEMMAS = frozenset(
-    [
-        "cause",
-        "worsen",
-        "irritate",
-        "irritation",
-        "aggravate",
-        "hurt",
-        "damage",
-        "injure",
-        "compress",
-        "compression",
-        "harm",
-        "risk",
-        "risky",
-        "dangerous",
-        "unsafe",
-        "harmful",
-        "destabilise",
-        "destabilize",
-        "instability",
-        "inflame",
-        "stress",
-        "jeopardize",
-        "jeopardise",
-        "overload",
-        "hyperextend",
-        "hyperextension",
-        "pinch",
-        "backfire",
-        "worse",
-        "danger",
-        "hazard",
-        "inadvisable",
-        "counterproductive",
-        "crush",
-        "crunch",
-        "create",
-        "increase",
-        "lack",
-        "painful",
-    ]
-)
-#: Injury verbs that warn after a modal ("rolling there can strain the joints").
-MODAL_HARM = frozenset(
-    {"strain", "tear", "bruise", "injure", "pinch", "sprain", "inflame", "press", "squash"}
-)
-#: Words of use that warn when negated ("it isn't helping").
-USELESS_LEMMAS = frozenset({"help", "necessary", "useful", "worth", "needed", "effective"})
-#: Words before a harm word that avoid the harm rather than warn of it.
-_AVOIDED = frozenset({"avoid", "without", "prevent", "reduce", "skip"})
-#: Words that deny the mistake word after them ("nothing wrong with ...").
-_DENIED = frozenset({"nothing", "not", "no"})
-_MODALS = [["can"], ["could"], ["may"], ["might"], ["will"], ["would"]]
-_NOT = frozenset({"not", "never", "no", "n't"})
-#: Words that may come before the verb of an order ("so roll it", "and then give it ...").
-_OPENERS = frozenset({"so", "then", "and", "just", "instead", ",", "now", "simply"})
-#: Base-form words that open a statement, not an order.
-_NOT_VERBS = frozenset(
-    {
-        "it",
-        "you",
-        "i",
-        "we",
-        "they",
-        "he",
-        "she",
-        "the",
-        "a",
-        "an",
-        "this",
-        "that",
-        "these",
-        "those",
-        "people",
-        "most",
-        "many",
-        "some",
-        "there",
-        "what",
-        "which",
-        "who",
-        "your",
-        "my",
-        "if",
-        "when",
-        "while",
-        "because",
-        "as",
-        "but",
-        "or",
-        "not",
-        "no",
-        "to",
-        "in",
-        "on",
-        "at",
-        "for",
-        "with",
-        "after",
-        "before",
-        "until",
-        "one",
-        "each",
-        "every",
-        "all",
-        "any",
-    }
-)
-_INVERTING = frozenset({"can", "could", "should", "do", "will", "would", "may"})
-_ASKED = frozenset({"you", "i", "we"})
-#: First words of an answer that make the question before it a recommendation ("Should you
-#: roll ...? Of course", "Would it hurt to ...? Not if you keep it gentle").
-_YES = frozenset({"yes", "sure", "absolutely", "definitely", "of", "yep", "yeah", "totally"})
-_ADVISE = frozenset({"recommend", "advise", "suggest"})
-#: Words that make what follows a condition ("if it hurts", "unless", "as long as").
-_CONDITION = frozenset({"if", "unless", "long", "until", "till"})
-#: Words that make an uncertain or forbidding clause (the reader is warned, not told to).
-WARNING_LEMMAS = frozenset({"warn", "warning", "caution", "careful", "beware", "danger"})
-_QUESTION_WORDS = frozenset(
-    [
-        "can",
-        "could",
-        "should",
-        "is",
-        "are",
-        "do",
-        "does",
-        "did",
-        "will",
-        "would",
-        "may",
-        "might",
-        "what",
-        "how",
-        "why",
-        "when",
-        "where",
-        "which",
-        "who",
-    ]
-)
-
-
-#: Words whose negation encourages ("don't be afraid to", "never hesitate to").
-RELUCTANCE_LEMMAS = frozenset(
-    {"afraid", "hesitate", "scared", "shy", "worry", "forget", "wrong", "harm"}
-)
-#: Openings of questions that suggest doing something.
-SUGGESTIONS = frozenset(
-    {("why", "not"), ("ever", "try"), ("why", "wait"), ("how", "about"), ("what", "about")}
-)
 
 
 @dataclass(frozen=True)
@@ -340,13 +102,13 @@ class Scope:
         # covers ...") is a question quoted as a title.
         start = self.clause_start(index)
         for at in range(start, index):
-            if self.tokens[at].lemma in _INVERTING and self.tokens[at + 1].lower in _ASKED:
+            if self.tokens[at].lemma in INVERTING and self.tokens[at + 1].lower in ASKED:
                 return True
         for at in range(index, len(self.tokens)):
             token = self.tokens[at]
             if token.text == "?":
                 answer = [t.lemma for t in self.tokens[at + 1 : at + 3]]
-                return not (answer[:1] and (answer[0] in _YES or answer == ["not", "if"]))
+                return not (answer[:1] and (answer[0] in YES or answer == ["not", "if"]))
             if token.text in {".", "!"}:
                 return False
         return self.question
@@ -358,7 +120,7 @@ class Scope:
         if action < place:
             low = max(low, action + 1)
         for cue in self.arounds:
-            links = _LINKS - {"and"} if self.tokens[cue].lemma == "between" else _LINKS
+            links = LINKS - {"and"} if self.tokens[cue].lemma == "between" else LINKS
             if low <= cue < place and not any(
                 t.lemma in links for t in self.tokens[cue + 1 : place]
             ):
@@ -381,7 +143,7 @@ class Scope:
         """True when the clause of ``index`` describes a mistake, before or after it, or
         another clause does and this one is not an order of its own: in "X is a mistake;
         give it three minutes" the order after the mistake is the correction."""
-        if self._clause_has(index, MISTAKE_LEMMAS, unless_after=_DENIED) or self._past_practice():
+        if self._clause_has(index, MISTAKE_LEMMAS, unless_after=DENIED) or self._past_practice():
             return True
         return self._sentence_has(MISTAKE_LEMMAS) and not self.imperative(index)
 
@@ -389,14 +151,12 @@ class Scope:
         """True when the clause of ``index`` opens with a verb in its base form ("so roll it
         directly", "give it three minutes")."""
         at = self.clause_start(index)
-        while at < len(self.tokens) and self.tokens[at].lower in _OPENERS:
+        while at < len(self.tokens) and self.tokens[at].lower in OPENERS:
             at += 1
         if at >= len(self.tokens):
             return False
         token = self.tokens[at]
-        return (
-            token.lower == token.lemma and token.lower.isalpha() and token.lower not in _NOT_VERBS
-        )
+        return token.lower == token.lemma and token.lower.isalpha() and token.lower not in NOT_VERBS
 
     def harm(self, index: int, skip: tuple[int, int] = (0, 0)) -> bool:
         """True when the sentence says doing so harms (a harm word after ``index``).
@@ -411,18 +171,18 @@ class Scope:
                 continue
             lemma = self.tokens[at].lemma
             before = [t.lemma for t in self.tokens[max(0, at - 3) : at]]
-            if lemma in _ADVISE:
+            if lemma in ADVISE:
                 # "which physios don't recommend", "advise against" warn; "recommend" alone not.
                 following = self.tokens[at + 1].lemma if at + 1 < len(self.tokens) else ""
-                if _NOT.intersection(before[-2:]) or following == "against":
+                if NOT_WORDS.intersection(before[-2:]) or following == "against":
                     return True
                 continue
-            if lemma in USELESS_LEMMAS and _NOT.intersection(before[-2:]):
+            if lemma in USELESS_LEMMAS and NOT_WORDS.intersection(before[-2:]):
                 return True  # "but it isn't helping", "which is not necessary"
-            if lemma in HARM_LEMMAS or (lemma in MODAL_HARM and before[-1:] in _MODALS):
-                if _NOT.intersection(before[-2:]) or _CONDITION.intersection(before):
+            if lemma in HARM_LEMMAS or (lemma in MODAL_HARM and before[-1:] in MODALS):
+                if NOT_WORDS.intersection(before[-2:]) or CONDITION.intersection(before):
                     continue
-                if _AVOIDED.intersection(before[-2:]):
+                if AVOIDED.intersection(before[-2:]):
                     continue  # "just avoid painful positions" sets a limit
                 return True
         return any(t.lemma in WARNING_LEMMAS for t in self.tokens)
@@ -482,10 +242,10 @@ def analyse_scope(tokens: Sequence[Token], text: str = "") -> Scope:
     for i, token in enumerate(tokens):
         word = token.lower
         boundary_before = False
-        if word in _BOUNDARY_WORDS and i > 0:
+        if word in BOUNDARY_WORDS and i > 0:
             boundary_before = True
         if word == "," and i + 1 < len(tokens):
-            if tokens[i + 1].lower in _AFTER_COMMA or opened_by_subordinate:
+            if tokens[i + 1].lower in AFTER_COMMA or opened_by_subordinate:
                 boundary_before = True
                 opened_by_subordinate = False
             elif tokens[i + 1].lemma in SUBORDINATORS or tokens[i + 1].lower == "not":
@@ -493,7 +253,7 @@ def analyse_scope(tokens: Sequence[Token], text: str = "") -> Scope:
         if boundary_before:
             number += 1
         clause.append(number)
-        if word in _HARD and not glued(tokens, i):
+        if word in CLAUSE_STOPS and not glued(tokens, i):
             number += 1
             opened_by_subordinate = i + 1 < len(tokens) and tokens[i + 1].lemma in SUBORDINATORS
     negations: list[int] = []
@@ -517,7 +277,7 @@ def analyse_scope(tokens: Sequence[Token], text: str = "") -> Scope:
     arounds = [i for i, lemma in enumerate(lemmas) if lemma in AROUND_LEMMAS]
     stripped = text.rstrip().rstrip("\"')]*")
     question = stripped.endswith("?") or (
-        "?" in lemmas and bool(lemmas) and lemmas[0] in _QUESTION_WORDS
+        "?" in lemmas and bool(lemmas) and lemmas[0] in QUESTION_WORDS
     )
     if tuple(lemmas[:2]) in SUGGESTIONS:
         # "Why not roll ...?", "Ever tried rolling ...?": a question that recommends.

@@ -7,8 +7,8 @@ write them. A phrase is a sequence of slots, matched word by word on lemmas:
 - ``word*``: any word that starts with ``word`` (``tingl*``);
 - ``...``: up to :data:`GAP` other words in between (``small of ... back``).
 
-This module only reads and validates; :mod:`healthkb.language.matcher` compiles the phrases
-into spaCy rule matchers.
+This module only reads and validates; :mod:`healthkb.language.phrases` compiles the phrases
+into an index of lemma slots.
 """
 
 from __future__ import annotations

@@ -1,0 +1,221 @@
+"""Contradiction findings: a rule's action done to its place, injury or symptom in a clause
+that recommends it (not negated, avoided, contrasted, placed "around" it, a mistake, a harm
+or a question); an order after a heading label or an opening clause that names the place or
+injury; a rule's regex; or a rule's symptom called normal or fine.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from healthkb.language.cues import SUBORDINATORS
+from healthkb.language.finding import Finding, Hit, finding_at, hits_of
+from healthkb.language.objects import TREAT, antecedents, describes, object_of
+from healthkb.language.permission import permitted, referred
+from healthkb.language.rules import ConceptRule
+from healthkb.language.scope import Scope, glued
+from healthkb.language.text import Token
+
+#: Most words before the colon of a heading label ("Sacrum and lumbar: 8-10 slow passes").
+HEADING = 5
+#: Modals before an injury verb make it what rolling may do ("can strain the joints").
+_MODAL_WORDS = frozenset({"can", "could", "may", "might", "will", "would"})
+
+
+def _recommending(scope: Scope, index: int, target: Hit | None = None) -> bool:
+    """True when the clause of token ``index`` can recommend (not a question, mistake or harm).
+
+    Harm words inside ``target`` do not count: an injury named as the target ("roll the
+    injured area") is not a warning that rolling injures."""
+    skip = (target.start, target.end) if target is not None else (0, 0)
+    return not (
+        scope.asks(index) or scope.negated(index) or scope.mistake(index) or scope.harm(index, skip)
+    )
+
+
+def finding(
+    rule: ConceptRule,
+    text: str,
+    tokens: Sequence[Token],
+    hits: Sequence[Hit],
+    scope: Scope,
+) -> Finding | None:
+    """The contradiction of ``rule`` in a sentence, or None."""
+    # An action word joined by a hyphen to the next is part of a compound ("lower-back").
+    actions = [
+        a
+        for a in hits_of(hits, rule.keys("actions"))
+        if not (a.end < len(tokens) and glued(tokens, a.end))
+    ]
+    targets = hits_of(hits, rule.targets)
+    targets = targets + antecedents(actions, targets, tokens)
+    for action in actions:
+        for target in targets:
+            if target.start < action.end and action.start < target.end:
+                continue  # one phrase cannot be both ("roll ... ankle" as an injury)
+            if not scope.same_clause(action.start, target.start):
+                continue
+            if not object_of(action, target, tokens) or describes(action, tokens, scope, actions):
+                continue
+            if target.start > 0 and tokens[target.start - 1].lemma in _MODAL_WORDS:
+                continue  # "can strain the joints": an injury verb, what rolling may do
+            last = max(action.start, target.start)
+            if not _recommending(scope, action.start, target) or scope.negated(last):
+                continue
+            if target.key.startswith("places."):
+                if scope.around(target.start, action.start, end=target.end):
+                    continue
+            elif scope.left_alone(target.start, target.end):
+                continue  # "leave the sprained one alone"
+            if target.key.startswith("injuries.") and _deferred(action, tokens, scope):
+                continue  # "wait until the swelling has gone down", "once it has healed"
+            begin, finish = min(action.begin, target.begin), max(action.finish, target.finish)
+            return finding_at(rule, "contradiction", text, begin, finish)
+    headed = _heading(actions, targets, tokens, scope)
+    if headed is not None:
+        action, target = headed
+        begin, finish = min(action.begin, target.begin), max(action.finish, target.finish)
+        return finding_at(rule, "contradiction", text, begin, finish)
+    framed = _framed_injury(actions, targets, tokens, scope)
+    if framed is not None:
+        action, target = framed
+        begin, finish = min(action.begin, target.begin), max(action.finish, target.finish)
+        return finding_at(rule, "contradiction", text, begin, finish)
+    for pattern in rule.patterns:
+        for match in pattern.finditer(text):
+            if _LIMITED.search(match.group()) or _AFTERWARDS.match(text, match.end()):
+                continue  # "keep the session under ten minutes", "lie flat for minutes after"
+            index = _token_at(tokens, match.start())
+            if _recommending(scope, index):
+                return finding_at(rule, "contradiction", text, match.start(), match.end())
+    # "numbness is normal": a rule's symptom called normal or fine, unless the reader is
+    # sent to a professional.
+    symptoms = hits_of(hits, rule.keys("symptoms"))
+    allowed = permitted(hits, scope)
+    if (
+        symptoms
+        and allowed is not None
+        and not referred(hits, scope)
+        and not scope.asks(allowed.start)
+    ):
+        symptom = symptoms[0]
+        if scope.same_clause(symptom.start, allowed.start) and not scope.mistake(symptom.start):
+            begin = min(symptom.begin, allowed.begin)
+            return finding_at(
+                rule, "contradiction", text, begin, max(symptom.finish, allowed.finish)
+            )
+    return None
+
+
+#: Words that put an action off till later ("before you bring out the roller").
+_DEFERRING = frozenset({"before", "until", "till", "wait", "later", "once"})
+
+
+#: Words after a heading's order that move it off the label's place.
+_ELSEWHERE = frozenset(
+    [
+        "instead",
+        "around",
+        "glute",
+        "glutes",
+        "hip",
+        "hips",
+        "upper",
+        "mid",
+        "thoracic",
+        "hamstring",
+        "quad",
+        "calf",
+        "side",
+        "muscle",
+    ]
+)
+
+
+def _heading(
+    actions: Sequence[Hit], targets: Sequence[Hit], tokens: Sequence[Token], scope: Scope
+) -> tuple[Hit, Hit] | None:
+    """An order after a heading label that names the place or injury ("Low back: ten slow
+    passes straight over the spine", "New injuries: roll twice daily"): the label is what
+    the order is done to, unless the order names somewhere else."""
+    colon = next((at for at, t in enumerate(tokens[:HEADING]) if t.text == ":"), None)
+    if colon is None:
+        return None
+    labels = [t for t in targets if t.end <= colon]
+    if not labels:
+        return None
+    for action in actions:
+        if action.start <= colon or action.start > colon + 6:
+            continue
+        end = scope.clause_end(action.start)
+        rest = {t.lemma for t in tokens[colon + 1 : end + 1]}
+        treated = {at + 1 for at, t in enumerate(tokens) if t.lemma in TREAT}
+        named = [t for t in targets if t.start > colon and t.start not in treated]
+        if rest & _ELSEWHERE or named:
+            continue  # "Lower back: roll the glutes", but "... to reduce swelling" is no place
+        if _recommending(scope, action.start) and not scope.negated(action.start):
+            return action, labels[0]
+    return None
+
+
+def _framed_injury(
+    actions: Sequence[Hit], targets: Sequence[Hit], tokens: Sequence[Token], scope: Scope
+) -> tuple[Hit, Hit] | None:
+    """An order to roll after an opening clause that names a fresh injury ("If you just
+    pulled a muscle in your back, get on the roller right away"): the injury is what the
+    order is about even when the order names no place."""
+    if not tokens or tokens[0].lemma not in SUBORDINATORS:
+        return None
+    if any(t.lower in _WAITING for t in tokens):
+        return None  # "once a strain has healed, gentle rolling can help"
+    injuries = [t for t in targets if t.key.startswith("injuries.") and scope.clause[t.start] == 0]
+    if not injuries:
+        return None
+    for action in actions:
+        if scope.clause[action.start] == 0 or not scope.imperative(action.start):
+            continue
+        start, end = scope.clause_start(action.start), scope.clause_end(action.start)
+        if _DEFERRING.intersection(t.lemma for t in tokens[start : end + 1]):
+            continue
+        cues = (*scope.negations, *scope.arounds)
+        if any(start <= cue <= end for cue in cues):
+            continue  # "roll muscles well away from it", "roll around it"
+        if _recommending(scope, action.start):
+            return action, injuries[0]
+    return None
+
+
+#: Words inside a pattern's match that make its duration a ceiling, not an order.
+_LIMITED = re.compile(
+    r"\b(?:under|within|less\s+than|no\s+longer\s+than)\s+(?:\d|one|two|three|four|five|ten|a\s+few)",
+    re.IGNORECASE,
+)
+#: A duration of something done before or after rolling, not pressure on a spot.
+_AFTERWARDS = re.compile(r"\s+(?:after|before|between)\b", re.IGNORECASE)
+
+
+#: Words that put rolling an injury off till it has settled ("the roller can wait", "once
+#: it has healed").
+_WAITING = frozenset({"wait", "healed", "settle", "settled", "faded", "yet", "subside", "subsided"})
+#: Words that put off what follows them ("before you put a roller on it", "until").
+_PUTTING_OFF = frozenset({"before", "until", "till", "once"})
+
+
+def _deferred(action: Hit, tokens: Sequence[Token], scope: Scope) -> bool:
+    """True when the sentence puts rolling off until an injury has settled: a word of
+    waiting that is not negated ("don't wait" urges), or "before", "until" or "once" just
+    before the action ("give it time before you put a roller on it")."""
+    if not scope.suggestion:  # "why wait for a sprain to settle?" urges
+        for at, token in enumerate(tokens):
+            if token.lower in _WAITING and not scope.negated(at, window=2):
+                return True
+    start = max(scope.clause_start(action.start), action.start - 4)
+    return any(t.lemma in _PUTTING_OFF for t in tokens[start : action.start])
+
+
+def _token_at(tokens: Sequence[Token], offset: int) -> int:
+    for index, token in enumerate(tokens):
+        if token.end > offset:
+            return index
+    return max(len(tokens) - 1, 0)

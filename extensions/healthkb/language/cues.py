@@ -1,0 +1,278 @@
+"""The cue words of :mod:`healthkb.language.scope`: what negates, avoids, moves off a place,
+ends a clause, marks a mistake, a harm, a warning, a question or a suggestion.
+
+Lemmas in lower case, kept apart from the scope logic so the lists can be read and tuned
+on their own. Pure data: no imports of the project.
+"""
+
+from __future__ import annotations
+
+#: Single lemmas that negate or avoid what follows them in their clause.
+NEGATION_LEMMAS = frozenset(
+    [
+        "not",
+        "never",
+        "no",
+        "nor",
+        "without",
+        "avoid",
+        "stop",
+        "skip",
+        "refrain",
+        "spare",
+        "bypass",
+        "exclude",
+        "except",
+        "neither",
+        "nothing",
+        "shouldn't",
+        "cannot",
+        "than",
+    ]
+)
+#: Lemma sequences that negate, avoid or contrast what follows them.
+NEGATION_PHRASES: tuple[tuple[str, ...], ...] = (
+    ("instead", "of"),
+    ("rather", "than"),
+    ("away", "from"),
+    ("short", "of"),
+    ("stay", "off"),
+    ("keep", "off"),
+    ("steer", "clear"),
+    ("other", "than"),
+    ("apart", "from"),
+    ("as", "oppose", "to"),
+    ("as", "opposed", "to"),
+    ("leave", "out"),
+    ("off", "limit"),
+    ("off", "limits"),
+    ("stay", "away"),
+    ("keep", "away"),
+    ("not", "directly"),
+)
+#: Lemmas that put an action beside a place rather than on it (cover the next few words).
+AROUND_LEMMAS = frozenset(
+    [
+        "around",
+        "round",
+        "beside",
+        "besides",
+        "near",
+        "nearby",
+        "next",
+        "surround",
+        "surrounding",
+        "adjacent",
+        "above",
+        "below",
+        "alongside",
+        "either",
+        "side",
+        "sides",
+        "indirectly",
+        "behind",
+        "toward",
+        "towards",
+        "through",
+        "between",
+    ]
+)
+#: Words after a place that say the place itself is left alone ("... indirectly").
+AFTER_PLACE = frozenset({"indirectly", "alone"})
+#: Subordinators that open a clause which a comma closes.
+SUBORDINATORS = frozenset(
+    [
+        "if",
+        "when",
+        "whenever",
+        "while",
+        "although",
+        "though",
+        "because",
+        "since",
+        "unless",
+        "once",
+        "after",
+        "before",
+        "as",
+        "until",
+        "whether",
+    ]
+)
+#: Words that link a new statement, so an "around" cue before them does not reach a place
+#: after them ("lie across it just above your hips so the lumbar spine arches").
+LINKS = frozenset({"so", "and", ",", "then", "while", "with"})
+BOUNDARY_WORDS = frozenset({"but", "whereas", "instead", "however", "otherwise", "yet"})
+AFTER_COMMA = frozenset({"and", "but", "then", "so", "or", "which", "who", "because", "while"})
+CLAUSE_STOPS = frozenset({";", ":", "(", ")", "[", "]", "--", "-", "—", "–", "?", "!", "."})
+
+#: Words that say a sentence describes a mistake.
+MISTAKE_LEMMAS = frozenset(
+    [
+        "mistake",
+        "error",
+        "wrong",
+        "wrongly",
+        "myth",
+        "misconception",
+        "misguided",
+        "pitfall",
+        "mistaken",
+        "bad",
+        "idea",
+        "trap",
+    ]
+)
+#: Lemmas of harm: after the action, they make the clause a warning.
+HARM_LEMMAS = frozenset(
+    [
+        "cause",
+        "worsen",
+        "irritate",
+        "irritation",
+        "aggravate",
+        "hurt",
+        "damage",
+        "injure",
+        "compress",
+        "compression",
+        "harm",
+        "risk",
+        "risky",
+        "dangerous",
+        "unsafe",
+        "harmful",
+        "destabilise",
+        "destabilize",
+        "instability",
+        "inflame",
+        "stress",
+        "jeopardize",
+        "jeopardise",
+        "overload",
+        "hyperextend",
+        "hyperextension",
+        "pinch",
+        "backfire",
+        "worse",
+        "danger",
+        "hazard",
+        "inadvisable",
+        "counterproductive",
+        "crush",
+        "crunch",
+        "create",
+        "increase",
+        "lack",
+        "painful",
+    ]
+)
+#: Injury verbs that warn after a modal ("rolling there can strain the joints").
+MODAL_HARM = frozenset(
+    {"strain", "tear", "bruise", "injure", "pinch", "sprain", "inflame", "press", "squash"}
+)
+#: Words of use that warn when negated ("it isn't helping").
+USELESS_LEMMAS = frozenset({"help", "necessary", "useful", "worth", "needed", "effective"})
+#: Words before a harm word that avoid the harm rather than warn of it.
+AVOIDED = frozenset({"avoid", "without", "prevent", "reduce", "skip"})
+#: Words that deny the mistake word after them ("nothing wrong with ...").
+DENIED = frozenset({"nothing", "not", "no"})
+MODALS = [["can"], ["could"], ["may"], ["might"], ["will"], ["would"]]
+NOT_WORDS = frozenset({"not", "never", "no", "n't"})
+#: Words that may come before the verb of an order ("so roll it", "and then give it ...").
+OPENERS = frozenset({"so", "then", "and", "just", "instead", ",", "now", "simply"})
+#: Base-form words that open a statement, not an order.
+NOT_VERBS = frozenset(
+    {
+        "it",
+        "you",
+        "i",
+        "we",
+        "they",
+        "he",
+        "she",
+        "the",
+        "a",
+        "an",
+        "this",
+        "that",
+        "these",
+        "those",
+        "people",
+        "most",
+        "many",
+        "some",
+        "there",
+        "what",
+        "which",
+        "who",
+        "your",
+        "my",
+        "if",
+        "when",
+        "while",
+        "because",
+        "as",
+        "but",
+        "or",
+        "not",
+        "no",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "after",
+        "before",
+        "until",
+        "one",
+        "each",
+        "every",
+        "all",
+        "any",
+    }
+)
+INVERTING = frozenset({"can", "could", "should", "do", "will", "would", "may"})
+ASKED = frozenset({"you", "i", "we"})
+#: First words of an answer that make the question before it a recommendation ("Should you
+#: roll ...? Of course", "Would it hurt to ...? Not if you keep it gentle").
+YES = frozenset({"yes", "sure", "absolutely", "definitely", "of", "yep", "yeah", "totally"})
+ADVISE = frozenset({"recommend", "advise", "suggest"})
+#: Words that make what follows a condition ("if it hurts", "unless", "as long as").
+CONDITION = frozenset({"if", "unless", "long", "until", "till"})
+#: Words that make an uncertain or forbidding clause (the reader is warned, not told to).
+WARNING_LEMMAS = frozenset({"warn", "warning", "caution", "careful", "beware", "danger"})
+QUESTION_WORDS = frozenset(
+    [
+        "can",
+        "could",
+        "should",
+        "is",
+        "are",
+        "do",
+        "does",
+        "did",
+        "will",
+        "would",
+        "may",
+        "might",
+        "what",
+        "how",
+        "why",
+        "when",
+        "where",
+        "which",
+        "who",
+    ]
+)
+
+
+#: Words whose negation encourages ("don't be afraid to", "never hesitate to").
+RELUCTANCE_LEMMAS = frozenset(
+    {"afraid", "hesitate", "scared", "shy", "worry", "forget", "wrong", "harm"}
+)
+#: Openings of questions that suggest doing something.
+SUGGESTIONS = frozenset(
+    {("why", "not"), ("ever", "try"), ("why", "wait"), ("how", "about"), ("what", "about")}
+)

@@ -1,0 +1,202 @@
+"""What an action is done to: whether a place or injury is the object of an action word
+("roll the lumbar spine", "rest the roller on your lower back"), whether the action word
+describes rather than orders ("the first exercise rolls over ..."), and the earlier place a
+pronoun stands for ("roll right across it"). Used by the contradiction finding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from healthkb.language.finding import Hit
+from healthkb.language.scope import Scope
+from healthkb.language.text import Token
+
+#: How many tokens may stand between an action and the place it is done to ("roll gently up
+#: and down from the lumbar spine").
+OBJECT_REACH = 8
+#: Prepositions that put a body place onto the roller ("drape your lower back over the roller").
+_ONTO = frozenset({"on", "onto", "over", "across", "against", "into", "along"})
+#: Pronouns that can stand for the place of an earlier clause ("don't skip the kneecap; roll
+#: right across it").
+PRONOUNS = frozenset({"it", "them"})
+#: Nouns that, after "the", "that" or "this", stand for an injury or place named before
+#: ("Banged your thigh and it's puffy? Roll right over the lump.").
+ANAPHORS = frozenset({"spot", "area", "lump", "injury", "place", "bit", "part"})
+_DEMONSTRATIVES = frozenset({"the", "that", "this"})
+
+
+def object_of(action: Hit, target: Hit, tokens: Sequence[Token]) -> bool:
+    """True when ``target`` can be what ``action`` is done to: its object or a place phrase
+    after it ("roll the lumbar spine", "rest the roller on your lower back"), or the subject
+    of the action in the passive ("the elbow is best rolled on ..."). A place before an
+    active verb is its subject ("tight lats create stress on ...", "the lower back becomes a
+    fulcrum with the roller"), not where the roller goes."""
+    if target.start >= action.end:
+        if target.start - action.end > OBJECT_REACH:
+            return False
+        # Another verb between them takes the place as its own object ("foam rolling lessened
+        # soreness in the lower back", "roll ... to reduce inflammation").
+        return not any(
+            t.lemma in TREAT
+            or (t.lemma in _OWN_OBJECT and tokens[target.start].lower not in PRONOUNS)
+            or (t.lower.endswith("ed") and t.lemma != t.lower)
+            for t in tokens[action.end : target.start]
+        )
+    if target.end == action.start:
+        # A compound ("lumbar rolling", "neck roll"), not the place as the subject of a
+        # verb ("let the lumbar region rest").
+        word = tokens[action.start].lower
+        return word.endswith("ing") or word in {"roll", "rolls", "massage", "release"}
+    if tokens[action.start].lemma == "roller" and action.start - target.end <= 3:
+        between = {t.lemma for t in tokens[target.end : action.start]}
+        if between & _ONTO:
+            return True  # the place put onto the roller
+    between = {t.lemma for t in tokens[target.end : action.start]}
+    starts_at = tokens[target.start].lemma in {"at", "from"} or (
+        target.start > 0 and tokens[target.start - 1].lemma in {"at", "from"}
+    )
+    if starts_at and action.start - target.end <= 2 and between <= {"and", "then", ","}:
+        return True  # the place the rolling starts from: "start at the tailbone and roll up"
+    if between & _BENEFIT:
+        return True  # the place as the subject that gains: "the low back responds best to"
+    after = [t.lemma for t in tokens[action.end : action.end + 5]]
+    if "roller" in after and _ONTO.intersection(after):
+        return True  # the place goes onto the roller: "a strained calf can go back on the roller"
+    return _passive(action, tokens)
+
+
+#: Verbs that take the place after them as their own object ("roll the glutes and let the
+#: lumbar region rest").
+_OWN_OBJECT = frozenset({"let", "leave", "allow", "spare", "protect"})
+#: Verbs whose object is a complaint treated, not a place rolled.
+TREAT = frozenset({"reduce", "relieve", "ease", "lessen", "prevent", "treat", "soothe", "calm"})
+
+
+def describes(
+    action: Hit, tokens: Sequence[Token], scope: Scope, actions: Sequence[Hit] = ()
+) -> bool:
+    """True when the action is a third-person verb after its subject ("the first exercise
+    rolls over the lumbar spine"): what something does, not what the reader is told to do.
+    The roller as the subject describes the practice ("the roller sits directly on it")."""
+    token = tokens[action.start]
+    previous = tokens[action.start - 1].lower if action.start > 0 else ""
+    if token.lower.endswith("s") and (previous in _COUNTS or previous.isdigit()):
+        return False  # a count of strokes, as in a routine: "ten slow passes", "gentle rolls"
+    after_determiner = action.start > 0 and tokens[action.start - 1].lemma in _NOUN_MAKERS
+    if token.lemma != "roller" and after_determiner:
+        return True  # a noun, not an order: "compressive load on the lumbar region"
+    start = scope.clause_start(action.start)
+    if start == action.start:
+        return False
+    before = [t.lemma for t in tokens[start : action.start]]
+    if (
+        token.lower == token.lemma
+        and before[0] not in _PEOPLE
+        and _ANATOMY.intersection(before[:3])
+        and not _PEOPLE.intersection(before)
+        and not any(other.start == start for other in actions)
+    ):
+        return True  # anatomy as the subject: "tight glutes pull the pelvis and load the discs"
+    if not (token.lower.endswith("s") and token.lemma != token.lower and token.lemma != "roller"):
+        return False
+    return not any(t.lemma == "roller" for t in tokens[max(start, action.start - 3) : action.start])
+
+
+#: Words before a plural action noun that count strokes ("ten slow passes", "a few rolls").
+_COUNTS = frozenset(
+    [
+        "thirty",
+        "forty",
+        "sixty",
+        "ninety",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "twelve",
+        "fifteen",
+        "twenty",
+        "few",
+        "several",
+        "some",
+        "slow",
+        "gentle",
+        "firm",
+        "light",
+        "quick",
+        "long",
+        "short",
+        "small",
+        "couple",
+        "more",
+    ]
+)
+#: Body parts and tissues that, as a clause's subject, make it a statement about anatomy.
+_ANATOMY = frozenset(
+    {
+        "glute",
+        "glutes",
+        "muscle",
+        "lat",
+        "lats",
+        "psoas",
+        "hamstring",
+        "quad",
+        "quads",
+        "flexor",
+        "flexors",
+        "pelvis",
+        "fascia",
+        "tissue",
+        "spine",
+        "disc",
+        "joint",
+        "tendon",
+    }
+)
+#: Subjects that make a clause about what people do (a practice, perhaps recommended).
+_PEOPLE = frozenset({"you", "your", "people", "we", "i", "they", "everyone", "anyone", "many"})
+
+
+#: Words before an action word that make it a noun ("the load", "compressive load").
+_NOUN_MAKERS = frozenset(
+    {"the", "a", "an", "this", "that", "compressive", "extra", "heavy", "uneven", "more", "less"}
+)
+
+
+#: Verbs that say a place gains from what follows ("the lumbar spine responds well to ...").
+_BENEFIT = frozenset({"respond", "benefit", "love", "enjoy", "welcome", "thank", "crave"})
+
+
+def antecedents(
+    actions: Sequence[Hit], targets: Sequence[Hit], tokens: Sequence[Token]
+) -> list[Hit]:
+    """Pronouns after an action that stand for the last target before it ("roll right
+    across it"), as hits of that target's concept at the pronoun."""
+    out = []
+    for action in actions:
+        for at in range(action.end, min(action.end + 4, len(tokens))):
+            anaphor = tokens[at].lemma in ANAPHORS and tokens[at - 1].lower in _DEMONSTRATIVES
+            if tokens[at].lower in PRONOUNS or anaphor:
+                earlier = [t for t in targets if t.end <= action.start]
+                if earlier:
+                    last = max(earlier, key=lambda t: t.start)
+                    token = tokens[at]
+                    out.append(Hit(last.key, at, at + 1, token.start, token.end))
+                break
+    return out
+
+
+def _passive(action: Hit, tokens: Sequence[Token]) -> bool:
+    """True when ``action`` is a participle after a form of "be" ("is rolled", "can be
+    best worked")."""
+    word = tokens[action.start].lower
+    if not (word.endswith(("ed", "en")) or word in {"put", "set", "laid", "hit"}):
+        return False
+    return any(t.lemma == "be" for t in tokens[max(0, action.start - 3) : action.start])

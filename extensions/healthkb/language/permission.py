@@ -1,0 +1,94 @@
+"""Permission findings: a rule's condition with a permission ("fine", "safe", "as usual")
+or a recommended action, and no referral to a professional; or a referral waved away ("no
+need to see a doctor").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from healthkb.language.finding import Finding, Hit, finding_at, hits_of
+from healthkb.language.rules import ConceptRule
+from healthkb.language.scope import Scope
+
+#: Words that wave a referral away ("no need to see a doctor", "an overreaction").
+WAVING = frozenset(
+    ["need", "skip", "bother", "sign", "unnecessary", "overreaction", "overkill", "pointless"]
+)
+
+
+def permitted(hits: Sequence[Hit], scope: Scope) -> Hit | None:
+    """The first permission phrase that is not negated ("not safe", "never fine")."""
+    for hit in hits_of(hits, [h.key for h in hits if h.key.startswith("permission.")]):
+        if not scope.negated(hit.start, window=3):
+            return hit
+    return None
+
+
+def referred(hits: Sequence[Hit], scope: Scope) -> bool:
+    """True when the sentence sends the reader to a professional (not waved away): a
+    referral that is not negated, or one that lifts a negation ("don't start rolling
+    after surgery until your surgeon says it's OK")."""
+    return any(
+        hit.key.startswith("referral.")
+        and (not scope.negated(hit.start) or _lifts(hit.start, scope))
+        for hit in hits
+    )
+
+
+def _lifts(index: int, scope: Scope) -> bool:
+    """True when "until" or "unless" stands just before token ``index``."""
+    start = max(scope.clause_start(index), index - 4)
+    return any(t.lemma in {"until", "unless", "till"} for t in scope.tokens[start:index])
+
+
+def _waved_away(hits: Sequence[Hit], scope: Scope) -> Hit | None:
+    """A referral negated: "no need to see a doctor", "skip the physio"."""
+    for hit in hits:
+        if not hit.key.startswith("referral.") or scope.asks(hit.start):
+            continue
+        start, end = scope.clause_start(hit.start), scope.clause_end(hit.start)
+        cue = {t.lemma for t in scope.tokens[start : end + 1]}
+        negated = any(start <= at <= end for at in scope.negations)
+        if negated and cue & {"need", "skip", "bother", "sign"}:
+            return hit
+        if cue & WAVING - {"need", "skip", "bother", "sign"}:
+            return hit
+    return None
+
+
+def _plainly_referred(hits: Sequence[Hit], scope: Scope) -> bool:
+    """True when some referral of the sentence stands un-negated ("needs emergency care
+    today, not a GP appointment next week")."""
+    for hit in hits:
+        if not hit.key.startswith("referral."):
+            continue
+        start, end = scope.clause_start(hit.start), scope.clause_end(hit.start)
+        clause = {t.lemma for t in scope.tokens[start : end + 1]}
+        negated = any(start <= at <= end for at in scope.negations)
+        if not negated and not clause & (WAVING - {"need", "skip", "bother", "sign"}):
+            return True
+    return False
+
+
+def finding(rule: ConceptRule, text: str, hits: Sequence[Hit], scope: Scope) -> Finding | None:
+    """The permission finding of ``rule`` in a sentence, or None."""
+    if not rule.conditions:
+        return None
+    waved = _waved_away(hits, scope)
+    if waved is not None and not _plainly_referred(hits, scope):
+        return finding_at(rule, "permission", text, waved.begin, waved.finish)
+    conditions = hits_of(hits, rule.keys("conditions"))
+    if not conditions or referred(hits, scope):
+        return None
+    condition = conditions[0]
+    allowed = permitted(hits, scope)
+    if (
+        allowed is not None
+        and not scope.asks(allowed.start)
+        and not scope.mistake(allowed.start)
+        and not scope.harm(allowed.start)
+    ):
+        begin = min(condition.begin, allowed.begin)
+        return finding_at(rule, "permission", text, begin, max(condition.finish, allowed.finish))
+    return None

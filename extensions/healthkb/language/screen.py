@@ -1,0 +1,167 @@
+"""The pre-check: which rules could fire on a sentence, from its lemmas alone.
+
+Cheap steps first (regex tokens and looked-up lemmas, a set test for a lemma that can start
+a phrase of what the rules are about), then the concepts named; a sentence goes on to full
+analysis (scope) only when some rule could fire on them. See :meth:`Screen.__call__`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from healthkb.language.contradiction import HEADING
+from healthkb.language.finding import Hit
+from healthkb.language.objects import ANAPHORS, PRONOUNS
+from healthkb.language.permission import WAVING
+from healthkb.language.phrases import Phrases
+from healthkb.language.rules import ConceptRule, ConceptRules
+from healthkb.language.text import Token, quick_words
+
+#: Nouns after a place that make it name a complaint, not where the roller goes
+#: ("lower back pain", "low back tension").
+_COMPLAINTS = frozenset(
+    [
+        "pain",
+        "ache",
+        "tension",
+        "relief",
+        "discomfort",
+        "problem",
+        "stiffness",
+        "injury",
+        "issue",
+        "management",
+        "health",
+        "sufferer",
+        "-",
+    ]
+)
+
+
+def complaint(hit: Hit, lemmas: Sequence[str]) -> bool:
+    """True when ``hit`` is a place that names a complaint ("lower back pain"); a dash
+    before an order is a heading's ("Lower back - roll it")."""
+    if not hit.key.startswith("places.") or hit.end >= len(lemmas):
+        return False
+    after = lemmas[hit.end]
+    if after == "-":
+        # "lower back-related work", not a dash before a new thought ("... to your waistband
+        # - that's where the knots hide", "Lower back - roll it").
+        following = lemmas[hit.end + 1] if hit.end + 1 < len(lemmas) else ""
+        return following in _COMPLAINTS or following in _COMPOUNDS
+    return after in _COMPLAINTS
+
+
+#: Words after a place and a hyphen that make a compound adjective ("back-related").
+_COMPOUNDS = frozenset({"related", "relate", "friendly", "focused", "focus", "specific", "safe"})
+
+
+#: Punctuation that ends a stretch of words an action and its target must share.
+_HARD_STOPS = frozenset([";", ":", ".", "?", "!", "(", ")", "[", "]", "#", "|"])
+
+
+def stretches(lemmas: Sequence[str]) -> list[int]:
+    """For each token, the number of the stretch it is in (stretches end at hard stops)."""
+    out, number = [], 0
+    for at, lemma in enumerate(lemmas):
+        out.append(number)
+        if lemma in _HARD_STOPS and not (lemma == ":" and at < HEADING):
+            number += 1  # a heading's colon joins its label to the order after it
+    return out
+
+
+def places_as_places(hits: list[Hit], tokens: Sequence[Token]) -> list[Hit]:
+    """``hits`` without the places that name a complaint ("lower back pain")."""
+    lemmas = [t.lemma for t in tokens]
+    return [hit for hit in hits if not complaint(hit, lemmas)]
+
+
+def could_fire(
+    keys: set[str],
+    pairs: set[tuple[str, int]],
+    lemmas: Sequence[str],
+    text: str,
+    rule: ConceptRule,
+    symptoms: frozenset[str],
+    actions: frozenset[str],
+    targets: frozenset[str],
+    conditions: frozenset[str],
+) -> bool:
+    """True when the concepts ``keys`` of a sentence could make ``rule`` find something."""
+    if not keys.isdisjoint(symptoms):
+        return True
+    if not keys.isdisjoint(actions) and not keys.isdisjoint(targets):
+        places = {at for key, at in pairs if key in targets}
+        if any(at in places for key, at in pairs if key in actions):
+            return True
+    if conditions:
+        if not keys.isdisjoint(conditions) and any(k.startswith("permission.") for k in keys):
+            return True
+        if any(k.startswith("referral.") for k in keys) and WAVING.intersection(lemmas):
+            return True
+    if rule.patterns and not keys.isdisjoint(rule.topic):
+        return any(pattern.search(text) for pattern in rule.patterns)
+    return False
+
+
+@dataclass
+class Screen:
+    """The rules' concept keys as sets, and which lemmas can start a phrase they are about."""
+
+    rules: ConceptRules
+    phrases: Phrases
+    #: Per lemma seen: can it start a phrase of what the rules are about?
+    _about: dict[str, bool] = field(default_factory=dict, init=False, repr=False)
+    #: Per rule: its concept keys (symptoms, actions, targets, conditions) as sets.
+    _keys: list[
+        tuple[ConceptRule, frozenset[str], frozenset[str], frozenset[str], frozenset[str]]
+    ] = field(default_factory=list, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._keys = [
+            (
+                rule,
+                frozenset(rule.keys("symptoms")),
+                frozenset(rule.keys("actions")),
+                frozenset(rule.targets),
+                frozenset(rule.keys("conditions")),
+            )
+            for rule in self.rules
+        ]
+
+    def __call__(self, sentence: str) -> tuple[list[Hit], list[ConceptRule]] | None:
+        """The concept hits (token spans) of ``sentence`` and the rules that could fire on
+        them, or None when none could.
+
+        A rule could fire on its action and one of its places or injuries in one stretch, a
+        symptom (a red flag), a condition with a permission word, a referral with a word
+        that waves it away, or one of its regexes (tried only when the sentence names one of
+        the rule's topic concepts).
+        """
+        known = self.phrases.lemmas
+        lemma_of = self.phrases.lemma_of
+        lemmas = [known.get(word) or lemma_of(word) for word in quick_words(sentence)]
+        about = self._about
+        if not any(about.get(lemma, False) for lemma in lemmas):
+            if all(lemma in about for lemma in lemmas):
+                return None
+            index = self.phrases.index()
+            for lemma in lemmas:
+                about[lemma] = lemma in index.about or lemma.startswith(index.about_prefixes)
+            if not any(about[lemma] for lemma in lemmas):
+                return None
+        hits = self.phrases.hits(lemmas)
+        named = [hit for hit in hits if not complaint(hit, lemmas)]
+        keys = {hit.key for hit in named}
+        # Actions and targets count together only inside one stretch between hard stops.
+        stretch = stretches(lemmas)
+        pairs = {(hit.key, stretch[hit.start]) for hit in named}
+        # A pronoun carries the places named before it into its stretch ("...; roll over it").
+        for at, lemma in enumerate(lemmas):
+            if lemma in PRONOUNS or lemma in ANAPHORS:
+                pairs |= {(key, stretch[at]) for key, number in pairs if number < stretch[at]}
+        firing = [
+            sets[0] for sets in self._keys if could_fire(keys, pairs, lemmas, sentence, *sets)
+        ]
+        return (hits, firing) if firing else None
