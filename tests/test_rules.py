@@ -10,12 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from healthkb.language.text import split_sentences
 from healthkb.safety.matching import (
     find_contradictions,
     find_red_flags,
     required_level,
     rules_about,
-    split_sentences,
 )
 from healthkb.safety.rules import LEVELS, RulesError, level_rank, load_rules, parse_rules
 from tests.conftest import ARTICLES, ROOT

@@ -76,7 +76,8 @@ def test_near_duplicate_groups_scale_linearly() -> None:
 
 
 def test_safety_screen_never_hides_a_finding() -> None:
-    from healthkb.safety.matching import find_contradictions, find_red_flags, iter_sentences
+    from healthkb.language.text import iter_sentences
+    from healthkb.safety.matching import find_contradictions, find_red_flags
     from healthkb.safety.rules import load_rules
     from tests.conftest import ARTICLES, ROOT
 

@@ -22,10 +22,10 @@ from sphinx.util import logging
 
 from healthkb.core.domain import kb_domain
 from healthkb.core.findings import report
+from healthkb.language.text import iter_sentences
 from healthkb.safety.matching import (
     find_contradictions,
     find_red_flags,
-    iter_sentences,
     required_level,
 )
 from healthkb.safety.nodes import safety_card, safety_title

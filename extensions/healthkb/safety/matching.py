@@ -2,7 +2,7 @@
 
 Pure Python (no Sphinx import), like :mod:`healthkb.safety.rules`:
 
-- :func:`split_sentences` / :func:`iter_sentences` cut prose into sentences.
+- sentences come from :func:`healthkb.language.text.iter_sentences`.
 - :func:`find_contradictions` finds the rules a sentence recommends breaking,
   unless the sentence is negated or cautionary ("never roll ...", "avoid ...",
   "rolling ... can worsen ...").
@@ -14,38 +14,12 @@ Pure Python (no Sphinx import), like :mod:`healthkb.safety.rules`:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from healthkb.safety.rules import Rule, level_rank, normalise
 
 # -- sentences --------------------------------------------------------------------------------
-_BOUNDARY = re.compile(
-    # after . ! ? (and closing quotes or brackets), whitespace, then not a lower-case letter
-    r"(?<=[.!?])[\"')\]]*\s+(?=[^\sa-z])"
-    # a question glued to its answer: "...mistakes?Rolling too fast"
-    r"|(?<=[a-z]\?)(?=[A-Z])"
-)
-
-
-def iter_sentences(text: str) -> Iterator[tuple[int, str]]:
-    """``(offset, sentence)`` for every sentence of ``text`` (offsets into ``text``)."""
-    start = 0
-    for boundary in _BOUNDARY.finditer(text):
-        chunk = text[start : boundary.start()]
-        if chunk.strip():
-            yield start + len(chunk) - len(chunk.lstrip()), chunk.strip()
-        start = boundary.end()
-    chunk = text[start:]
-    if chunk.strip():
-        yield start + len(chunk) - len(chunk.lstrip()), chunk.strip()
-
-
-def split_sentences(text: str) -> list[str]:
-    """The sentences of ``text``, whitespace collapsed."""
-    return [" ".join(sentence.split()) for _, sentence in iter_sentences(text)]
-
-
 # -- contradictions ---------------------------------------------------------------------------
 #: Words that make the clause before a match negated or cautionary.
 _NEGATION = re.compile(
