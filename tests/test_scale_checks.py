@@ -102,7 +102,8 @@ def test_safety_screen_never_hides_a_finding() -> None:
 
 
 def test_safety_screen_fast_path_finds_what_case_insensitive_matching_finds() -> None:
-    from healthkb.safety.rules import RuleSet, load_rules, normalise
+    from healthkb.language.text import normalise
+    from healthkb.safety.rules import RuleSet, load_rules
     from tests.conftest import ARTICLES, ROOT
 
     rules = load_rules(ROOT / "conf" / "safety-rules.toml")

@@ -35,6 +35,7 @@ from healthkb.core.anchors import copy_link
 from healthkb.core.config import policy_dir
 from healthkb.core.domain import kb_data, kb_domain
 from healthkb.core.findings import report, store_build_finding
+from healthkb.core.nodes import line_of
 from healthkb.faq.nodes import faq_question
 from healthkb.language.readability import Counts, longest, sentences, total, warm_up
 from healthkb.review.notice import review_notice
@@ -92,16 +93,6 @@ def _text(node: nodes.Element) -> str:
     return "".join(parts)
 
 
-def _line(node: nodes.Element) -> int | None:
-    """The node's line, else its nearest ancestor's."""
-    current: nodes.Element | None = node
-    while current is not None:
-        if current.line:
-            return int(current.line)
-        current = current.parent
-    return None
-
-
 def prose_blocks(section: nodes.Element) -> list[tuple[str, int | None]]:
     """The paragraphs of ``section``'s own text (not of its subsections), with their lines."""
     blocks: list[tuple[str, int | None]] = []
@@ -115,7 +106,7 @@ def prose_blocks(section: nodes.Element) -> list[tuple[str, int | None]]:
             if isinstance(child, nodes.paragraph):
                 text = _text(child)
                 if text.strip():
-                    blocks.append((text, _line(child)))
+                    blocks.append((text, line_of(child)))
                 continue
             walk(child)
 

@@ -22,6 +22,7 @@ from sphinx.util import logging
 
 from healthkb.core.domain import kb_domain
 from healthkb.core.findings import report
+from healthkb.core.nodes import line_of
 from healthkb.language.text import iter_sentences
 from healthkb.safety.matching import (
     find_contradictions,
@@ -63,15 +64,6 @@ def check_rules_present(app: Sphinx, env: BuildEnvironment) -> None:
     )
 
 
-def _line_of(node: nodes.Node) -> int | None:
-    current: nodes.Node | None = node
-    while current is not None:
-        if current.line:
-            return current.line
-        current = current.parent
-    return None
-
-
 def _card_of(node: nodes.Node) -> safety_card | None:
     current = node.parent
     while current is not None:
@@ -99,7 +91,7 @@ def check_doctree(app: Sphinx, doctree: nodes.document) -> None:
         if not state.ruleset.may_flag_within(text):
             continue  # nothing in this block can contradict a rule or name a red flag
         card = _card_of(block)
-        base = _line_of(block)
+        base = line_of(block)
         for offset, raw_sentence in iter_sentences(text):
             sentence = " ".join(raw_sentence.split())
             if not state.ruleset.may_flag(sentence):

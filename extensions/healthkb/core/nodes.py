@@ -1,4 +1,4 @@
-"""Visitors shared by every feature's nodes.
+"""Visitors shared by every feature's nodes, their registration, and a node's source line.
 
 Every custom node needs a visitor in every builder (html, latex, text, man,
 texinfo), or a non-HTML build crashes. Most builders need one of two: leave the
@@ -18,6 +18,16 @@ from sphinx.util.docutils import SphinxTranslator
 def skip_node(self: SphinxTranslator, node: nodes.Element) -> None:
     """Leave the node and its children out of this builder's output."""
     raise nodes.SkipNode
+
+
+def line_of(node: nodes.Node) -> int | None:
+    """The source line of ``node``, else of its nearest ancestor that has one."""
+    current: nodes.Node | None = node
+    while current is not None:
+        if current.line:
+            return int(current.line)
+        current = current.parent
+    return None
 
 
 def render_children(self: SphinxTranslator, node: nodes.Element) -> None:

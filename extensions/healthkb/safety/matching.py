@@ -17,7 +17,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from healthkb.safety.rules import Rule, level_rank, normalise
+from healthkb.language.text import normalise
+from healthkb.safety.rules import Rule, level_rank
 
 # -- sentences --------------------------------------------------------------------------------
 # -- contradictions ---------------------------------------------------------------------------

@@ -10,11 +10,13 @@ matchers of :mod:`healthkb.safety.matching` look at it sentence by sentence.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from healthkb.language.source import ConfigError, parse_toml
+from healthkb.language.text import normalise
 
 #: Safety levels, mildest first (NHS care-card pattern).
 LEVELS: tuple[str, ...] = ("caution", "professional", "urgent")
@@ -188,7 +190,6 @@ def _screen_pattern(patterns: list[re.Pattern[str]]) -> re.Pattern[str] | None:
 
 
 # -- loading ----------------------------------------------------------------------------------
-_TOML_POSITION = re.compile(r"\(at line (\d+), column \d+\)")
 _RULE_HEADER = re.compile(r"^\s*\[\[\s*rule\s*\]\]")
 
 
@@ -212,13 +213,9 @@ def load_rules(path: str | Path) -> RuleSet:
 def parse_rules(text: str, path: str = "<rules>") -> RuleSet:
     """Parse and validate the text of a rules file."""
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        msg = str(exc)
-        found = _TOML_POSITION.search(msg)
-        line = int(found.group(1)) if found else getattr(exc, "lineno", None)
-        detail = _TOML_POSITION.sub("", msg).strip()
-        raise RulesError(path, line, f"invalid TOML: {detail}") from None
+        data = parse_toml(text, path)
+    except ConfigError as exc:
+        raise RulesError(path, exc.first.line, exc.first.message) from None
     return _RulesReader(text, path).read(data)
 
 
@@ -342,12 +339,3 @@ class _RulesReader:
                     f"{where}: invalid regex in {key}: {pattern!r}: {exc}",
                 ) from None
         return tuple(compiled)
-
-
-# Curly quotes and dashes become their ASCII forms (one character each, so offsets hold).
-_NORMALISE = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
-
-
-def normalise(text: str) -> str:
-    """ASCII quotes and dashes, same length as ``text``."""
-    return text.translate(_NORMALISE)

@@ -39,6 +39,7 @@ from healthkb.core.anchors import copy_link
 from healthkb.core.config import policy_dir
 from healthkb.core.domain import kb_domain
 from healthkb.core.hubs import hub_placeholder
+from healthkb.core.nodes import line_of
 from healthkb.faq.nodes import faq_question
 from healthkb.language.glossary import MedicalWords, WordsError, load_words
 from healthkb.safety.nodes import safety_header, safety_title
@@ -132,15 +133,6 @@ def _is_prose(text: nodes.Text) -> bool:
     return True
 
 
-def _line_of(node: nodes.Node) -> int | None:
-    current: nodes.Node | None = node
-    while current is not None:
-        if current.line:
-            return int(current.line)
-        current = current.parent
-    return None
-
-
 def term_reference(term: str, text: str, docname: str) -> addnodes.pending_xref:
     """Sphinx's own term reference (as the ``term`` role makes it), without the dangling
     warning: a word the glossary lacks stays plain text."""
@@ -193,7 +185,7 @@ def link_first_mentions(
             parts.append(term_reference(mention.word.term, mention.text, docname))
             at = mention.end
             mentions.append(
-                {"term": mention.word.term, "lineno": _line_of(text), "text": mention.text}
+                {"term": mention.word.term, "lineno": line_of(text), "text": mention.text}
             )
         if at < len(value):
             parts.append(nodes.Text(value[at:]))
