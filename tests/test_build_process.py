@@ -47,3 +47,29 @@ import soupsieve
 print(soupsieve.match("p", soup.p), soupsieve is sys.modules["soupsieve"])
 """
     assert _python(code).splitlines() == ["['one'] module", "True True"]
+
+
+def test_a_build_that_reads_no_page_never_imports_textstat(tmp_path: Path) -> None:
+    """The reading-level measure imports textstat (about 50 ms with its dictionaries' packages)
+    only when a page is read: a no-op build goes without it; a clean build uses it."""
+    out = tmp_path / "html"
+    doctrees = tmp_path / "doctrees"
+    args = [
+        "-b",
+        "html",
+        "-q",
+        "-j",
+        "1",
+        "-d",
+        str(doctrees),
+        str(ROOTS / "test-search"),
+        str(out),
+    ]
+    code = f"""
+import sys
+from healthkb.perf.build import main
+status = main({args!r})
+print(status, "textstat" in sys.modules)
+"""
+    assert _python(code) == "0 True"  # the clean build measured every page
+    assert _python(code) == "0 False"  # the no-op build read none

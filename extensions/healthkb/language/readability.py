@@ -27,12 +27,12 @@ counts, however short (textstat leaves out sentences of one or two words).
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-
-import textstat
+from types import ModuleType
 
 #: Words after which a full stop does not end a sentence (lower case, without the stop).
 ABBREVIATIONS = frozenset({"dr", "mr", "mrs", "ms", "prof", "st", "vs", "fig", "no", "approx"})
@@ -95,6 +95,15 @@ class Sentence:
         return self.counts.words
 
 
+@functools.cache
+def _textstat() -> ModuleType:
+    """textstat, imported on first use: with the packages of its dictionaries it costs about
+    50 ms, which every build would pay at start-up, a no-op build that measures nothing too."""
+    import textstat
+
+    return textstat
+
+
 def split_sentences(text: str) -> list[tuple[str, int]]:
     """The sentences of one block of text, each with its line offset in the block (the
     number of line breaks before it)."""
@@ -119,6 +128,7 @@ def split_sentences(text: str) -> list[tuple[str, int]]:
 
 def count(text: str) -> Counts:
     """The counts of one sentence (textstat's words, syllables and long words)."""
+    textstat = _textstat()
     words = int(textstat.lexicon_count(text))
     if not words:
         return Counts()
@@ -161,4 +171,4 @@ def measure(text: str) -> Counts:
 def warm_up() -> None:
     """Load the pronunciation dictionary now (textstat keeps it for the process): a build
     calls this before it forks its parallel readers, which then share it."""
-    textstat.syllable_count("warm")
+    _textstat().syllable_count("warm")
