@@ -11,11 +11,12 @@ same text always gives the same mentions.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+
+from healthkb.language.source import ConfigError, parse_toml
 
 
 class WordsError(ValueError):
@@ -95,10 +96,9 @@ def _string_list(value: object, where: str) -> tuple[str, ...]:
 def parse_words(text: str) -> MedicalWords:
     """The words of a ``medical-words.toml`` text; raises :class:`WordsError`."""
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        match = re.search(r"line (\d+)", str(exc))
-        raise WordsError(str(exc), int(match.group(1)) if match else None) from exc
+        data = parse_toml(text, "medical-words.toml")
+    except ConfigError as exc:
+        raise WordsError(exc.first.message, exc.first.line) from None
     tables = data.get("word", [])
     if not isinstance(tables, list):
         raise WordsError("[[word]] tables expected")
