@@ -75,8 +75,10 @@ sitemap_excludes = ["search.html", "genindex.html"]
 # -- Knowledge base ----------------------------------------------------------
 kb_site_origin = SITE.origin
 kb_site_description = SITE.description
-# Safety rules (conf/safety-rules.toml): levels, statements, contradicting phrasings, red flags.
-kb_safety_rules = "safety-rules.toml"
+# Safety rules written as concepts (conf/safety-concepts.toml) of the shared vocabulary
+# (conf/vocabulary.toml): levels, statements, what prose must not recommend, red flags.
+kb_safety_rules = "safety-concepts.toml"
+kb_vocabulary = "vocabulary.toml"
 # Reader-facing names of topic pages whose tag value does not read well on its own.
 kb_topic_labels = {
     "product:5-in-1-set": "5-in-1 Foam Roller Set",

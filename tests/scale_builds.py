@@ -13,7 +13,7 @@ from pathlib import Path
 from sphinx.testing.util import SphinxTestApp
 
 ROOT = Path(__file__).resolve().parent.parent
-RULES = ROOT / "conf" / "safety-rules.toml"
+RULES = ROOT / "conf" / "safety-concepts.toml"
 SCALE_ROOT = Path(__file__).resolve().parent / "roots" / "test-scale"
 CONF = {"kb_safety_rules": str(RULES)}
 

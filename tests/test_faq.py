@@ -17,6 +17,7 @@ from healthkb.core.jsonld import script_json
 from healthkb.faq.hub import hub_topic
 from healthkb.faq.jsonld import faq_page_jsonld
 from healthkb.faq.nodes import faq
+from tests.conftest import ROOT
 
 LOWER_BACK_DIRECT = "Is it safe to foam roll directly on the lower back?"
 
@@ -358,6 +359,29 @@ def test_bad_items_are_findings_with_file_and_line(app: SphinxTestApp) -> None:
         "'no-such-faq'"
     ) in warnings
     assert "Traceback" not in warnings
+
+
+@pytest.mark.sphinx(
+    "html",
+    testroot="faq-bad",
+    freshenv=True,
+    confoverrides={"kb_safety_rules": str(ROOT / "conf" / "safety-concepts.toml")},
+)
+def test_a_question_about_the_roller_itself_is_off_topic(app: SphinxTestApp) -> None:
+    app.build()
+    lines = _warnings(app).splitlines()
+    other = str(Path(app.srcdir, "other.md"))
+    assert any(
+        line.startswith(
+            f"{other}:12: WARNING: FAQ item 'How do I clean my foam roller?' looks off this "
+            "page's topic: it asks about cleaning and looking after a roller, the roller itself, "
+            "not this page's health topic."
+        )
+        and line.endswith("[kb.faq-off-topic]")
+        for line in lines
+    ), lines
+    # A question about choosing a roller for the page's subject stays on topic.
+    assert not any("Which foam roller suits" in line for line in lines)
 
 
 @pytest.mark.sphinx("html", testroot="faq-bad")

@@ -18,7 +18,7 @@ import pytest
 from healthkb.checks.reading import RECORD_KIND, record_counts
 from healthkb.core.domain import kb_domain
 from healthkb.language.readability import Counts, measure
-from healthkb.safety.rules import CARD_PREFIXES
+from healthkb.safety.levels import CARD_PREFIXES
 from tests.trust_site import Built, build
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -19,7 +19,7 @@ from sphinx.util.inventory import InventoryFile
 from healthkb.core.domain import kb_domain
 from tests.conftest import ROOT
 
-RULES_FILE = ROOT / "conf" / "safety-rules.toml"
+RULES_FILE = ROOT / "conf" / "safety-concepts.toml"
 SAFETY: dict[str, Any] = {"kb_safety_rules": str(RULES_FILE)}
 ROOTS = Path(__file__).resolve().parent / "roots"
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
@@ -311,6 +311,7 @@ def test_hub_updates_incrementally(make_app: Callable[..., SphinxTestApp], tmp_p
     shutil.copytree(ROOTS / "test-safety", src)
     rules = tmp_path / "rules.toml"
     shutil.copy(RULES_FILE, rules)
+    shutil.copy(RULES_FILE.with_name("vocabulary.toml"), tmp_path / "vocabulary.toml")
     params = {
         "srcdir": src,
         "builddir": tmp_path / "_build",

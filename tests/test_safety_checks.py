@@ -13,7 +13,7 @@ from sphinx.testing.util import SphinxTestApp
 from healthkb.core.findings import all_findings
 from tests.conftest import ROOT
 
-RULES_FILE = ROOT / "conf" / "safety-rules.toml"
+RULES_FILE = ROOT / "conf" / "safety-concepts.toml"
 SAFETY: dict[str, Any] = {"kb_safety_rules": str(RULES_FILE)}
 _FINDING = re.compile(
     r"^(?P<file>\S+?\.md):(?P<line>\d+): (?P<level>WARNING|ERROR): (?P<message>.*) "
@@ -41,10 +41,16 @@ def _findings(app: SphinxTestApp) -> set[tuple[str, int, str, str]]:
 def test_every_finding_has_file_line_and_code(app: SphinxTestApp) -> None:
     app.build()
     assert _findings(app) == {
+        # The exercise's first step puts the roller under the lower back; its second rolls it.
+        ("contradiction.md", 5, "WARNING", "safety-contradiction"),
         ("contradiction.md", 6, "WARNING", "safety-contradiction"),
         ("contradiction.md", 13, "WARNING", "safety-contradiction"),
-        # Line 19 says the same inside a card applying the rule it describes: no finding.
-        ("contradiction.md", 25, "WARNING", "safety-contradiction"),
+        # Lines 19 and 25 describe the exercise ("the first exercise above rolls over the
+        # lumbar spine"), they do not recommend it: no finding. Line 31 recommends it in a
+        # card applying another rule: a finding.
+        ("contradiction.md", 31, "WARNING", "safety-contradiction"),
+        # A condition the rules list, with a permission and no referral.
+        ("contradiction.md", 36, "WARNING", "safety-permission"),
         ("levels.md", 3, "ERROR", "safety-level"),
         ("levels.md", 8, "ERROR", "safety-level"),
         ("levels.md", 12, "ERROR", "safety-rule"),
@@ -55,6 +61,8 @@ def test_every_finding_has_file_line_and_code(app: SphinxTestApp) -> None:
         ("red-flags.md", 5, "WARNING", "safety-red-flag"),
         ("red-flags.md", 7, "WARNING", "safety-red-flag"),
         ("red-flags.md", 13, "WARNING", "safety-red-flag"),
+        # A red flag in lay words, outside any card.
+        ("red-flags.md", 27, "WARNING", "safety-red-flag"),
         ("red-flags.md", 21, "WARNING", "duplicate-id"),
     }
     assert "Traceback" not in app.warning.getvalue()
@@ -77,6 +85,23 @@ def test_contradiction_names_sentence_and_rule(app: SphinxTestApp) -> None:
         "Raise hips slightly and roll gently up and down from lumbar spine to tailbone.",
         "Roll slowly along your lumbar spine to loosen it.",
     }
+
+
+@pytest.mark.sphinx("html", testroot="safety-checks", confoverrides=SAFETY, freshenv=True)
+def test_permission_and_lay_red_flag_name_sentence_phrase_and_rule(app: SphinxTestApp) -> None:
+    app.build()
+    text = "\n".join(_warnings(app))
+    assert (
+        "contradiction.md:36: WARNING: 'Pregnant? Rolling your back is totally fine.' says it "
+        "is fine to roll with a condition without sending the reader to a professional first "
+        "('Pregnant? Rolling your back" in text
+    )
+    assert "(rule 'check-first-conditions': Check with a health professional before" in text
+    assert (
+        "red-flags.md:27: WARNING: 'Pain that travels down the back of your thigh can come and "
+        "go for weeks.' mentions the red-flag symptom 'Pain that travels down the back of your "
+        "thigh' outside a safety card; put it in a {safety} card of level 'professional'" in text
+    )
 
 
 @pytest.mark.sphinx("html", testroot="safety-checks", confoverrides=SAFETY, freshenv=True)
@@ -140,13 +165,18 @@ def test_one_kind_of_finding_can_be_suppressed(app: SphinxTestApp) -> None:
 
 
 # -- the rules file --------------------------------------------------------------------------
-@pytest.mark.sphinx("html", testroot="safety-broken", freshenv=True)
+@pytest.mark.sphinx(
+    "html",
+    testroot="safety-broken",
+    freshenv=True,
+    confoverrides={"kb_vocabulary": str(RULES_FILE.with_name("vocabulary.toml"))},
+)
 def test_broken_rules_file_is_a_clear_error(app: SphinxTestApp) -> None:
     app.build()
     warnings = _warnings(app)
     assert len(warnings) == 1, warnings
     assert re.fullmatch(
-        r"\S+/safety-rules\.toml:8: ERROR: invalid safety rules file: invalid TOML: "
+        r"\S+/safety-concepts\.toml:8: ERROR: invalid safety rules file: invalid TOML: "
         r"Unclosed array \[kb\.config\]",
         warnings[0],
     )

@@ -15,7 +15,7 @@ from sphinx.errors import ExtensionError
 from sphinx.testing.util import SphinxTestApp
 
 from healthkb.core.domain import kb_domain
-from healthkb.safety.rules import CARD_PREFIXES
+from healthkb.safety.levels import CARD_PREFIXES
 from healthkb.search import bundles as bundles_module
 from healthkb.search import runner as runner_module
 from healthkb.search import staging as staging_module

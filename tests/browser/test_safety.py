@@ -35,7 +35,7 @@ CARDS = {
 def safety_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The test-safety root built with -W into a temporary directory."""
     out = tmp_path_factory.mktemp("safety-site")
-    rules = ROOT / "conf" / "safety-rules.toml"
+    rules = ROOT / "conf" / "safety-concepts.toml"
     subprocess.run(
         [
             sys.executable,

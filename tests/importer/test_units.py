@@ -14,7 +14,9 @@ from healthkb.importer.links import canonical_path, resolve_url, strip_tracking
 from healthkb.importer.model import ImportRefused, Source
 from healthkb.importer.pipeline import render_file
 from healthkb.importer.writer import page_hash, recorded_hash
-from healthkb.safety.rules import RuleSet, parse_rules
+from healthkb.language.matcher import SafetyMatcher
+from healthkb.language.rules import ConceptRules, load_concept_rules, parse_concept_rules
+from healthkb.language.vocabulary import Vocabulary
 from tests.conftest import ROOT
 
 ORIGIN = "https://321strong.com"
@@ -162,16 +164,23 @@ LUMBAR_ARTICLE = (
 def test_safety_cards_take_their_rule_ids_from_the_rules_file() -> None:
     """The importer names no rule id itself: each card takes the id of the rules file's rule
     of its level whose topic matches what the card is about."""
-    with (ROOT / "conf" / "safety-rules.toml").open(encoding="utf-8") as fh:
-        text = fh.read()
-    _article, _page, page = render_file(LUMBAR_ARTICLE, rules=parse_rules(text))
+    rules_file = ROOT / "conf" / "safety-concepts.toml"
+    vocabulary = load_concept_rules(rules_file, ROOT / "conf" / "vocabulary.toml").vocabulary
+    text = rules_file.read_text(encoding="utf-8")
+
+    def rules(text: str) -> SafetyMatcher:
+        return SafetyMatcher(parse_concept_rules(text, vocabulary))
+
+    _article, _page, page = render_file(LUMBAR_ARTICLE, rules=rules(text))
     assert ":rule: no-direct-lumbar-rolling" in page and ":rule: stop-nerve-symptoms" in page
     renamed = text.replace('"no-direct-lumbar-rolling"', '"lumbar-spine"').replace(
         '"stop-nerve-symptoms"', '"nerve-symptoms"'
     )
-    _article, _page, page = render_file(LUMBAR_ARTICLE, rules=parse_rules(renamed))
+    _article, _page, page = render_file(LUMBAR_ARTICLE, rules=rules(renamed))
     assert ":rule: lumbar-spine" in page and ":rule: nerve-symptoms" in page
     # Without a rules file the cards are still made, without a rule.
-    _article, _page, page = render_file(LUMBAR_ARTICLE, rules=RuleSet())
+    _article, _page, page = render_file(
+        LUMBAR_ARTICLE, rules=SafetyMatcher(ConceptRules((), Vocabulary({})))
+    )
     assert "```{safety} Do not roll directly over the lumbar spine" in page
     assert ":rule:" not in page

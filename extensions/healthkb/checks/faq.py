@@ -1,8 +1,11 @@
 """FAQ checks that need a whole page or the whole knowledge base.
 
-- ``faq-off-topic`` (warning): an item whose topic score against its page's
-  title, headings and tags (:func:`healthkb.language.topic.topic_score`) is
-  below ``kb_faq_off_topic_threshold``. Runs when a page has been read.
+- ``faq-off-topic`` (warning): an item about the roller itself (cleaning, shipping,
+  returns, price: :func:`healthkb.language.roller.off_topic_roller_question`, with the
+  vocabulary of the safety rules) on a page about a health topic, or an item whose topic
+  score against its page's title, headings and tags
+  (:func:`healthkb.language.topic.topic_score`) is below ``kb_faq_off_topic_threshold``.
+  Runs when a page has been read.
 - ``faq-near-duplicate`` (information): questions on different pages that are
   near-duplicates. Runs after all pages are read, on every build.
 
@@ -23,6 +26,8 @@ from healthkb.core.findings import report, store_build_finding
 from healthkb.faq.items import hub_items, near_duplicate_clusters
 from healthkb.faq.nodes import RECORD_KIND
 from healthkb.language import topic as faq_topic
+from healthkb.language.roller import off_topic_roller_question, topic_terms
+from healthkb.safety.state import rules_state
 
 
 def page_headings(doctree: nodes.document) -> list[str]:
@@ -50,19 +55,33 @@ def check_off_topic(app: Sphinx, doctree: nodes.document) -> None:
         return
     topic = page_topic(records[0], doctree)
     threshold = float(app.config.kb_faq_off_topic_threshold)
+    state = rules_state(env)
+    title_terms = topic_terms(records[0].get("page_title", ""))
     for record in records:
         if not record["answer"]:
             continue
         result = faq_topic.topic_score(record["question"], record["answer"], topic)
         record["topic_score"] = result.score
-        if result.score >= threshold:
+        about_roller = (
+            off_topic_roller_question(
+                state.matcher, record["question"], record["answer"], title_terms
+            )
+            if state.rules.rules
+            else None
+        )
+        if about_roller is not None:
+            concept = state.rules.vocabulary.concepts[about_roller]
+            label = concept.label or concept.id
+            why = f"it asks about {label}, the roller itself, not this page's health topic"
+        elif result.score < threshold:
+            why = f"score {result.score:.2f} is below {threshold:g}{explain(result)}"
+        else:
             continue
         report(
             env,
             "faq-off-topic",
-            f"FAQ item {record['question']!r} looks off this page's topic: score "
-            f"{result.score:.2f} is below {threshold:g}{explain(result)}. Move it to a page "
-            f"on its topic, or acknowledge it in front matter (kb_acknowledge, target "
+            f"FAQ item {record['question']!r} looks off this page's topic: {why}. Move it to "
+            f"a page on its topic, or acknowledge it in front matter (kb_acknowledge, target "
             f"{record['id'] or record['question']!r}) with a reason",
             docname=docname,
             lineno=record["lineno"],

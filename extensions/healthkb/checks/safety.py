@@ -1,14 +1,21 @@
 """Safety checks of a page's text against the safety rules (type ``kb``, file and line).
 
-- ``safety-contradiction``: a sentence anywhere on a page that recommends what a
-  rule forbids (a card applying that very rule may name it);
-- ``safety-red-flag``: a red-flag symptom mentioned outside a card of the level its
-  rule calls for;
-- ``config`` (error): the rules file is missing although a page uses safety cards
-  or the safety hub.
+Every paragraph (prose, list items, FAQ answers, card bodies) and card title is read
+sentence by sentence by the language layer (:class:`healthkb.language.matcher.SafetyMatcher`
+with the rules of ``conf/safety-concepts.toml``), which knows the sentence's card:
 
-The card's own options (level, rule, id) are checked by the directive
-(:mod:`healthkb.safety.directive`).
+- ``safety-contradiction``: a sentence that recommends what a rule forbids (the action on
+  the rule's place, injury or symptom, in whatever words; a card applying that very rule
+  may name it);
+- ``safety-permission``: a sentence that says rolling is fine with a condition a rule
+  lists, without sending the reader to a professional first;
+- ``safety-red-flag``: a red-flag symptom mentioned outside a card of the level its rule
+  calls for;
+- ``config`` (error): the rules file is missing although a page uses safety cards or the
+  safety hub.
+
+Each finding names the sentence, the phrase that triggered it and the rule. The card's own
+options (level, rule, id) are checked by the directive (:mod:`healthkb.safety.directive`).
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
@@ -23,15 +31,11 @@ from sphinx.util import logging
 from healthkb.core.domain import kb_domain
 from healthkb.core.findings import report
 from healthkb.core.nodes import line_of
+from healthkb.language.matcher import Context, Finding
+from healthkb.language.rules import ConceptRule
 from healthkb.language.text import iter_sentences
-from healthkb.safety.matching import (
-    find_contradictions,
-    find_red_flags,
-    required_level,
-)
 from healthkb.safety.nodes import safety_card, safety_title
-from healthkb.safety.rules import level_rank
-from healthkb.safety.state import RulesState, rules_state
+from healthkb.safety.state import rules_state
 
 logger = logging.getLogger(__name__)
 
@@ -74,76 +78,97 @@ def _card_of(node: nodes.Node) -> safety_card | None:
 
 
 def _checked_blocks(doctree: nodes.document) -> Iterator[nodes.Element]:
-    """Paragraphs (prose, list items, FAQ answers, card bodies) and card titles."""
+    """Paragraphs (prose, list items, FAQ answers, card bodies) and card titles; not the
+    glossary's definitions, which say what a word means ("sciatica: nerve pain down the
+    leg"), not what to do."""
     for node in doctree.findall(nodes.Element):
-        if isinstance(node, nodes.paragraph | safety_title):
+        if isinstance(node, nodes.paragraph | safety_title) and not _defines(node):
             yield node
+
+
+def _defines(node: nodes.Node) -> bool:
+    current = node.parent
+    while current is not None:
+        if isinstance(current, addnodes.glossary):
+            return True
+        current = current.parent
+    return False
 
 
 def check_doctree(app: Sphinx, doctree: nodes.document) -> None:
     env = app.env
     docname = env.docname
     state = rules_state(env)
-    if not state.ruleset.rules:
+    if not state.rules.rules:
         return
+    matcher = state.matcher
     for block in _checked_blocks(doctree):
         text = block.astext()
-        if not state.ruleset.may_flag_within(text):
-            continue  # nothing in this block can contradict a rule or name a red flag
         card = _card_of(block)
+        context = (
+            Context(card["level"], card.get("rule") or None) if card is not None else Context()
+        )
         base = line_of(block)
-        for offset, raw_sentence in iter_sentences(text):
-            sentence = " ".join(raw_sentence.split())
-            if not state.ruleset.may_flag(sentence):
+        for offset, sentence in _units(text):
+            findings = matcher.find(sentence, context)
+            if not findings:
                 continue
             lineno = (base or 1) + text[:offset].count("\n")
-            for found in find_contradictions(sentence, state.ruleset):
-                rule = found.rule
-                if card is not None and card.get("rule") == rule.id:
-                    # A card applying this very rule names what it warns against.
-                    continue
-                report(
-                    env,
-                    "safety-contradiction",
-                    f"{sentence!r} contradicts safety rule {rule.id!r} ({rule.statement}); "
-                    f"it recommends {found.phrase!r}",
-                    docname=docname,
-                    lineno=lineno,
-                    target=sentence,
-                )
-            _check_red_flags(env, docname, lineno, sentence, card, state)
+            for found in findings:
+                rule = state.rules.get(found.rule)
+                assert rule is not None  # the matcher only knows the rules' ids
+                code, message = _describe(found, rule, sentence, context)
+                report(env, code, message, docname=docname, lineno=lineno, target=sentence)
 
 
-def _check_red_flags(
-    env: BuildEnvironment,
-    docname: str,
-    lineno: int,
-    sentence: str,
-    card: safety_card | None,
-    state: RulesState,
-) -> None:
-    flags = find_red_flags(sentence, state.ruleset)
-    needed = required_level(flags)
-    if needed is None:
-        return
-    card_level = card["level"] if card is not None else None
-    if card_level is not None and level_rank(card_level) >= level_rank(needed):
-        return
-    strongest = [flag for flag in flags if flag.rule.level == needed]
-    symptoms = ", ".join(repr(flag.symptom) for flag in strongest)
-    rule = strongest[0].rule
-    if card_level is None:
-        where = "outside a safety card"
-    else:
-        where = f"in a {card_level!r} card (level too mild)"
-    report(
-        env,
-        "safety-red-flag",
-        f"{sentence!r} mentions the red-flag symptom {symptoms} {where}; put it in a "
-        f"{{safety}} card of level {needed!r} (rule {rule.id!r}: {rule.statement})",
-        docname=docname,
-        lineno=lineno,
-        target=sentence,
+#: A question of at most this many words is a lead-in to the sentence after it
+#: ("Pregnant? Rolling your back is fine.", "Numb toes? Keep going."): read as one.
+LEAD_IN_WORDS = 4
+
+
+def _units(text: str) -> Iterator[tuple[int, str]]:
+    """(offset, text) of what is checked as one: each sentence, whitespace flattened, with a
+    short question joined to the sentence it introduces."""
+    lead: tuple[int, str] | None = None
+    for offset, raw in iter_sentences(text):
+        sentence = " ".join(raw.split())
+        if lead is not None:
+            offset, sentence = lead[0], f"{lead[1]} {sentence}"
+            lead = None
+        elif sentence.endswith("?") and len(sentence.split()) <= LEAD_IN_WORDS:
+            lead = (offset, sentence)
+            continue
+        yield offset, sentence
+    if lead is not None:
+        yield lead
+
+
+def _describe(
+    found: Finding, rule: ConceptRule, sentence: str, context: Context
+) -> tuple[str, str]:
+    """The check code and message of a finding: the sentence, what triggered it, the rule."""
+    said = f"{sentence!r}"
+    why = f"(rule {rule.id!r}: {rule.statement})"
+    if found.kind == "permission":
+        return (
+            "safety-permission",
+            f"{said} says it is fine to roll with a condition without sending the reader to a "
+            f"professional first ({found.phrase!r}) {why}",
+        )
+    if found.kind == "red-flag":
+        if context.card_level is None:
+            where = "outside a safety card"
+        else:
+            where = f"in a {context.card_level!r} card (level too mild)"
+        return (
+            "safety-red-flag",
+            f"{said} mentions the red-flag symptom {found.phrase!r} {where}; put it in a "
+            f"{{safety}} card of level {rule.level!r} {why}",
+        )
+    return (
+        "safety-contradiction",
+        f"{said} contradicts safety rule {rule.id!r} ({rule.statement}); it recommends "
+        f"{found.phrase!r}",
     )
 
 

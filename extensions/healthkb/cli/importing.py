@@ -18,7 +18,7 @@ from healthkb.core.config import load_site_settings
 from healthkb.importer import curation as curation_mod
 from healthkb.importer.pipeline import RunResult, run_import
 from healthkb.importer.safety import project_rules
-from healthkb.safety.rules import RulesError
+from healthkb.language.source import ConfigError
 
 
 def run(args: argparse.Namespace) -> int:
@@ -36,9 +36,10 @@ def run(args: argparse.Namespace) -> int:
             print(f"kb import: {exc}", file=sys.stderr)
             return 2
     try:
-        rules = project_rules(root)  # the safety cards' rule ids: conf/safety-rules.toml
-    except RulesError as exc:
-        print(f"kb import: {exc}", file=sys.stderr)
+        rules = project_rules(root)  # the safety cards' rule ids: conf/safety-concepts.toml
+    except ConfigError as exc:
+        for problem in exc.problems:
+            print(f"kb import: {problem}", file=sys.stderr)
         return 2
     into = Path(args.into) if args.into else root / SOURCE
     run = run_import(

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from healthkb.importer.synthetic import generate
 from healthkb.language.matcher import Context, SafetyMatcher
-from healthkb.language.roller import off_topic_roller_question
+from healthkb.language.roller import off_topic_roller_question, topic_terms
 from healthkb.language.rules import load_concept_rules
 from healthkb.language.text import flatten, split_sentences
 
@@ -167,48 +167,6 @@ def format_report(report: Report, details: bool = True) -> str:
     return "\n".join(lines)
 
 
-#: Words of a page stem that say nothing about its topic.
-_STEM_STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "can",
-        "do",
-        "does",
-        "for",
-        "foam",
-        "good",
-        "how",
-        "in",
-        "is",
-        "it",
-        "of",
-        "on",
-        "or",
-        "roll",
-        "roller",
-        "rollers",
-        "rolling",
-        "the",
-        "to",
-        "what",
-        "when",
-        "why",
-        "with",
-        "you",
-        "your",
-    ]
-)
-
-
-def page_terms(page: str) -> list[str]:
-    """The topic words of a page from its stem ("foam-rolling-forearms-and-hands" ->
-    forearms, hands), as the FAQ topic check would pass its title words."""
-    return [word for word in page.split("-") if word not in _STEM_STOPWORDS and len(word) > 2]
-
-
 @dataclass
 class TopicReport:
     """How :func:`off_topic_roller_question` agrees with the FAQ topic corpus, one split."""
@@ -247,7 +205,7 @@ def evaluate_topics(
             continue
         report = reports.setdefault(item["split"], TopicReport(item["split"]))
         concept = off_topic_roller_question(
-            matcher, item["question"], item.get("answer", ""), page_terms(item["page"])
+            matcher, item["question"], item.get("answer", ""), topic_terms(item["page"])
         )
         on_topic = bool(item["on_topic"])
         report.on_topic += on_topic

@@ -55,6 +55,7 @@ CHECKS: dict[str, tuple[str, str]] = {
     "safety-level": ("safety", "unknown safety level"),
     "safety-rule": ("safety", "unknown safety rule"),
     "safety-contradiction": ("safety", "text recommends what a safety rule forbids"),
+    "safety-permission": ("safety", "text says rolling is fine with a condition to check first"),
     "safety-red-flag": ("safety", "a red-flag symptom outside a see-a-professional card"),
     "safety-level-mild": ("safety", "a callout milder than its rule calls for"),
     "safety-id": ("safety", "a safety card without a usable id (:name: or title)"),

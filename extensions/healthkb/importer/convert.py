@@ -17,7 +17,7 @@ from healthkb.importer.model import (
     Report,
 )
 from healthkb.importer.structure import all_inlines, assign_names, drop_duplicates, merge_faqs
-from healthkb.safety.rules import RuleSet
+from healthkb.language.matcher import SafetyMatcher
 
 DEFAULT_ORIGIN = "https://321strong.com"
 
@@ -34,7 +34,7 @@ def convert(
     *,
     path: str = "<input>",
     origin: str = DEFAULT_ORIGIN,
-    rules: RuleSet | None = None,
+    rules: SafetyMatcher | None = None,
 ) -> Article:
     """The article in ``data``, or :class:`ImportRefused` naming ``path`` (and the line).
 
@@ -62,7 +62,7 @@ def convert(
     return article
 
 
-def finish(article: Article, rules: RuleSet) -> None:
+def finish(article: Article, rules: SafetyMatcher) -> None:
     """The passes every shape shares, in order."""
     report = article.report
     blocks = drop_duplicates(article.blocks, report)

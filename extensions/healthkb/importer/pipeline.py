@@ -40,7 +40,7 @@ from healthkb.importer.references import update_registry
 from healthkb.importer.results import FileResult, RegistryResult, RunResult
 from healthkb.importer.safety import project_rules
 from healthkb.importer.writer import page_hash, recorded_hash, render
-from healthkb.safety.rules import RuleSet
+from healthkb.language.matcher import SafetyMatcher
 
 __all__ = ["FileResult", "RegistryResult", "RunResult", "render_file", "run_import"]
 
@@ -67,7 +67,7 @@ def run_import(
     force: bool = False,
     curation: curation_mod.Curation | None = None,
     display: Path | None = None,
-    rules: RuleSet | None = None,
+    rules: SafetyMatcher | None = None,
 ) -> RunResult:
     """Import ``paths`` (files or folders) into the docs folder ``into``; safety cards take
     their rule ids from ``rules`` (default: the project's safety rules)."""
@@ -143,7 +143,7 @@ def run_import(
 PARALLEL_FROM = 64
 
 
-def _convert_one(job: tuple[str, Path, str, RuleSet]) -> Article | str:
+def _convert_one(job: tuple[str, Path, str, SafetyMatcher]) -> Article | str:
     """The article of one file, or why it is refused (a message naming the file)."""
     name, path, origin, rules = job
     try:
@@ -159,7 +159,7 @@ def _convert_one(job: tuple[str, Path, str, RuleSet]) -> Article | str:
 
 
 def _converted(
-    files: list[tuple[str, Path]], origin: str, rules: RuleSet
+    files: list[tuple[str, Path]], origin: str, rules: SafetyMatcher
 ) -> Iterable[tuple[str, Article | str]]:
     """(name, article or refusal) of every file, in order. Converting is pure and takes
     most of an import, so a large import converts in one worker process per core."""
@@ -318,7 +318,7 @@ def render_file(
     path: str = "<input>",
     origin: str = DEFAULT_ORIGIN,
     known: dict[str, str] | None = None,
-    rules: RuleSet | None = None,
+    rules: SafetyMatcher | None = None,
 ) -> tuple[Article, str, str]:
     """(article, docs-relative page, page text) for one source, outside of any docs folder."""
     article = convert(data, path=path, origin=origin, rules=rules)

@@ -11,10 +11,10 @@ Three conversions, all keeping every word:
   (``**Lower back:** Do not roll directly ...``) -> a *caution* card with the rule about the
   lumbar spine: the warning is the title, the rest of the paragraph the body.
 
-The rule ids are the rules file's (conf/safety-rules.toml, read by
-:func:`healthkb.safety.rules.load_rules`, as the Sphinx extension reads it): each conversion
-names what its card is about, and the rule of that level whose ``topic`` matches it is the
-card's rule (no rule when the file has none).
+The rule ids are the rules file's (conf/safety-concepts.toml with the vocabulary it refers
+to, read by :func:`healthkb.language.rules.load_concept_rules`, as the Sphinx extension reads
+them): each conversion names what its card is about, and the rule of that level whose
+``topic`` concepts it names is the card's rule (no rule when the file has none).
 
 Other safety advice left in prose is listed in the report for a maintainer to review.
 """
@@ -38,11 +38,14 @@ from healthkb.importer.model import (
     Text,
 )
 from healthkb.importer.structure import all_inlines
-from healthkb.safety.matching import rules_about
-from healthkb.safety.rules import RuleSet, load_rules
+from healthkb.language.matcher import SafetyMatcher
+from healthkb.language.rules import ConceptRules, load_concept_rules
+from healthkb.language.vocabulary import Vocabulary
 
-#: The rules file of a checkout (conf.py's ``kb_safety_rules``).
-RULES_FILE = Path("conf") / "safety-rules.toml"
+#: The rules file of a checkout and the vocabulary it refers to (conf.py's
+#: ``kb_safety_rules`` and ``kb_vocabulary``).
+RULES_FILE = Path("conf") / "safety-concepts.toml"
+VOCABULARY_FILE = Path("conf") / "vocabulary.toml"
 
 #: Section headings that are safety advice: (heading, the card's level, what it is about).
 SECTION_RULES: list[tuple[re.Pattern[str], SafetyLevel, str]] = [
@@ -95,26 +98,29 @@ _RED_FLAG = re.compile(
 _SENTENCE = re.compile(r"[^.!?]+[.!?]?")
 
 
-def project_rules(start: Path | None = None) -> RuleSet:
+def project_rules(start: Path | None = None) -> SafetyMatcher:
     """The safety rules of the checkout around ``start`` (default: the current folder), else
-    of the checkout around this package; no rules when neither has a rules file."""
+    of the checkout around this package, ready to match; no rules when neither has a rules
+    file. A problem in either file is a :class:`~healthkb.language.source.ConfigError`."""
     for base in (start or Path.cwd(), Path(__file__).resolve()):
         for folder in (base, *base.parents):
             if (folder / RULES_FILE).is_file():
-                return load_rules(folder / RULES_FILE)
-    return RuleSet()
+                return SafetyMatcher(
+                    load_concept_rules(folder / RULES_FILE, folder / VOCABULARY_FILE)
+                )
+    return SafetyMatcher(ConceptRules((), Vocabulary({})))
 
 
-def rule_for(rules: RuleSet, level: str, about: str) -> str:
-    """The id of the first rule of ``level`` whose topic matches ``about`` ("" for none)."""
-    return next((rule.id for rule in rules_about(about, rules) if rule.level == level), "")
+def rule_for(rules: SafetyMatcher, level: str, about: str) -> str:
+    """The id of the first rule of ``level`` that ``about`` names the topic of ("" for none)."""
+    return next((rule.id for rule in rules.about(about) if rule.level == level), "")
 
 
 def _named(rule_id: str) -> str:
     return f" ({rule_id})" if rule_id else ""
 
 
-def convert_sections(blocks: list[Block], report: Report, rules: RuleSet) -> list[Block]:
+def convert_sections(blocks: list[Block], report: Report, rules: SafetyMatcher) -> list[Block]:
     """Turn stop-and-see-a-doctor and who-should-avoid sections into professional cards."""
     out: list[Block] = []
     i = 0
@@ -155,7 +161,7 @@ def convert_sections(blocks: list[Block], report: Report, rules: RuleSet) -> lis
     return out
 
 
-def _section_rule(block: Block, rules: RuleSet) -> tuple[SafetyLevel, str] | None:
+def _section_rule(block: Block, rules: SafetyMatcher) -> tuple[SafetyLevel, str] | None:
     if not isinstance(block, Heading):
         return None
     title = plain(block.children).strip()
@@ -165,7 +171,7 @@ def _section_rule(block: Block, rules: RuleSet) -> tuple[SafetyLevel, str] | Non
     return None
 
 
-def convert_statements(blocks: list[Block], report: Report, rules: RuleSet) -> list[Block]:
+def convert_statements(blocks: list[Block], report: Report, rules: SafetyMatcher) -> list[Block]:
     """A standalone do-not-roll-the-lumbar-spine paragraph -> a caution card."""
     lumbar = rule_for(rules, "caution", LUMBAR)
     out: list[Block] = []

@@ -15,7 +15,7 @@
 - ``roller``: FAQ questions about the roller itself; ``glossary``: the medical words the glossary
   explains; ``readability``: reading-level grades.
 
-``kb rules eval`` scores the matcher on the labelled corpus. The build's safety checks do not
-use it yet: they switch once the held-out targets of ``tests/test_safety_corpus.py`` are met
-(see README.md).
+The build's safety checks (:mod:`healthkb.checks.safety`), the FAQ topic check and the
+importer's choice of a card's rule use the matcher; ``kb rules eval`` scores it on the
+labelled corpus.
 """

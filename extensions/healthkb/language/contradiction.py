@@ -77,7 +77,9 @@ def finding(
         action, target = headed
         begin, finish = min(action.begin, target.begin), max(action.finish, target.finish)
         return finding_at(rule, "contradiction", text, begin, finish)
-    framed = _framed_injury(actions, targets, tokens, scope)
+    framed = _framed_injury(actions, targets, tokens, scope) or _framed_symptom(
+        actions, targets, tokens, scope
+    )
     if framed is not None:
         action, target = framed
         begin, finish = min(action.begin, target.begin), max(action.finish, target.finish)
@@ -183,6 +185,25 @@ def _framed_injury(
             continue  # "roll muscles well away from it", "roll around it"
         if _recommending(scope, action.start):
             return action, injuries[0]
+    return None
+
+
+def _framed_symptom(
+    actions: Sequence[Hit], targets: Sequence[Hit], tokens: Sequence[Token], scope: Scope
+) -> tuple[Hit, Hit] | None:
+    """An order to carry on or wait after an opening clause that names a rule's symptom
+    ("If you lose bladder control, wait and see", "When your toes go numb, keep going"):
+    the symptom is what the order is about."""
+    if not tokens or tokens[0].lemma not in SUBORDINATORS:
+        return None
+    symptoms = [t for t in targets if t.key.startswith("symptoms.") and scope.clause[t.start] == 0]
+    if not symptoms:
+        return None
+    for action in actions:
+        if scope.clause[action.start] == 0 or not scope.imperative(action.start):
+            continue
+        if _recommending(scope, action.start) and not scope.negated(action.start):
+            return action, symptoms[0]
     return None
 
 

@@ -92,6 +92,12 @@ class SafetyMatcher:
         """The lemmas of the words of ``text`` (regex tokens, spaCy's lookup table)."""
         return [self._phrases.lemma_of(word) for word in quick_words(text) if word.isalnum()]
 
+    def about(self, text: str) -> list[ConceptRule]:
+        """The rules ``text`` is about (it names one of their ``topic`` concepts), in file
+        order: which rule a safety card applies when the importer makes one."""
+        named = {hit.key for hit in self.hits(text)}
+        return [rule for rule in self.rules if named.intersection(rule.topic)]
+
     def hits(self, sentence: str) -> list[Hit]:
         """The concepts named in ``sentence`` (for the FAQ topic check and tests)."""
         text = flatten(sentence)

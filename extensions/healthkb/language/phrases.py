@@ -71,8 +71,19 @@ def token_lemma(token: Any) -> str:
     return LEMMA_FIXES.get(lemma, lemma)
 
 
-#: Words the lookup table lemmatises as another word ("does" -> "doe", "bit" -> "bite").
-WORD_FIXES = {"does": "do", "bit": "bit", "left": "left"}
+#: Words the lookup table lemmatises as another word ("does" -> "doe", "bit" -> "bite"; the
+#: ordinals become digits: "first" -> "1", so "first ... days" would match "1-2 times a day").
+WORD_FIXES = {
+    "does": "do",
+    "bit": "bit",
+    "left": "left",
+    "first": "first",
+    "second": "second",
+    "third": "third",
+    "fourth": "fourth",
+    "fifth": "fifth",
+    "tenth": "tenth",
+}
 
 #: The tokenizer cuts "can't" into "ca" + "n't", "won't" into "wo" + "n't".
 LEMMA_FIXES = {"ca": "can", "wo": "will", "sha": "shall", "n't": "not", "'s": "be"}

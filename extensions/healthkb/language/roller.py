@@ -11,6 +11,7 @@ topic.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from healthkb.language.matcher import SafetyMatcher
@@ -20,6 +21,50 @@ _HEALTH_KINDS = ("places.", "symptoms.", "conditions.", "injuries.")
 #: In the answer only body places and symptoms count ("we'll send a replacement" is no
 #: surgery).
 _ANSWER_KINDS = ("places.", "symptoms.")
+
+
+#: Words of a page title that say nothing about its topic.
+_TITLE_STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "can",
+        "do",
+        "does",
+        "for",
+        "foam",
+        "good",
+        "how",
+        "in",
+        "is",
+        "it",
+        "of",
+        "on",
+        "or",
+        "roll",
+        "roller",
+        "rollers",
+        "rolling",
+        "the",
+        "to",
+        "what",
+        "when",
+        "why",
+        "with",
+        "you",
+        "your",
+    ]
+)
+
+
+def topic_terms(title: str) -> list[str]:
+    """The topic words of a page's title or file name ("Foam Rolling Forearms and Hands",
+    "foam-rolling-forearms-and-hands" -> forearms, hands): a question that names one is
+    about the page, whatever roller words it has."""
+    words = re.findall(r"[a-z]+", title.lower())
+    return [word for word in words if word not in _TITLE_STOPWORDS and len(word) > 2]
 
 
 def off_topic_roller_question(

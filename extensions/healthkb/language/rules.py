@@ -79,8 +79,15 @@ class ConceptRules:
     def __len__(self) -> int:
         return len(self.rules)
 
+    def __contains__(self, rule_id: object) -> bool:
+        return rule_id in self._by_id
+
     def get(self, rule_id: str) -> ConceptRule | None:
         return self._by_id.get(rule_id)
+
+    def by_level(self, level: str) -> list[ConceptRule]:
+        """The rules of ``level``, in file order."""
+        return [rule for rule in self.rules if rule.level == level]
 
 
 def load_concept_rules(rules_path: str | Path, vocabulary_path: str | Path) -> ConceptRules:
@@ -229,6 +236,9 @@ class _RulesReader:
         keys = self.strings(index, where, "topic", value)
         if keys is None:
             return ()
+        if not keys:
+            # A rule about nothing would never be chosen for a card nor try its patterns.
+            self.problem(self.key_line(index, "topic"), f"{where}: topic must not be empty")
         for key in keys:
             kind = key.split(".", 1)[0]
             if kind not in KINDS or "." not in key:

@@ -13,6 +13,7 @@ letters), the original text is analysed instead so that character offsets still 
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -89,7 +90,14 @@ def pipeline() -> Language:
 
     nlp = spacy.blank("en")
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-    nlp.initialize()
+    # spaCy logs its set-up steps at INFO ("Created vocabulary"); a build's log shows findings.
+    spacy_log = logging.getLogger("spacy")
+    level = spacy_log.level
+    spacy_log.setLevel(logging.WARNING)
+    try:
+        nlp.initialize()
+    finally:
+        spacy_log.setLevel(level)
     return nlp
 
 

@@ -27,8 +27,8 @@ from sphinx.util.docutils import SphinxDirective
 from healthkb.core.anchors import copy_link, slugify, valid_id
 from healthkb.core.domain import kb_domain
 from healthkb.core.findings import report
+from healthkb.safety.levels import LEVELS, level_rank
 from healthkb.safety.nodes import safety_body, safety_card, safety_header, safety_title
-from healthkb.safety.rules import LEVELS, level_rank
 from healthkb.safety.state import rules_state
 
 
@@ -59,7 +59,7 @@ class SafetyDirective(SphinxDirective):
         card_id = self._card_id(title)
         level = self.options.get("level", "")
         rule_id = (self.options.get("rule") or "").strip()
-        rule = state.ruleset.get(rule_id) if rule_id else None
+        rule = state.rules.get(rule_id) if rule_id else None
 
         if level not in LEVELS:
             fallback = rule.level if rule else "caution"
@@ -76,7 +76,7 @@ class SafetyDirective(SphinxDirective):
             )
             level = fallback
         if rule_id and rule is None and state.loaded:
-            known = ", ".join(r.id for r in state.ruleset) or "none loaded"
+            known = ", ".join(r.id for r in state.rules) or "none loaded"
             report(
                 env,
                 "safety-rule",

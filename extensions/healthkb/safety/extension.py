@@ -3,9 +3,9 @@
 - :mod:`healthkb.safety.directive`: the ``{safety}`` card (level, rule, stable id);
 - :mod:`healthkb.safety.nodes`: its nodes and their visitors for every builder;
 - :mod:`healthkb.safety.hub`: the safety hub page;
-- :mod:`healthkb.safety.state`: the rules of the current build;
-- :mod:`healthkb.safety.rules` / :mod:`healthkb.safety.matching`: the rules file and
-  the sentence matchers (pure Python, no Sphinx).
+- :mod:`healthkb.safety.state`: the rules of the current build (written as concepts and
+  matched by :mod:`healthkb.language`);
+- :mod:`healthkb.safety.levels`: the levels and what the site calls them.
 
 The checks of a page's text against the rules live in :mod:`healthkb.checks.safety`.
 """
@@ -22,8 +22,10 @@ from healthkb.safety.state import load_rules_state, note_rules_dependency
 
 
 def setup_safety(app: Sphinx) -> None:
-    # Path of the rules file, relative to the policy directory (kb_policy_dir, default confdir).
-    app.add_config_value("kb_safety_rules", "safety-rules.toml", "env", types=[str])
+    # The rules file, relative to the policy directory (kb_policy_dir, default confdir), and
+    # the shared vocabulary its rules refer to, relative to the rules file's folder.
+    app.add_config_value("kb_safety_rules", "safety-concepts.toml", "env", types=[str])
+    app.add_config_value("kb_vocabulary", "vocabulary.toml", "env", types=[str])
     add_nodes(app)
     app.add_directive("safety", SafetyDirective)
     register_hub(app, "kb-safety-hub", "safety", render_hub)

@@ -14,7 +14,7 @@ from sphinx.util.nodes import make_refnode
 from healthkb.core.domain import kb_domain
 from healthkb.core.hubs import hub_placeholder
 from healthkb.core.pages import page_title
-from healthkb.safety.rules import LEVEL_LABELS, LEVELS
+from healthkb.safety.levels import LEVEL_LABELS, LEVELS
 from healthkb.safety.state import rules_state
 
 #: Headings of the safety hub's groups, strongest level first.
@@ -53,14 +53,14 @@ def render_hub(app: Sphinx, docname: str, placeholder: hub_placeholder) -> list[
     ]
     cards.sort(key=lambda card: (card["docname"], card.get("lineno") or 0, card["id"]))
     out: list[nodes.Node] = []
-    if not state.ruleset.rules:
+    if not state.rules.rules:
         para = nodes.paragraph()
         para += nodes.Text(f"No safety rules are loaded ({state.path.name}).")
         out.append(para)
     for level in reversed(LEVELS):
         section = nodes.section(ids=[f"safety-level-{level}"])
         section += nodes.title("", HUB_HEADINGS[level])
-        for rule in state.ruleset.by_level(level):
+        for rule in state.rules.by_level(level):
             box = nodes.container(
                 classes=["kb-safety-rule", f"kb-safety-rule--{level}"], ids=[f"rule-{rule.id}"]
             )
@@ -88,7 +88,7 @@ def render_hub(app: Sphinx, docname: str, placeholder: hub_placeholder) -> list[
                 box += empty
             section += box
         unruled = [
-            card for card in cards if card["level"] == level and card["rule"] not in state.ruleset
+            card for card in cards if card["level"] == level and card["rule"] not in state.rules
         ]
         if unruled:
             intro = nodes.paragraph(classes=["kb-safety-hub__other"])

@@ -14,7 +14,7 @@ from sphinx.application import Sphinx
 
 from healthkb.core.nodes import add_node
 from healthkb.core.nodes import render_children as _pass
-from healthkb.safety.rules import CARD_PREFIXES
+from healthkb.safety.levels import CARD_PREFIXES
 
 # Inline SVG icons (24x24), one per level; drawn in currentColor, hidden from screen readers.
 ICONS = {

@@ -1,14 +1,15 @@
 """The safety rules of the current build.
 
-The rules file (config value ``kb_safety_rules``, relative to the policy directory) is
-loaded when the builder is initialised and kept in the kb domain's build-wide data
-(key :data:`RULES_KEY`, declared in :mod:`healthkb.core.domain`), so parallel readers
-inherit it and nothing outlives the build's environment.
+The rules file (config value ``kb_safety_rules``, relative to the policy directory) and
+the vocabulary it refers to (``kb_vocabulary``, relative to the rules file's folder: the
+two travel together) are loaded when the builder is initialised and kept in the kb domain's
+build-wide data (key :data:`RULES_KEY`, declared in :mod:`healthkb.core.domain`), so
+parallel readers inherit them and nothing outlives the build's environment.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,10 @@ from sphinx.util import logging
 
 from healthkb.core.config import policy_dir
 from healthkb.core.domain import kb_data
-from healthkb.safety.rules import RulesError, RuleSet, load_rules
+from healthkb.language.matcher import SafetyMatcher
+from healthkb.language.rules import ConceptRules, load_concept_rules
+from healthkb.language.source import ConfigError
+from healthkb.language.vocabulary import Vocabulary
 
 logger = logging.getLogger(__name__)
 
@@ -27,55 +31,80 @@ logger = logging.getLogger(__name__)
 RULES_KEY = "safety_rules"
 
 
+def _no_rules(path: Path) -> ConceptRules:
+    return ConceptRules((), Vocabulary({}, ""), str(path))
+
+
 @dataclass
 class RulesState:
     """The rules of one Sphinx application, loaded when the builder is initialised."""
 
     path: Path
-    ruleset: RuleSet
+    rules: ConceptRules
     #: None when the rules loaded; otherwise why not ("missing" or the error text).
     problem: str | None = None
+    #: The vocabulary file the rules refer to.
+    vocabulary_path: Path | None = None
+    #: The rules compiled for matching, made on first use in each process (not pickled:
+    #: its caches are per process and cheap to rebuild).
+    _matcher: SafetyMatcher | None = field(default=None, repr=False, compare=False)
 
     @property
     def loaded(self) -> bool:
         return self.problem is None
+
+    @property
+    def matcher(self) -> SafetyMatcher:
+        if self._matcher is None:
+            self._matcher = SafetyMatcher(self.rules)
+        return self._matcher
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_matcher": None}
 
 
 def rules_path(app: Sphinx) -> Path:
     return policy_dir(app) / str(app.config.kb_safety_rules)
 
 
+def vocabulary_path(app: Sphinx) -> Path:
+    return rules_path(app).parent / str(app.config.kb_vocabulary)
+
+
 def rules_state(env: BuildEnvironment) -> RulesState:
     state: RulesState | None = kb_data(env)[RULES_KEY]
     if state is None:  # only when the builder-inited handler has not run
-        path = Path(env.srcdir, "safety-rules.toml")
-        state = RulesState(path, RuleSet((), str(path)), "not loaded")
+        path = Path(env.srcdir, "safety-concepts.toml")
+        state = RulesState(path, _no_rules(path), "not loaded")
     return state
 
 
 def load_rules_state(app: Sphinx, *args: Any) -> RulesState:
-    path = rules_path(app)
+    path, words = rules_path(app), vocabulary_path(app)
     if not path.exists():
         # Reported by healthkb.checks.safety once we know whether the project uses safety cards.
-        state = RulesState(path, RuleSet((), str(path)), "missing")
+        state = RulesState(path, _no_rules(path), "missing", words)
     else:
         try:
-            state = RulesState(path, load_rules(path))
-        except RulesError as exc:
-            logger.error(
-                "invalid safety rules file: %s",
-                exc.message,
-                type="kb",
-                subtype="config",
-                location=exc.location,
-            )
-            state = RulesState(path, RuleSet((), str(path)), exc.message)
+            state = RulesState(path, load_concept_rules(path, words), None, words)
+        except ConfigError as exc:
+            for problem in exc.problems:
+                logger.error(
+                    "invalid safety rules file: %s",
+                    problem.message,
+                    type="kb",
+                    subtype="config",
+                    location=problem.location,
+                )
+            state = RulesState(path, _no_rules(path), str(exc.first), words)
     kb_data(app.env)[RULES_KEY] = state
     return state
 
 
 def note_rules_dependency(app: Sphinx, doctree: nodes.document) -> None:
-    """Every page is read again when the rules file changes (its checks depend on it)."""
+    """Every page is read again when the rules or their vocabulary change (its checks
+    depend on them)."""
     state = rules_state(app.env)
-    if state.path.exists():
-        app.env.note_dependency(str(state.path))
+    for path in (state.path, state.vocabulary_path):
+        if path is not None and path.exists():
+            app.env.note_dependency(str(path))

@@ -20,6 +20,6 @@ ogp_enable_meta_description = False
 sitemap_url_scheme = "{link}"
 # One neighbour on each side: with eight articles the sidebar window is visibly bounded.
 kb_nav_neighbours = 1
-# The tests point kb_safety_rules at the project's conf/safety-rules.toml.
+# The tests point kb_safety_rules at the project's conf/safety-concepts.toml.
 # Its articles stand for pages nobody has reviewed yet (review checks are tested elsewhere).
 suppress_warnings = ["kb.review-missing"]
