@@ -108,6 +108,13 @@ def test_bench_runs_end_to_end(tmp_path: Path) -> None:
     assert (tmp_path / "results-4.json").is_file()
     table = results.table(result)
     assert "ratios ours / plain" in table and "ours: no-op" in table
+    # The clean builds of ours time the content checks per article (CPU time).
+    for label in ("ours: build -j 1", "ours: build -j default"):
+        phases = result.phases[label]
+        assert set(phases) == {"safety checks", "FAQ topic check"}, phases
+        assert phases["safety checks"] > 0
+    assert data["phase_ms_per_article"]["ours: build -j 1"]["safety checks"] > 0
+    assert "CPU ms per article in the checks (ours: build -j 1): " in table
 
 
 def test_a_stopped_plain_build_gives_bounds_not_figures(tmp_path: Path) -> None:

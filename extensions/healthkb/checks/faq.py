@@ -23,6 +23,7 @@ from sphinx.environment import BuildEnvironment
 
 from healthkb.core.domain import kb_domain
 from healthkb.core.findings import report, store_build_finding
+from healthkb.core.timing import phase
 from healthkb.faq.items import hub_items, near_duplicate_clusters
 from healthkb.faq.nodes import RECORD_KIND
 from healthkb.language import topic as faq_topic
@@ -48,6 +49,11 @@ def page_topic(record: dict[str, Any], doctree: nodes.document) -> faq_topic.Pag
 
 
 def check_off_topic(app: Sphinx, doctree: nodes.document) -> None:
+    with phase("FAQ topic check"):
+        _check_off_topic(app, doctree)
+
+
+def _check_off_topic(app: Sphinx, doctree: nodes.document) -> None:
     env = app.env
     docname = env.docname
     records = kb_domain(env).records(RECORD_KIND).get(docname, [])

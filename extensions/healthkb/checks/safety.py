@@ -31,6 +31,7 @@ from sphinx.util import logging
 from healthkb.core.domain import kb_domain
 from healthkb.core.findings import report
 from healthkb.core.nodes import line_of
+from healthkb.core.timing import phase
 from healthkb.language.matcher import Context, Finding
 from healthkb.language.rules import ConceptRule
 from healthkb.language.text import iter_sentences
@@ -96,6 +97,11 @@ def _defines(node: nodes.Node) -> bool:
 
 
 def check_doctree(app: Sphinx, doctree: nodes.document) -> None:
+    with phase("safety checks"):
+        _check_doctree(app, doctree)
+
+
+def _check_doctree(app: Sphinx, doctree: nodes.document) -> None:
     env = app.env
     docname = env.docname
     state = rules_state(env)

@@ -86,10 +86,11 @@ def measure(
     log: Path,
     stdout: Path | None = None,
     timeout: float | None = None,
+    extra_env: dict[str, str] | None = None,
 ) -> Run:
     """Run ``cmd`` (its output into ``log``, or its stdout into ``stdout``) and measure it;
     after ``timeout`` seconds its whole process tree is stopped (``Run.stopped``)."""
-    env = {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH}
+    env = {**os.environ, "SOURCE_DATE_EPOCH": SOURCE_DATE_EPOCH, **(extra_env or {})}
     load = os.getloadavg()[0]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()

@@ -49,6 +49,8 @@ class Result:
     cores: int
     runs: dict[str, Run] = field(default_factory=dict)
     sites: dict[str, Site] = field(default_factory=dict)
+    #: CPU milliseconds per article of each timed phase, by run (clean builds of ours).
+    phases: dict[str, dict[str, float]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
@@ -65,6 +67,7 @@ class Result:
                 for k, v in self.runs.items()
                 if k.endswith(("build -j 1", "build -j default"))
             },
+            "phase_ms_per_article": self.phases,
             "ratios": self.ratios(),
             "ratio_upper_bounds": self.bounds(),
             "layer_ratios": self.layer_ratios(),
@@ -162,6 +165,10 @@ def table(result: Result) -> str:
             f"{name:8} {site.pages:6d} {site.output_mib:11.2f} {site.article_page_kib:12.1f} "
             f"{site.search_index_kib + site.pagefind_kib:11.1f}"
         )
+    for label, phases in result.phases.items():
+        if phases:
+            timed = ", ".join(f"{name} {ms:.2f}" for name, ms in phases.items())
+            lines.append(f"CPU ms per article in the checks ({label}): {timed}")
     lines.append("")
     ratios = result.ratios()
     if ratios:

@@ -13,7 +13,8 @@ all three source shapes, deterministic for ``--seed``):
 (b) **plain**: the same raw files as ``.md`` pages built by Sphinx with myst-parser and
     furo only (a throwaway ``conf.py``, a glob toctree of every page);
 
-each built fresh with ``-j 1`` and with the project's default parallelism; then, with
+each built fresh with ``-j 1`` and with the project's default parallelism (ours with the
+CPU time of its content checks per article, :mod:`healthkb.core.timing`); then, with
 the default parallelism, an incremental rebuild after editing one article and a no-op
 rebuild. For every build: wall and CPU seconds (the whole process tree), peak memory
 of the process tree (resident set summed over every process, and the proportional set
@@ -40,6 +41,8 @@ from pathlib import Path
 from healthkb.cli.bench.measure import measure
 from healthkb.cli.bench.results import Result, Site
 from healthkb.cli.options import build_command, default_jobs
+from healthkb.core.timing import ENV as PHASES_ENV
+from healthkb.core.timing import read_phases
 from healthkb.importer import synthetic as corpus
 from healthkb.perf.build import precompile
 
@@ -233,13 +236,24 @@ def run_bench(
     def build(name: str, folder: str, extra: Sequence[str], kind: str, j: str) -> None:
         out = base / "ours" / (("out-j1" if kind == "build -j 1" else "out") + folder)
         log = {"build -j 1": "build-j1", "build -j default": "build"}.get(kind, kind)
-        say(f"bench: {name}: {kind}")
-        result.runs[f"{name}: {kind}"] = measure(
-            f"{name}: {kind}",
+        label = f"{name}: {kind}"
+        # The clean builds of ours time the content checks' phases (healthkb.core.timing).
+        times = base / "phases" / log if name == "ours" and kind.startswith("build") else None
+        if times is not None:
+            times.mkdir(parents=True)
+        say(f"bench: {label}")
+        result.runs[label] = measure(
+            label,
             ours_build(root, docs, out, j, extra),
             cwd=root,
             log=logs / f"{name.replace(', ', '-').replace(' ', '-')}-{log}.log",
+            extra_env={PHASES_ENV: str(times)} if times is not None else None,
         )
+        if times is not None:
+            result.phases[label] = {
+                phase: round(1000 * seconds / n, 2)
+                for phase, (seconds, _calls) in read_phases(times).items()
+            }
         checkpoint()
 
     for label, j in (("-j 1", "1"), ("-j default", jobs)):
