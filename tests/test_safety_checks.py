@@ -51,6 +51,8 @@ def test_every_finding_has_file_line_and_code(app: SphinxTestApp) -> None:
         ("contradiction.md", 31, "WARNING", "safety-contradiction"),
         # A condition the rules list, with a permission and no referral.
         ("contradiction.md", 36, "WARNING", "safety-permission"),
+        # An FAQ answer that permits what its question asks; not the one with a referral.
+        ("contradiction.md", 40, "WARNING", "safety-permission"),
         ("levels.md", 3, "ERROR", "safety-level"),
         ("levels.md", 8, "ERROR", "safety-level"),
         ("levels.md", 12, "ERROR", "safety-rule"),

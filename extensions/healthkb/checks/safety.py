@@ -8,7 +8,8 @@ with the rules of ``conf/safety-concepts.toml``), which knows the sentence's car
   the rule's place, injury or symptom, in whatever words; a card applying that very rule
   may name it);
 - ``safety-permission``: a sentence that says rolling is fine with a condition a rule
-  lists, without sending the reader to a professional first;
+  lists, without sending the reader to a professional first (an FAQ answer's first
+  sentence is read with its question: "Can I roll while pregnant?" "Yes, it's fine.");
 - ``safety-red-flag``: a red-flag symptom mentioned outside a card of the level its rule
   calls for;
 - ``config`` (error): the rules file is missing although a page uses safety cards or the
@@ -32,6 +33,7 @@ from healthkb.core.domain import kb_domain
 from healthkb.core.findings import report
 from healthkb.core.nodes import line_of
 from healthkb.core.timing import phase
+from healthkb.faq.nodes import faq_answer, faq_question
 from healthkb.language.matcher import Context, Finding
 from healthkb.language.rules import ConceptRule
 from healthkb.language.text import iter_sentences
@@ -87,6 +89,16 @@ def _checked_blocks(doctree: nodes.document) -> Iterator[nodes.Element]:
             yield node
 
 
+def _question_of(block: nodes.Element) -> str | None:
+    """The question of the FAQ item whose answer ``block`` begins, else None."""
+    answer = block.parent
+    if not isinstance(answer, faq_answer) or answer.children[0] is not block:
+        return None
+    item = answer.parent
+    question = next((n for n in item.children if isinstance(n, faq_question)), None)
+    return " ".join(question.astext().split()) if question is not None else None
+
+
 def _defines(node: nodes.Node) -> bool:
     current = node.parent
     while current is not None:
@@ -115,8 +127,19 @@ def _check_doctree(app: Sphinx, doctree: nodes.document) -> None:
             Context(card["level"], card.get("rule") or None) if card is not None else Context()
         )
         base = line_of(block)
+        question = _question_of(block)
         for offset, sentence in _units(text):
             findings = matcher.find(sentence, context)
+            if question is not None:
+                # The answer's first sentence with the question it answers: "Can I roll while
+                # pregnant?" + "Yes, it's fine." is a permission neither says alone.
+                seen = {(f.rule, f.kind) for f in findings}
+                findings += [
+                    f
+                    for f in matcher.find(f"{question} {sentence}", context)
+                    if f.kind == "permission" and (f.rule, f.kind) not in seen
+                ]
+                question = None
             if not findings:
                 continue
             lineno = (base or 1) + text[:offset].count("\n")
