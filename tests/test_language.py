@@ -217,3 +217,47 @@ def test_cost_per_article_is_measured():
     ms, findings = cost_per_article(3)
     assert ms > 0
     assert findings > 0
+
+
+@pytest.mark.parametrize(
+    ("sentence", "rule"),
+    [
+        # a denied mistake word permits ("nothing wrong with")
+        (
+            "There is nothing wrong with resting the roller under your lower back.",
+            "no-direct-lumbar-rolling",
+        ),
+        # "careful to" tells how to do it; it does not warn against it
+        ("Be careful to roll the small of your back slowly.", "no-direct-lumbar-rolling"),
+    ],
+)
+def test_recommending_modes(matcher, sentence, rule):
+    assert rule in {f.rule for f in matcher.find(sentence)}
+
+
+def test_a_generic_bony_word_belongs_to_the_place_that_qualifies_it(matcher):
+    found = {
+        f.rule
+        for f in matcher.find("Press the roller into the bony knob at the base of your spine.")
+    }
+    assert found == {"no-direct-lumbar-rolling"}
+    # a bony word on its own is still a bony prominence
+    assert {f.rule for f in matcher.find("Press the roller into the bony knob.")} == {
+        "no-neck-bone-joint-rolling"
+    }
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "If you can't feel anything when you sit on the loo, call 999.",
+        "Numbness around your genitals after rolling means you should call an ambulance.",
+    ],
+)
+def test_numbness_in_the_saddle_area_is_the_urgent_flag_only(matcher, sentence):
+    assert {f.rule for f in matcher.find(sentence)} == {"urgent-cauda-equina"}
+
+
+def test_numbness_of_the_legs_beside_a_saddle_symptom_stays_a_nerve_flag(matcher):
+    found = {f.rule for f in matcher.find("Bladder trouble and a numb leg after rolling?")}
+    assert {"urgent-cauda-equina", "stop-nerve-symptoms"} <= found

@@ -19,10 +19,25 @@ _UPPER_BODY = re.compile(
 
 
 def _elsewhere(symptom: Hit, hits: Sequence[Hit], text: str) -> bool:
-    """True when a numbness symptom is placed in the upper body and no leg is named."""
-    if symptom.key != "symptoms.numbness" or not _UPPER_BODY.search(text):
+    """True when a numbness symptom is placed in the upper body and no leg is named, or in
+    the saddle area: numbness with bladder or bowel changes, or around the genitals, is the
+    urgent saddle symptom, not the leg's (unless a leg is named apart from the saddle)."""
+    if symptom.key != "symptoms.numbness":
         return False
-    return not any(hit.key in {"places.leg", "places.saddle"} for hit in hits)
+    if _UPPER_BODY.search(text):
+        return not any(hit.key in {"places.leg", "places.saddle"} for hit in hits)
+    if not any(hit.key in _SADDLE for hit in hits):
+        return False
+    saddle = [hit for hit in hits if hit.key in _SADDLE or hit.key == "places.saddle"]
+    return not any(
+        hit.key == "places.leg"
+        and not any(s.start <= hit.start and hit.end <= s.end for s in saddle)
+        for hit in hits
+    )
+
+
+#: Concepts that place a sentence's numbness in the saddle area.
+_SADDLE = frozenset({"symptoms.bladder-bowel", "symptoms.saddle-numbness", "places.saddle"})
 
 
 def finding(rule: ConceptRule, text: str, hits: Sequence[Hit], context: Context) -> Finding | None:

@@ -145,7 +145,9 @@ class Scope:
         give it three minutes" the order after the mistake is the correction."""
         if self._clause_has(index, MISTAKE_LEMMAS, unless_after=DENIED) or self._past_practice():
             return True
-        return self._sentence_has(MISTAKE_LEMMAS) and not self.imperative(index)
+        return self._sentence_has(MISTAKE_LEMMAS, unless_after=DENIED) and not self.imperative(
+            index
+        )
 
     def imperative(self, index: int) -> bool:
         """True when the clause of ``index`` opens with a verb in its base form ("so roll it
@@ -185,7 +187,17 @@ class Scope:
                 if AVOIDED.intersection(before[-2:]):
                     continue  # "just avoid painful positions" sets a limit
                 return True
-        return any(t.lemma in WARNING_LEMMAS for t in self.tokens)
+        return self._warns()
+
+    def _warns(self) -> bool:
+        """True when the sentence has a word of warning that is not an instruction of manner:
+        "be careful to roll slowly" tells how to do it, "be careful with the lower back"
+        warns."""
+        return any(
+            t.lemma in WARNING_LEMMAS
+            and not (at + 1 < len(self.tokens) and self.tokens[at + 1].lemma == "to")
+            for at, t in enumerate(self.tokens)
+        )
 
     def _past_practice(self) -> bool:
         """True when the sentence tells of what people used to do ("people used to be told
@@ -209,8 +221,15 @@ class Scope:
             for at, t in enumerate(self.tokens[start : end + 1], start)
         )
 
-    def _sentence_has(self, words: frozenset[str]) -> bool:
-        return any(t.lemma in words for t in self.tokens)
+    def _sentence_has(
+        self, words: frozenset[str], unless_after: frozenset[str] = frozenset()
+    ) -> bool:
+        """True when the sentence has one of ``words``, not right after one of
+        ``unless_after`` ("there's nothing wrong with ..." denies the mistake)."""
+        return any(
+            t.lemma in words and not (at > 0 and self.tokens[at - 1].lemma in unless_after)
+            for at, t in enumerate(self.tokens)
+        )
 
 
 #: "keep ... off", "leave ... out": the words between are kept away from what follows.

@@ -72,9 +72,54 @@ def stretches(lemmas: Sequence[str]) -> list[int]:
 
 
 def places_as_places(hits: list[Hit], tokens: Sequence[Token]) -> list[Hit]:
-    """``hits`` without the places that name a complaint ("lower back pain")."""
+    """``hits`` without the places that name a complaint ("lower back pain"), and without a
+    generic bony word that another place of the sentence qualifies ("the bony bumps just
+    above your tailbone", "the bony bit at the bottom of your spine" are the lower back's)."""
     lemmas = [t.lemma for t in tokens]
-    return [hit for hit in hits if not complaint(hit, lemmas)]
+    kept = [hit for hit in hits if not complaint(hit, lemmas)]
+    return [hit for hit in kept if not qualified(hit, kept, lemmas)]
+
+
+#: Words that name a bony place without saying which ("the bony bit", "the bones", "a bump").
+_GENERIC_BONY = frozenset(
+    {
+        "bone",
+        "bony",
+        "bump",
+        "bit",
+        "part",
+        "spot",
+        "knob",
+        "knobbly",
+        "pointy",
+        "point",
+        "tip",
+        "joint",
+        "surface",
+        "the",
+        "a",
+        "of",
+    }
+)
+
+
+def qualified(hit: Hit, hits: Sequence[Hit], lemmas: Sequence[str]) -> bool:
+    """True when ``hit`` names a place only by a generic bony word and the sentence names
+    another, specific place (of another concept, not a complaint) that it belongs to: a
+    named place makes "bones" its own rather than a separate bony prominence."""
+    if not hit.key.startswith("places.") or not set(lemmas[hit.start : hit.end]) <= _GENERIC_BONY:
+        return False
+    return any(
+        other.key.startswith("places.")
+        and other.key != hit.key
+        and not set(lemmas[other.start : other.end]) <= _GENERIC_BONY
+        and other.key in _SPINE
+        for other in hits
+    )
+
+
+#: Places whose bones are the spine's own (the generic "bones" there are the spine's).
+_SPINE = frozenset({"places.lumbar-spine", "places.neck"})
 
 
 def could_fire(
