@@ -261,3 +261,13 @@ def test_numbness_in_the_saddle_area_is_the_urgent_flag_only(matcher, sentence):
 def test_numbness_of_the_legs_beside_a_saddle_symptom_stays_a_nerve_flag(matcher):
     found = {f.rule for f in matcher.find("Bladder trouble and a numb leg after rolling?")}
     assert {"urgent-cauda-equina", "stop-nerve-symptoms"} <= found
+
+
+def test_the_screen_looks_for_a_phrase_by_its_rarest_word(matcher):
+    from healthkb.language.phrases import _anchor, _slots
+
+    assert _anchor(_slots(parse_phrase("the longer")))[0] >= {"longer"}
+    assert _anchor(_slots(parse_phrase("where ... belt")))[0] >= {"belt"}
+    # a phrase that opens with a common word is still found through its anchor
+    assert matcher.may_flag("Roll the roller to where your belt sits.")
+    assert not matcher.may_flag("Roll slowly and breathe out where it feels good.")

@@ -276,3 +276,18 @@ RELUCTANCE_LEMMAS = frozenset(
 SUGGESTIONS = frozenset(
     {("why", "not"), ("ever", "try"), ("why", "wait"), ("how", "about"), ("what", "about")}
 )
+
+
+#: Words so common in prose about back pain that a phrase's slot holding one of them says
+#: little about whether the phrase is there ("the longer", "where ... belt", "pain ... leg"):
+#: the screen looks for a phrase by another of its words when it has one.
+COMMON_WORDS = frozenset(
+    """a an the and or of to in into on onto at from by for with as than that this it its
+    you your i my we our they their he she his her be is are was do does can could not no
+    never will would should may might must just so too very more most all some any each
+    where when while if until till what which who how why there here then up down out off
+    over under above below between through along around about after before back pain ache
+    roll rolling roller foam muscle body feel feeling feelings go run move keep hold get put
+    time day week area spot bit part side top bottom base point tip need make give
+    second full deep - ' , can't n't""".split()  # noqa: SIM905 (a list of words, read as prose)
+)

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from healthkb.language.cues import COMMON_WORDS as _COMMON
 from healthkb.language.finding import Hit
 from healthkb.language.text import Token, analyse, lookup_lemma, pipeline, quick_spans
 from healthkb.language.vocabulary import GAP, Concept, Phrase, Vocabulary
@@ -30,9 +31,19 @@ class PhraseIndex:
     ]
     #: The phrases that can start at a lemma, worked out once per lemma seen.
     candidates: dict[str, list[Any]] = field(default_factory=dict)
-    #: First-slot lemmas and prefixes of the phrases of what rules are about.
-    about: frozenset[str] = frozenset()
-    about_prefixes: tuple[str, ...] = ()
+    #: Per concept key, the anchor slot of each of its phrases (:func:`_anchor`): a
+    #: sentence with no word of any of them names none of the concept's phrases.
+    anchors: dict[str, list[tuple[frozenset[str], tuple[str, ...]]]] = field(default_factory=dict)
+
+    def anchored(self, keys: Iterable[str]) -> tuple[frozenset[str], tuple[str, ...]]:
+        """The lemmas and prefixes of the anchors of the concepts ``keys``."""
+        words: set[str] = set()
+        prefixes: set[str] = set()
+        for key in keys:
+            for anchor in self.anchors.get(key, ()):
+                words.update(anchor[0])
+                prefixes.update(anchor[1])
+        return frozenset(words), tuple(sorted(prefixes))
 
 
 def _fits(slot: tuple[frozenset[str], tuple[str, ...]], lemma: str) -> bool:
@@ -89,6 +100,13 @@ WORD_FIXES = {
 LEMMA_FIXES = {"ca": "can", "wo": "will", "sha": "shall", "n't": "not", "'s": "be"}
 
 
+#: The kinds of concept the safety rules read (not the FAQ's roller words nor the search
+#: synonyms).
+SAFETY_KINDS = frozenset(
+    ["places", "actions", "injuries", "conditions", "symptoms", "permission", "referral", "time"]
+)
+
+
 def compile_phrases(concepts: Iterable[Concept]) -> PhraseIndex:
     """Every phrase of ``concepts`` as lemma slots, indexed by its first slot.
 
@@ -96,27 +114,29 @@ def compile_phrases(concepts: Iterable[Concept]) -> PhraseIndex:
     (its ``{0,4}`` gaps and REGEX prefixes); this index takes a few hundredths of that.
     """
     index = PhraseIndex({}, [])
-    about: set[str] = set()
-    prefixes: set[str] = set()
     for concept in concepts:
         for phrase in concept.phrases:
             slots = _slots(phrase)
             first = slots[0]
             assert first is not None
-            if concept.kind in _ABOUT:
-                about.update(first[0])
-                prefixes.update(first[1])
+            index.anchors.setdefault(concept.key, []).append(_anchor(slots))
             for word in first[0]:
                 index.by_first.setdefault(word, []).append((concept.key, slots))
             for prefix in first[1]:
                 index.by_prefix.append((prefix, (concept.key, slots)))
-    index.about, index.about_prefixes = frozenset(about), tuple(sorted(prefixes))
     return index
 
 
-#: Kinds of concept that make a sentence worth a closer look (actions and permission words
-#: alone never make a finding).
-_ABOUT = frozenset(["places", "injuries", "conditions", "symptoms", "referral", "time"])
+def _anchor(slots: Sequence[Any]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The slot of a phrase the screen looks for: every match of the phrase has a word of
+    it, so a sentence without one cannot match. The first slot without a common word,
+    fewest words first (a rare word keeps most sentences out); the first slot when every
+    slot has one."""
+    words = [slot for slot in slots if slot is not None]
+    rare = [slot for slot in words if not slot[0] & _COMMON and not set(slot[1]) & _COMMON]
+    if not rare:
+        return words[0]
+    return min(rare, key=lambda slot: (len(slot[1]) > 0, len(slot[0]) + 3 * len(slot[1])))
 
 
 def _word_lemmas(word: str) -> list[str]:
@@ -149,15 +169,25 @@ class Phrases:
     """The phrases of ``vocabulary`` (compiled on first use) and the lemma of every word seen."""
 
     vocabulary: Vocabulary
-    _index: PhraseIndex | None = field(default=None, init=False, repr=False)
+    #: The compiled indexes: of every concept (key None), and of the kinds the safety
+    #: rules use (without the FAQ's roller words and the search synonyms, which a sentence
+    #: screened for safety need not be matched against).
+    _indexes: dict[frozenset[str] | None, PhraseIndex] = field(
+        default_factory=dict, init=False, repr=False
+    )
     #: Lemmas of the words seen (a word is looked up once).
     lemmas: dict[str, str] = field(default_factory=dict, init=False, repr=False)
 
-    def index(self) -> PhraseIndex:
-        """The compiled index (compiled on the first call)."""
-        if self._index is None:
-            self._index = compile_phrases(self.vocabulary.concepts.values())
-        return self._index
+    def index(self, kinds: frozenset[str] | None = None) -> PhraseIndex:
+        """The compiled index of the concepts of ``kinds`` (all when None), compiled on the
+        first call."""
+        index = self._indexes.get(kinds)
+        if index is None:
+            concepts = [
+                c for c in self.vocabulary.concepts.values() if kinds is None or c.kind in kinds
+            ]
+            index = self._indexes[kinds] = compile_phrases(concepts)
+        return index
 
     def lemma_of(self, word: str) -> str:
         """The lookup lemma of the lower-case ``word``, with the fixes above."""
@@ -188,9 +218,10 @@ class Phrases:
             for hit in self.hits([t.lemma for t in tokens])
         ]
 
-    def hits(self, lemmas: Sequence[str]) -> list[Hit]:
-        """Concept hits on ``lemmas`` (token spans only; character spans left at 0)."""
-        index = self.index()
+    def hits(self, lemmas: Sequence[str], kinds: frozenset[str] | None = None) -> list[Hit]:
+        """Concept hits on ``lemmas`` (token spans only; character spans left at 0), of the
+        concepts of ``kinds`` (all when None)."""
+        index = self.index(kinds)
         out = []
         for start, lemma in enumerate(lemmas):
             candidates = index.candidates.get(lemma)

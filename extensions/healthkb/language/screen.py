@@ -14,7 +14,7 @@ from healthkb.language.contradiction import HEADING
 from healthkb.language.finding import Hit
 from healthkb.language.objects import ANAPHORS, PRONOUNS
 from healthkb.language.permission import WAVING
-from healthkb.language.phrases import Phrases
+from healthkb.language.phrases import SAFETY_KINDS, Phrases
 from healthkb.language.rules import ConceptRule, ConceptRules
 from healthkb.language.text import Token, quick_words
 
@@ -152,18 +152,34 @@ def could_fire(
 
 @dataclass
 class Screen:
-    """The rules' concept keys as sets, and which lemmas can start a phrase they are about."""
+    """The rules' concept keys as sets, and which lemmas are anchors of the phrases of the
+    concepts they could fire on (a sentence with none of them is left alone)."""
 
     rules: ConceptRules
     phrases: Phrases
-    #: Per lemma seen: can it start a phrase of what the rules are about?
+    #: Per word seen: is its lemma an anchor of a phrase of what the rules are about?
     _about: dict[str, bool] = field(default_factory=dict, init=False, repr=False)
+    #: The concepts some rule could fire on (symptoms, targets, conditions, referrals, the
+    #: topics of rules with regexes), and the anchor words of their phrases.
+    _concerned: frozenset[str] = field(default=frozenset(), init=False, repr=False)
+    _anchor_words: tuple[frozenset[str], tuple[str, ...]] | None = field(
+        default=None, init=False, repr=False
+    )
     #: Per rule: its concept keys (symptoms, actions, targets, conditions) as sets.
     _keys: list[
         tuple[ConceptRule, frozenset[str], frozenset[str], frozenset[str], frozenset[str]]
     ] = field(default_factory=list, init=False, repr=False)
 
     def __post_init__(self) -> None:
+        about: set[str] = set()
+        for rule in self.rules:
+            about.update(rule.keys("symptoms"), rule.targets)
+            if rule.conditions:
+                about.update(rule.keys("conditions"))
+                about.update(k for k in self.rules.vocabulary.concepts if k.startswith("referral."))
+            if rule.patterns:
+                about.update(rule.topic)
+        self._concerned = frozenset(about)
         self._keys = [
             (
                 rule,
@@ -175,6 +191,12 @@ class Screen:
             for rule in self.rules
         ]
 
+    def _anchors(self) -> tuple[frozenset[str], tuple[str, ...]]:
+        """The anchor words and prefixes of the concepts some rule could fire on."""
+        if self._anchor_words is None:
+            self._anchor_words = self.phrases.index(SAFETY_KINDS).anchored(self._concerned)
+        return self._anchor_words
+
     def __call__(self, sentence: str) -> tuple[list[Hit], list[ConceptRule]] | None:
         """The concept hits (token spans) of ``sentence`` and the rules that could fire on
         them, or None when none could.
@@ -184,19 +206,23 @@ class Screen:
         that waves it away, or one of its regexes (tried only when the sentence names one of
         the rule's topic concepts).
         """
+        words = quick_words(sentence)
+        about = self._about
+        if not any(about.get(word, False) for word in words):
+            if all(word in about for word in words):
+                return None
+            anchors, prefixes = self._anchors()
+            lemma_of = self.phrases.lemma_of
+            for word in words:
+                if word not in about:
+                    lemma = lemma_of(word)
+                    about[word] = lemma in anchors or lemma.startswith(prefixes)
+            if not any(about[word] for word in words):
+                return None
         known = self.phrases.lemmas
         lemma_of = self.phrases.lemma_of
-        lemmas = [known.get(word) or lemma_of(word) for word in quick_words(sentence)]
-        about = self._about
-        if not any(about.get(lemma, False) for lemma in lemmas):
-            if all(lemma in about for lemma in lemmas):
-                return None
-            index = self.phrases.index()
-            for lemma in lemmas:
-                about[lemma] = lemma in index.about or lemma.startswith(index.about_prefixes)
-            if not any(about[lemma] for lemma in lemmas):
-                return None
-        hits = self.phrases.hits(lemmas)
+        lemmas = [known.get(word) or lemma_of(word) for word in words]
+        hits = self.phrases.hits(lemmas, SAFETY_KINDS)
         named = [hit for hit in hits if not complaint(hit, lemmas)]
         keys = {hit.key for hit in named}
         # Actions and targets count together only inside one stretch between hard stops.
