@@ -289,5 +289,5 @@ COMMON_WORDS = frozenset(
     over under above below between through along around about after before back pain ache
     roll rolling roller foam muscle body feel feeling feelings go run move keep hold get put
     time day week area spot bit part side top bottom base point tip need make give
-    second full deep - ' , can't n't""".split()  # noqa: SIM905 (a list of words, read as prose)
+    second full deep help itself yourself - ' , can't n't""".split()  # noqa: SIM905 (a list of words, read as prose)
 )

@@ -31,18 +31,31 @@ class PhraseIndex:
     ]
     #: The phrases that can start at a lemma, worked out once per lemma seen.
     candidates: dict[str, list[Any]] = field(default_factory=dict)
-    #: Per concept key, the anchor slot of each of its phrases (:func:`_anchor`): a
-    #: sentence with no word of any of them names none of the concept's phrases.
-    anchors: dict[str, list[tuple[frozenset[str], tuple[str, ...]]]] = field(default_factory=dict)
+    #: Per concept key, the slots of each of its phrases (for :meth:`anchored`).
+    slots_of: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
 
     def anchored(self, keys: Iterable[str]) -> tuple[frozenset[str], tuple[str, ...]]:
-        """The lemmas and prefixes of the anchors of the concepts ``keys``."""
+        """The anchor lemmas and prefixes of the phrases of the concepts ``keys``: every
+        match of a phrase has a word of its anchor slot, so a sentence with none of them
+        names none of those concepts. One-slot phrases are their own anchors; a longer
+        phrase is anchored, when it can be, on a slot those already cover ("lumbar spine"
+        on "lumbar"), else on its rarest slot (:func:`_anchor`)."""
+        phrases = [slots for key in keys for slots in self.slots_of.get(key, ())]
         words: set[str] = set()
         prefixes: set[str] = set()
-        for key in keys:
-            for anchor in self.anchors.get(key, ()):
-                words.update(anchor[0])
-                prefixes.update(anchor[1])
+        for slots in phrases:
+            if len(slots) == 1:
+                words.update(slots[0][0])
+                prefixes.update(slots[0][1])
+        for slots in phrases:
+            filled = [slot for slot in slots if slot is not None]
+            if len(filled) == 1 or any(
+                slot[0] <= words and set(slot[1]) <= prefixes for slot in filled
+            ):
+                continue
+            anchor = _anchor(filled)
+            words.update(anchor[0])
+            prefixes.update(anchor[1])
         return frozenset(words), tuple(sorted(prefixes))
 
 
@@ -119,7 +132,7 @@ def compile_phrases(concepts: Iterable[Concept]) -> PhraseIndex:
             slots = _slots(phrase)
             first = slots[0]
             assert first is not None
-            index.anchors.setdefault(concept.key, []).append(_anchor(slots))
+            index.slots_of.setdefault(concept.key, []).append(slots)
             for word in first[0]:
                 index.by_first.setdefault(word, []).append((concept.key, slots))
             for prefix in first[1]:
@@ -128,15 +141,22 @@ def compile_phrases(concepts: Iterable[Concept]) -> PhraseIndex:
 
 
 def _anchor(slots: Sequence[Any]) -> tuple[frozenset[str], tuple[str, ...]]:
-    """The slot of a phrase the screen looks for: every match of the phrase has a word of
-    it, so a sentence without one cannot match. The first slot without a common word,
-    fewest words first (a rare word keeps most sentences out); the first slot when every
-    slot has one."""
-    words = [slot for slot in slots if slot is not None]
-    rare = [slot for slot in words if not slot[0] & _COMMON and not set(slot[1]) & _COMMON]
+    """The rarest slot of a phrase, judged without a word list of frequencies: of the slots
+    without a common word, the one with the fewest words, then the longest shortest word
+    ("hip joint" on "joint", "medical help" on "medical"); of all slots when each has a
+    common word, the one with the longest word ("can not feel" on "feel")."""
+    slots = [slot for slot in slots if slot is not None]
+    rare = [slot for slot in slots if not slot[0] & _COMMON and not set(slot[1]) & _COMMON]
     if not rare:
-        return words[0]
-    return min(rare, key=lambda slot: (len(slot[1]) > 0, len(slot[0]) + 3 * len(slot[1])))
+        return max(slots, key=lambda slot: max(map(len, (*slot[0], *slot[1]))))
+    return min(
+        rare,
+        key=lambda slot: (
+            bool(slot[1]),
+            len(slot[0]) + 3 * len(slot[1]),
+            -min(map(len, (*slot[0], *slot[1]))),
+        ),
+    )
 
 
 def _word_lemmas(word: str) -> list[str]:

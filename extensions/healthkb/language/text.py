@@ -16,9 +16,8 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -101,9 +100,10 @@ def pipeline() -> Language:
     return nlp
 
 
-@dataclass(frozen=True)
-class Token:
-    """One word or punctuation mark of an analysed sentence."""
+class Token(NamedTuple):
+    """One word or punctuation mark of an analysed sentence (a named tuple: a sentence's
+    tokens are built for every sentence the screen keeps, and a tuple is the cheapest
+    immutable record to build)."""
 
     text: str
     lower: str
