@@ -27,9 +27,7 @@ FLOORS = {
 def reports():
     examples = load_corpus()
     matcher = default_matcher()
-    return {
-        batch: evaluate([e for e in examples if e.batch == batch], matcher) for batch in (1, 2)
-    }
+    return {batch: evaluate([e for e in examples if e.batch == batch], matcher) for batch in (1, 2)}
 
 
 @pytest.mark.parametrize(("batch", "split"), sorted(FLOORS))
