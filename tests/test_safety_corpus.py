@@ -11,20 +11,30 @@ import pytest
 
 from healthkb.cli.rules import default_matcher, evaluate, load_corpus
 
-#: What the layer reaches on each part of the corpus, measured when it was written.
-FLOORS = {"tune": (0.93, 0.02), "heldout": (0.75, 0.04)}
+#: What the rules reach on each part of each batch of the corpus (recall of unsafe sentences,
+#: share of safe sentences flagged), measured when the batch was added: batch 1 written with
+#: the first rules, batch 2 written later from readers' and authors' phrasings without seeing
+#: the rules (its tuning part first measured at 0.795 / 0.073, before any tuning on it).
+FLOORS = {
+    (1, "tune"): (0.93, 0.02),
+    (1, "heldout"): (0.75, 0.04),
+    (2, "tune"): (0.79, 0.08),
+    (2, "heldout"): (0.75, 0.03),
+}
 
 
 @pytest.fixture(scope="module")
 def reports():
-    return evaluate(load_corpus(), default_matcher())
+    examples = load_corpus()
+    matcher = default_matcher()
+    return {batch: evaluate([e for e in examples if e.batch == batch], matcher) for batch in (1, 2)}
 
 
-@pytest.mark.parametrize("split", ["tune", "heldout"])
-def test_no_regression_on_either_part(reports, split: str) -> None:
-    recall, false_alarms = FLOORS[split]
-    assert reports[split].recall >= recall
-    assert reports[split].false_alarm_rate <= false_alarms
+@pytest.mark.parametrize(("batch", "split"), sorted(FLOORS))
+def test_no_regression_on_any_part(reports, batch: int, split: str) -> None:
+    recall, false_alarms = FLOORS[batch, split]
+    assert reports[batch][split].recall >= recall
+    assert reports[batch][split].false_alarm_rate <= false_alarms
 
 
 def test_the_lumbar_contradiction_of_the_real_article_is_found() -> None:
@@ -36,7 +46,7 @@ def test_the_lumbar_contradiction_of_the_real_article_is_found() -> None:
 def test_no_safe_sentence_of_the_tuned_articles_is_flagged(reports) -> None:
     flagged = [
         example.text
-        for example, _ in reports["tune"].false_alarms
+        for example, _ in reports[1]["tune"].false_alarms
         if example.source.startswith("article:")
     ]
     assert flagged == []

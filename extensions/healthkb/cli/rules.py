@@ -39,6 +39,8 @@ class Example:
     kind: str
     split: str
     source: str
+    #: Which batch of the corpus the sentence came in (1: the first, 2: the second ...).
+    batch: int = 1
 
 
 @dataclass
@@ -93,6 +95,7 @@ def load_corpus(path: Path = CORPUS, splits: Sequence[str] = ("tune", "heldout")
             item.get("kind", ""),
             item.get("split", "tune"),
             item.get("source", ""),
+            int(item.get("batch", 1)),
         )
         for item in data.get("sentence", [])
         if item.get("split", "tune") in splits

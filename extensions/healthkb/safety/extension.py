@@ -18,7 +18,7 @@ from healthkb.core.hubs import register_hub
 from healthkb.safety.directive import SafetyDirective
 from healthkb.safety.hub import render_hub
 from healthkb.safety.nodes import add_nodes
-from healthkb.safety.state import load_rules_state, note_rules_dependency
+from healthkb.safety.state import load_rules_state, note_rules_dependency, warm_matcher
 
 
 def setup_safety(app: Sphinx) -> None:
@@ -30,5 +30,6 @@ def setup_safety(app: Sphinx) -> None:
     app.add_directive("safety", SafetyDirective)
     register_hub(app, "kb-safety-hub", "safety", render_hub)
     app.connect("builder-inited", load_rules_state)
+    app.connect("env-before-read-docs", warm_matcher)
     app.connect("doctree-read", note_rules_dependency)
     app.add_css_file("safety.css")

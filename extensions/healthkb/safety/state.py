@@ -101,6 +101,15 @@ def load_rules_state(app: Sphinx, *args: Any) -> RulesState:
     return state
 
 
+def warm_matcher(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Before pages are read, in the process that forks the parallel readers: load the
+    matcher once there, so that every reader shares it. A build that reads nothing (a
+    no-op) never loads it."""
+    state = rules_state(env)
+    if docnames and state.rules.rules:
+        state.matcher.warm()
+
+
 def note_rules_dependency(app: Sphinx, doctree: nodes.document) -> None:
     """Every page is read again when the rules or their vocabulary change (its checks
     depend on them)."""
