@@ -53,7 +53,7 @@ class SafetyMatcher:
         """Load now what the first sentence would (spaCy's lemma table and tokenizer, the
         phrase index): processes forked afterwards share them instead of each loading its
         own copy (about 0.8 s and 100 MiB each)."""
-        self._phrases.index()
+        self._screen.warm()
         pipeline()
 
     def may_flag(self, sentence: str) -> bool:

@@ -191,6 +191,10 @@ class Screen:
             for rule in self.rules
         ]
 
+    def warm(self) -> None:
+        """Compile the phrase index and the anchors now (see ``SafetyMatcher.warm``)."""
+        self._anchors()
+
     def _anchors(self) -> tuple[frozenset[str], tuple[str, ...]]:
         """The anchor words and prefixes of the concepts some rule could fire on."""
         if self._anchor_words is None:
