@@ -259,7 +259,7 @@ def test_numbness_in_the_saddle_area_is_the_urgent_flag_only(matcher, sentence):
 
 
 def test_numbness_of_the_legs_beside_a_saddle_symptom_stays_a_nerve_flag(matcher):
-    found = {f.rule for f in matcher.find("Bladder trouble and a numb leg after rolling?")}
+    found = {f.rule for f in matcher.find("Bladder trouble and a numb leg came on after rolling.")}
     assert {"urgent-cauda-equina", "stop-nerve-symptoms"} <= found
 
 
@@ -271,3 +271,47 @@ def test_the_screen_looks_for_a_phrase_by_its_rarest_word(matcher):
     # a phrase that opens with a common word is still found through its anchor
     assert matcher.may_flag("Roll the roller to where your belt sits.")
     assert not matcher.may_flag("Roll slowly and breathe out where it feels good.")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # a reader's question about a symptom, with nothing after it, asks
+        "Is tingling in the toes after rolling something to worry about?",
+        # a place word inside a condition's phrase is the condition
+        "Ask a doctor first if you have brittle bones.",
+        # two around cues joined by "and" still keep the roller off what follows
+        "Roll the muscles above and below a swollen ankle, never the ankle itself.",
+        # "rest" puts load on a place only with a place word after it
+        "Rest and ice a sprained ankle for two days before any rolling.",
+        # bleeding is a harm
+        "Rolling over a swollen ankle can make it bleed more.",
+        # a referral in everyday words
+        "Had back surgery last month? Get your scar checked before you roll.",
+    ],
+)
+def test_safe_modes_and_vocabulary(matcher, sentence):
+    assert matcher.find(sentence) == []
+
+
+def test_a_question_followed_by_advice_is_still_a_red_flag(matcher):
+    assert "stop-nerve-symptoms" in {f.rule for f in matcher.find("Toes tingling? Keep rolling.")}
+
+
+def test_a_place_word_inside_a_condition_is_not_the_place(matcher):
+    found = {f.rule for f in matcher.find("Rolling is perfectly safe with brittle bones.")}
+    assert found == {"check-first-conditions"}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Had back surgery last month? Start rolling your hamstrings tonight.",
+        "If you are expecting twins, roll your calves every evening.",
+        "With a slipped disc there is nothing you need to change about your routine.",
+    ],
+)
+def test_an_order_or_permission_under_a_condition(matcher, sentence):
+    assert ("check-first-conditions", "permission") in {
+        (f.rule, f.kind) for f in matcher.find(sentence)
+    }

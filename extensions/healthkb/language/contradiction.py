@@ -63,7 +63,8 @@ def finding(
             last = max(action.start, target.start)
             if not _recommending(scope, action.start, target) or scope.negated(last):
                 continue
-            if target.key.startswith("places."):
+            if target.key.startswith(("places.", "injuries.")):
+                # "roll around the lower back", "the muscles above and below a bruise"
                 if scope.around(target.start, action.start, end=target.end):
                     continue
             elif scope.left_alone(target.start, target.end):

@@ -165,6 +165,8 @@ HARM_LEMMAS = frozenset(
         "increase",
         "lack",
         "painful",
+        "bleed",
+        "bleeding",
     ]
 )
 #: Injury verbs that warn after a modal ("rolling there can strain the joints").

@@ -147,7 +147,7 @@ def _rule_findings(
     allowed = None if in_own_card else permission.finding(rule, text, hits, scope)
     if allowed is not None:
         found.append(allowed)
-    flag = redflag.finding(rule, text, hits, context)
+    flag = redflag.finding(rule, text, hits, context, scope)
     if flag is not None:
         found.append(flag)
     return found

@@ -91,4 +91,32 @@ def finding(rule: ConceptRule, text: str, hits: Sequence[Hit], scope: Scope) -> 
     ):
         begin = min(condition.begin, allowed.begin)
         return finding_at(rule, "permission", text, begin, max(condition.finish, allowed.finish))
+    # A symptom named beside it makes the order the red-flag rules' ("numb and weak? Probably
+    # a trapped nerve, roll it out").
+    symptom = any(hit.key.startswith("symptoms.") for hit in hits)
+    ordered = None if symptom else _ordered(hits, scope, condition)
+    if ordered is not None:
+        begin = min(condition.begin, ordered.begin)
+        return finding_at(rule, "permission", text, begin, max(condition.finish, ordered.finish))
+    return None
+
+
+def _ordered(hits: Sequence[Hit], scope: Scope, condition: Hit) -> Hit | None:
+    """An order to roll in another clause than the condition's, after it ("After your hip
+    replacement, start rolling the thigh", "Got a herniated disc? Get on the roller"): the
+    condition frames the order, which tells the reader to go ahead without checking first.
+    Not when the order is negated, asked, a mistake or a harm."""
+    for hit in hits:
+        if not hit.key.startswith("actions.") or hit.start <= condition.end:
+            continue
+        if scope.same_clause(hit.start, condition.start) or not scope.imperative(hit.start):
+            continue
+        if (
+            scope.asks(hit.start)
+            or scope.negated(hit.start)
+            or scope.mistake(hit.start)
+            or scope.harm(hit.start)
+        ):
+            continue
+        return hit
     return None

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from healthkb.language.finding import Context, Finding, Hit, finding_at, hits_of
 from healthkb.language.rules import ConceptRule, level_rank
+from healthkb.language.scope import Scope
 
 #: Upper-body places: numbness there ("pins and needles in your hands") is not the nerve
 #: symptom of the legs the rules are about.
@@ -36,13 +37,36 @@ def _elsewhere(symptom: Hit, hits: Sequence[Hit], text: str) -> bool:
     )
 
 
+def _only_asks(scope: Scope) -> bool:
+    """True when the sentence is a question and nothing but closing marks follows its
+    last question mark."""
+    marks = [at for at, t in enumerate(scope.tokens) if t.text == "?"]
+    if not marks:
+        return scope.question
+    return all(not t.text.isalnum() for t in scope.tokens[marks[-1] + 1 :]) and not any(
+        t.text in {".", "!", ";"} for t in scope.tokens[: marks[-1]]
+    )
+
+
 #: Concepts that place a sentence's numbness in the saddle area.
 _SADDLE = frozenset({"symptoms.bladder-bowel", "symptoms.saddle-numbness", "places.saddle"})
 
 
-def finding(rule: ConceptRule, text: str, hits: Sequence[Hit], context: Context) -> Finding | None:
-    """The red flag of ``rule`` in a sentence in its ``context``, or None."""
+def finding(
+    rule: ConceptRule,
+    text: str,
+    hits: Sequence[Hit],
+    context: Context,
+    scope: Scope | None = None,
+) -> Finding | None:
+    """The red flag of ``rule`` in a sentence in its ``context``, or None.
+
+    A reader's question about a symptom with nothing after it ("Is numbness in the foot
+    after rolling a bad sign?") asks; it tells the reader nothing to do or not to worry
+    about, so it is no finding. A question followed by advice is read as a whole."""
     if not rule.symptoms:
+        return None
+    if scope is not None and scope.question and _only_asks(scope):
         return None
     if context.card_level is not None and level_rank(context.card_level) >= level_rank(rule.level):
         return None

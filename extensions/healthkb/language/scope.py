@@ -121,8 +121,12 @@ class Scope:
             low = max(low, action + 1)
         for cue in self.arounds:
             links = LINKS - {"and"} if self.tokens[cue].lemma == "between" else LINKS
+            between = range(cue + 1, place)
+            # "above and below a bruise": "and" joins two around cues, not a new statement.
             if low <= cue < place and not any(
-                t.lemma in links for t in self.tokens[cue + 1 : place]
+                self.tokens[at].lemma in links
+                and not (self.tokens[at].lemma in {"and", "or"} and at + 1 in self.arounds)
+                for at in between
             ):
                 return True
         return self.left_alone(place, end)

@@ -76,8 +76,20 @@ def places_as_places(hits: list[Hit], tokens: Sequence[Token]) -> list[Hit]:
     generic bony word that another place of the sentence qualifies ("the bony bumps just
     above your tailbone", "the bony bit at the bottom of your spine" are the lower back's)."""
     lemmas = [t.lemma for t in tokens]
-    kept = [hit for hit in hits if not complaint(hit, lemmas)]
+    kept = [hit for hit in hits if not complaint(hit, lemmas) and not within_condition(hit, hits)]
     return [hit for hit in kept if not qualified(hit, kept, lemmas)]
+
+
+def within_condition(hit: Hit, hits: Sequence[Hit]) -> bool:
+    """True when the place ``hit`` is a word of a condition's phrase ("thin bones",
+    "brittle bones", "low bone density" name osteoporosis, not a bony place)."""
+    return hit.key.startswith("places.") and any(
+        other.key.startswith("conditions.")
+        and other.start <= hit.start
+        and hit.end <= other.end
+        and other.end - other.start > hit.end - hit.start
+        for other in hits
+    )
 
 
 #: Words that name a bony place without saying which ("the bony bit", "the bones", "a bump").
@@ -141,8 +153,10 @@ def could_fire(
         if any(at in places for key, at in pairs if key in actions):
             return True
     if conditions:
-        if not keys.isdisjoint(conditions) and any(k.startswith("permission.") for k in keys):
-            return True
+        if not keys.isdisjoint(conditions) and any(
+            k.startswith(("permission.", "actions.")) for k in keys
+        ):
+            return True  # a condition with a permission, or with an order to roll
         if any(k.startswith("referral.") for k in keys) and WAVING.intersection(lemmas):
             return True
     if rule.patterns and not keys.isdisjoint(rule.topic):
