@@ -315,3 +315,42 @@ def test_an_order_or_permission_under_a_condition(matcher, sentence):
     assert ("check-first-conditions", "permission") in {
         (f.rule, f.kind) for f in matcher.find(sentence)
     }
+
+
+@pytest.mark.parametrize(
+    ("sentence", "rule"),
+    [
+        # two negations cancel
+        ("There's no reason not to roll the small of your back.", "no-direct-lumbar-rolling"),
+        ("Never stop rolling when your toes go numb.", "stop-nerve-symptoms"),
+        # a hyphenated compound matches the words of a phrase
+        ("Keep going through the pins-and-needles feeling.", "stop-nerve-symptoms"),
+        # a heading label that ends in a dash
+        ("Sprained ankle - roll it twice a day.", "no-acute-injury-rolling"),
+        # verbs of placing and the whole back
+        ("Tuck the roller into the small of your back and rock.", "no-direct-lumbar-rolling"),
+        ("Roll the entire length of your back, top to bottom.", "no-direct-lumbar-rolling"),
+        # "a good idea" is no mistake
+        ("Rolling a fresh sprain is a good idea.", "no-acute-injury-rolling"),
+        # long times per place and no limit, in other words
+        ("Glutes: 6 minutes per side.", "limit-sustained-pressure"),
+        ("Stay on the knot as long as you like.", "limit-sustained-pressure"),
+    ],
+)
+def test_mechanisms_that_find(matcher, sentence, rule):
+    assert rule in {f.rule for f in matcher.find(sentence)}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # what the reader may notice, not what to do
+        "If you notice the roller sliding onto your lower back, shift up to the ribs.",
+        # a harm told before the action that causes it
+        "A freshly sprained ankle can swell more if you roll it.",
+        # a practice denied any gain
+        "Lying on one spot for ages doesn't make the knot release any faster.",
+    ],
+)
+def test_mechanisms_that_keep_quiet(matcher, sentence):
+    assert matcher.find(sentence) == []

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from healthkb.language.cues import SUBORDINATORS
+from healthkb.language.cues import HARM_LEMMAS, MODAL_HARM, SUBORDINATORS
 from healthkb.language.finding import Finding, Hit, finding_at, hits_of
 from healthkb.language.objects import TREAT, antecedents, describes, object_of
 from healthkb.language.permission import permitted, referred
@@ -62,6 +62,8 @@ def finding(
                 continue  # "can strain the joints": an injury verb, what rolling may do
             last = max(action.start, target.start)
             if not _recommending(scope, action.start, target) or scope.negated(last):
+                continue
+            if _noticed(action, tokens, scope) or _harm_first(action, tokens, scope):
                 continue
             if target.key.startswith(("places.", "injuries.")):
                 # "roll around the lower back", "the muscles above and below a bruise"
@@ -142,7 +144,15 @@ def _heading(
     """An order after a heading label that names the place or injury ("Low back: ten slow
     passes straight over the spine", "New injuries: roll twice daily"): the label is what
     the order is done to, unless the order names somewhere else."""
-    colon = next((at for at, t in enumerate(tokens[:HEADING]) if t.text == ":"), None)
+    # The label ends at a colon or a dash between words ("Injured calf - roll over it").
+    colon = next(
+        (
+            at
+            for at, t in enumerate(tokens[:HEADING])
+            if t.text == ":" or (t.text == "-" and at > 0 and not glued(tokens, at))
+        ),
+        None,
+    )
     if colon is None:
         return None
     labels = [t for t in targets if t.end <= colon]
@@ -234,6 +244,44 @@ def _deferred(action: Hit, tokens: Sequence[Token], scope: Scope) -> bool:
                 return True
     start = max(scope.clause_start(action.start), action.start - 4)
     return any(t.lemma in _PUTTING_OFF for t in tokens[start : action.start])
+
+
+#: Verbs of noticing: "if you feel the roller drifting into your lower back" tells what the
+#: reader may notice, not what to do.
+_NOTICING = frozenset({"feel", "notice", "sense", "find", "catch", "see", "spot"})
+_IF = frozenset({"if", "when", "whenever", "once"})
+
+
+def _noticed(action: Hit, tokens: Sequence[Token], scope: Scope) -> bool:
+    """True when the action stands in an "if"/"when" clause after a verb of noticing."""
+    start = scope.clause_start(action.start)
+    before = [t.lemma for t in tokens[start : action.start]]
+    return bool(before) and before[0] in _IF and bool(_NOTICING.intersection(before))
+
+
+#: Words of harm after a modal ("can bleed", "could tear").
+_HARMS = HARM_LEMMAS | MODAL_HARM
+
+
+def _harm_first(action: Hit, tokens: Sequence[Token], scope: Scope) -> bool:
+    """True when the action is the condition of a harm told before it ("a bruised area can
+    bleed more if you roll it"): "if" or "when" just before the action, and a harm word
+    after a modal before that."""
+    opener = next(
+        (
+            at
+            for at in range(action.start - 1, max(action.start - 4, -1), -1)
+            if tokens[at].lemma in _IF
+        ),
+        None,
+    )
+    if not opener:
+        return False
+    # "can bleed", "can make it swell": a harm word within three words after a modal.
+    return any(
+        t.lemma in _MODAL_WORDS and _HARMS.intersection(x.lemma for x in tokens[at + 1 : at + 4])
+        for at, t in enumerate(tokens[:opener])
+    )
 
 
 def _token_at(tokens: Sequence[Token], offset: int) -> int:

@@ -171,14 +171,14 @@ HARM_LEMMAS = frozenset(
 )
 #: Injury verbs that warn after a modal ("rolling there can strain the joints").
 MODAL_HARM = frozenset(
-    {"strain", "tear", "bruise", "injure", "pinch", "sprain", "inflame", "press", "squash"}
+    {"strain", "tear", "bruise", "injure", "pinch", "sprain", "inflame", "press", "squash", "swell"}
 )
 #: Words of use that warn when negated ("it isn't helping").
 USELESS_LEMMAS = frozenset({"help", "necessary", "useful", "worth", "needed", "effective"})
 #: Words before a harm word that avoid the harm rather than warn of it.
 AVOIDED = frozenset({"avoid", "without", "prevent", "reduce", "skip"})
-#: Words that deny the mistake word after them ("nothing wrong with ...").
-DENIED = frozenset({"nothing", "not", "no"})
+#: Words that deny the mistake word after them ("nothing wrong with ...", "a good idea").
+DENIED = frozenset({"nothing", "not", "no", "good", "great", "fine", "smart", "wise"})
 MODALS = [["can"], ["could"], ["may"], ["might"], ["will"], ["would"]]
 NOT_WORDS = frozenset({"not", "never", "no", "n't"})
 #: Words that may come before the verb of an order ("so roll it", "and then give it ...").

@@ -72,6 +72,8 @@ def _match_from(slots: Sequence[Any], lemmas: Sequence[str], start: int) -> int 
         if slot is None:
             gap = True
             continue
+        if position < len(lemmas) and lemmas[position] == "-" and not _fits(slot, "-"):
+            position += 1  # "dead-leg" matches "dead leg"
         limit = position + (GAP if gap else 0)
         found = None
         for at in range(position, min(limit, len(lemmas) - 1) + 1):
@@ -249,14 +251,19 @@ class Phrases:
                 candidates = list(index.by_first.get(lemma, ()))
                 candidates += [c for prefix, c in index.by_prefix if lemma.startswith(prefix)]
                 index.candidates[lemma] = candidates
-            following = lemmas[start + 1] if start + 1 < len(lemmas) else None
+            after = start + 2 if start + 2 < len(lemmas) and lemmas[start + 1] == "-" else start + 1
+            following = lemmas[after] if after < len(lemmas) else None
             for key, slots in candidates:
                 if len(slots) == 1:
                     out.append(Hit(key, start, start + 1, 0, 0))
                     continue
                 second = slots[1]
                 # Most phrases fail on their second word: test it before the general walk.
-                if second is not None and (following is None or not _fits(second, following)):
+                if (
+                    second is not None
+                    and (following is None or not _fits(second, following))
+                    and not (start + 1 < len(lemmas) and _fits(second, lemmas[start + 1]))
+                ):
                     continue
                 end = _match_from(slots, lemmas, start)
                 if end is not None:

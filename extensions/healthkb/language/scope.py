@@ -185,6 +185,8 @@ class Scope:
                 continue
             if lemma in USELESS_LEMMAS and NOT_WORDS.intersection(before[-2:]):
                 return True  # "but it isn't helping", "which is not necessary"
+            if self.tokens[at].lower in _GAIN and self._denied_in_clause(at, reach=6):
+                return True  # "lying there for ages doesn't make the release any better"
             if lemma in HARM_LEMMAS or (lemma in MODAL_HARM and before[-1:] in MODALS):
                 if NOT_WORDS.intersection(before[-2:]) or CONDITION.intersection(before):
                     continue
@@ -202,6 +204,11 @@ class Scope:
             and not (at + 1 < len(self.tokens) and self.tokens[at + 1].lemma == "to")
             for at, t in enumerate(self.tokens)
         )
+
+    def _denied_in_clause(self, index: int, reach: int) -> bool:
+        """True when a not-word stands within ``reach`` tokens before ``index`` in its clause."""
+        start = max(self.clause_start(index), index - reach)
+        return any(t.lemma in NOT_WORDS for t in self.tokens[start:index])
 
     def _past_practice(self) -> bool:
         """True when the sentence tells of what people used to do ("people used to be told
@@ -236,6 +243,9 @@ class Scope:
         )
 
 
+#: Words of gain that, denied, say the practice does no good ("doesn't make it any better").
+_GAIN = frozenset({"better", "faster", "quicker"})
+
 #: "keep ... off", "leave ... out": the words between are kept away from what follows.
 _KEEP_OFF = {"keep": frozenset({"off"}), "leave": frozenset({"out"})}
 
@@ -254,6 +264,25 @@ def glued(tokens: Sequence[Token], index: int) -> bool:
 _NEGATION_BY_FIRST: dict[str, list[tuple[str, ...]]] = {}
 for _phrase in NEGATION_PHRASES:
     _NEGATION_BY_FIRST.setdefault(_phrase[0], []).append(_phrase)
+
+
+#: Words that may stand between two negations that cancel ("no reason not to", "don't
+#: skip", "never stop").
+_BETWEEN_NEGATIONS = frozenset({"reason", "need", "point", "to", "be", "ever", "just", "you"})
+
+
+def _cancel_double(negations: list[int], lemmas: Sequence[str]) -> list[int]:
+    """``negations`` without the pairs that cancel: a negation followed by another with at
+    most a few filler words between ("there's no reason not to roll it", "don't skip the
+    kneecap", "never stop rolling") says to do it."""
+    cues = sorted(set(negations))
+    dropped: set[int] = set()
+    for first, second in zip(cues, cues[1:], strict=False):
+        if first in dropped:
+            continue
+        if set(lemmas[first + 1 : second]) <= _BETWEEN_NEGATIONS and second - first <= 4:
+            dropped.update((first, second))
+    return [at for at in negations if at not in dropped]
 
 
 def analyse_scope(tokens: Sequence[Token], text: str = "") -> Scope:
@@ -297,6 +326,7 @@ def analyse_scope(tokens: Sequence[Token], text: str = "") -> Scope:
                 if lemmas[j] in _KEEP_OFF[lemma]:
                     negations.append(j)
                     break
+    negations = _cancel_double(negations, lemmas)
     arounds = [i for i, lemma in enumerate(lemmas) if lemma in AROUND_LEMMAS]
     stripped = text.rstrip().rstrip("\"')]*")
     question = stripped.endswith("?") or (
