@@ -20,6 +20,7 @@ The cue words themselves are listed in :mod:`healthkb.language.cues`.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 from dataclasses import dataclass
 
 from healthkb.language.cues import (
@@ -277,7 +278,7 @@ def _cancel_double(negations: list[int], lemmas: Sequence[str]) -> list[int]:
     kneecap", "never stop rolling") says to do it."""
     cues = sorted(set(negations))
     dropped: set[int] = set()
-    for first, second in zip(cues, cues[1:], strict=False):
+    for first, second in pairwise(cues):
         if first in dropped:
             continue
         if set(lemmas[first + 1 : second]) <= _BETWEEN_NEGATIONS and second - first <= 4:
