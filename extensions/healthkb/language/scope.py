@@ -20,8 +20,8 @@ The cue words themselves are listed in :mod:`healthkb.language.cues`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import pairwise
 from dataclasses import dataclass
+from itertools import pairwise
 
 from healthkb.language.cues import (
     ADVISE,
