@@ -245,27 +245,32 @@ class Phrases:
         concepts of ``kinds`` (all when None)."""
         index = self.index(kinds)
         out = []
+        seen: set[tuple[str, int, int]] = set()
+        size = len(lemmas)
         for start, lemma in enumerate(lemmas):
             candidates = index.candidates.get(lemma)
             if candidates is None:
                 candidates = list(index.by_first.get(lemma, ()))
                 candidates += [c for prefix, c in index.by_prefix if lemma.startswith(prefix)]
                 index.candidates[lemma] = candidates
-            after = start + 2 if start + 2 < len(lemmas) and lemmas[start + 1] == "-" else start + 1
-            following = lemmas[after] if after < len(lemmas) else None
+            if not candidates:
+                continue
+            following = lemmas[start + 1] if start + 1 < size else None
+            if following == "-" and start + 2 < size:
+                following = lemmas[start + 2]  # "dead-leg" as "dead leg"
             for key, slots in candidates:
-                if len(slots) == 1:
-                    out.append(Hit(key, start, start + 1, 0, 0))
-                    continue
-                second = slots[1]
-                # Most phrases fail on their second word: test it before the general walk.
-                if (
-                    second is not None
-                    and (following is None or not _fits(second, following))
-                    and not (start + 1 < len(lemmas) and _fits(second, lemmas[start + 1]))
-                ):
-                    continue
-                end = _match_from(slots, lemmas, start)
-                if end is not None:
+                end: int | None = start + 1
+                if len(slots) > 1:
+                    second = slots[1]
+                    # Most phrases fail on their second word: test it before the general walk.
+                    if second is not None and (
+                        following is None
+                        or not (_fits(second, following) or _fits(second, lemmas[start + 1]))
+                    ):
+                        continue
+                    end = _match_from(slots, lemmas, start)
+                if end is not None and (key, start, end) not in seen:
+                    # Several phrases of a concept may match the same words.
+                    seen.add((key, start, end))
                     out.append(Hit(key, start, end, 0, 0))
         return out
