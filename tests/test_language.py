@@ -354,3 +354,17 @@ def test_mechanisms_that_find(matcher, sentence, rule):
 )
 def test_mechanisms_that_keep_quiet(matcher, sentence):
     assert matcher.find(sentence) == []
+
+
+@pytest.mark.parametrize(
+    "question", ["Which is the best roller for a beginner?", "Should I get a softer one?"]
+)
+def test_choosing_a_roller_is_a_question_about_the_roller(matcher, question):
+    from healthkb.language.roller import off_topic_roller_question
+
+    assert off_topic_roller_question(matcher, question) == "roller.product"
+    # a page about the body part the question names keeps it
+    assert (
+        off_topic_roller_question(matcher, question + " My back is sore.", page_terms=["back"])
+        is None
+    )
