@@ -368,3 +368,19 @@ def test_choosing_a_roller_is_a_question_about_the_roller(matcher, question):
         off_topic_roller_question(matcher, question + " My back is sore.", page_terms=["back"])
         is None
     )
+
+
+def test_a_referral_waved_away_over_a_symptom_is_the_red_flag_rules(matcher):
+    found = {f.rule for f in matcher.find("Seeing a doctor about a numb foot is overkill.")}
+    assert "check-first-conditions" not in found
+    assert "stop-nerve-symptoms" in found
+    # over a condition it is the check-first rule's
+    found = {f.rule for f in matcher.find("Seeing a doctor about a slipped disc is overkill.")}
+    assert "check-first-conditions" in found
+
+
+def test_a_pop_is_an_injury_only_when_something_pops(matcher):
+    assert "no-acute-injury-rolling" in {
+        f.rule for f in matcher.find("Heard a loud pop in your calf? Roll it out straight away.")
+    }
+    assert matcher.find("Your knees may pop a little as you roll your calves.") == []

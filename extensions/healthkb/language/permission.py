@@ -75,7 +75,12 @@ def finding(rule: ConceptRule, text: str, hits: Sequence[Hit], scope: Scope) -> 
     """The permission finding of ``rule`` in a sentence, or None."""
     if not rule.conditions:
         return None
-    waved = _waved_away(hits, scope)
+    # A referral waved away over a symptom, with none of the rule's conditions named, is the
+    # red-flag rules' ("rushing to A&E over a bit of numbness is an overreaction").
+    symptom_only = any(h.key.startswith("symptoms.") for h in hits) and not hits_of(
+        hits, rule.keys("conditions")
+    )
+    waved = None if symptom_only else _waved_away(hits, scope)
     if waved is not None and not _plainly_referred(hits, scope):
         return finding_at(rule, "permission", text, waved.begin, waved.finish)
     conditions = hits_of(hits, rule.keys("conditions"))
