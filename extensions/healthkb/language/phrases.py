@@ -201,12 +201,15 @@ class Phrases:
     lemmas: dict[str, str] = field(default_factory=dict, init=False, repr=False)
 
     def index(self, kinds: frozenset[str] | None = None) -> PhraseIndex:
-        """The compiled index of the concepts of ``kinds`` (all when None), compiled on the
+        """The compiled index of the concepts of ``kinds`` (kinds such as ``places``, or
+        concept keys such as ``places.neck``; all concepts when None), compiled on the
         first call."""
         index = self._indexes.get(kinds)
         if index is None:
             concepts = [
-                c for c in self.vocabulary.concepts.values() if kinds is None or c.kind in kinds
+                c
+                for c in self.vocabulary.concepts.values()
+                if kinds is None or c.kind in kinds or c.key in kinds
             ]
             index = self._indexes[kinds] = compile_phrases(concepts)
         return index
@@ -242,7 +245,7 @@ class Phrases:
 
     def hits(self, lemmas: Sequence[str], kinds: frozenset[str] | None = None) -> list[Hit]:
         """Concept hits on ``lemmas`` (token spans only; character spans left at 0), of the
-        concepts of ``kinds`` (all when None)."""
+        concepts of ``kinds`` (see :meth:`index`)."""
         index = self.index(kinds)
         out = []
         seen: set[tuple[str, int, int]] = set()

@@ -164,6 +164,10 @@ def could_fire(
     return False
 
 
+def _start(hit: Hit) -> int:
+    return hit.start
+
+
 @dataclass
 class Screen:
     """The rules' concept keys as sets, and which lemmas are anchors of the phrases of the
@@ -176,6 +180,8 @@ class Screen:
     #: The concepts some rule could fire on (symptoms, targets, conditions, referrals, the
     #: topics of rules with regexes), and the anchor words of their phrases.
     _concerned: frozenset[str] = field(default=frozenset(), init=False, repr=False)
+    #: The other concepts the rules read (actions, permission words ...).
+    _others: frozenset[str] = field(default=frozenset(), init=False, repr=False)
     _anchor_words: tuple[frozenset[str], tuple[str, ...]] | None = field(
         default=None, init=False, repr=False
     )
@@ -194,6 +200,11 @@ class Screen:
             if rule.patterns:
                 about.update(rule.topic)
         self._concerned = frozenset(about)
+        self._others = frozenset(
+            key
+            for key, concept in self.rules.vocabulary.concepts.items()
+            if concept.kind in SAFETY_KINDS and key not in about
+        )
         self._keys = [
             (
                 rule,
@@ -206,13 +217,14 @@ class Screen:
         ]
 
     def warm(self) -> None:
-        """Compile the phrase index and the anchors now (see ``SafetyMatcher.warm``)."""
+        """Compile the phrase indexes and the anchors now (see ``SafetyMatcher.warm``)."""
         self._anchors()
+        self.phrases.index(self._others)
 
     def _anchors(self) -> tuple[frozenset[str], tuple[str, ...]]:
         """The anchor words and prefixes of the concepts some rule could fire on."""
         if self._anchor_words is None:
-            self._anchor_words = self.phrases.index(SAFETY_KINDS).anchored(self._concerned)
+            self._anchor_words = self.phrases.index(self._concerned).anchored(self._concerned)
         return self._anchor_words
 
     def __call__(self, sentence: str) -> tuple[list[Hit], list[ConceptRule]] | None:
@@ -240,7 +252,13 @@ class Screen:
         known = self.phrases.lemmas
         lemma_of = self.phrases.lemma_of
         lemmas = [known.get(word) or lemma_of(word) for word in words]
-        hits = self.phrases.hits(lemmas, SAFETY_KINDS)
+        # The concepts a rule could fire on first (a sentence with an anchor word often
+        # names none of them: "spine" without "base of the spine"), then the others.
+        hits = self.phrases.hits(lemmas, self._concerned)
+        if not hits:
+            return None
+        hits += self.phrases.hits(lemmas, self._others)
+        hits.sort(key=_start)
         named = [hit for hit in hits if not complaint(hit, lemmas)]
         keys = {hit.key for hit in named}
         # Actions and targets count together only inside one stretch between hard stops.
