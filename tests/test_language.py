@@ -384,3 +384,17 @@ def test_a_pop_is_an_injury_only_when_something_pops(matcher):
         f.rule for f in matcher.find("Heard a loud pop in your calf? Roll it out straight away.")
     }
     assert matcher.find("Your knees may pop a little as you roll your calves.") == []
+
+
+def test_a_question_answered_yes_recommends(matcher):
+    sentence = "Can you roll the small of your back? Yes, every morning."
+    assert "no-direct-lumbar-rolling" in {f.rule for f in matcher.find(sentence)}
+    assert matcher.find("Can you roll the small of your back?") == []
+
+
+def test_a_reader_addressed_by_a_condition_and_told_to_roll(matcher):
+    sentence = "Runners with osteoporosis, roll your calves after every run."
+    assert ("check-first-conditions", "permission") in {
+        (f.rule, f.kind) for f in matcher.find(sentence)
+    }
+    assert matcher.find("Runners with osteoporosis, ask your doctor before you roll.") == []

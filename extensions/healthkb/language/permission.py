@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from healthkb.language.cues import NOT_VERBS
 from healthkb.language.finding import Finding, Hit, finding_at, hits_of
 from healthkb.language.rules import ConceptRule
 from healthkb.language.scope import Scope
@@ -106,6 +107,18 @@ def finding(rule: ConceptRule, text: str, hits: Sequence[Hit], scope: Scope) -> 
     return None
 
 
+def _addressed(hit: Hit, scope: Scope, condition: Hit) -> bool:
+    """True when the reader is addressed by the condition and then told what to do
+    ("Pregnant mums, lie on the roller ..."): a comma after the condition's words, then
+    a verb in its base form, the action or the word before it."""
+    tokens = scope.tokens
+    commas = [at for at in range(condition.end, hit.start) if tokens[at].text == ","]
+    if len(commas) != 1 or commas[0] > condition.end + 2 or hit.start - commas[0] > 2:
+        return False
+    verb = tokens[commas[0] + 1]
+    return verb.lower == verb.lemma and verb.lower.isalpha() and verb.lower not in NOT_VERBS
+
+
 def _ordered(hits: Sequence[Hit], scope: Scope, condition: Hit) -> Hit | None:
     """An order to roll in another clause than the condition's, after it ("After your hip
     replacement, start rolling the thigh", "Got a herniated disc? Get on the roller"): the
@@ -114,7 +127,10 @@ def _ordered(hits: Sequence[Hit], scope: Scope, condition: Hit) -> Hit | None:
     for hit in hits:
         if not hit.key.startswith("actions.") or hit.start <= condition.end:
             continue
-        if scope.same_clause(hit.start, condition.start) or not scope.imperative(hit.start):
+        addressed = _addressed(hit, scope, condition)
+        if not addressed and (
+            scope.same_clause(hit.start, condition.start) or not scope.imperative(hit.start)
+        ):
             continue
         if (
             scope.asks(hit.start)

@@ -101,8 +101,10 @@ class Scope:
             return False
         # An inverted modal inside the sentence ("..., can you foam roll your lower back safely
         # covers ...") is a question quoted as a title.
+        # A question that opens its clause ("Should you roll ...? Of course") is read by its
+        # question mark and its answer below.
         start = self.clause_start(index)
-        for at in range(start, index):
+        for at in range(start + 1, index):
             if self.tokens[at].lemma in INVERTING and self.tokens[at + 1].lower in ASKED:
                 return True
         for at in range(index, len(self.tokens)):
