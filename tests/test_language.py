@@ -398,3 +398,8 @@ def test_a_reader_addressed_by_a_condition_and_told_to_roll(matcher):
         (f.rule, f.kind) for f in matcher.find(sentence)
     }
     assert matcher.find("Runners with osteoporosis, ask your doctor before you roll.") == []
+
+
+def test_nerve_symptoms_named_in_the_leg_are_a_red_flag(matcher):
+    found = {f.rule for f in matcher.find("Nerve symptoms in your calf are common with rolling.")}
+    assert "stop-nerve-symptoms" in found
