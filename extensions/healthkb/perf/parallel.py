@@ -51,6 +51,7 @@ is left out; the others still run.
 
 from __future__ import annotations
 
+import gc
 import inspect
 import os
 import time
@@ -310,6 +311,17 @@ def install_parallel(app: Sphinx) -> None:
     if guarded("parallel writing", _writing_lacks()):
         app.connect("builder-inited", _bounded_writing)
     app.connect("builder-inited", partial(_install_reading, Reading()))
+    # After every other handler (the checks load their language data at 500).
+    app.connect("env-before-read-docs", _freeze_before_reading, priority=950)
+
+
+def _freeze_before_reading(app: Sphinx, env: Any, docnames: list[str]) -> None:
+    """What is alive before pages are read (the configuration, the environment, the
+    checks' lemma tables and phrase index) lives until the end: freeze it, so that the
+    collections of every reader skip it and a forked reader does not copy its pages to
+    count references while scanning it."""
+    if docnames:
+        gc.freeze()
 
 
 def _install_reading(reading: Reading, app: Sphinx) -> None:
