@@ -131,11 +131,8 @@ def engine_of(site: Path) -> str:
 def _index_files(site: Path, engine: str) -> list[Path]:
     if engine == "sphinx":
         return [site / "searchindex.js"]
-    return [
-        p
-        for p in (site / "pagefind").rglob("*")
-        if p.is_file() and not p.name.startswith(PAGEFIND_UI_FILES)
-    ]
+    # What the search page reads: the answer index (Pagefind's bundles are not loaded).
+    return [p for p in (site / "kb-index").rglob("*") if p.is_file()]
 
 
 def index_bytes(site: Path, engine: str) -> int:

@@ -33,6 +33,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
 
+from healthkb.search.answerwrite import write_answer_index
 from healthkb.search.pagefind import setup_pagefind
 from healthkb.search.records import collect_records
 from healthkb.search.vocabulary import write_query_data
@@ -95,6 +96,7 @@ def setup_search(app: Sphinx) -> None:
     app.add_config_value("kb_search_shard_pages", SHARD_PAGES, "", types=[int])
     app.connect("config-inited", _check_engine)
     app.connect("build-finished", _remove_sphinx_index)
+    app.connect("build-finished", write_answer_index)
     app.connect("build-finished", write_query_data)
     app.connect("doctree-read", collect_records)
     app.connect("html-page-context", _page_context)

@@ -34,7 +34,7 @@ logger = logging.getLogger(__name__)
 #: The synonyms, in the configuration folder.
 SYNONYMS = "search-synonyms.toml"
 #: The files beside the first bundle.
-QUERY_DATA = "kb-query.json"
+QUERY_DATA = "query.json"
 WORDS = "kb-words.json"
 #: The pages a search with no result offers (docnames), when the site has them.
 HELP_PAGES = {"topics": "topics", "faq": "faq"}
@@ -126,10 +126,11 @@ def write_if_changed(path: Path, text: str) -> None:
 
 
 def write_query_data(app: Sphinx, exception: Exception | None) -> None:
-    """At the end of an HTML build with Pagefind: ``pagefind/kb-query.json``."""
+    """At the end of an HTML build with the kb search page: ``kb-index/query.json`` (after
+    the answer index is published)."""
     if exception is not None or app.builder.name != "html":
         return
     if app.config.kb_search_engine != "pagefind":
         return
     text = json.dumps(query_data(app), sort_keys=True, ensure_ascii=False) + "\n"
-    write_if_changed(Path(app.outdir) / "pagefind" / QUERY_DATA, text)
+    write_if_changed(Path(app.outdir) / "kb-index" / QUERY_DATA, text)
