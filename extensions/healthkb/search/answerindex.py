@@ -5,12 +5,15 @@ query it loads only the shards of the query's words, merges their lists of score
 records and shows the best, with no per-page fragment to fetch. In ``kb-index/``:
 
 - ``meta.json`` (read on the first search): how many records, where each page's records
-  and each display shard start, the common words, the facets with their page counts, the
+  and each display shard start, the common words (the words, not stems, in more than
+  COMMON_SHARE of the records, counting the page title in each), the facets with their page counts, the
   scoring's parameters.
 - ``w/<xy>.json``, one per first two letters of a word: each word of the records written
   with those letters and its stem (``"w"``), and each stem with those letters and its
-  postings (``"p"``): at most TOP_K records, each with the stem's BM25 score in it (× 100,
-  record numbers as differences from the one before).
+  postings (``"p"``): its TOP_K best-scored records, each with the stem's weighted count in
+  it and the record's BM25 length norm (× 100; record numbers as differences from the one
+  before), and in how many records it is (``"df"``), so that the search page scores a
+  concept (a word or any of its synonyms) as one term.
 - ``d/<n>.json``: what a result shows (page title and address, kind, level, record title,
   id, and the start of its text for the snippet), for a run of consecutive records.
 - ``dict/<c>.json``: the words starting with ``c``, most records first: the dictionary a
@@ -146,26 +149,28 @@ def build_index(pages: list[SearchPage], facets: tuple[str, ...]) -> dict[str, A
     for tf, s in zip(tfs, scored, strict=True):
         if s:
             df.update(tf.keys())
-    postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    postings: dict[str, list[tuple[float, int, int, int]]] = defaultdict(list)
     for r, tf in enumerate(tfs):
         norm = BM25_K1 * (1 - BM25_B + BM25_B * lengths[r] / avg)
         for term, count in tf.items():
             d = df.get(term, 0)
             idf = math.log(1 + (n_scored - d + 0.5) / (d + 0.5))
-            postings[term].append((r, idf * count * (BM25_K1 + 1) / (count + norm)))
+            score = idf * count * (BM25_K1 + 1) / (count + norm)
+            postings[term].append((score, r, count, round(norm * 100)))
     files: dict[str, Any] = {}
-    shards: dict[str, dict[str, Any]] = defaultdict(lambda: {"w": {}, "p": {}})
+    shards: dict[str, dict[str, Any]] = defaultdict(lambda: {"w": {}, "p": {}, "df": {}})
     for word in sorted(surface):
         shards[shard_key(word)]["w"][word] = stem(word)
     for term in sorted(postings):
-        best = sorted(postings[term], key=lambda rs: -rs[1])[:TOP_K]
-        best.sort()
+        best = sorted(postings[term], key=lambda p: (-p[0], p[1]))[:TOP_K]
+        best.sort(key=lambda p: p[1])
         flat: list[int] = []
         last = 0
-        for r, score in best:
-            flat += [r - last, max(1, round(score * 100))]
+        for _score, r, count, norm100 in best:
+            flat += [r - last, count, norm100]
             last = r
         shards[shard_key(term)]["p"][term] = flat
+        shards[shard_key(term)]["df"][term] = df.get(term, 0)
     for key, shard in shards.items():
         files[f"w/{key}.json"] = shard
     files.update(_display_files(pages, display))
@@ -175,8 +180,8 @@ def build_index(pages: list[SearchPage], facets: tuple[str, ...]) -> dict[str, A
             by_letter[word[0]].append(word)
     for letter, ws in by_letter.items():
         files[f"dict/{letter}.json"] = ws
-    limit = COMMON_SHARE * n_scored
-    common = sorted(t for t, d in df.items() if d > limit and n_scored >= COMMON_MIN_RECORDS)
+    limit = COMMON_SHARE * len(tfs)
+    common = sorted(w for w, d in surface.items() if d > limit and len(tfs) >= COMMON_MIN_RECORDS)
     filters: dict[str, dict[str, list[int]]] = {facet: {} for facet in facets}
     for p, page in enumerate(pages):
         for facet, values in page.filters.items():
@@ -185,6 +190,7 @@ def build_index(pages: list[SearchPage], facets: tuple[str, ...]) -> dict[str, A
     files["filters.json"] = filters
     files["meta.json"] = {
         "records": len(tfs),
+        "scored": n_scored,
         "pages": page_starts,
         "display": files.pop("_starts"),
         "common": common,

@@ -18,6 +18,7 @@ from pathlib import Path
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from healthkb.search import answerindex
 from healthkb.search.answerindex import build_index, dumps
 from healthkb.search.documents import FACETS, search_pages
 
@@ -27,8 +28,11 @@ logger = logging.getLogger(__name__)
 OUTPUT = "kb-index"
 #: In the doctree folder: the digest of the pages the published index was made from.
 STAMP = "kb-index.sha256"
-#: Bump when the files' shape changes: an index of the old shape is then written again.
-FORMAT = "1"
+
+
+def _maker_digest() -> str:
+    """The digest of the code that makes the index: a change of it writes the index again."""
+    return hashlib.sha256(Path(answerindex.__file__).read_bytes()).hexdigest()
 
 
 def write_answer_index(app: Sphinx, exception: Exception | None) -> None:
@@ -40,7 +44,7 @@ def write_answer_index(app: Sphinx, exception: Exception | None) -> None:
     start = time.perf_counter()
     pages = search_pages(app)
     digest = hashlib.sha256(
-        json.dumps([FORMAT, pages], sort_keys=True, ensure_ascii=False).encode()
+        json.dumps([_maker_digest(), pages], sort_keys=True, ensure_ascii=False).encode()
     ).hexdigest()
     out = Path(app.outdir) / OUTPUT
     stamp = Path(app.doctreedir) / STAMP

@@ -60,8 +60,9 @@ export function openIndex(root) {
   };
   const shard = async (key) => {
     await meta();
-    if (!shardNames.has(key)) return { w: {}, p: {} };
-    return load(`w/${key}.json`, { w: {}, p: {} });
+    const none = { w: {}, p: {}, df: {} };
+    if (!shardNames.has(key)) return none;
+    return load(`w/${key}.json`, none);
   };
   const stems = new Map();
   const decoded = new Map();
@@ -82,19 +83,25 @@ export function openIndex(root) {
     return found;
   }
 
-  /** The records of a stem with its score in each (a Map), from its shard. */
+  /** The records of a stem (a Map: record -> {tf, norm}: the stem's weighted count in the
+   * record and the record's BM25 length norm), from its shard. */
   async function postings(stem) {
     if (!decoded.has(stem)) {
       const flat = (await shard(shardKey(stem))).p[stem] || [];
       const map = new Map();
       let r = 0;
-      for (let i = 0; i + 1 < flat.length; i += 2) {
+      for (let i = 0; i + 2 < flat.length; i += 3) {
         r += flat[i];
-        map.set(r, flat[i + 1] / 100);
+        map.set(r, { tf: flat[i + 1], norm: flat[i + 2] / 100 });
       }
       decoded.set(stem, map);
     }
     return decoded.get(stem);
+  }
+
+  /** In how many records (glossary entries aside) a stem is (its shard is loaded). */
+  async function df(stem) {
+    return (await shard(shardKey(stem))).df[stem] || 0;
   }
 
   /** The page (its number) of a record. */
@@ -128,8 +135,10 @@ export function openIndex(root) {
     stemOf,
     /** The stem of a word already looked up (null: unknown or not looked up). */
     cachedStem: (word) => stems.get(word) || null,
-    isCommon: (stem) => common.has(stem),
+    /** Whether a word is in most records ("foam", "back"): meta.json's common words. */
+    isCommon: (word) => common.has(word),
     postings,
+    df,
     pageOf,
     kindOf: (m, record) => KIND_OF[m.kinds[record]] || "section",
     levelOf: (m, record) => LEVEL_OF[m.kinds[record]] || "",

@@ -1,12 +1,12 @@
 // Ranking for the search page: what a query asks for in the index's words, and the records
 // (sections, FAQ items, cards, glossary entries) that answer it best.
 //
-// The index holds each stem's best records with its BM25 score in each (computed at build
-// time: title or question weighted 7, page title 2, text 1; Pagefind's parameters). A
-// concept of the query (a word, or a phrase of the synonyms) scores in a record as its best
-// alternative (a phrase as its weakest word; a synonym's match SYNONYM_WEIGHT of the
-// reader's own word); a record's score is the sum over the concepts, times its share of
-// them squared, doubled when it has all of them.
+// The index holds each stem's best records with its weighted count in each (title or
+// question 7, page title 2, text 1) and the record's BM25 length norm. A concept of the
+// query (a word, or a phrase of the synonyms) counts in a record as its best alternative (a
+// phrase as its weakest word; a synonym's match SYNONYM_WEIGHT of the reader's own word),
+// and is scored as one BM25 term (Pagefind's parameters); a record's score is the sum over
+// the concepts, times its share of them squared, doubled when it has all of them.
 "use strict";
 
 import { STOP_WORDS, checkable, concepts as conceptsOf, correction, words as wordsOf } from "./kb-search-query.js";
@@ -18,14 +18,16 @@ const KIND_SCORE = { term: 0.5 };
 const SYNONYM_WEIGHT = 0.4;
 // The most terms of a concept searched besides the reader's own words.
 const MAX_SYNONYMS = 3;
+// Pagefind's own BM25 parameters (term saturation, record length), as in answerindex.py.
+const BM25_K1 = 1.4;
 // How much a record's share of the query's concepts counts (score × share^power).
 const COVERAGE_POWER = 2;
 
 /** The words an alternative is searched as: its words that are not stop words, without the
- * common ones when it has rarer ones. `stemOf` is the index's (cached) stem of a word. */
+ * common ones when it has rarer ones. */
 function altWords(alt, index) {
   const all = alt.split(" ").filter((w) => !STOP_WORDS.has(w) && w.length > 1);
-  const rare = all.filter((w) => !index.isCommon(index.cachedStem(w)));
+  const rare = all.filter((w) => !index.isCommon(w));
   return rare.length ? rare : all;
 }
 
@@ -89,37 +91,65 @@ export async function rank(index, allConcepts, allowed) {
   // Concepts whose words are in most records ("foam", "roll") barely rank: left out when the
   // query has rarer ones.
   const isCommon = (c) =>
-    c.alts.every((alt) => altWords(alt, index).every((w) => index.isCommon(index.cachedStem(w))));
+    c.alts.every((alt) => altWords(alt, index).every((w) => index.isCommon(w)));
   const rare = allConcepts.filter((c) => !isCommon(c));
   const concepts = rare.length ? rare : allConcepts;
   // Each concept's alternatives as lists of the records of their words.
   const alts = await Promise.all(
     concepts.map((c) =>
       Promise.all(
-        c.alts.map(async (alt) => ({
-          weight: alt === c.label ? 1 : SYNONYM_WEIGHT,
-          lists: await Promise.all(
-            altWords(alt, index).map((w) => found(index, meta, index.cachedStem(w), allowed)),
-          ),
-        })),
+        c.alts.map(async (alt) => {
+          const stems = altWords(alt, index).map((w) => index.cachedStem(w));
+          return {
+            weight: alt === c.label ? 1 : SYNONYM_WEIGHT,
+            lists: await Promise.all(stems.map((s) => found(index, meta, s, allowed))),
+            df: stems.length === 1 ? await index.df(stems[0]) : 0,
+          };
+        }),
       ),
     ),
   );
   const candidates = new Set();
   for (const concept of alts) for (const alt of concept) for (const l of alt.lists) for (const r of l.keys()) candidates.add(r);
-  const answers = [];
+  // A concept's weight in a record: its best alternative's (a phrase: its weakest word's).
+  const rows = [];
   for (const record of candidates) {
+    let norm = 1;
     const tf = alts.map((concept) =>
       Math.max(
         0,
-        ...concept.map((alt) => alt.weight * Math.min(...alt.lists.map((l) => l.get(record) || 0))),
+        ...concept.map((alt) => {
+          let least = Infinity;
+          for (const l of alt.lists) {
+            const p = l.get(record);
+            if (!p) return 0;
+            norm = p.norm;
+            least = Math.min(least, p.tf);
+          }
+          return alt.weight * least;
+        }),
       ),
     );
-    const covered = tf.filter((s) => s > 0).length;
+    rows.push({ record, tf, norm, kind: index.kindOf(meta, record) });
+  }
+  // A concept's rarity: in how many records it is (BM25's idf, glossary entries aside).
+  const total = meta.scored || meta.records || 1;
+  const idf = alts.map((concept, t) => {
+    const seen = rows.filter((row) => row.kind !== "term" && row.tf[t] > 0).length;
+    const df = Math.max(seen, ...concept.map((alt) => alt.df));
+    return Math.log(1 + (total - df + 0.5) / (df + 0.5));
+  });
+  const answers = [];
+  for (const { record, tf, norm, kind } of rows) {
+    let sum = 0;
+    let covered = 0;
+    tf.forEach((f, t) => {
+      if (f <= 0) return;
+      covered += 1;
+      sum += (idf[t] * f * (BM25_K1 + 1)) / (f + norm);
+    });
     if (!covered) continue;
-    const kind = index.kindOf(meta, record);
     const all = covered === concepts.length && covered > 1 ? 2 : 1;
-    const sum = tf.reduce((a, b) => a + b, 0);
     const score = (KIND_SCORE[kind] || 1) * sum * (covered / concepts.length) ** COVERAGE_POWER * all;
     answers.push({ record, score, tf, kind, level: index.levelOf(meta, record) });
   }
