@@ -6,8 +6,8 @@ records and shows the best, with no per-page fragment to fetch. In ``kb-index/``
 
 - ``meta.json`` (read on the first search): how many records, where each page's records
   and each display shard start, the common words (the words, not stems, in more than
-  COMMON_SHARE of the records, counting the page title in each), the facets with their page counts, the
-  scoring's parameters.
+  COMMON_SHARE of the records, counting the page title in each), each record's kind in a
+  letter, the facets with their page counts.
 - ``w/<xy>.json``, one per first two letters of a word: each word of the records written
   with those letters and its stem (``"w"``), and each stem with those letters and its
   postings (``"p"``): its TOP_K best-scored records, each with the stem's weighted count in
