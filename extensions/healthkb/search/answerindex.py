@@ -71,18 +71,19 @@ KIND_CODES = {
     "urgent": "u",
 }
 
-_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W\d_]+)?")
-_CONTRACTION = re.compile(r"^([^\W\d_]+)['’](t|m|ve|d|ll|re)$")
+_TOKEN = re.compile(r"[^\W_]+(?:'[^\W\d_]+)?")
+_CONTRACTION = re.compile(r"^([^\W\d_]+)'(t|m|ve|d|ll|re)$")
 _LETTERS = re.compile(r"^[^\W\d_]+$")
 _stemmer = snowballstemmer.stemmer("english")
 
 
 def words(text: str) -> list[str]:
     """A text's words as the search page reads a query (``words`` in kb-search-query.js):
-    lower case, a final "'s" dropped, "don't" as "dont"."""
+    lower case, a curly apostrophe read as a straight one, a final "'s" dropped, "don't" as
+    "dont"."""
     out = []
-    for token in _TOKEN.findall(text.lower()):
-        token = re.sub(r"['’]s$", "", token)
+    for token in _TOKEN.findall(text.lower().replace("’", "'")):
+        token = re.sub(r"'s$", "", token)
         out.append(_CONTRACTION.sub(r"\1\2", token))
     return out
 

@@ -33,10 +33,12 @@ const SYMPTOM_HINTS = new Set(
   ),
 );
 
-/** The words of a query, in lower case, in order (a final "'s" dropped). */
+/** The words of a query, in lower case, in order (a final "'s" dropped, a curly apostrophe
+ * read as a straight one: "don’ts" is "don'ts"). words() in healthkb/search/answerindex.py
+ * reads the records the same way. */
 export function words(query) {
-  return (query.toLowerCase().match(/[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu) || []).map((w) =>
-    w.replace(/['’]s$/, "").replace(/^(\p{L}+)['’](t|m|ve|d|ll|re)$/u, "$1$2"),
+  return (query.toLowerCase().replace(/’/g, "'").match(/[\p{L}\p{N}]+(?:'[\p{L}]+)?/gu) || []).map((w) =>
+    w.replace(/'s$/, "").replace(/^(\p{L}+)'(t|m|ve|d|ll|re)$/u, "$1$2"),
   );
 }
 

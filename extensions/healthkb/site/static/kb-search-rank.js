@@ -13,7 +13,7 @@ import { STOP_WORDS, checkable, concepts as conceptsOf, correction, words as wor
 
 // A glossary entry explains a word; it answers a reader's question less often than a section,
 // FAQ item or card that uses the word, so it ranks below them at an equal score.
-const KIND_SCORE = { term: 0.5 };
+const KIND_SCORE = { term: 0.25 };
 // How much a synonym's match counts against a match of the reader's own word.
 const SYNONYM_WEIGHT = 0.4;
 // The most terms of a concept searched besides the reader's own words.
