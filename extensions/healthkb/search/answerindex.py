@@ -23,7 +23,8 @@ records and shows the best, with no per-page fragment to fetch. In ``kb-index/``
 
 The scores are BM25 with Pagefind's parameters (k1 1.4, b 0.75) over each record: its
 title (or question) counts TITLE_WEIGHT, the page title PAGE_TITLE_WEIGHT in every record
-of the page (TITLE_WEIGHT in its introduction), its text 1; words are stemmed with
+of the page (TITLE_WEIGHT in its introduction), as do the titles of the sections it is in,
+its text 1; words are stemmed with
 Snowball's English stemmer (the same one Sphinx uses). A word's rarity and the average
 length are taken over the records that are not glossary entries, so adding a definition
 does not change how the articles' answers rank among themselves.
@@ -130,15 +131,17 @@ def build_index(pages: list[SearchPage], facets: tuple[str, ...]) -> dict[str, A
             tf: Counter[str] = Counter()
             for w in title:
                 tf[stem(w)] += TITLE_WEIGHT
-            if kind != "page":
-                for w in page_words:
-                    tf[stem(w)] += PAGE_TITLE_WEIGHT
+            context = [] if kind == "page" else page_words
+            for heading in record.get("within", []):
+                context = context + words(heading)
+            for w in context:
+                tf[stem(w)] += PAGE_TITLE_WEIGHT
             for w in body:
                 tf[stem(w)] += 1
             tfs.append(tf)
-            lengths.append(len(title) + len(body) + (0 if kind == "page" else len(page_words)))
+            lengths.append(len(title) + len(body) + len(context))
             scored.append(kind != "term")
-            surface.update(set(title) | set(body) | set(page_words))
+            surface.update(set(title) | set(body) | set(page_words) | set(context))
             snippet = " ".join(record["text"].split()[:SNIPPET_WORDS])
             level = record.get("level", "") if kind == "safety" else ""
             section = "" if kind == "page" else record["title"]

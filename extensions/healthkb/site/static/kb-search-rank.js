@@ -26,7 +26,8 @@ const COVERAGE_POWER = 2;
 /** The words an alternative is searched as: its words that are not stop words, without the
  * common ones when it has rarer ones. */
 function altWords(alt, index) {
-  const all = alt.split(" ").filter((w) => !STOP_WORDS.has(w) && w.length > 1);
+  // Read as the index reads its text: "post-workout" is "post" and "workout".
+  const all = wordsOf(alt).filter((w) => !STOP_WORDS.has(w) && w.length > 1);
   const rare = all.filter((w) => !index.isCommon(w));
   return rare.length ? rare : all;
 }
@@ -56,7 +57,7 @@ export async function understand(query, index, vocab, allowed) {
     }),
   );
   const all = conceptsOf(tokens, vocab);
-  const words = new Set(all.flatMap((c) => c.alts.flatMap((alt) => alt.split(" "))));
+  const words = new Set(all.flatMap((c) => c.alts.flatMap((alt) => wordsOf(alt))));
   await Promise.all([...words].map((w) => index.stemOf(w)));
   const kept = [];
   const missing = [];

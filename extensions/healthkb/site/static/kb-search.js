@@ -82,7 +82,7 @@ async function runSearch(query, { updateUrl = true } = {}) {
   const answers = understood.concepts.length ? await rank(index, understood.concepts, allowed) : [];
   const best = (await Promise.all(answers.slice(0, MAX_RESULTS).map((a) => index.display(a.record)))).filter(Boolean);
   if (mine !== sequence) return; // a newer query is on its way
-  const marked = understood.concepts.flatMap((c) => c.alts.flatMap((alt) => alt.split(" ")));
+  const marked = understood.concepts.flatMap((c) => c.alts.flatMap((alt) => wordsOf(alt)));
   const stems = new Set(marked.map((w) => index.cachedStem(w)).filter(Boolean));
   const items = best.map((answer) => resultItem(answer, siteRoot, marked, stems, index.cachedStem));
   list.replaceChildren(...items);
