@@ -1,6 +1,7 @@
-"""What the search page knows about words: ``kb-query.json`` and ``kb-words.json``.
+"""What the search page knows about words: ``kb-index/query.json``, and Pagefind's
+``kb-words.json``.
 
-- ``kb-query.json`` (read with the index, on every search): the synonyms of
+- ``query.json`` (read with the index, on every search): the synonyms of
   ``conf/search-synonyms.toml`` (concepts whose terms are searched together; readers'
   words that lead to them; which concepts are symptoms, and urgent ones), and the pages
   "no results" offers instead (the topics, the questions and answers, and for a
@@ -97,7 +98,7 @@ def _card(app: Sphinx, target: str) -> dict[str, str] | None:
 
 
 def query_data(app: Sphinx) -> dict[str, Any]:
-    """The contents of ``kb-query.json`` for this build."""
+    """The contents of ``kb-index/query.json`` for this build."""
     concepts, help_table = load_synonyms(Path(app.confdir) / SYNONYMS)
     pages = {
         key: {"link": app.builder.get_target_uri(docname), "title": _title(app, docname)}

@@ -13,11 +13,9 @@ const KIND_LABELS = {
   term: "Glossary",
 };
 const SNIPPET_WORDS = 28;
-// The notice above the results when the query was changed, and the help when nothing matched.
+// The notice above the results when the query was changed.
 const NOTICE_FOR = (shown) => `Showing results for “${shown}”`;
 const NOTICE_WITHOUT = (left) => ` without ${left.map((w) => `“${w}”`).join(", ")}`;
-const HELP_SYMPTOM = "If you have symptoms, read when to see a health professional:";
-const HELP_BROWSE = "Or find your answer by topic or in the questions and answers:";
 
 /** A word without the punctuation around it, in lower case. */
 function bare(word) {
@@ -141,8 +139,9 @@ export function setNotice(root, list, text) {
 }
 
 /** Somewhere to go when nothing matched: for a symptom-like query the card that says when to
- * see a professional first, then the topics and the questions and answers. */
-export function setHelp(root, list, siteRoot, help, understood) {
+ * see a professional first, then the topics and the questions and answers (`words`: the
+ * lines that introduce them, `symptom` and `browse`). */
+export function setHelp(root, list, siteRoot, help, understood, words = {}) {
   const old = root.querySelector(".kb-search-help");
   if (old) old.remove();
   if (!understood) return;
@@ -157,13 +156,13 @@ export function setHelp(root, list, siteRoot, help, understood) {
   if (help.symptom_card && symptomLike(understood.tokens, understood.all)) {
     const p = document.createElement("p");
     p.className = "kb-search-help-symptom";
-    p.append(HELP_SYMPTOM, " ", link(help.symptom_card));
+    p.append(words.symptom || "", " ", link(help.symptom_card));
     box.append(p);
   }
   const pages = [help.topics, help.faq].filter(Boolean);
   if (pages.length) {
     const p = document.createElement("p");
-    p.textContent = HELP_BROWSE;
+    p.textContent = words.browse || "";
     const ul = document.createElement("ul");
     ul.append(
       ...pages.map((page) => {

@@ -20,6 +20,9 @@ const MAX_RESULTS = 10;
 // What the status says when nothing matches ({query}: the reader's words): the site's own
 // words, kept at grade 6 or below (tests/test_plain_language.py reads it here).
 const NO_RESULTS = "No answers for “{query}”. Try fewer or other words.";
+// The help when nothing matched (tests/test_plain_language.py reads them here too).
+const HELP_SYMPTOM = "If you have symptoms, read when to see a health professional:";
+const HELP_BROWSE = "Or find your answer by topic or in the questions and answers:";
 
 const root = document.querySelector(".kb-search");
 const form = root && root.querySelector(".kb-search-form");
@@ -89,7 +92,10 @@ async function runSearch(query, { updateUrl = true } = {}) {
   const shown = items.length;
   const notice = shown ? noticeText(understood) : "";
   setNotice(root, list, notice);
-  setHelp(root, list, siteRoot, vocab.help || {}, shown ? null : understood);
+  setHelp(root, list, siteRoot, vocab.help || {}, shown ? null : understood, {
+    symptom: HELP_SYMPTOM,
+    browse: HELP_BROWSE,
+  });
   const q = query.trim();
   let text = NO_RESULTS.replace("{query}", q);
   if (shown) {
