@@ -50,6 +50,8 @@ def test_words_are_read_as_the_search_page_reads_a_query() -> None:
         "the",
         "roller",
     ]
+    plurals: list[str] = []
+    assert words("The Do’s", plurals) == ["the", "do"] and plurals == ["dos"]
     assert stem("rolling") == stem("rolled") == "roll"
     assert shard_key("rolling") == "ro" and shard_key("über") == "_"
 

@@ -32,8 +32,8 @@ does not change how the articles' answers rank among themselves.
 
 from __future__ import annotations
 
+import heapq
 import json
-import math
 import re
 from collections import Counter, defaultdict
 from functools import lru_cache
@@ -78,14 +78,19 @@ _LETTERS = re.compile(r"^[^\W\d_]+$")
 _stemmer = snowballstemmer.stemmer("english")
 
 
-def words(text: str) -> list[str]:
+def words(text: str, plurals: list[str] | None = None) -> list[str]:
     """A text's words as the search page reads a query (``words`` in kb-search-query.js):
     lower case, a curly apostrophe read as a straight one, a final "'s" dropped, "don't" as
-    "dont"."""
-    out = []
-    for token in _TOKEN.findall(text.lower().replace("’", "'")):
-        token = re.sub(r"'s$", "", token)
-        out.append(_CONTRACTION.sub(r"\1\2", token))
+    "dont". ``plurals`` gets a word with "'s" also as one word ("do's" as "dos": the
+    reader who types "dos and don'ts" finds "Do's and Don'ts")."""
+    out = _TOKEN.findall(text.lower().replace("’", "'"))
+    for i, token in enumerate(out):
+        if "'" in token:  # rare: the two rewrites cost more than the search
+            if token.endswith("'s"):
+                if plurals is not None:
+                    plurals.append(token.replace("'", ""))
+                token = token[:-2]
+            out[i] = _CONTRACTION.sub(r"\1\2", token)
     return out
 
 
@@ -123,25 +128,34 @@ def build_index(pages: list[SearchPage], facets: tuple[str, ...]) -> dict[str, A
     kinds: list[str] = []
     for p, page in enumerate(pages):
         page_starts.append(len(tfs))
-        page_words = words(page.title)
+        page_plurals: list[str] = []
+        page_words = words(page.title, page_plurals)
         for record in _record_rows(page):
             kind = record["kind"]
-            title = page_words if kind == "page" else words(record["title"])
-            body = words(record["text"])
-            tf: Counter[str] = Counter()
-            for w in title:
-                tf[stem(w)] += TITLE_WEIGHT
+            # Each part's words, and its words with "'s" as one word (counted, not in length).
+            title, title_plurals = page_words, page_plurals
+            if kind != "page":
+                title_plurals = []
+                title = words(record["title"], title_plurals)
+            body_plurals: list[str] = []
+            body = words(record["text"], body_plurals)
             context = [] if kind == "page" else page_words
+            context_plurals = [] if kind == "page" else list(page_plurals)
             for heading in record.get("within", []):
-                context = context + words(heading)
-            for w in context:
-                tf[stem(w)] += PAGE_TITLE_WEIGHT
-            for w in body:
-                tf[stem(w)] += 1
+                context = context + words(heading, context_plurals)
+            tf: Counter[str] = Counter()
+            for ws, weight in (
+                (title + title_plurals, TITLE_WEIGHT),
+                (context + context_plurals, PAGE_TITLE_WEIGHT),
+                (body + body_plurals, 1),
+            ):
+                for w, n in Counter(ws).items():
+                    tf[stem(w)] += weight * n
             tfs.append(tf)
             lengths.append(len(title) + len(body) + len(context))
             scored.append(kind != "term")
             surface.update(set(title) | set(body) | set(page_words) | set(context))
+            surface.update(set(title_plurals) | set(body_plurals) | set(context_plurals))
             snippet = " ".join(record["text"].split()[:SNIPPET_WORDS])
             level = record.get("level", "") if kind == "safety" else ""
             section = "" if kind == "page" else record["title"]
@@ -153,25 +167,26 @@ def build_index(pages: list[SearchPage], facets: tuple[str, ...]) -> dict[str, A
     for tf, s in zip(tfs, scored, strict=True):
         if s:
             df.update(tf.keys())
-    postings: dict[str, list[tuple[float, int, int, int]]] = defaultdict(list)
+    # Each stem's records: (record, weighted count, length norm). Within a stem the best
+    # records are those of the highest BM25 term frequency part (the idf is the stem's own).
+    postings: dict[str, list[tuple[int, int, float]]] = defaultdict(list)
     for r, tf in enumerate(tfs):
         norm = BM25_K1 * (1 - BM25_B + BM25_B * lengths[r] / avg)
         for term, count in tf.items():
-            d = df.get(term, 0)
-            idf = math.log(1 + (n_scored - d + 0.5) / (d + 0.5))
-            score = idf * count * (BM25_K1 + 1) / (count + norm)
-            postings[term].append((score, r, count, round(norm * 100)))
+            postings[term].append((r, count, norm))
     files: dict[str, Any] = {}
     shards: dict[str, dict[str, Any]] = defaultdict(lambda: {"w": {}, "p": {}, "df": {}})
     for word in sorted(surface):
         shards[shard_key(word)]["w"][word] = stem(word)
     for term in sorted(postings):
-        best = sorted(postings[term], key=lambda p: (-p[0], p[1]))[:TOP_K]
-        best.sort(key=lambda p: p[1])
+        best = postings[term]
+        if len(best) > TOP_K:
+            best = heapq.nsmallest(TOP_K, best, key=lambda p: (-p[1] / (p[1] + p[2]), p[0]))
+            best.sort()
         flat: list[int] = []
         last = 0
-        for _score, r, count, norm100 in best:
-            flat += [r - last, count, norm100]
+        for r, count, norm in best:
+            flat += [r - last, count, round(norm * 100)]
             last = r
         shards[shard_key(term)]["p"][term] = flat
         shards[shard_key(term)]["df"][term] = df.get(term, 0)
