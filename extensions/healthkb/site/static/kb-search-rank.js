@@ -2,7 +2,8 @@
 // (sections, FAQ items, cards, glossary entries) that answer it best.
 //
 // The index holds each stem's best records with its weighted count in each (title or
-// question 7, page title 2, text 1) and the record's BM25 length norm. A concept of the
+// question 7, page title and the titles of the sections it is in 2, text 1) and the record's
+// BM25 length norm. A concept of the
 // query (a word, or a phrase of the synonyms) counts in a record as its best alternative (a
 // phrase as its weakest word; a synonym's match SYNONYM_WEIGHT of the reader's own word),
 // and is scored as one BM25 term (Pagefind's parameters); a record's score is the sum over
