@@ -60,7 +60,6 @@ from healthkb.search.queryset import (
 
 CHROMIUM = os.environ.get("KB_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-quic"]
-PAGEFIND_UI_FILES = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.")
 RESULTS_SHOWN = 10
 #: The query sets the evaluation runs by default (relative to the project checkout).
 QUERY_SETS = ("tests/search/queries.toml", "tests/search/reader_queries.toml")
