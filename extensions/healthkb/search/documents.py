@@ -113,8 +113,19 @@ def _record_text(page_title: str, record: dict[str, Any]) -> str:
     return f"{record['title']} {page_title} {record['text']}"
 
 
-def index_page(app: Sphinx, docname: str) -> IndexPage | None:
-    """The page's Pagefind document, or None when the page is not searched."""
+class SearchPage(NamedTuple):
+    """A searchable site page: its address, title, search records and facet filters."""
+
+    docname: str
+    url: str
+    title: str
+    records: list[dict[str, Any]]
+    filters: dict[str, list[str]]
+
+
+def search_page(app: Sphinx, docname: str) -> SearchPage | None:
+    """The page's search records (a section with no text of its own only groups records, so
+    it is left out), or None when the page is not searched."""
     env = app.env
     per_doc = kb_domain(env).records(RECORD_KIND)
     if docname in EXCLUDED or docname not in env.all_docs or docname not in per_doc:
@@ -123,14 +134,28 @@ def index_page(app: Sphinx, docname: str) -> IndexPage | None:
     if str(meta.get("kb_search", "")).lower() in ("false", "no", "off"):
         return None
     page_title = env.titles[docname].astext() if docname in env.titles else docname
-    # A section with no text of its own only groups records (FAQ items, a card).
     records = [r for r in per_doc[docname] if r["kind"] != "section" or r["text"]]
     if not records:
         return None
     filters = facet_filters(page_tags(env, docname))
-    uri = app.builder.get_target_uri(docname)
-    texts = [_record_text(page_title, r) for r in records]
-    return IndexPage(uri, page_html(page_title, uri, records, filters), texts)
+    return SearchPage(docname, app.builder.get_target_uri(docname), page_title, records, filters)
+
+
+def search_pages(app: Sphinx) -> list[SearchPage]:
+    """Every searchable page, in a stable order (by docname)."""
+    pages = (
+        search_page(app, docname) for docname in sorted(kb_domain(app.env).records(RECORD_KIND))
+    )
+    return [page for page in pages if page is not None]
+
+
+def index_page(app: Sphinx, docname: str) -> IndexPage | None:
+    """The page's Pagefind document, or None when the page is not searched."""
+    page = search_page(app, docname)
+    if page is None:
+        return None
+    texts = [_record_text(page.title, r) for r in page.records]
+    return IndexPage(page.url, page_html(page.title, page.url, page.records, page.filters), texts)
 
 
 def index_documents(app: Sphinx) -> list[IndexPage]:

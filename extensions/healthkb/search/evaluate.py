@@ -60,7 +60,6 @@ from healthkb.search.queryset import (
 
 CHROMIUM = os.environ.get("KB_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-quic"]
-PAGEFIND_UI_FILES = ("pagefind-ui.", "pagefind-modular-ui.", "pagefind-component-ui.")
 RESULTS_SHOWN = 10
 #: The query sets the evaluation runs by default (relative to the project checkout).
 QUERY_SETS = ("tests/search/queries.toml", "tests/search/reader_queries.toml")
@@ -131,11 +130,8 @@ def engine_of(site: Path) -> str:
 def _index_files(site: Path, engine: str) -> list[Path]:
     if engine == "sphinx":
         return [site / "searchindex.js"]
-    return [
-        p
-        for p in (site / "pagefind").rglob("*")
-        if p.is_file() and not p.name.startswith(PAGEFIND_UI_FILES)
-    ]
+    # What the search page reads: the answer index (Pagefind's bundles are not loaded).
+    return [p for p in (site / "kb-index").rglob("*") if p.is_file()]
 
 
 def index_bytes(site: Path, engine: str) -> int:

@@ -6,16 +6,14 @@ the readable text of that part of the page only: no front matter, copy-link
 buttons, citation markers, references list or other page furniture. Records are
 plain data in the kb domain, so incremental and parallel builds keep them right.
 
-With ``kb_search_engine = "pagefind"`` (the default) the build ends by indexing
-those records with Pagefind (``pagefind/`` in the output): one Pagefind page per
-site page, each record a heading with its id (:mod:`healthkb.search.pagefind`),
-the page's tag facets (body part, condition, use case) as filters. A site of more
-than ``kb_search_shard_pages`` pages (256) is indexed in several bundles, which
-the search page merges: an edit re-indexes only its page's bundle.
-``search.html`` is replaced by a page that queries that index (``kb-search.js``):
-Pagefind ranks the pages, the page scores their records, and each result is a
-record, titled "Page › Section", linking to ``page.html#id``, with the record's
-title weighted above its body. furo's sidebar box submits to it. Sphinx's own
+With ``kb_search_engine = "pagefind"`` (the default) the build ends by writing the
+answer index (``kb-index/`` in the output, :mod:`healthkb.search.answerindex`): the
+records scored at build time, sharded by word. ``search.html`` is replaced by a page
+that reads it (``kb-search.js`` and its modules), loading only the shards of the
+query's words; each result is a record, titled "Page › Section", linking to
+``page.html#id``. furo's sidebar box submits to it. The records are also indexed with
+Pagefind (``pagefind/``, :mod:`healthkb.search.pagefind`; several bundles for a site of
+more than ``kb_search_shard_pages`` pages), which the search page no longer reads. Sphinx's own
 ``searchindex.js``, which nothing loads, is not part of the site; the speed layer
 keeps Sphinx's indexer off (:mod:`healthkb.perf.search`), which would cost every page
 a pass over its doctree in the main process (about 5 s of a 1,000-article build).
@@ -33,6 +31,7 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.util import logging
 
+from healthkb.search.answerwrite import write_answer_index
 from healthkb.search.pagefind import setup_pagefind
 from healthkb.search.records import collect_records
 from healthkb.search.vocabulary import write_query_data
@@ -95,6 +94,7 @@ def setup_search(app: Sphinx) -> None:
     app.add_config_value("kb_search_shard_pages", SHARD_PAGES, "", types=[int])
     app.connect("config-inited", _check_engine)
     app.connect("build-finished", _remove_sphinx_index)
+    app.connect("build-finished", write_answer_index)
     app.connect("build-finished", write_query_data)
     app.connect("doctree-read", collect_records)
     app.connect("html-page-context", _page_context)

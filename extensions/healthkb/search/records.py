@@ -5,7 +5,9 @@ A record is plain data stored in the kb domain (kind ``search``)::
     {"id": "when-to-stop", "kind": "section", "title": "When to Stop", "text": "...",
      "lineno": 42}
 
-A safety card's record also has its ``level`` (caution, professional, urgent).
+A safety card's record also has its ``level`` (caution, professional, urgent); a record
+inside sections of the page (below its top section) has their titles, outermost first, as
+``within``.
 
 The page's introduction (the text before its first subsection) has the id of
 the page's top section and kind ``page``. A record's text is that of its own
@@ -98,6 +100,8 @@ def collect_records(app: Sphinx, doctree: nodes.document) -> None:
     docname = env.docname
     domain = kb_domain(env)
     records: list[dict[str, Any]] = []
+    # The titles of the sections the current node is in (the page's own section aside).
+    trail: list[str] = []
 
     def visit(element: nodes.Element, record: dict[str, Any], parts: list[str]) -> None:
         for child in element.children:
@@ -137,10 +141,18 @@ def collect_records(app: Sphinx, doctree: nodes.document) -> None:
         if kind == "safety":
             # The search page puts the urgent card first for an urgent symptom.
             entry["level"] = str(node.get("level", "caution"))
+        if trail:
+            # "Upper back" under "Exercises for the back" is about exercises for the upper back.
+            entry["within"] = list(trail)
         if node_id and title:
             records.append(entry)  # before its nested records: document order
         parts: list[str] = []
+        nested = kind == "section" and bool(title)
+        if nested:
+            trail.append(" ".join(title.split()))
         visit(node, {"node": node}, parts)
+        if nested:
+            trail.pop()
         entry["text"] = _words(parts)
 
     for child in doctree.children:

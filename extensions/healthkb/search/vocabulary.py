@@ -1,6 +1,7 @@
-"""What the search page knows about words: ``kb-query.json`` and ``kb-words.json``.
+"""What the search page knows about words: ``kb-index/query.json``, and Pagefind's
+``kb-words.json``.
 
-- ``kb-query.json`` (read with the index, on every search): the synonyms of
+- ``query.json`` (read with the index, on every search): the synonyms of
   ``conf/search-synonyms.toml`` (concepts whose terms are searched together; readers'
   words that lead to them; which concepts are symptoms, and urgent ones), and the pages
   "no results" offers instead (the topics, the questions and answers, and for a
@@ -34,7 +35,7 @@ logger = logging.getLogger(__name__)
 #: The synonyms, in the configuration folder.
 SYNONYMS = "search-synonyms.toml"
 #: The files beside the first bundle.
-QUERY_DATA = "kb-query.json"
+QUERY_DATA = "query.json"
 WORDS = "kb-words.json"
 #: The pages a search with no result offers (docnames), when the site has them.
 HELP_PAGES = {"topics": "topics", "faq": "faq"}
@@ -97,7 +98,7 @@ def _card(app: Sphinx, target: str) -> dict[str, str] | None:
 
 
 def query_data(app: Sphinx) -> dict[str, Any]:
-    """The contents of ``kb-query.json`` for this build."""
+    """The contents of ``kb-index/query.json`` for this build."""
     concepts, help_table = load_synonyms(Path(app.confdir) / SYNONYMS)
     pages = {
         key: {"link": app.builder.get_target_uri(docname), "title": _title(app, docname)}
@@ -126,10 +127,11 @@ def write_if_changed(path: Path, text: str) -> None:
 
 
 def write_query_data(app: Sphinx, exception: Exception | None) -> None:
-    """At the end of an HTML build with Pagefind: ``pagefind/kb-query.json``."""
+    """At the end of an HTML build with the kb search page: ``kb-index/query.json`` (after
+    the answer index is published)."""
     if exception is not None or app.builder.name != "html":
         return
     if app.config.kb_search_engine != "pagefind":
         return
     text = json.dumps(query_data(app), sort_keys=True, ensure_ascii=False) + "\n"
-    write_if_changed(Path(app.outdir) / "pagefind" / QUERY_DATA, text)
+    write_if_changed(Path(app.outdir) / "kb-index" / QUERY_DATA, text)

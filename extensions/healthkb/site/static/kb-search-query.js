@@ -2,12 +2,12 @@
 //
 // - Stop words and question words ("which", "should", "can i", "how do i") are dropped:
 //   they never decide the ranking.
-// - Synonyms (conf/search-synonyms.toml, published as pagefind/kb-query.json): a word or
+// - Synonyms (conf/search-synonyms.toml, published as kb-index/query.json): a word or
 //   phrase of a concept ("bulging disc", "squishy", "lower back") becomes that concept,
 //   searched as any of its terms ("disc herniation", "soft", "lumbar").
 // - Typos: a word the index does not hold is corrected to the most frequent word of the
-//   index (pagefind/kb-words.json, made at build time) one or two edits away.
-// Pure functions: no DOM, no Pagefind.
+//   index (kb-index/dict/<letter>.json, made at build time) one or two edits away.
+// Pure functions: no DOM, no index.
 "use strict";
 
 export const STOP_WORDS = new Set(
@@ -33,10 +33,12 @@ const SYMPTOM_HINTS = new Set(
   ),
 );
 
-/** The words of a query, in lower case, in order (a final "'s" dropped). */
+/** The words of a query, in lower case, in order (a final "'s" dropped, a curly apostrophe
+ * read as a straight one: "don’ts" is "don'ts"). words() in healthkb/search/answerindex.py
+ * reads the records the same way. */
 export function words(query) {
-  return (query.toLowerCase().match(/[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu) || []).map((w) =>
-    w.replace(/['’]s$/, "").replace(/^(\p{L}+)['’](t|m|ve|d|ll|re)$/u, "$1$2"),
+  return (query.toLowerCase().replace(/’/g, "'").match(/[\p{L}\p{N}]+(?:'[\p{L}]+)?/gu) || []).map((w) =>
+    w.replace(/'s$/, "").replace(/^(\p{L}+)'(t|m|ve|d|ll|re)$/u, "$1$2"),
   );
 }
 
@@ -159,27 +161,6 @@ export function stem(word) {
     }
   }
   return w.replace(/(.)\1$/, "$1");
-}
-
-/** A word without its ending ("stretches", "stretching" -> "stretch"). */
-function base(word) {
-  for (const suffix of ["ing", "ness", "edly", "ed", "ies", "es", "ly", "s"]) {
-    if (word.endsWith(suffix) && word.length - suffix.length >= 3) {
-      return word.slice(0, -suffix.length);
-    }
-  }
-  return word;
-}
-
-/** The index's words (most frequent first) and whether it holds a word or another ending of
- * it ("stretches" when it holds "stretching"). */
-export function lexicon(words) {
-  const list = Array.isArray(words) ? words.map(String) : [];
-  const known = new Set(list);
-  const bases = new Set(list.map(base));
-  const knows = (w) => known.has(w) || bases.has(base(w));
-  // The index splits "don'ts" at the apostrophe.
-  return { words: list, knows: (w) => knows(w) || w.split(/['’]/).every((p) => p.length < 3 || knows(p)) };
 }
 
 /** Whether a query reads as a question about symptoms (for the "no results" help). */
