@@ -205,7 +205,7 @@ def _write_parallel(builder: Builder, docnames: Sequence[str], nproc: int) -> No
     write_resolved([(first, resolve(first))])  # warms the template and other caches
 
     # Sphinx's HTML builder feeds its own search index as it resolves (in memory, in the
-    # main process); off when Pagefind indexes the site (healthkb.search).
+    # main process); off when the answer index serves search (healthkb.perf.search).
     in_writers = getattr(builder, "indexer", None) is None
     if in_writers:
         nproc += 1  # the main process resolves nothing: it leaves its core to a writer

@@ -131,7 +131,7 @@ def write_query_data(app: Sphinx, exception: Exception | None) -> None:
     the answer index is published)."""
     if exception is not None or app.builder.name != "html":
         return
-    if app.config.kb_search_engine != "pagefind":
+    if app.config.kb_search_engine != "kb":
         return
     text = json.dumps(query_data(app), sort_keys=True, ensure_ascii=False) + "\n"
     write_if_changed(Path(app.outdir) / "kb-index" / QUERY_DATA, text)
