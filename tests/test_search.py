@@ -108,7 +108,9 @@ def _found(outdir: Path, word: str) -> set[str]:
 def _index_files(outdir: Path) -> dict[str, bytes]:
     root = outdir / OUTPUT
     return {
-        p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
     }
 
 
@@ -280,7 +282,9 @@ def test_parallel_build_gives_the_same_index(make_app: Any, tmp_path: Path) -> N
 
 def _add_collarbone_section(src: Path) -> None:
     page = src / "upper-back.md"
-    page.write_text(page.read_text(encoding="utf-8") + "\n## Collarbone\n\nNever roll over the collarbone.\n")
+    page.write_text(
+        page.read_text(encoding="utf-8") + "\n## Collarbone\n\nNever roll over the collarbone.\n"
+    )
 
 
 def test_incremental_rebuild_updates_the_index(make_app: Any, tmp_path: Path) -> None:
@@ -297,7 +301,9 @@ def test_incremental_rebuild_updates_the_index(make_app: Any, tmp_path: Path) ->
     # The new words are found, on the new section; the pages not read again stay.
     assert "upper-back.html#collarbone" in _found(out, "collarbone")
     assert "lower-back.html#faq-lower-back-safe" in _found(out, "glutes")
-    assert {row["link"]: row["title"] for row in _shown(out)}["upper-back.html#collarbone"] == "Collarbone"
+    assert {row["link"]: row["title"] for row in _shown(out)}[
+        "upper-back.html#collarbone"
+    ] == "Collarbone"
     assert _index_files(out) != before
 
 
