@@ -166,8 +166,7 @@ class _Writers(ParallelTasks):
 
 
 #: At most this many pages (an edit's few) are written by the main process alone: forking a
-#: writer costs more than writing a page, and the other core is indexing the edited search
-#: bundle meanwhile.
+#: writer costs more than writing a page.
 SERIAL_WRITE_MAX = 4
 
 
