@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import json
 import os
 import shutil
 from collections.abc import Callable
@@ -19,10 +18,6 @@ CONF = {"kb_safety_rules": str(RULES)}
 
 #: Files whose bytes legitimately differ between builds (Sphinx's own build record).
 IGNORED = {".buildinfo"}
-#: Pagefind's bundle: the same records in the same order give files whose names and bytes
-#: differ from run to run (its indexer is multi-threaded). Its page count is compared
-#: instead (see output_files); the records fed to it are tested in tests/test_search.py.
-PAGEFIND = "pagefind/"
 
 
 @dataclass
@@ -78,24 +73,11 @@ def build(
 
 def output_files(outdir: Path) -> dict[str, bytes]:
     """Every file of a built site (relative path -> bytes), except Sphinx's build record."""
-    files = {
+    return {
         path.relative_to(outdir).as_posix(): path.read_bytes()
         for path in sorted(outdir.rglob("*"))
         if path.is_file() and path.name not in IGNORED
     }
-    bundle = {name: data for name, data in files.items() if not name.startswith(PAGEFIND)}
-    pages: dict[str, int] = {}
-    for name, data in files.items():  # the first bundle and any merged into it
-        if name.startswith(PAGEFIND) and name.endswith("/pagefind-entry.json"):
-            for lang, info in json.loads(data)["languages"].items():
-                key = f"{name.removeprefix(PAGEFIND).removesuffix('pagefind-entry.json')}{lang}"
-                pages[key] = info["page_count"]
-    if pages:
-        bundle[PAGEFIND + "page-counts"] = json.dumps(pages, sort_keys=True).encode()
-    for name in ("kb-shards.json", "kb-common-words.json"):
-        if PAGEFIND + name in files:
-            bundle[PAGEFIND + name] = files[PAGEFIND + name]
-    return bundle
 
 
 def differences(left: dict[str, bytes], right: dict[str, bytes], limit: int = 3) -> list[str]:

@@ -8,7 +8,7 @@ answers pages with FAQs, safety cards, citations, tags and cross-references):
 - after any single edit, an incremental build writes the same files as a clean build of
   the edited sources, and it re-reads only what the edit touched;
 - two clean builds with ``SOURCE_DATE_EPOCH`` set are byte-identical (every file,
-  ``sitemap.xml``, ``objects.inv`` and the Pagefind bundle's page counts included;
+  ``sitemap.xml``, ``objects.inv`` and the search index, ``kb-index/``, included;
   Sphinx's ``.buildinfo`` is not part of the site).
 """
 
@@ -248,9 +248,10 @@ def test_two_clean_builds_are_byte_identical(
     first = build(src, tmp_path / "first", freshenv=True)
     second = build(src, tmp_path / "second", parallel=2, freshenv=True)
     files = output_files(first.outdir)
-    for name in ("sitemap.xml", "objects.inv", "index.html", "pagefind/page-counts"):
+    for name in ("sitemap.xml", "objects.inv", "index.html", "kb-index/meta.json"):
         assert name in files
-    # Pagefind serves search: Sphinx's own index is not built.
+    # The answer index serves search: Sphinx's own index is not built, nor Pagefind's.
+    assert not [name for name in files if name.startswith("pagefind/")]
     assert "searchindex.js" not in files
     problems = differences(files, output_files(second.outdir))
     assert not problems, "\n".join(problems)
@@ -341,28 +342,33 @@ def test_a_build_stopped_before_writing_a_changed_hub_leaves_it_to_the_next(
     assert not problems, "\n".join(problems)
 
 
-def test_a_search_bundle_left_half_written_leaves_the_site(tmp_path: Path) -> None:
-    """A build stopped by Ctrl-C gets no build-finished event, so its Pagefind run may go on
-    writing its own temporary bundle folder inside the output while the next build runs:
-    that build removes it when it publishes its own bundles."""
+def test_a_search_index_left_half_written_leaves_the_site(tmp_path: Path) -> None:
+    """A build stopped by Ctrl-C gets no build-finished event, so it may leave the search
+    index it was writing (``kb-index.tmp/``, beside the published ``kb-index/``) in the
+    output: the next build removes it, whether or not it writes the index again."""
     src = copy_root(tmp_path)
     first = build(src, tmp_path / "build", freshenv=True)
-    left = first.outdir / "pagefind" / "kb-tmp-0"
+    left = first.outdir / "kb-index.tmp"
     _faq_question(src)
 
-    def a_late_pagefind_run(app: Any) -> None:
+    def a_stopped_index(app: Any) -> None:
         def handler(app: Any, pagename: str, *args: Any) -> None:
             if pagename == "faq":  # while this build writes its pages
-                left.mkdir(exist_ok=True)
-                (left / "pagefind-entry.json").write_text("{}", encoding="utf-8")
+                (left / "w").mkdir(parents=True, exist_ok=True)
+                (left / "w" / "ro.json").write_text("{", encoding="utf-8")
 
         app.connect("html-page-context", handler)
 
-    second = build(src, tmp_path / "build", before=a_late_pagefind_run)
-    assert not list((second.outdir / "pagefind").glob("kb-tmp-*"))
+    second = build(src, tmp_path / "build", before=a_stopped_index)
+    assert not left.exists()
     clean = build(src, tmp_path / "clean", freshenv=True)
     problems = differences(output_files(clean.outdir), output_files(second.outdir))
     assert not problems, "\n".join(problems)
+    # A build with nothing to index again removes one too.
+    (left / "w").mkdir(parents=True)
+    noop = build(src, tmp_path / "build")
+    assert "nothing changed; the index is kept" in noop.status
+    assert not left.exists()
 
 
 def test_hubs_stay_right_when_builders_share_an_environment(tmp_path: Path) -> None:

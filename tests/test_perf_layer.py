@@ -39,10 +39,8 @@ def _guard_lines(built: Built) -> list[str]:
 
 
 def _same_site(left: Path, right: Path) -> None:
-    # output_files compares every file byte for byte, with two exceptions shared by all the
-    # build-correctness tests: Sphinx's .buildinfo (compared here on its own, below) and
-    # Pagefind's bundle, whose file names and bytes differ between any two runs of its
-    # multi-threaded indexer (its page counts are compared instead).
+    # output_files compares every file byte for byte (the search index included), except
+    # Sphinx's .buildinfo, compared here on its own, below.
     problems = differences(output_files(left), output_files(right))
     assert not problems, "\n".join(problems)
     # kb_fast_build rebuilds nothing, so it is not part of the configuration's hash.

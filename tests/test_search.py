@@ -1,11 +1,10 @@
-"""Search records and the Pagefind index: what a reader's search can land on."""
+"""Search records and the answer index: what a reader's search can land on."""
 
 from __future__ import annotations
 
-import hashlib
+import errno
 import json
 import shutil
-import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -16,14 +15,11 @@ from sphinx.testing.util import SphinxTestApp
 
 from healthkb.core.domain import kb_domain
 from healthkb.safety.levels import CARD_PREFIXES
-from healthkb.search import bundles as bundles_module
-from healthkb.search import runner as runner_module
-from healthkb.search import staging as staging_module
-from healthkb.search.bundles import MANIFEST, STAMPS, entry_ok, shard_count, shards
-from healthkb.search.documents import IndexPage, facet_filters, index_documents, page_html
+from healthkb.search.answerindex import build_index, dictionary, shard_key, stem
+from healthkb.search.answerwrite import OUTPUT, STAMP
+from healthkb.search.documents import FACETS, SearchPage, facet_filters
 from healthkb.search.queryset import QueryResult, load_queries, parts, percentile
-from healthkb.search.vocabulary import SYNONYMS, dictionary, load_synonyms
-from healthkb.search.words import common_words, word_counts
+from healthkb.search.vocabulary import SYNONYMS, load_synonyms
 
 ROOTS = Path(__file__).resolve().parent / "roots"
 LOWER = "lower-back"
@@ -67,78 +63,152 @@ def test_records_are_sections_faq_items_and_cards(app: SphinxTestApp) -> None:
         assert f"{CARD_PREFIXES['caution']}:" not in record["text"]  # a card's hidden prefix
 
 
+def _meta(outdir: Path) -> dict[str, Any]:
+    meta: dict[str, Any] = json.loads((outdir / OUTPUT / "meta.json").read_text(encoding="utf-8"))
+    return meta
+
+
+def _shown(outdir: Path) -> list[dict[str, str]]:
+    """What each record of the index shows, in the index's order: its link, kind, card
+    level, title (the page's for its introduction), page title and snippet."""
+    rows = []
+    for n in range(len(_meta(outdir)["display"])):
+        shard = json.loads((outdir / OUTPUT / "d" / f"{n}.json").read_text(encoding="utf-8"))
+        for p, kind, level, title, rid, snippet in shard["records"]:
+            page_title, url = shard["pages"][str(p)]
+            rows.append(
+                {
+                    "link": f"{url}#{rid}",
+                    "kind": kind,
+                    "level": level,
+                    "title": title or page_title,
+                    "page": page_title,
+                    "text": snippet,
+                }
+            )
+    return rows
+
+
+def _found(outdir: Path, word: str) -> set[str]:
+    """The links of the records the index lists for ``word`` (as the search page looks a
+    query's word up: its stem, in the shard of its first letters)."""
+    term = stem(word)
+    path = outdir / OUTPUT / "w" / f"{shard_key(term)}.json"
+    if not path.is_file():
+        return set()
+    flat = json.loads(path.read_text(encoding="utf-8"))["p"].get(term, [])
+    shown = _shown(outdir)
+    record, links = 0, set()
+    for i in range(0, len(flat), 3):
+        record += flat[i]
+        links.add(shown[record]["link"])
+    return links
+
+
+def _index_files(outdir: Path) -> dict[str, bytes]:
+    root = outdir / OUTPUT
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
 @pytest.mark.sphinx("html", testroot="search")
-def test_pagefind_bundle_is_written(app: SphinxTestApp) -> None:
+def test_answer_index_is_written(app: SphinxTestApp) -> None:
     # The test root is shared: index even when an earlier test left this very index.
-    shutil.rmtree(Path(app.doctreedir) / STAMPS, ignore_errors=True)
+    (Path(app.doctreedir) / STAMP).unlink(missing_ok=True)
     app.build()
-    bundle = Path(app.outdir) / "pagefind"
-    assert (bundle / "pagefind.js").is_file()
-    assert list(bundle.glob("pagefind.*.pf_meta"))
-    assert list((bundle / "fragment").iterdir())
-    assert list((bundle / "filter").iterdir())
-    # Pagefind's own UI bundles are not shipped: the search page has its own.
-    assert not list(bundle.glob("pagefind-ui.*"))
-    assert "pagefind: indexed 3 pages (9 search records) in " in app.status.getvalue()
+    out = Path(app.outdir)
+    index = out / OUTPUT
+    meta = _meta(out)
+    assert meta["records"] == len(_shown(out)) == 9
+    assert list((index / "w").glob("*.json")) and (index / "filters.json").is_file()
+    assert (index / "query.json").is_file() and list((index / "dict").glob("*.json"))
+    assert "search index: 3 pages (9 records) in " in app.status.getvalue()
     # Too few records to call any word common.
-    assert json.loads((bundle / "kb-common-words.json").read_text()) == []
-    search = (Path(app.outdir) / "search.html").read_text(encoding="utf-8")
+    assert meta["common"] == []
+    search = (out / "search.html").read_text(encoding="utf-8")
     assert "kb-search.js" in search
     assert 'id="kb-search-status"' in search and 'role="status"' in search
-    assert "searchindex.js" not in search
-    # Sphinx's own index is not built for nothing.
-    assert not (Path(app.outdir) / "searchindex.js").exists()
-
-
-def _pages(app: SphinxTestApp) -> dict[str, str]:
-    return {page.url: page.html for page in index_documents(app)}
+    assert "searchindex.js" not in search and "pagefind" not in search
+    # Neither Sphinx's own index nor Pagefind's is built for nothing.
+    assert not (out / "searchindex.js").exists()
+    assert not (out / "pagefind").exists()
+    assert not (Path(app.doctreedir) / "kb-pagefind").exists()
 
 
 @pytest.mark.sphinx("html", testroot="search")
 def test_index_entries(app: SphinxTestApp) -> None:
     app.build()
-    pages = _pages(app)
-    # One Pagefind page per site page; every record a heading with its id (a sub-result
-    # that links to page.html#id), its kind told by the element.
-    assert sorted(pages) == ["index.html", "lower-back.html", "upper-back.html"]
-    entry = pages["lower-back.html"]
-    assert '<h1 id="lower-back-rolling" data-pagefind-weight="7">Lower back rolling</h1>' in entry
-    assert '<h2 id="glutes" data-pagefind-weight="7">Glutes</h2>' in entry
-    assert (
-        '<h3 id="faq-lower-back-safe" data-pagefind-weight="7">'
-        "Is it safe to foam roll the lower back?</h3>"
-        "<p>Roll the glutes and hips instead of the lumbar spine.</p>"
-    ) in entry
-    assert '<h4 id="do-not-roll-directly-over-the-lumbar-spine"' in entry
-    assert 'id="questions"' not in entry  # a heading with nothing of its own
+    out = Path(app.outdir)
+    shown = _shown(out)
+    # Every record is a result that links to page.html#id, with its kind and title.
+    assert sorted({row["link"].partition("#")[0] for row in shown}) == [
+        "index.html",
+        "lower-back.html",
+        "upper-back.html",
+    ]
+    by_link = {row["link"]: row for row in shown}
+    intro = by_link["lower-back.html#lower-back-rolling"]
+    assert (intro["kind"], intro["title"]) == ("page", "Lower back rolling")
+    assert by_link["lower-back.html#glutes"]["kind"] == "section"
+    faq = by_link["lower-back.html#faq-lower-back-safe"]
+    assert (faq["kind"], faq["title"], faq["text"]) == (
+        "faq",
+        "Is it safe to foam roll the lower back?",
+        "Roll the glutes and hips instead of the lumbar spine.",
+    )
+    card = by_link["lower-back.html#do-not-roll-directly-over-the-lumbar-spine"]
+    assert (card["kind"], card["level"]) == ("safety", "caution")
+    assert "lower-back.html#questions" not in by_link  # a heading with nothing of its own
     # Records in document order.
+    links = [row["link"] for row in shown]
     ids = ["lower-back-rolling", "how-often-to-roll", "glutes", "do-not-roll-directly-over"]
-    positions = [entry.index(f'id="{i}') for i in ids]
+    positions = [next(i for i, link in enumerate(links) if f"#{rid}" in link) for rid in ids]
     assert positions == sorted(positions)
-    assert 'data-pagefind-meta="link[data-v]" data-v="lower-back.html"' in entry
-    assert 'data-pagefind-meta="title[data-v]" data-v="Lower back rolling"' in entry
-    assert 'data-pagefind-filter="body-part[data-v]" data-v="lower back"' in entry
-    assert 'data-pagefind-filter="condition[data-v]" data-v="tightness"' in entry
+    # A word finds the records that hold it, a title's word those under it too.
+    assert "lower-back.html#faq-lower-back-safe" in _found(out, "glutes")
+    assert "lower-back.html#glutes" in _found(out, "piriformis")
+    assert _found(out, "thoracic") == {"upper-back.html#upper-back-rolling"}
+    # The filters: each facet value's pages.
+    filters = json.loads((out / OUTPUT / "filters.json").read_text(encoding="utf-8"))
+    lower = _meta(out)["pages"].index(links.index("lower-back.html#lower-back-rolling"))
+    assert lower in filters["body-part"]["lower back"]
+    assert lower in filters["condition"]["tightness"]
     # Never front matter or furniture.
-    assert "Copy link" not in entry and "body-part:" not in entry
-    assert not any(url.startswith("search") for url in pages)
+    for row in shown:
+        assert "Copy link" not in row["text"] and "body-part" not in row["text"]
+        assert f"{CARD_PREFIXES['caution']}:" not in row["text"]
+    assert not _found(out, "copy") and not _found(out, "tags")
+    assert not any(row["link"].startswith("search") for row in shown)
 
 
 def test_common_words() -> None:
-    texts = [f"foam roll text{i}" for i in range(30)] + ["rare"] * 5
-    assert common_words(texts) == ["foam", "roll"]
+    pages = [
+        SearchPage(f"p{i}", f"p{i}.html", "Page", [_record(f"r{i}", f"foam roll text{i}")], {})
+        for i in range(30)
+    ]
+    pages += [SearchPage("rare", "rare.html", "Page", [_record("r", "rare")], {})] * 5
+    # Words in more than 40% of the records: the page title's too.
+    assert build_index(pages, FACETS)["meta.json"]["common"] == ["foam", "page", "roll"]
+
+
+def _record(rid: str, text: str, **extra: Any) -> dict[str, Any]:
+    return {"id": rid, "kind": "page", "title": "Page", "text": text, "lineno": 1, **extra}
 
 
 def test_facets_from_tags() -> None:
     tags = ["foam rolling", "body-part:lower-back", "product:roller"]
     assert facet_filters(tags) == {"body-part": ["lower back"]}
-    record = {"id": "q", "kind": "faq", "title": "Q & A", "text": "<b>x</b>"}
-    html = page_html("A <page>", "a.html", [record], {"body-part": ["lower back"]})
-    assert "<b>" not in html and "&lt;b&gt;x&lt;/b&gt;" in html
-    assert '<h3 id="q" data-pagefind-weight="7">Q &amp; A</h3>' in html
-    assert 'data-v="A &lt;page&gt;"' in html
-    # Without an introduction the page title is still a heading (with no id: the page).
-    assert '<h1 data-pagefind-weight="7">A &lt;page&gt;</h1>' in html
+    # What a result shows is plain text (the search page writes it as text, never as HTML).
+    record = {"id": "q", "kind": "faq", "title": "Q & A", "text": "<b>x</b>", "lineno": 1}
+    page = SearchPage("a", "a.html", "A <page>", [record], {"body-part": ["lower back"]})
+    files = build_index([page], FACETS)
+    shown = files["d/0.json"]
+    assert shown["pages"]["0"] == ["A <page>", "a.html"]
+    assert ["faq", "", "Q & A", "q", "<b>x</b>"] in [row[1:] for row in shown["records"]]
+    assert files["filters.json"]["body-part"] == {"lower back": [0]}
 
 
 @pytest.mark.sphinx(
@@ -147,7 +217,7 @@ def test_facets_from_tags() -> None:
 def test_sphinx_engine_keeps_sphinx_search(app: SphinxTestApp) -> None:
     app.build()
     out = Path(app.outdir)
-    assert not (out / "pagefind").exists()
+    assert not (out / OUTPUT).exists() and not (out / "pagefind").exists()
     search = (out / "search.html").read_text(encoding="utf-8")
     assert "searchindex.js" in search and "kb-search.js" not in search
     assert "kb:faq" in (out / "searchindex.js").read_text(encoding="utf-8")
@@ -158,8 +228,28 @@ def test_sphinx_engine_keeps_sphinx_search(app: SphinxTestApp) -> None:
 )
 def test_unknown_engine_warns(app: SphinxTestApp, warning: Any) -> None:
     app.build()
-    assert "kb_search_engine must be one of pagefind, sphinx" in warning.getvalue()
-    assert (Path(app.outdir) / "pagefind" / "pagefind.js").is_file()
+    assert "kb_search_engine must be one of kb, sphinx, not 'lunr'" in warning.getvalue()
+    assert "conf.py" in warning.getvalue()
+    assert (Path(app.outdir) / OUTPUT / "meta.json").is_file()
+
+
+@pytest.mark.sphinx(
+    "html",
+    testroot="search",
+    srcdir="search-pagefind",
+    confoverrides={"kb_search_engine": "pagefind"},
+)
+def test_pagefind_is_a_name_for_the_answer_index(app: SphinxTestApp, warning: Any) -> None:
+    """A conf.py written when Pagefind indexed the site keeps working: it says so, in a
+    warning that names conf.py, and the answer index serves search."""
+    app.build()
+    shown = warning.getvalue()
+    assert "conf.py" in shown and "[kb.config]" in shown
+    assert "Pagefind no longer indexes the site" in shown
+    assert app.config.kb_search_engine == "kb"
+    out = Path(app.outdir)
+    assert (out / OUTPUT / "meta.json").is_file() and not (out / "pagefind").exists()
+    assert "kb-search.js" in (out / "search.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("builder", ["text", "latex", "man", "texinfo"])
@@ -168,6 +258,7 @@ def test_other_builders(builder: str, make_app: Any, tmp_path: Path) -> None:
     shutil.copytree(ROOTS / "test-search", src)
     app = make_app(builder, srcdir=src)
     app.build()
+    assert not (Path(app.outdir) / OUTPUT).exists()
     assert not (Path(app.outdir) / "pagefind").exists()
     assert kb_domain(app.env).records("search")[LOWER]
 
@@ -184,224 +275,126 @@ def test_parallel_build_gives_the_same_index(make_app: Any, tmp_path: Path) -> N
         src = tmp_path / f"src{parallel}"
         shutil.copytree(ROOTS / "test-search", src)
         app = _build(make_app, src, parallel)
-        results.append(
-            (
-                sorted(index_documents(app)),
-                (Path(app.outdir) / "search.html").read_text(encoding="utf-8"),
-            )
-        )
-    assert results[0] == results[1]
+        out = Path(app.outdir)
+        results.append((_index_files(out), (out / "search.html").read_text(encoding="utf-8")))
+    assert results[0][0] and results[0] == results[1]
+
+
+def _add_collarbone_section(src: Path) -> None:
+    page = src / "upper-back.md"
+    page.write_text(
+        page.read_text(encoding="utf-8") + "\n## Collarbone\n\nNever roll over the collarbone.\n"
+    )
 
 
 def test_incremental_rebuild_updates_the_index(make_app: Any, tmp_path: Path) -> None:
     src = tmp_path / "src"
     shutil.copytree(ROOTS / "test-search", src)
     app = _build(make_app, src, 1)
-    before = (Path(app.outdir) / "pagefind" / "pagefind-entry.json").read_text()
-    page = src / "upper-back.md"
-    page.write_text(
-        page.read_text(encoding="utf-8") + "\n## Neck\n\nNever roll the neck itself.\n",
-        encoding="utf-8",
-    )
+    before = _index_files(Path(app.outdir))
+    assert not _found(Path(app.outdir), "collarbone")
+    _add_collarbone_section(src)
     app2 = make_app("html", srcdir=src)
     app2.build()
-    pages = _pages(app2)
-    assert '<h2 id="neck" data-pagefind-weight="7">Neck</h2>' in pages["upper-back.html"]
-    assert 'id="faq-lower-back-safe"' in pages["lower-back.html"]  # pages not re-read stay
-    after = (Path(app2.outdir) / "pagefind" / "pagefind-entry.json").read_text()
-    assert before != after
+    out = Path(app2.outdir)
+    assert "search index: 3 pages (10 records) in " in app2.status.getvalue()
+    # The new words are found, on the new section; the pages not read again stay.
+    assert "upper-back.html#collarbone" in _found(out, "collarbone")
+    assert "lower-back.html#faq-lower-back-safe" in _found(out, "glutes")
+    assert {row["link"]: row["title"] for row in _shown(out)}[
+        "upper-back.html#collarbone"
+    ] == "Collarbone"
+    assert _index_files(out) != before
 
 
 def test_unchanged_index_is_kept(make_app: Any, tmp_path: Path) -> None:
     src = tmp_path / "src"
     shutil.copytree(ROOTS / "test-search", src)
     app = _build(make_app, src, 1)
-    entry = Path(app.outdir) / "pagefind" / "pagefind-entry.json"
-    written = entry.stat().st_mtime_ns
+    meta = Path(app.outdir) / OUTPUT / "meta.json"
+    written = meta.stat().st_mtime_ns
     # A no-op build, and an edit no search record shows (a comment), index nothing.
     page = src / "upper-back.md"
     page.write_text(page.read_text(encoding="utf-8") + "\n% a note for maintainers\n")
-    for kept in ("nothing changed; the index is kept", "no page read since the last indexing"):
+    for _build_again in range(2):  # the page read again; then a no-op build
         again = make_app("html", srcdir=src)
         again.build()
-        assert kept in again.status.getvalue()  # the page read again; then a no-op build
-        assert entry.stat().st_mtime_ns == written
-    # A half-deleted bundle is written again, however unchanged the pages; a deleted
-    # file of the site's own is written again without re-indexing.
-    (Path(app.outdir) / "pagefind" / "kb-common-words.json").unlink()
-    restored = make_app("html", srcdir=src)
-    restored.build()
-    assert "nothing changed; the index is kept" in restored.status.getvalue()
-    assert (Path(app.outdir) / "pagefind" / "kb-common-words.json").is_file()
-    entry.unlink()
+        assert "search index: 3 pages, nothing changed; the index is kept" in (
+            again.status.getvalue()
+        )
+        assert meta.stat().st_mtime_ns == written
+    # A deleted index is written again, however unchanged the pages.
+    shutil.rmtree(meta.parent)
     rebuilt = make_app("html", srcdir=src)
     rebuilt.build()
-    assert "indexed" in rebuilt.status.getvalue()
-    assert entry_ok(entry)
+    assert "search index: 3 pages (9 records) in " in rebuilt.status.getvalue()
+    assert "lower-back.html#glutes" in _found(Path(app.outdir), "piriformis")
 
 
-def test_page_digests_are_remade_only_for_pages_read(
-    make_app: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The bundles' digests reuse each page's digest until the page is read again; a lost or
-    damaged cache only costs the time to remake them."""
+def test_a_page_that_opts_out_is_not_searched(make_app: Any, tmp_path: Path) -> None:
+    """``kb_search: false`` in a page's front matter keeps it out of the index; the index is
+    written again when a page opts out or back in."""
     src = tmp_path / "src"
     shutil.copytree(ROOTS / "test-search", src)
     app = _build(make_app, src, 1)
-    cache = Path(app.doctreedir) / STAMPS / bundles_module.PAGES_STAMP
-    first = bundles_module.page_digests(app, cache)
-    assert [p.url for p in first] == ["index.html", "lower-back.html", "upper-back.html"]
-    for digest in first:
-        document = bundles_module.index_page(app, digest.docname)
-        assert document is not None
-        assert digest.digest == hashlib.sha256(document.html.encode()).hexdigest()
-        assert digest.records == len(document.records)
-    made: list[str] = []
-    original = bundles_module.index_page
-
-    def counting(app: Any, docname: str) -> Any:
-        made.append(docname)
-        return original(app, docname)
-
-    # The digests and the staging both make documents.
-    monkeypatch.setattr(bundles_module, "index_page", counting)
-    monkeypatch.setattr(staging_module, "index_page", counting)
+    out = Path(app.outdir)
+    assert _found(out, "thoracic") == {"upper-back.html#upper-back-rolling"}
     page = src / "upper-back.md"
-    page.write_text(page.read_text(encoding="utf-8") + "\n## Neck\n\nNever the neck.\n")
-    again = make_app("html", srcdir=src)
-    again.build()
-    assert "indexed 3 pages" in again.status.getvalue()
-    # The build made the edited page's document once (for its digest, then staged for
-    # Pagefind); the other pages' staged documents were kept.
-    assert made == ["upper-back"]
-    made.clear()
-    digests = {p.docname: p.digest for p in bundles_module.page_digests(again, cache)}
-    assert made == []
-    assert digests["lower-back"] == first[1].digest
-    assert digests["upper-back"] != first[2].digest
-    assert '<h2 id="neck"' in _pages(again)["upper-back.html"]
-    cache.write_text("{not json", encoding="utf-8")
-    made.clear()
-    assert {p.docname: p.digest for p in bundles_module.page_digests(again, cache)} == digests
-    assert sorted(made) == ["index", "lower-back", "upper-back"]
-    assert json.loads(cache.read_text(encoding="utf-8"))["upper-back"][2] == digests["upper-back"]
+    source = page.read_text(encoding="utf-8")
+    page.write_text(source.replace("---\n", "---\nkb_search: false\n", 1), encoding="utf-8")
+    hidden = make_app("html", srcdir=src)
+    hidden.build()
+    assert "search index: 2 pages" in hidden.status.getvalue()
+    assert not _found(out, "thoracic") and not _found(out, "posture")
+    assert not [row for row in _shown(out) if row["link"].startswith("upper-back.html")]
+    assert "lower-back.html#glutes" in _found(out, "piriformis")
+    page.write_text(source, encoding="utf-8")
+    shown = make_app("html", srcdir=src)
+    shown.build()
+    assert _found(out, "thoracic") == {"upper-back.html#upper-back-rolling"}
 
 
-def test_shards_are_stable_and_balanced() -> None:
-    assert [shard_count(n, 256) for n in (0, 5, 256, 257, 1012, 2012)] == [1, 1, 1, 2, 4, 8]
-    pages = [IndexPage(f"articles/page-{n}.html", "", []) for n in range(1000)]
-    groups = shards(pages, 256)
-    assert len(groups) == 4
-    assert sorted(p.url for g in groups for p in g) == sorted(p.url for p in pages)
-    assert all(200 <= len(g) <= 300 for g in groups)
-    # Adding a page moves no other page while the number of bundles stays the same.
-    grown = shards([*pages, IndexPage("articles/new.html", "", [])], 256)
-    assert [[p.url for p in g if p.url != "articles/new.html"] for g in grown] == [
-        [p.url for p in g] for g in groups
-    ]
-    assert shards(pages[:5], 256) == [pages[:5]]
-    # The first bundle, which the search page loads, is never the empty one.
-    for n in range(1, 8):
-        assert shards(pages[:n], 1)[0]
-
-
-def _bundles(outdir: Path) -> dict[str, int]:
-    """Every published bundle (its folder) with its page count."""
-    root = outdir / "pagefind"
-    out = {}
-    for entry in sorted(root.rglob("pagefind-entry.json")):
-        languages = json.loads(entry.read_text(encoding="utf-8"))["languages"]
-        out[entry.parent.relative_to(root).as_posix()] = sum(
-            info["page_count"] for info in languages.values()
-        )
-    return out
-
-
-def test_large_site_is_indexed_in_bundles(make_app: Any, tmp_path: Path) -> None:
-    # One page per bundle at most: the three pages go to several bundles, merged by the
-    # search page (kb-shards.json lists the others); an edit re-indexes its page's bundle.
-    src = tmp_path / "src"
-    shutil.copytree(ROOTS / "test-search", src)
-    conf = {"kb_search_shard_pages": 1}
-    app = make_app("html", srcdir=src, freshenv=True, confoverrides=conf)
-    app.build()
-    root = Path(app.outdir) / "pagefind"
-    bundles = _bundles(Path(app.outdir))
-    assert sum(bundles.values()) == 3
-    assert len(bundles) >= 2  # of 4: a bundle a hash left empty is not written
-    merged = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
-    assert sorted(merged) == sorted(f"{name}/" for name in bundles if name != ".")
-    assert f"({len(bundles)} of 4 bundles written)" in app.status.getvalue()
-    assert not list(root.glob("kb-tmp-*"))
-    before = {name: (root / name / "pagefind-entry.json").stat().st_mtime_ns for name in bundles}
-
-    _add_neck_section(src)
-    again = make_app("html", srcdir=src, confoverrides=conf)
-    again.build()
-    assert "(1 of 4 bundles written)" in again.status.getvalue()
-    after = {name: (root / name / "pagefind-entry.json").stat().st_mtime_ns for name in bundles}
-    assert sum(before[name] != after[name] for name in bundles) == 1
-    assert _bundles(Path(app.outdir)) == bundles
-
-    # Back to one bundle: the others go, and the manifest is empty.
-    small = make_app("html", srcdir=src)
-    small.build()
-    assert _bundles(Path(app.outdir)) == {".": 3}
-    assert json.loads((root / MANIFEST).read_text(encoding="utf-8")) == []
-
-
-def test_shard_size_is_checked(make_app: Any, tmp_path: Path) -> None:
-    src = tmp_path / "src"
-    shutil.copytree(ROOTS / "test-search", src)
-    app = make_app("html", srcdir=src, confoverrides={"kb_search_shard_pages": 0})
-    assert "kb_search_shard_pages must be a whole number of pages above 0" in (
-        app.warning.getvalue()
-    )
-    assert app.config.kb_search_shard_pages == 256
-
-
-def _add_neck_section(src: Path) -> None:
-    page = src / "upper-back.md"
-    page.write_text(page.read_text(encoding="utf-8") + "\n## Neck\n\nNever roll the neck.\n")
-
-
-def _indexed_then_edited(make_app: Any, tmp_path: Path) -> tuple[Path, Path, str]:
+def _indexed_then_edited(make_app: Any, tmp_path: Path) -> tuple[Path, Path, dict[str, bytes]]:
     """A built and indexed copy of the search root, then a search record edited: its
-    sources, the index's entry file and that file's published text."""
+    sources, its output folder and the published index's files."""
     src = tmp_path / "src"
     shutil.copytree(ROOTS / "test-search", src)
     app = _build(make_app, src, 1)
-    entry = Path(app.outdir) / "pagefind" / "pagefind-entry.json"
-    published = entry.read_text(encoding="utf-8")
-    _add_neck_section(src)
-    return src, entry, published
+    out = Path(app.outdir)
+    published = _index_files(out)
+    _add_collarbone_section(src)
+    return src, out, published
 
 
-def test_pagefind_failure_is_a_finding_and_keeps_the_last_index(
+def test_index_write_failure_is_a_finding_and_keeps_the_last_index(
     make_app: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    src, entry, published = _indexed_then_edited(make_app, tmp_path)
+    src, out, published = _indexed_then_edited(make_app, tmp_path)
+    write_text = Path.write_text
 
-    def failing(bundle: Path, language: str) -> list[str]:
-        return [sys.executable, "-c", "import sys; sys.exit('pagefind: out of disk space')"]
+    def disk_full(self: Path, *args: Any, **kwargs: Any) -> int:
+        if f"{OUTPUT}.tmp" in self.parts and self.name == "meta.json":
+            raise OSError(errno.ENOSPC, "No space left on device", str(self))
+        return write_text(self, *args, **kwargs)
 
-    monkeypatch.setattr(runner_module, "pagefind_command", failing)
+    monkeypatch.setattr(Path, "write_text", disk_full)
     failed = make_app("html", srcdir=src)
-    failed.build()
+    failed.build()  # a finding, not a traceback
     warning = failed.warning.getvalue()
-    assert "Pagefind could not index the pages of search bundle 1 of 1" in warning
-    assert "out of disk space" in warning and "[kb.search-index]" in warning
-    assert entry.read_text(encoding="utf-8") == published  # the last index stays whole
-    assert not list(entry.parent.glob("kb-tmp-*"))
+    assert "the search index could not be written" in warning
+    assert "No space left on device" in warning and "[kb.search-index]" in warning
+    assert f"{OUTPUT}.tmp/meta.json" in warning  # the file named
+    assert _index_files(out) == published  # the last index stays whole
+    assert not (out / f"{OUTPUT}.tmp").exists()
     monkeypatch.undo()
     again = make_app("html", srcdir=src)
     again.build()
-    assert "indexed 3 pages" in again.status.getvalue()  # the next build indexes it
-    assert entry.read_text(encoding="utf-8") != published
+    assert "search index: 3 pages (10 records) in " in again.status.getvalue()
+    assert "upper-back.html#collarbone" in _found(out, "collarbone")
 
 
 def test_failed_build_publishes_no_index(make_app: Any, tmp_path: Path) -> None:
-    src, entry, published = _indexed_then_edited(make_app, tmp_path)
+    src, out, published = _indexed_then_edited(make_app, tmp_path)
     broken = make_app("html", srcdir=src)
 
     def fail(*args: Any) -> None:
@@ -410,78 +403,13 @@ def test_failed_build_publishes_no_index(make_app: Any, tmp_path: Path) -> None:
     broken.connect("html-page-context", fail)
     with pytest.raises(ExtensionError, match="could not be written"):
         broken.build()
-    # Pagefind started once the pages were read; the build failed while writing them:
-    # nothing of the new index is published, nothing half-written is left.
-    assert entry.read_text(encoding="utf-8") == published
-    assert not list(entry.parent.glob("kb-tmp-*"))
+    # The build failed while writing its pages: nothing of the new index is published,
+    # nothing half-written is left.
+    assert _index_files(out) == published
+    assert not (out / f"{OUTPUT}.tmp").exists()
     again = make_app("html", srcdir=src)
     again.build()
-    assert "indexed 3 pages" in again.status.getvalue()
-
-
-def test_pagefind_runs_from_its_binary_wheel(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Pagefind is run as its binary, found in the installed wheel's file list (the
-    ``python -m pagefind`` launcher costs 0.1 s of Python start-up per run)."""
-    import subprocess
-    from importlib import metadata
-
-    monkeypatch.delenv("PAGEFIND_BINARY_PATH", raising=False)
-    runner_module.pagefind_executable.cache_clear()
-    try:
-        command = runner_module.pagefind_executable()
-        assert len(command) == 1 and Path(command[0]).name.startswith("pagefind")
-        shown = subprocess.run([*command, "--version"], capture_output=True, text=True, check=True)
-        assert shown.stdout.split() == ["pagefind", metadata.version("pagefind")]
-
-        # Pagefind's own variable chooses another binary, as its launcher lets it.
-        runner_module.pagefind_executable.cache_clear()
-        monkeypatch.setenv("PAGEFIND_BINARY_PATH", "/opt/pagefind/bin/pagefind")
-        assert runner_module.pagefind_executable() == ["/opt/pagefind/bin/pagefind"]
-
-        # No binary wheel: the launcher finds one elsewhere (or says it cannot).
-        runner_module.pagefind_executable.cache_clear()
-        monkeypatch.delenv("PAGEFIND_BINARY_PATH")
-
-        def missing(name: str) -> Any:
-            raise metadata.PackageNotFoundError(name)
-
-        monkeypatch.setattr(runner_module.metadata, "distribution", missing)
-        assert runner_module.pagefind_executable() == [sys.executable, "-m", "pagefind"]
-    finally:
-        monkeypatch.undo()
-        runner_module.pagefind_executable.cache_clear()
-
-
-def test_staged_documents_are_exactly_the_bundles_pages(make_app: Any, tmp_path: Path) -> None:
-    """Pagefind indexes a folder kept between builds (one document per page, made again
-    only when the page changed): a file that is not one of the bundle's pages is removed
-    before Pagefind runs, never indexed; the staged word counts are those of the records."""
-    src = tmp_path / "src"
-    shutil.copytree(ROOTS / "test-search", src)
-    app = _build(make_app, src, 1)
-    stage = Path(app.doctreedir) / STAMPS / f"{staging_module.STAGE_PREFIX}0"
-    pages = {p.url: p for p in index_documents(app)}
-    assert sorted(p.name for p in stage.glob("*.html")) == sorted(pages)
-    for url, page in pages.items():
-        assert (stage / url).read_text(encoding="utf-8") == page.html
-    digests = bundles_module.page_digests(app, Path(app.doctreedir) / "digests.json")
-    records = [text for page in pages.values() for text in page.records]
-    assert staging_module.staged_words(app, stage, digests) == word_counts(records)
-    # A missing or damaged word count is counted again from the page.
-    (stage / f"lower-back{staging_module.WORDS_SUFFIX}").unlink()
-    (stage / f"index{staging_module.WORDS_SUFFIX}").write_text("{", encoding="utf-8")
-    assert staging_module.staged_words(app, stage, digests) == word_counts(records)
-
-    stray = '<html lang="en"><body data-pagefind-body><h1>Stray</h1></body></html>'
-    (stage / "stray.html").write_text(stray, encoding="utf-8")
-    edited = src / "upper-back.md"
-    edited.write_text(edited.read_text(encoding="utf-8") + "\n## Neck\n\nNever the neck.\n")
-    again = make_app("html", srcdir=src)
-    again.build()
-    assert not (stage / "stray.html").exists()
-    entry = json.loads((Path(again.outdir) / "pagefind" / "pagefind-entry.json").read_text())
-    assert entry["languages"]["en"]["page_count"] == 3
-    assert '<h2 id="neck"' in (stage / "upper-back.html").read_text(encoding="utf-8")
+    assert "search index: 3 pages (10 records) in " in again.status.getvalue()
 
 
 def test_query_sets() -> None:
@@ -541,8 +469,12 @@ def test_synonyms_and_dictionary(tmp_path: Path) -> None:
 
 def test_card_levels_are_told_apart() -> None:
     records = [
-        {"id": c, "kind": "safety", "title": c, "text": "", "level": level}
+        {"id": c, "kind": "safety", "title": c, "text": "", "level": level, "lineno": 1}
         for c, level in (("a", "caution"), ("b", "professional"), ("c", "urgent"))
     ]
-    html = page_html("P", "p.html", records, {})
-    assert '<h4 id="a"' in html and '<h5 id="b"' in html and '<h6 id="c"' in html
+    files = build_index([SearchPage("p", "p.html", "P", records, {})], FACETS)
+    levels = {row[4]: row[2] for row in files["d/0.json"]["records"]}
+    assert (levels["a"], levels["b"], levels["c"]) == ("caution", "professional", "urgent")
+    # Each level has its own letter in the kinds the search page ranks cards by.
+    kinds = files["meta.json"]["kinds"]
+    assert len(set(kinds[-3:])) == 3

@@ -36,7 +36,7 @@ def test_query_set_on_the_built_site(browser: Browser) -> None:
     print("\n" + report.table())
     for miss in report.misses:
         print(f"    rank {miss['rank']}: {miss['query']!r} -> {miss['top3']}")
-    assert report.engine == "pagefind"
+    assert report.engine == "kb"
     assert report.recall_at_3 >= RECALL_AT_3_FLOOR
     assert report.mrr >= MRR_FLOOR
     assert report.no_results == 0
@@ -63,24 +63,19 @@ def test_reader_query_set_on_the_built_site(browser: Browser) -> None:
     assert urgent and all(o.results[0].startswith(("index#", "about#")) for o in urgent)
 
 
-@pytest.fixture(scope="session", params=[256, 1], ids=["one-bundle", "a-bundle-per-page"])
-def search_site(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
+@pytest.fixture(scope="session")
+def search_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A small site of our own (tests/roots/test-search), so these tests do not depend on
-    which articles are published; indexed in one Pagefind bundle, and in one bundle per
-    page (as a large site is indexed in several, which the search page merges)."""
+    which articles are published; its search is the answer index (no Pagefind)."""
     tmp = tmp_path_factory.mktemp("search-site")
     src = tmp / "src"
     shutil.copytree(TEST_ROOT, src)
     out = tmp / "html"
-    shard = f"kb_search_shard_pages={request.param}"
     subprocess.run(
-        [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-D", shard, str(src), str(out)],
-        check=True,
+        [sys.executable, "-m", "sphinx", "-b", "html", "-q", str(src), str(out)], check=True
     )
-    merged = json.loads((out / "pagefind" / "kb-shards.json").read_text(encoding="utf-8"))
-    assert (len(merged) >= 1) == (request.param == 1)
+    meta = json.loads((out / "kb-index" / "meta.json").read_text(encoding="utf-8"))
+    assert meta["records"] > 0 and not (out / "pagefind").exists()
     with serve(out) as url:
         yield url
 
@@ -198,7 +193,7 @@ def test_no_results_offers_somewhere_to_go(page: Page, search_site: str) -> None
 
 def test_a_search_downloads_only_its_words_part_of_the_index(page: Page, search_site: str) -> None:
     """The search page reads the answer index a shard at a time: the shards of the query's
-    words (and their synonyms'), the dictionary only for a word to correct, never Pagefind."""
+    words (and their synonyms'), the dictionary only for a word to correct, nothing else."""
     urls: list[str] = []
     page.on("request", lambda request: urls.append(request.url))
     _search(page, search_site, "glutes")

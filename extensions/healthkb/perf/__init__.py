@@ -35,7 +35,7 @@ the layer on or off, and none of it can be done with public API):
   from Sphinx's search index (``indexer._mapping``, ``indexer._title_mapping``): the
   incremental = clean tests need both. The third fix of that kind, deleting the pages of
   removed sources, needs no private name and lives in :mod:`healthkb.site.reproducible`.
-- :mod:`.search`: with Pagefind, the HTML builder's ``prepare_writing`` wrapped so that
+- :mod:`.search`: with the answer index, the HTML builder's ``prepare_writing`` wrapped so that
   Sphinx makes no search indexer (``builder.search`` off while it prepares). It is also
   the layer's largest saving, but an indexer would add Sphinx's stemmer files to the site.
   Without it Sphinx indexes every page and :mod:`healthkb.search.extension` removes the

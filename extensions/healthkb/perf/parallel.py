@@ -166,8 +166,7 @@ class _Writers(ParallelTasks):
 
 
 #: At most this many pages (an edit's few) are written by the main process alone: forking a
-#: writer costs more than writing a page, and the other core is indexing the edited search
-#: bundle meanwhile.
+#: writer costs more than writing a page.
 SERIAL_WRITE_MAX = 4
 
 
@@ -205,7 +204,7 @@ def _write_parallel(builder: Builder, docnames: Sequence[str], nproc: int) -> No
     write_resolved([(first, resolve(first))])  # warms the template and other caches
 
     # Sphinx's HTML builder feeds its own search index as it resolves (in memory, in the
-    # main process); off when Pagefind indexes the site (healthkb.search).
+    # main process); off when the answer index serves search (healthkb.perf.search).
     in_writers = getattr(builder, "indexer", None) is None
     if in_writers:
         nproc += 1  # the main process resolves nothing: it leaves its core to a writer

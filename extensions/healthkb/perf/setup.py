@@ -3,8 +3,8 @@
 The configuration is known only once ``conf.py`` is read, so the patches are installed
 at ``config-inited``; each checks what it relies on when it is installed (see
 :mod:`healthkb.perf`). What decides the site's files is installed in every build: the
-fixes of :mod:`healthkb.perf.reproducible`, and :mod:`healthkb.perf.search` (with Pagefind
-Sphinx copies no stemmer files), so the site is the same with the layer on or off.
+fixes of :mod:`healthkb.perf.reproducible`, and :mod:`healthkb.perf.search` (with the answer
+index Sphinx copies no stemmer files), so the site is the same with the layer on or off.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The answer index: the search records scored at build time, in files sharded by word.
 
-The search page (``static/kb-search*.js``) reads it instead of asking Pagefind: for a
-query it loads only the shards of the query's words, merges their lists of scored
+It is the search engine of the HTML build: the search page (``static/kb-search*.js``),
+for a query, loads only the shards of the query's words, merges their lists of scored
 records and shows the best, with no per-page fragment to fetch. In ``kb-index/``:
 
 - ``meta.json`` (read on the first search): how many records, where each page's records
@@ -21,13 +21,12 @@ records and shows the best, with no per-page fragment to fetch. In ``kb-index/``
 - ``filters.json``: for each facet value, its pages (loaded when a filter is chosen).
 - ``query.json``: the synonyms and the "no results" help (:mod:`healthkb.search.vocabulary`).
 
-The scores are BM25 with Pagefind's parameters (k1 1.4, b 0.75) over each record: its
-title (or question) counts TITLE_WEIGHT, the page title PAGE_TITLE_WEIGHT in every record
-of the page (TITLE_WEIGHT in its introduction), as do the titles of the sections it is in,
-its text 1; words are stemmed with
-Snowball's English stemmer (the same one Sphinx uses). A word's rarity and the average
-length are taken over the records that are not glossary entries, so adding a definition
-does not change how the articles' answers rank among themselves.
+The scores are BM25 (k1 1.4, b 0.75) over each record: its title (or question) counts
+TITLE_WEIGHT, the page title PAGE_TITLE_WEIGHT in every record of the page (TITLE_WEIGHT in
+its introduction), as do the titles of the sections it is in, its text 1; words are
+stemmed with Snowball's English stemmer (the same one Sphinx uses). A word's rarity and the
+average length are taken over the records that are not glossary entries, so adding a
+definition does not change how the articles' answers rank among themselves.
 """
 
 from __future__ import annotations
@@ -41,8 +40,10 @@ from typing import Any
 
 import snowballstemmer
 
-from healthkb.search.documents import TITLE_WEIGHT, SearchPage
+from healthkb.search.documents import SearchPage
 
+#: The weight of a record's own title (or question) words.
+TITLE_WEIGHT = 7
 #: Postings kept per stem: its best-scored records.
 TOP_K = 200
 #: The weight of the page title's words in each record of the page.
@@ -115,6 +116,14 @@ def _record_rows(page: SearchPage) -> list[dict[str, Any]]:
     if not any(r["kind"] == "page" for r in rows):
         rows.insert(0, {"id": "", "kind": "page", "title": page.title, "text": ""})
     return rows
+
+
+def dictionary(counts: Counter[str]) -> list[str]:
+    """The index's words for spelling correction, most frequent first (then alphabetical):
+    words of letters only, at least MIN_DICT_WORD long."""
+    words = [(w, n) for w, n in counts.items() if len(w) >= MIN_DICT_WORD and _LETTERS.match(w)]
+    words.sort(key=lambda item: (-item[1], item[0]))
+    return [w for w, _ in words]
 
 
 def build_index(pages: list[SearchPage], facets: tuple[str, ...]) -> dict[str, Any]:
@@ -194,8 +203,8 @@ def build_index(pages: list[SearchPage], facets: tuple[str, ...]) -> dict[str, A
         files[f"w/{key}.json"] = shard
     files.update(_display_files(pages, display))
     by_letter: dict[str, list[str]] = defaultdict(list)
-    for word, _count in sorted(surface.items(), key=lambda wc: (-wc[1], wc[0])):
-        if len(word) >= MIN_DICT_WORD and _LETTERS.match(word) and word[0].isascii():
+    for word in dictionary(surface):
+        if word[0].isascii():
             by_letter[word[0]].append(word)
     for letter, ws in by_letter.items():
         files[f"dict/{letter}.json"] = ws

@@ -18,8 +18,8 @@ bytes the browser downloads for a first search (from the landing page: sidebar s
 submit, results shown, as counted in the browser's network log), and the size of the search
 index per article.
 
-- Pagefind (``kb_search_engine = "pagefind"``): the query is typed into the search page's
-  box; timing is from the ``input`` event to the results list being replaced.
+- The answer index (``kb_search_engine = "kb"``): the query is typed into the search
+  page's box; timing is from the ``input`` event to the results list being replaced.
 - Sphinx (``kb_search_engine = "sphinx"``): the query runs through Sphinx's
   ``Search.performSearch`` on search.html with its index loaded; timing is that call, which
   ranks and appends the first result (snippets are fetched later, page by page).
@@ -124,13 +124,13 @@ def serve(directory: Path) -> Iterator[str]:
 
 def engine_of(site: Path) -> str:
     html = (site / "search.html").read_text(encoding="utf-8")
-    return "pagefind" if "kb-search.js" in html else "sphinx"
+    return "kb" if "kb-search.js" in html else "sphinx"
 
 
 def _index_files(site: Path, engine: str) -> list[Path]:
     if engine == "sphinx":
         return [site / "searchindex.js"]
-    # What the search page reads: the answer index (Pagefind's bundles are not loaded).
+    # What the search page reads: the answer index.
     return [p for p in (site / "kb-index").rglob("*") if p.is_file()]
 
 
@@ -181,7 +181,7 @@ _SHOWN = """() => ({
 })"""
 
 
-def _rank_pagefind(page: Any, text: str) -> dict[str, Any]:
+def _rank_kb(page: Any, text: str) -> dict[str, Any]:
     """The search page's results for ``text``: links, first result's kind, notice, time."""
     page.fill("#kb-search-input", text)
     page.wait_for_function(
@@ -205,7 +205,7 @@ def _first_search_bytes(browser: Any, base: str, engine: str, text: str) -> int:
     page.on("requestfinished", on_finished)
     page.fill("input.sidebar-search", text)
     page.press("input.sidebar-search", "Enter")
-    if engine == "pagefind":
+    if engine == "kb":
         page.wait_for_selector(".kb-search-link")
     else:
         # The first ten results with their snippets (Sphinx fetches each result's page
@@ -216,7 +216,7 @@ def _first_search_bytes(browser: Any, base: str, engine: str, text: str) -> int:
             " || [...document.querySelectorAll('#search-results li')].slice(0, 10)"
             ".filter((li) => li.querySelector('p.context')).length >= 10"
         )
-    if engine == "pagefind":
+    if engine == "kb":
         page.wait_for_load_state("networkidle")
     context.close()
     return total[0]
@@ -241,16 +241,16 @@ def evaluate(
         first_bytes = _first_search_bytes(browser, base, engine, queries[0].text)
         context = browser.new_context()
         page = context.new_page()
-        if engine == "pagefind":
+        if engine == "kb":
             page.goto(base + "search.html", wait_until="networkidle")
-            _rank_pagefind(page, "foam roller")  # warm: the index is loaded once per visit
+            _rank_kb(page, "foam roller")  # warm: the index is loaded once per visit
         else:
             page.goto(base + "search.html?q=foam+roller", wait_until="networkidle")
             page.wait_for_function("() => Search.hasIndex()")
         for query in queries:
             first_kind = notice = ""
-            if engine == "pagefind":
-                shown = _rank_pagefind(page, query.text)
+            if engine == "kb":
+                shown = _rank_kb(page, query.text)
                 results = [normalise(h, base) for h in shown["hrefs"]]
                 ms, first_kind, notice = float(shown["ms"]), shown["kind"], shown["notice"]
             else:
@@ -294,13 +294,13 @@ def evaluate(
 # -- building ----------------------------------------------------------------------------------
 def build(docs: Path, out: Path, engine: str, conf: Path, jobs: str = "auto") -> float:
     """Build ``docs`` into ``out`` with ``kb_search_engine = engine``; returns seconds. The
-    Pagefind step's own line (pages, records, seconds) is printed to stderr."""
+    search index's own line (pages, records, seconds) is printed to stderr."""
     start = time.monotonic()
     cmd = [sys.executable, "-m", "sphinx", "-b", "html", "-c", str(conf), "-j", jobs]
     cmd += ["-D", f"kb_search_engine={engine}", str(docs), str(out)]
     done = subprocess.run(cmd, check=True, capture_output=True, text=True)
     for line in done.stdout.splitlines():
-        if line.startswith("pagefind:"):
+        if line.startswith("search index:"):
             print(line, file=sys.stderr)
     return time.monotonic() - start
 
@@ -378,7 +378,7 @@ def main(argv: list[str] | None = None) -> int:
                 else (args.root / "docs")
             )
             label = f"+{args.scale}" if args.scale else "site"
-            for engine in ("sphinx", "pagefind") if args.compare else ("pagefind",):
+            for engine in ("sphinx", "kb") if args.compare else ("kb",):
                 out = work / f"html-{engine}"
                 seconds = build(docs, out, engine, args.root / "conf")
                 print(f"built {engine} site in {seconds:.1f} s", file=sys.stderr)

@@ -1,26 +1,20 @@
-"""What the search page knows about words: ``kb-index/query.json``, and Pagefind's
-``kb-words.json``.
+"""What the search page knows about readers' words: ``kb-index/query.json``.
 
-- ``query.json`` (read with the index, on every search): the synonyms of
-  ``conf/search-synonyms.toml`` (concepts whose terms are searched together; readers'
-  words that lead to them; which concepts are symptoms, and urgent ones), and the pages
-  "no results" offers instead (the topics, the questions and answers, and for a
-  symptom-like query the card of ``[help] symptom_card``).
-- ``kb-words.json`` (read with the index): the words the index holds, most frequent
-  first (by the number of search records that hold each); a query's word that is none of
-  them, nor another ending of one, is corrected to the most frequent word one or two edits
-  away, or else left out of the query.
+Read with the index, on every search: the synonyms of ``conf/search-synonyms.toml``
+(concepts whose terms are searched together; readers' words that lead to them, with the
+shared vocabulary's words for symptoms and conditions, :mod:`healthkb.search.synonyms`;
+which concepts are symptoms, and urgent ones), and the pages "no results" offers instead
+(the topics, the questions and answers, and for a symptom-like query the card of
+``[help] symptom_card``). The words a misspelled word is corrected with are the index's
+own (:mod:`healthkb.search.answerindex`).
 
 The synonyms are read on every HTML build (a cheap file, written only when it changed), so
-an edit of the synonyms needs no page read again; the words come with the index's word
-counts (:mod:`healthkb.search.words`).
+an edit of the synonyms needs no page read again.
 """
 
 from __future__ import annotations
 
 import json
-import re
-from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -35,18 +29,12 @@ logger = logging.getLogger(__name__)
 
 #: The synonyms, in the configuration folder.
 SYNONYMS = "search-synonyms.toml"
-#: The files beside the first bundle.
+#: The file beside the index.
 QUERY_DATA = "query.json"
-WORDS = "kb-words.json"
 #: The pages a search with no result offers (docnames), when the site has them.
 HELP_PAGES = {"topics": "topics", "faq": "faq"}
-#: The dictionary's words: letters only, at least this long, at most this many.
-MIN_WORD = 3
-MAX_WORDS = 20000
 #: Concept kinds the search page treats as symptoms.
 SYMPTOM_KINDS = ("symptom", "urgent")
-
-_WORD = re.compile(r"^[^\W\d_]+$", re.UNICODE)
 
 
 def load_synonyms(path: Path) -> tuple[list[dict[str, Any]], dict[str, Any]]:
@@ -77,14 +65,6 @@ def check_synonyms(app: Sphinx) -> None:
             subtype="config",
             location=problem.location,
         )
-
-
-def dictionary(counts: Counter[str]) -> list[str]:
-    """The index's words for spelling correction, most frequent first (then alphabetical):
-    words of letters only, at least MIN_WORD long, at most MAX_WORDS of them."""
-    words = [(w, n) for w, n in counts.items() if len(w) >= MIN_WORD and _WORD.match(w)]
-    words.sort(key=lambda item: (-item[1], item[0]))
-    return [w for w, _ in words[:MAX_WORDS]]
 
 
 def _card(app: Sphinx, target: str) -> dict[str, str] | None:
@@ -133,7 +113,7 @@ def write_query_data(app: Sphinx, exception: Exception | None) -> None:
     the answer index is published)."""
     if exception is not None or app.builder.name != "html":
         return
-    if app.config.kb_search_engine != "pagefind":
+    if app.config.kb_search_engine != "kb":
         return
     text = json.dumps(query_data(app), sort_keys=True, ensure_ascii=False) + "\n"
     write_if_changed(Path(app.outdir) / "kb-index" / QUERY_DATA, text)

@@ -38,7 +38,7 @@ class Site:
     article_page: str = ""
     article_page_kib: float = 0.0
     search_index_kib: float = 0.0
-    pagefind_kib: float = 0.0
+    answer_index_kib: float = 0.0
 
 
 @dataclass
@@ -131,10 +131,10 @@ class Result:
             for key in ("output_mib", "article_page_kib"):
                 if getattr(plain_site, key):
                     ratios[key] = round(getattr(ours, key) / getattr(plain_site, key), 3)
-            # Search: Sphinx's searchindex.js and/or the Pagefind bundle.
-            plain_search = plain_site.search_index_kib + plain_site.pagefind_kib
+            # Search: Sphinx's searchindex.js and/or the answer index.
+            plain_search = plain_site.search_index_kib + plain_site.answer_index_kib
             if plain_search:
-                ours_search = ours.search_index_kib + ours.pagefind_kib
+                ours_search = ours.search_index_kib + ours.answer_index_kib
                 ratios["search_index_kib"] = round(ours_search / plain_search, 3)
         return ratios
 
@@ -163,7 +163,7 @@ def table(result: Result) -> str:
     for name, site in result.sites.items():
         lines.append(
             f"{name:8} {site.pages:6d} {site.output_mib:11.2f} {site.article_page_kib:12.1f} "
-            f"{site.search_index_kib + site.pagefind_kib:11.1f}"
+            f"{site.search_index_kib + site.answer_index_kib:11.1f}"
         )
     for label, phases in result.phases.items():
         if phases:

@@ -20,7 +20,7 @@ rebuild. For every build: wall and CPU seconds (the whole process tree), peak me
 of the process tree (resident set summed over every process, and the proportional set
 size that counts shared pages once; polled from /proc), output bytes, the HTML bytes of
 one article page (the same source article in both sites) and the search index bytes
-(``searchindex.js``, plus ``pagefind/`` when present).
+(``searchindex.js`` and the answer index, ``kb-index/``, whichever the site has).
 
 With ``--plain-timeout`` a plain build still running after that many seconds is
 stopped: its time is then a lower bound, and the ratios that divide by it are upper
@@ -127,8 +127,7 @@ def _size(path: Path) -> int:
 
 def weigh(out: Path, page: str) -> Site:
     html = out / f"{page}.html"
-    # The site's pages: not Sphinx's doctree folder (inside the output, by default), where
-    # the search index keeps its documents.
+    # The site's pages: not Sphinx's doctree folder (inside the output, by default).
     pages = sum(1 for p in out.rglob("*.html") if not {"_static", ".doctrees"} & set(p.parts))
     return Site(
         pages=pages,
@@ -136,7 +135,7 @@ def weigh(out: Path, page: str) -> Site:
         article_page=page,
         article_page_kib=round(_size(html) / 1024, 1) if html.is_file() else 0.0,
         search_index_kib=round(_size(out / "searchindex.js") / 1024, 1),
-        pagefind_kib=round(_size(out / "pagefind") / 1024, 1) if (out / "pagefind").exists() else 0,
+        answer_index_kib=round(_size(out / "kb-index") / 1024, 1),
     )
 
 
