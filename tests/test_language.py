@@ -402,3 +402,50 @@ def test_a_reader_addressed_by_a_condition_and_told_to_roll(matcher):
 def test_nerve_symptoms_named_in_the_leg_are_a_red_flag(matcher):
     found = {f.rule for f in matcher.find("Nerve symptoms in your calf are common with rolling.")}
     assert "stop-nerve-symptoms" in found
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Expecting a baby? Rolling your back is perfectly okay.",
+        "People with scoliosis can roll just like everyone else.",
+        "During pregnancy you can roll your back without a second thought.",
+        "With a bulging disc, rolling is something you can keep doing.",
+    ],
+)
+def test_any_permission_of_the_sentence_grants_under_a_condition(matcher, sentence):
+    # The first permission word may be asked or part of the condition; a later one grants.
+    assert "check-first-conditions" in {f.rule for f in matcher.find(sentence)}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Keep the roller under the tight spot for a quarter of an hour.",
+        "Lie on the same spot for half an hour and let it melt.",
+        "Hold each tender spot for two whole minutes or more.",
+        "Sit on the ball over that knot for as long as it takes to let go.",
+    ],
+)
+def test_long_holds_in_any_unit_or_wording(matcher, sentence):
+    assert "limit-sustained-pressure" in {f.rule for f in matcher.find(sentence)}
+
+
+def test_minutes_of_a_whole_session_are_not_a_hold(matcher):
+    assert matcher.find("Spend five minutes rolling your whole body after a run.") == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Roll the calf you pulled during yesterday's match.",
+        "If you twisted your knee at football an hour ago, roll it to keep it loose.",
+        "Roll the area just above your hips at the back.",
+    ],
+)
+def test_injuries_told_as_events_and_the_back_above_the_hips(matcher, sentence):
+    assert matcher.find(sentence)
+
+
+def test_an_injury_verb_after_a_modal_is_what_rolling_may_do(matcher):
+    assert matcher.find("Rolling hard on a bony spot can hurt your knee, so go around it.") == []

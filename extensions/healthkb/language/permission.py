@@ -88,13 +88,8 @@ def finding(rule: ConceptRule, text: str, hits: Sequence[Hit], scope: Scope) -> 
     if not conditions or referred(hits, scope):
         return None
     condition = conditions[0]
-    allowed = permitted(hits, scope)
-    if (
-        allowed is not None
-        and not scope.asks(allowed.start)
-        and not scope.mistake(allowed.start)
-        and not scope.harm(allowed.start)
-    ):
+    allowed = _granted(hits, scope, conditions)
+    if allowed is not None:
         begin = min(condition.begin, allowed.begin)
         return finding_at(rule, "permission", text, begin, max(condition.finish, allowed.finish))
     # A symptom named beside it makes the order the red-flag rules' ("numb and weak? Probably
@@ -104,6 +99,21 @@ def finding(rule: ConceptRule, text: str, hits: Sequence[Hit], scope: Scope) -> 
     if ordered is not None:
         begin = min(condition.begin, ordered.begin)
         return finding_at(rule, "permission", text, begin, max(condition.finish, ordered.finish))
+    return None
+
+
+def _granted(hits: Sequence[Hit], scope: Scope, conditions: Sequence[Hit]) -> Hit | None:
+    """The first permission that grants something: not negated, asked, a mistake or a harm,
+    and not a word of the condition itself ("Expecting a baby? Rolling is perfectly okay":
+    the question asks about the condition, the answer permits)."""
+    for hit in hits_of(hits, [h.key for h in hits if h.key.startswith("permission.")]):
+        if any(c.start < hit.end and hit.start < c.end for c in conditions):
+            continue
+        if scope.negated(hit.start, window=3) or scope.asks(hit.start):
+            continue
+        if scope.mistake(hit.start) or scope.harm(hit.start):
+            continue
+        return hit
     return None
 
 
