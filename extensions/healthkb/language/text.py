@@ -58,6 +58,8 @@ def normalise(text: str) -> str:
 
 def flatten(text: str) -> str:
     """``text`` normalised with its whitespace collapsed to single spaces."""
+    if text.isascii():
+        return " ".join(text.split())  # nothing to normalise: the table maps non-ASCII only
     return " ".join(normalise(text).split())
 
 
