@@ -250,6 +250,21 @@ class Phrases:
             for word, start in quick_spans(text)
         ]
 
+    def tokens_of(self, text: str, words: Sequence[str], lemmas: Sequence[str]) -> list[Token]:
+        """The tokens of ``text`` from its quick ``words`` and their ``lemmas`` (as
+        :meth:`tokens` gives them when lower-casing keeps the length of ``text``): each word
+        is found after the previous one, across the spaces between them."""
+        lower = text.lower()
+        out = []
+        at = 0
+        new = tuple.__new__
+        for word, lemma in zip(words, lemmas, strict=True):
+            at = lower.find(word, at)
+            end = at + len(word)
+            out.append(new(Token, (text[at:end], word, lemma, at)))
+            at = end
+        return out
+
     def token_hits(self, tokens: Sequence[Token]) -> list[Hit]:
         """Concept hits on ``tokens``, with their character spans."""
         return [
