@@ -31,7 +31,6 @@ KINDS: tuple[str, ...] = (
     "referral",
     "time",
     "roller",
-    "synonyms",
 )
 #: Most words ``...`` skips.
 GAP = 4

@@ -34,7 +34,7 @@ from sphinx.util import logging
 from healthkb.search.answerwrite import write_answer_index
 from healthkb.search.pagefind import setup_pagefind
 from healthkb.search.records import collect_records
-from healthkb.search.vocabulary import write_query_data
+from healthkb.search.vocabulary import check_synonyms, write_query_data
 from healthkb.site.assets import HERE
 
 logger = logging.getLogger(__name__)
@@ -93,6 +93,8 @@ def setup_search(app: Sphinx) -> None:
     app.add_config_value("kb_search_engine", "pagefind", "html", types=[str])
     app.add_config_value("kb_search_shard_pages", SHARD_PAGES, "", types=[int])
     app.connect("config-inited", _check_engine)
+    # After the safety rules are loaded (500): the synonyms use their vocabulary.
+    app.connect("builder-inited", check_synonyms, priority=600)
     app.connect("build-finished", _remove_sphinx_index)
     app.connect("build-finished", write_answer_index)
     app.connect("build-finished", write_query_data)

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,8 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from healthkb.core.domain import kb_domain
+from healthkb.safety.state import rules_state
+from healthkb.search.synonyms import Synonyms, read_synonyms
 
 logger = logging.getLogger(__name__)
 
@@ -48,34 +49,34 @@ SYMPTOM_KINDS = ("symptom", "urgent")
 _WORD = re.compile(r"^[^\W\d_]+$", re.UNICODE)
 
 
-def _phrases(value: Any) -> list[str]:
-    if not isinstance(value, list):
-        return []
-    return [" ".join(str(v).lower().split()) for v in value if str(v).strip()]
-
-
 def load_synonyms(path: Path) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """The concepts of a synonyms file (``concept``, ``terms``, ``reader``, ``kind``) and its
-    ``[help]`` table; a missing file has none. A concept without terms is left out."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return [], {}
-    concepts = []
-    for entry in data.get("synonym", []):
-        terms = _phrases(entry.get("terms"))
-        if not terms:
-            continue
-        concepts.append(
-            {
-                "concept": str(entry.get("concept", terms[0])),
-                "terms": terms,
-                "reader": _phrases(entry.get("reader")),
-                "kind": str(entry.get("kind", "")),
-            }
+    ``[help]`` table, without the vocabulary's words; a missing file has none. A concept
+    without terms is left out (the build reports it: :func:`check_synonyms`)."""
+    synonyms = read_synonyms(path)
+    return synonyms.concepts, synonyms.help
+
+
+def _synonyms(app: Sphinx) -> Synonyms:
+    """This build's synonyms, with the words of the vocabulary the safety rules use."""
+    state = rules_state(app.env)
+    vocabulary = state.rules.vocabulary if state.loaded else None
+    return read_synonyms(Path(app.confdir) / SYNONYMS, vocabulary)
+
+
+def check_synonyms(app: Sphinx) -> None:
+    """Every problem of the synonyms file, as an error with its file and line (when the
+    search page uses it)."""
+    if app.config.kb_search_engine == "sphinx":
+        return
+    for problem in _synonyms(app).problems:
+        logger.error(
+            "invalid search synonyms: %s",
+            problem.message,
+            type="kb",
+            subtype="config",
+            location=problem.location,
         )
-    help_table = data.get("help", {})
-    return concepts, help_table if isinstance(help_table, dict) else {}
 
 
 def dictionary(counts: Counter[str]) -> list[str]:
@@ -99,7 +100,8 @@ def _card(app: Sphinx, target: str) -> dict[str, str] | None:
 
 def query_data(app: Sphinx) -> dict[str, Any]:
     """The contents of ``kb-index/query.json`` for this build."""
-    concepts, help_table = load_synonyms(Path(app.confdir) / SYNONYMS)
+    synonyms = _synonyms(app)
+    concepts, help_table = synonyms.concepts, synonyms.help
     pages = {
         key: {"link": app.builder.get_target_uri(docname), "title": _title(app, docname)}
         for key, docname in HELP_PAGES.items()

@@ -17,6 +17,10 @@ const SNIPPET_WORDS = 28;
 const NOTICE_FOR = (shown) => `Showing results for “${shown}”`;
 const NOTICE_WITHOUT = (left) => ` without ${left.map((w) => `“${w}”`).join(", ")}`;
 
+// What may follow a query word's crude stem in a marked word ("numb" marks "numbness", not
+// "number").
+const ENDING = /^(?:e|s|es|ed|d|ing|ings|ness|ly|y|ies|ied)?$/;
+
 /** A word without the punctuation around it, in lower case. */
 function bare(word) {
   return word.toLowerCase().replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, "");
@@ -29,7 +33,9 @@ function snippet(answer, terms, stems, stemOf) {
   const crude = terms.map(stem).filter((s) => s.length >= 2);
   const hit = words.map((w) => {
     const b = bare(w);
-    const s = crude.find((s) => b.startsWith(s) || stem(b) === s);
+    const s = crude.find(
+      (s) => stem(b) === s || (b.startsWith(s) && ENDING.test(b.slice(s.length))),
+    );
     if (s) return s;
     const own = stemOf(b);
     return own && stems.has(own) ? own : null;
@@ -52,9 +58,11 @@ function snippet(answer, terms, stems, stemOf) {
   if (start > 0) p.append("… ");
   for (let i = start; i < end; i += 1) {
     if (hit[i] !== null) {
+      // Only the word is marked, not the punctuation around it ("numb," marks "numb").
+      const [, before, core, after] = words[i].match(/^([^\p{L}\p{N}]*)(.*?)([^\p{L}\p{N}]*)$/u);
       const mark = document.createElement("mark");
-      mark.textContent = words[i];
-      p.append(mark);
+      mark.textContent = core || words[i];
+      p.append(before, mark, core ? after : "");
     } else {
       p.append(words[i]);
     }
