@@ -29,12 +29,32 @@ def permitted(hits: Sequence[Hit], scope: Scope) -> Hit | None:
 def referred(hits: Sequence[Hit], scope: Scope) -> bool:
     """True when the sentence sends the reader to a professional (not waved away): a
     referral that is not negated, or one that lifts a negation ("don't start rolling
-    after surgery until your surgeon says it's OK")."""
+    after surgery until your surgeon says it's OK"); not a professional who only
+    diagnosed or has an opinion, nor a hospital one has left (:func:`_told_only`)."""
     return any(
         hit.key.startswith("referral.")
         and (not scope.negated(hit.start) or _lifts(hit.start, scope))
+        and not _told_only(hit, scope)
         for hit in hits
     )
+
+
+#: Words after a professional that make them the one who diagnosed or reckons, not one the
+#: reader is sent to ("your physio diagnosed stenosis", "my physio friend reckons").
+_TELLING = frozenset({"diagnose", "diagnosed", "reckon", "reckons", "friend", "mate"})
+#: Words before a place of care that say the reader has left it ("fresh out of hospital").
+_LEAVING = frozenset({"out", "leave", "left", "discharge", "discharged"})
+
+
+def _told_only(hit: Hit, scope: Scope) -> bool:
+    """True when the referral ``hit`` names a professional as the one who told or diagnosed
+    ("If your physio diagnosed stenosis ...") or a hospital one has left."""
+    tokens = scope.tokens
+    after = {t.lemma for t in tokens[hit.end : hit.end + 2]} | {
+        t.lower for t in tokens[hit.end : hit.end + 2]
+    }
+    before = {t.lemma for t in tokens[max(0, hit.start - 2) : hit.start]}
+    return bool(after & _TELLING) or bool(before & _LEAVING)
 
 
 def _lifts(index: int, scope: Scope) -> bool:
