@@ -138,8 +138,7 @@ _SPINE = frozenset({"places.lumbar-spine", "places.neck"})
 
 @dataclass(frozen=True)
 class _RuleKeys:
-    """A rule's concept keys as sets, and its regexes joined into one (a sentence is tried
-    once against all of them: most sentences that name the topic match none)."""
+    """A rule's concept keys as sets, and its regexes."""
 
     rule: ConceptRule
     symptoms: frozenset[str]
@@ -147,13 +146,10 @@ class _RuleKeys:
     targets: frozenset[str]
     conditions: frozenset[str]
     topic: frozenset[str]
-    patterns: re.Pattern[str] | None
+    patterns: tuple[re.Pattern[str], ...]
 
     @classmethod
     def of(cls, rule: ConceptRule) -> _RuleKeys:
-        joined = None
-        if rule.patterns:
-            joined = re.compile("|".join(f"(?:{p.pattern})" for p in rule.patterns), re.IGNORECASE)
         return cls(
             rule,
             frozenset(rule.keys("symptoms")),
@@ -161,7 +157,7 @@ class _RuleKeys:
             frozenset(rule.targets),
             frozenset(rule.keys("conditions")),
             frozenset(rule.topic),
-            joined,
+            rule.patterns,
         )
 
 
@@ -188,8 +184,8 @@ def could_fire(
             return True  # a condition with a permission, or with an order to roll
         if referring and WAVING.intersection(lemmas):
             return True
-    if sets.patterns is not None and not keys.isdisjoint(sets.topic):
-        return sets.patterns.search(text) is not None
+    if sets.patterns and not keys.isdisjoint(sets.topic):
+        return any(pattern.search(text) for pattern in sets.patterns)
     return False
 
 
