@@ -200,6 +200,10 @@ class Screened(NamedTuple):
     lemmas: list[str]
 
 
+#: Words that carry the places named before them into their stretch.
+_CARRIERS = PRONOUNS | ANAPHORS
+
+
 def _start(hit: Hit) -> int:
     return hit.start
 
@@ -213,6 +217,8 @@ class Screen:
     phrases: Phrases
     #: Per word seen: is its lemma an anchor of a phrase of what the rules are about?
     _about: dict[str, bool] = field(default_factory=dict, init=False, repr=False)
+    #: The words seen whose lemma is such an anchor (one set test per sentence).
+    _anchoring: set[str] = field(default_factory=set, init=False, repr=False)
     #: The concepts some rule could fire on (symptoms, targets, conditions, referrals, the
     #: topics of rules with regexes), and the anchor words of their phrases.
     _concerned: frozenset[str] = field(default=frozenset(), init=False, repr=False)
@@ -263,16 +269,19 @@ class Screen:
         """
         words = quick_words(sentence)
         about = self._about
-        if not any(about.get(word, False) for word in words):
-            if all(word in about for word in words):
+        anchoring = self._anchoring
+        if anchoring.isdisjoint(words):
+            unknown = [word for word in words if word not in about]
+            if not unknown:
                 return None
             anchors, prefixes = self._anchors()
             lemma_of = self.phrases.lemma_of
-            for word in words:
-                if word not in about:
-                    lemma = lemma_of(word)
-                    about[word] = lemma in anchors or lemma.startswith(prefixes)
-            if not any(about[word] for word in words):
+            for word in unknown:
+                lemma = lemma_of(word)
+                about[word] = lemma in anchors or lemma.startswith(prefixes)
+                if about[word]:
+                    anchoring.add(word)
+            if anchoring.isdisjoint(words):
                 return None
         known = self.phrases.lemmas
         lemma_of = self.phrases.lemma_of
@@ -290,9 +299,10 @@ class Screen:
         stretch = stretches(lemmas)
         pairs = {(hit.key, stretch[hit.start]) for hit in named}
         # A pronoun carries the places named before it into its stretch ("...; roll over it").
-        for at, lemma in enumerate(lemmas):
-            if lemma in PRONOUNS or lemma in ANAPHORS:
-                pairs |= {(key, stretch[at]) for key, number in pairs if number < stretch[at]}
+        if not _CARRIERS.isdisjoint(lemmas):
+            for at, lemma in enumerate(lemmas):
+                if lemma in _CARRIERS:
+                    pairs |= {(key, stretch[at]) for key, number in pairs if number < stretch[at]}
         allowing = any(k.startswith(("permission.", "actions.")) for k in keys)
         referring = any(k.startswith("referral.") for k in keys)
         firing = [
