@@ -440,11 +440,10 @@ def test_minutes_of_a_whole_session_are_not_a_hold(matcher):
     [
         "Roll the calf you pulled during yesterday's match.",
         "If you twisted your knee at football an hour ago, roll it to keep it loose.",
-        "Roll the area just above your hips at the back.",
     ],
 )
-def test_injuries_told_as_events_and_the_back_above_the_hips(matcher, sentence):
-    assert matcher.find(sentence)
+def test_injuries_told_as_events(matcher, sentence):
+    assert "no-acute-injury-rolling" in {f.rule for f in matcher.find(sentence)}
 
 
 def test_an_injury_verb_after_a_modal_is_what_rolling_may_do(matcher):
