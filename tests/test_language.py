@@ -402,3 +402,105 @@ def test_a_reader_addressed_by_a_condition_and_told_to_roll(matcher):
 def test_nerve_symptoms_named_in_the_leg_are_a_red_flag(matcher):
     found = {f.rule for f in matcher.find("Nerve symptoms in your calf are common with rolling.")}
     assert "stop-nerve-symptoms" in found
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Expecting a baby? Rolling your back is perfectly okay.",
+        "People with scoliosis can roll just like everyone else.",
+        "During pregnancy you can roll your back without a second thought.",
+        "With a bulging disc, rolling is something you can keep doing.",
+    ],
+)
+def test_any_permission_of_the_sentence_grants_under_a_condition(matcher, sentence):
+    # The first permission word may be asked or part of the condition; a later one grants.
+    assert "check-first-conditions" in {f.rule for f in matcher.find(sentence)}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Keep the roller under the tight spot for a quarter of an hour.",
+        "Lie on the same spot for half an hour and let it melt.",
+        "Hold each tender spot for two whole minutes or more.",
+        "Sit on the ball over that knot for as long as it takes to let go.",
+    ],
+)
+def test_long_holds_in_any_unit_or_wording(matcher, sentence):
+    assert "limit-sustained-pressure" in {f.rule for f in matcher.find(sentence)}
+
+
+def test_minutes_of_a_whole_session_are_not_a_hold(matcher):
+    assert matcher.find("Spend five minutes rolling your whole body after a run.") == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Roll the calf you pulled during yesterday's match.",
+        "If you twisted your knee at football an hour ago, roll it to keep it loose.",
+    ],
+)
+def test_injuries_told_as_events(matcher, sentence):
+    assert "no-acute-injury-rolling" in {f.rule for f in matcher.find(sentence)}
+
+
+def test_an_injury_verb_after_a_modal_is_what_rolling_may_do(matcher):
+    assert matcher.find("Rolling hard on a bony spot can hurt your knee, so go around it.") == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Needing a minute or two on every knot is normal, so stay there.",
+        "Stay put on that knot and breathe for another few minutes.",
+        "Keep the ball under the knot until the ache finally goes quiet.",
+        "Sit on the ball and stay there while the kettle boils.",
+        "Roll one calf for ten minutes, then switch sides.",
+        "There's no such thing as too long on a knot.",
+    ],
+)
+def test_holds_long_by_the_clock_or_without_end(matcher, sentence):
+    assert "limit-sustained-pressure" in {f.rule for f in matcher.find(sentence)}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The whole routine takes about seven minutes.",
+        "Hold each tender spot for up to 90 seconds, then move on.",
+    ],
+)
+def test_a_routine_or_the_limit_itself_is_not_a_long_hold(matcher, sentence):
+    assert "limit-sustained-pressure" not in {f.rule for f in matcher.find(sentence)}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Scoliosis or not, roll exactly as you would.",
+        "Being pregnant shouldn't change how you roll.",
+        "After a caesarean you can go for it as soon as you feel ready.",
+        "If your doctor diagnosed spinal stenosis years ago, keep rolling the way you always have.",
+    ],
+)
+def test_a_condition_waved_aside_or_a_professional_who_only_diagnosed(matcher, sentence):
+    assert "check-first-conditions" in {f.rule for f in matcher.find(sentence)}
+
+
+def test_a_professional_to_ask_still_refers(matcher):
+    sentence = "With spinal stenosis, ask your doctor whether you can keep rolling as usual."
+    assert "check-first-conditions" not in {f.rule for f in matcher.find(sentence)}
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Nothing beats resting your low back on a firm roller at night.",
+        "Lie across the roller at belt height and rock.",
+        "When your back aches low down, roll right over the spot.",
+    ],
+)
+def test_praise_and_the_lower_back_by_the_belt(matcher, sentence):
+    assert "no-direct-lumbar-rolling" in {f.rule for f in matcher.find(sentence)}

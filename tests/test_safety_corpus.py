@@ -16,9 +16,9 @@ from healthkb.cli.rules import default_matcher, evaluate, load_corpus
 #: the first rules, batch 2 written later from readers' and authors' phrasings without seeing
 #: the rules (its tuning part first measured at 0.795 / 0.073, before any tuning on it).
 FLOORS = {
-    (1, "tune"): (0.93, 0.02),
+    (1, "tune"): (0.95, 0.02),
     (1, "heldout"): (0.75, 0.04),
-    (2, "tune"): (0.79, 0.08),
+    (2, "tune"): (0.96, 0.01),
     (2, "heldout"): (0.75, 0.03),
 }
 

@@ -52,8 +52,10 @@ def finding(
     targets = targets + antecedents(actions, targets, tokens)
     for action in actions:
         for target in targets:
-            if target.start < action.end and action.start < target.end:
+            inside = action.start < target.start and target.end < action.end
+            if target.start < action.end and action.start < target.end and not inside:
                 continue  # one phrase cannot be both ("roll ... ankle" as an injury)
+            # A target in the gap of an action's phrase is its object: "rest your kneecap on".
             if not scope.same_clause(action.start, target.start):
                 continue
             if not object_of(action, target, tokens) or describes(action, tokens, scope, actions):

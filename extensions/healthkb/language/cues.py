@@ -288,7 +288,7 @@ COMMON_WORDS = frozenset(
     you your i my we our they their he she his her be is are was do does can could not no
     never will would should may might must just so too very more most all some any each
     where when while if until till what which who how why there here then up down out off
-    over under above below between through along around about after before back pain ache
+    over under above below between through along around about after before back pain ache upper
     roll rolling roller foam muscle body feel feeling feelings go run move keep hold get put
     time day week area spot bit part side top bottom base point tip need make give
     second full deep help itself yourself - ' , can't n't""".split()  # noqa: SIM905 (a list of words, read as prose)

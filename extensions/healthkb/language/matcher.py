@@ -78,15 +78,16 @@ class SafetyMatcher:
         screened = self._screen(text)
         if screened is None:
             return []
-        screened_hits, firing = screened
-        tokens = self._phrases.tokens(text)
+        screened_hits, firing, words, lemmas = screened
         if len(text.lower()) == len(text):
+            tokens = self._phrases.tokens_of(text, words, lemmas)
             # The same regex tokens as the screen: its hits need only their character spans.
             found_hits = [
                 Hit(h.key, h.start, h.end, tokens[h.start].start, tokens[h.end - 1].end)
                 for h in screened_hits
             ]
         else:
+            tokens = self._phrases.tokens(text)
             found_hits = self._phrases.token_hits(tokens)
         hits = places_as_places(found_hits, tokens)
         scope = analyse_scope(tokens, text)

@@ -29,12 +29,32 @@ def permitted(hits: Sequence[Hit], scope: Scope) -> Hit | None:
 def referred(hits: Sequence[Hit], scope: Scope) -> bool:
     """True when the sentence sends the reader to a professional (not waved away): a
     referral that is not negated, or one that lifts a negation ("don't start rolling
-    after surgery until your surgeon says it's OK")."""
+    after surgery until your surgeon says it's OK"); not a professional who only
+    diagnosed or has an opinion, nor a hospital one has left (:func:`_told_only`)."""
     return any(
         hit.key.startswith("referral.")
         and (not scope.negated(hit.start) or _lifts(hit.start, scope))
+        and not _told_only(hit, scope)
         for hit in hits
     )
+
+
+#: Words after a professional that make them the one who diagnosed or reckons, not one the
+#: reader is sent to ("your physio diagnosed stenosis", "my physio friend reckons").
+_TELLING = frozenset({"diagnose", "diagnosed", "reckon", "reckons", "friend", "mate"})
+#: Words before a place of care that say the reader has left it ("fresh out of hospital").
+_LEAVING = frozenset({"out", "leave", "left", "discharge", "discharged"})
+
+
+def _told_only(hit: Hit, scope: Scope) -> bool:
+    """True when the referral ``hit`` names a professional as the one who told or diagnosed
+    ("If your physio diagnosed stenosis ...") or a hospital one has left."""
+    tokens = scope.tokens
+    after = {t.lemma for t in tokens[hit.end : hit.end + 2]} | {
+        t.lower for t in tokens[hit.end : hit.end + 2]
+    }
+    before = {t.lemma for t in tokens[max(0, hit.start - 2) : hit.start]}
+    return bool(after & _TELLING) or bool(before & _LEAVING)
 
 
 def _lifts(index: int, scope: Scope) -> bool:
@@ -88,13 +108,8 @@ def finding(rule: ConceptRule, text: str, hits: Sequence[Hit], scope: Scope) -> 
     if not conditions or referred(hits, scope):
         return None
     condition = conditions[0]
-    allowed = permitted(hits, scope)
-    if (
-        allowed is not None
-        and not scope.asks(allowed.start)
-        and not scope.mistake(allowed.start)
-        and not scope.harm(allowed.start)
-    ):
+    allowed = _granted(hits, scope, conditions)
+    if allowed is not None:
         begin = min(condition.begin, allowed.begin)
         return finding_at(rule, "permission", text, begin, max(condition.finish, allowed.finish))
     # A symptom named beside it makes the order the red-flag rules' ("numb and weak? Probably
@@ -104,6 +119,21 @@ def finding(rule: ConceptRule, text: str, hits: Sequence[Hit], scope: Scope) -> 
     if ordered is not None:
         begin = min(condition.begin, ordered.begin)
         return finding_at(rule, "permission", text, begin, max(condition.finish, ordered.finish))
+    return None
+
+
+def _granted(hits: Sequence[Hit], scope: Scope, conditions: Sequence[Hit]) -> Hit | None:
+    """The first permission that grants something: not negated, asked, a mistake or a harm,
+    and not a word of the condition itself ("Expecting a baby? Rolling is perfectly okay":
+    the question asks about the condition, the answer permits)."""
+    for hit in hits_of(hits, [h.key for h in hits if h.key.startswith("permission.")]):
+        if any(c.start < hit.end and hit.start < c.end for c in conditions):
+            continue
+        if scope.negated(hit.start, window=3) or scope.asks(hit.start):
+            continue
+        if scope.mistake(hit.start) or scope.harm(hit.start):
+            continue
+        return hit
     return None
 
 

@@ -31,6 +31,10 @@ class PhraseIndex:
     ]
     #: The phrases that can start at a lemma, worked out once per lemma seen.
     candidates: dict[str, list[Any]] = field(default_factory=dict)
+    #: Per lemma of :attr:`candidates`: the words one of its phrases must have next, when
+    #: every phrase needs one (no one-word phrase, no gap or prefix second): a lemma
+    #: followed by none of them starts no phrase, which one set test tells.
+    seconds: dict[str, frozenset[str] | None] = field(default_factory=dict)
     #: Per concept key, the slots of each of its phrases (for :meth:`anchored`).
     slots_of: dict[str, list[tuple[Any, ...]]] = field(default_factory=dict)
 
@@ -57,6 +61,16 @@ class PhraseIndex:
             words.update(anchor[0])
             prefixes.update(anchor[1])
         return frozenset(words), tuple(sorted(prefixes))
+
+
+def _seconds(candidates: Sequence[Any]) -> frozenset[str] | None:
+    """The second words of ``candidates`` (see :attr:`PhraseIndex.seconds`), or None."""
+    words: set[str] = set()
+    for _, slots in candidates:
+        if len(slots) == 1 or slots[1] is None or slots[1][1]:
+            return None
+        words.update(slots[1][0])
+    return frozenset(words)
 
 
 def _fits(slot: tuple[frozenset[str], tuple[str, ...]], lemma: str) -> bool:
@@ -236,6 +250,21 @@ class Phrases:
             for word, start in quick_spans(text)
         ]
 
+    def tokens_of(self, text: str, words: Sequence[str], lemmas: Sequence[str]) -> list[Token]:
+        """The tokens of ``text`` from its quick ``words`` and their ``lemmas`` (as
+        :meth:`tokens` gives them when lower-casing keeps the length of ``text``): each word
+        is found after the previous one, across the spaces between them."""
+        lower = text.lower()
+        out = []
+        at = 0
+        new = tuple.__new__
+        for word, lemma in zip(words, lemmas, strict=True):
+            at = lower.find(word, at)
+            end = at + len(word)
+            out.append(new(Token, (text[at:end], word, lemma, at)))
+            at = end
+        return out
+
     def token_hits(self, tokens: Sequence[Token]) -> list[Hit]:
         """Concept hits on ``tokens``, with their character spans."""
         return [
@@ -256,11 +285,19 @@ class Phrases:
                 candidates = list(index.by_first.get(lemma, ()))
                 candidates += [c for prefix, c in index.by_prefix if lemma.startswith(prefix)]
                 index.candidates[lemma] = candidates
+                index.seconds[lemma] = _seconds(candidates)
             if not candidates:
                 continue
             following = lemmas[start + 1] if start + 1 < size else None
             if following == "-" and start + 2 < size:
                 following = lemmas[start + 2]  # "dead-leg" as "dead leg"
+            seconds = index.seconds[lemma]
+            if (
+                seconds is not None
+                and following not in seconds
+                and (start + 1 >= size or lemmas[start + 1] not in seconds)
+            ):
+                continue  # no phrase of this lemma has the next word as its second
             for key, slots in candidates:
                 end: int | None = start + 1
                 if len(slots) > 1:

@@ -271,6 +271,8 @@ for _phrase in NEGATION_PHRASES:
 
 #: Words that may stand between two negations that cancel ("no reason not to", "don't
 #: skip", "never stop").
+#: Words after "nothing" that praise what follows ("nothing beats", "nothing compares to").
+_PRAISING = frozenset({"beat", "beats", "compare", "compares", "better", "quite", "feel", "feels"})
 _BETWEEN_NEGATIONS = frozenset({"reason", "need", "point", "to", "be", "ever", "just", "you"})
 
 
@@ -314,6 +316,8 @@ def analyse_scope(tokens: Sequence[Token], text: str = "") -> Scope:
     negations: list[int] = []
     for i, lemma in enumerate(lemmas):
         cue = lemma in NEGATION_LEMMAS or tokens[i].lower in {"n't", "not", "never"}
+        if lemma == "nothing" and i + 1 < len(lemmas) and lemmas[i + 1] in _PRAISING:
+            cue = False  # "nothing beats sinking into ...": praise, not a denial
         # A negated reluctance encourages: "don't be afraid to", "never hesitate to".
         if cue and not RELUCTANCE_LEMMAS.intersection(lemmas[i + 1 : i + 4]):
             negations.append(i)

@@ -7,8 +7,10 @@ analysis (scope) only when some rule could fire on them. See :meth:`Screen.__cal
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from healthkb.language.contradiction import HEADING
 from healthkb.language.finding import Hit
@@ -134,34 +136,72 @@ def qualified(hit: Hit, hits: Sequence[Hit], lemmas: Sequence[str]) -> bool:
 _SPINE = frozenset({"places.lumbar-spine", "places.neck"})
 
 
+@dataclass(frozen=True)
+class _RuleKeys:
+    """A rule's concept keys as sets, and its regexes."""
+
+    rule: ConceptRule
+    symptoms: frozenset[str]
+    actions: frozenset[str]
+    targets: frozenset[str]
+    conditions: frozenset[str]
+    topic: frozenset[str]
+    patterns: tuple[re.Pattern[str], ...]
+
+    @classmethod
+    def of(cls, rule: ConceptRule) -> _RuleKeys:
+        return cls(
+            rule,
+            frozenset(rule.keys("symptoms")),
+            frozenset(rule.keys("actions")),
+            frozenset(rule.targets),
+            frozenset(rule.keys("conditions")),
+            frozenset(rule.topic),
+            rule.patterns,
+        )
+
+
 def could_fire(
     keys: set[str],
     pairs: set[tuple[str, int]],
     lemmas: Sequence[str],
     text: str,
-    rule: ConceptRule,
-    symptoms: frozenset[str],
-    actions: frozenset[str],
-    targets: frozenset[str],
-    conditions: frozenset[str],
+    sets: _RuleKeys,
+    allowing: bool,
+    referring: bool,
 ) -> bool:
-    """True when the concepts ``keys`` of a sentence could make ``rule`` find something."""
-    if not keys.isdisjoint(symptoms):
+    """True when the concepts ``keys`` of a sentence could make ``sets.rule`` find
+    something; ``allowing``: the sentence names a permission or an action; ``referring``:
+    it names a referral."""
+    if not keys.isdisjoint(sets.symptoms):
         return True
-    if not keys.isdisjoint(actions) and not keys.isdisjoint(targets):
-        places = {at for key, at in pairs if key in targets}
-        if any(at in places for key, at in pairs if key in actions):
+    if not keys.isdisjoint(sets.actions) and not keys.isdisjoint(sets.targets):
+        places = {at for key, at in pairs if key in sets.targets}
+        if any(at in places for key, at in pairs if key in sets.actions):
             return True
-    if conditions:
-        if not keys.isdisjoint(conditions) and any(
-            k.startswith(("permission.", "actions.")) for k in keys
-        ):
+    if sets.conditions:
+        if allowing and not keys.isdisjoint(sets.conditions):
             return True  # a condition with a permission, or with an order to roll
-        if any(k.startswith("referral.") for k in keys) and WAVING.intersection(lemmas):
+        if referring and WAVING.intersection(lemmas):
             return True
-    if rule.patterns and not keys.isdisjoint(rule.topic):
-        return any(pattern.search(text) for pattern in rule.patterns)
+    if sets.patterns and not keys.isdisjoint(sets.topic):
+        return any(pattern.search(text) for pattern in sets.patterns)
     return False
+
+
+class Screened(NamedTuple):
+    """What the screen found in a sentence it keeps: its concept hits (token spans), the
+    rules that could fire, and its words and lemmas (the analysis builds its tokens on
+    them instead of cutting the sentence again)."""
+
+    hits: list[Hit]
+    firing: list[ConceptRule]
+    words: list[str]
+    lemmas: list[str]
+
+
+#: Words that carry the places named before them into their stretch.
+_CARRIERS = PRONOUNS | ANAPHORS
 
 
 def _start(hit: Hit) -> int:
@@ -177,6 +217,8 @@ class Screen:
     phrases: Phrases
     #: Per word seen: is its lemma an anchor of a phrase of what the rules are about?
     _about: dict[str, bool] = field(default_factory=dict, init=False, repr=False)
+    #: The words seen whose lemma is such an anchor (one set test per sentence).
+    _anchoring: set[str] = field(default_factory=set, init=False, repr=False)
     #: The concepts some rule could fire on (symptoms, targets, conditions, referrals, the
     #: topics of rules with regexes), and the anchor words of their phrases.
     _concerned: frozenset[str] = field(default=frozenset(), init=False, repr=False)
@@ -185,10 +227,8 @@ class Screen:
     _anchor_words: tuple[frozenset[str], tuple[str, ...]] | None = field(
         default=None, init=False, repr=False
     )
-    #: Per rule: its concept keys (symptoms, actions, targets, conditions) as sets.
-    _keys: list[
-        tuple[ConceptRule, frozenset[str], frozenset[str], frozenset[str], frozenset[str]]
-    ] = field(default_factory=list, init=False, repr=False)
+    #: Per rule: its concept keys as sets, its regexes joined.
+    _keys: list[_RuleKeys] = field(default_factory=list, init=False, repr=False)
 
     def __post_init__(self) -> None:
         about: set[str] = set()
@@ -205,16 +245,7 @@ class Screen:
             for key, concept in self.rules.vocabulary.concepts.items()
             if concept.kind in SAFETY_KINDS and key not in about
         )
-        self._keys = [
-            (
-                rule,
-                frozenset(rule.keys("symptoms")),
-                frozenset(rule.keys("actions")),
-                frozenset(rule.targets),
-                frozenset(rule.keys("conditions")),
-            )
-            for rule in self.rules
-        ]
+        self._keys = [_RuleKeys.of(rule) for rule in self.rules]
 
     def warm(self) -> None:
         """Compile the phrase indexes and the anchors now (see ``SafetyMatcher.warm``)."""
@@ -227,7 +258,7 @@ class Screen:
             self._anchor_words = self.phrases.index(self._concerned).anchored(self._concerned)
         return self._anchor_words
 
-    def __call__(self, sentence: str) -> tuple[list[Hit], list[ConceptRule]] | None:
+    def __call__(self, sentence: str) -> Screened | None:
         """The concept hits (token spans) of ``sentence`` and the rules that could fire on
         them, or None when none could.
 
@@ -238,16 +269,19 @@ class Screen:
         """
         words = quick_words(sentence)
         about = self._about
-        if not any(about.get(word, False) for word in words):
-            if all(word in about for word in words):
+        anchoring = self._anchoring
+        if anchoring.isdisjoint(words):
+            unknown = [word for word in words if word not in about]
+            if not unknown:
                 return None
             anchors, prefixes = self._anchors()
             lemma_of = self.phrases.lemma_of
-            for word in words:
-                if word not in about:
-                    lemma = lemma_of(word)
-                    about[word] = lemma in anchors or lemma.startswith(prefixes)
-            if not any(about[word] for word in words):
+            for word in unknown:
+                lemma = lemma_of(word)
+                about[word] = lemma in anchors or lemma.startswith(prefixes)
+                if about[word]:
+                    anchoring.add(word)
+            if anchoring.isdisjoint(words):
                 return None
         known = self.phrases.lemmas
         lemma_of = self.phrases.lemma_of
@@ -265,10 +299,15 @@ class Screen:
         stretch = stretches(lemmas)
         pairs = {(hit.key, stretch[hit.start]) for hit in named}
         # A pronoun carries the places named before it into its stretch ("...; roll over it").
-        for at, lemma in enumerate(lemmas):
-            if lemma in PRONOUNS or lemma in ANAPHORS:
-                pairs |= {(key, stretch[at]) for key, number in pairs if number < stretch[at]}
+        if not _CARRIERS.isdisjoint(lemmas):
+            for at, lemma in enumerate(lemmas):
+                if lemma in _CARRIERS:
+                    pairs |= {(key, stretch[at]) for key, number in pairs if number < stretch[at]}
+        allowing = any(k.startswith(("permission.", "actions.")) for k in keys)
+        referring = any(k.startswith("referral.") for k in keys)
         firing = [
-            sets[0] for sets in self._keys if could_fire(keys, pairs, lemmas, sentence, *sets)
+            sets.rule
+            for sets in self._keys
+            if could_fire(keys, pairs, lemmas, sentence, sets, allowing, referring)
         ]
-        return (hits, firing) if firing else None
+        return Screened(hits, firing, words, lemmas) if firing else None

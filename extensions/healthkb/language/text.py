@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 _NORMALISE = str.maketrans(
     {"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "}
 )
+_REPLACED = tuple((chr(code), new) for code, new in _NORMALISE.items())
 _BOUNDARY = re.compile(
     # after . ! ? (and closing quotes or brackets), whitespace, then not a lower-case letter
     r"(?<=[.!?])[\"')\]]*\s+(?=[^\sa-z])"
@@ -52,12 +53,18 @@ def quick_spans(sentence: str) -> list[tuple[str, int]]:
 
 
 def normalise(text: str) -> str:
-    """ASCII quotes and dashes, same length as ``text``."""
-    return text.translate(_NORMALISE)
+    """ASCII quotes and dashes, same length as ``text`` (a replace per character present:
+    ``str.translate`` with a table looks up every character and costs more)."""
+    for old, new in _REPLACED:
+        if old in text:
+            text = text.replace(old, new)
+    return text
 
 
 def flatten(text: str) -> str:
     """``text`` normalised with its whitespace collapsed to single spaces."""
+    if text.isascii():
+        return " ".join(text.split())  # nothing to normalise: the table maps non-ASCII only
     return " ".join(normalise(text).split())
 
 
