@@ -12,14 +12,16 @@ import pytest
 from healthkb.cli.rules import default_matcher, evaluate, load_corpus
 
 #: What the rules reach on each part of each batch of the corpus (recall of unsafe sentences,
-#: share of safe sentences flagged), measured when the batch was added: batch 1 written with
-#: the first rules, batch 2 written later from readers' and authors' phrasings without seeing
-#: the rules (its tuning part first measured at 0.795 / 0.073, before any tuning on it).
+#: share of safe sentences flagged), raised as they improve: batch 1 written with the first
+#: rules, batches 2 and 3 written later from readers' and authors' phrasings without seeing
+#: the rules (first measured, before any tuning on them: batch 2's tuning part 0.795 / 0.073,
+#: batch 3 (tuning only) 0.745 / 0.050). The targets for the held-out parts are 0.95 / 0.03.
 FLOORS = {
     (1, "tune"): (0.95, 0.02),
-    (1, "heldout"): (0.75, 0.04),
+    (1, "heldout"): (0.80, 0.03),
     (2, "tune"): (0.96, 0.01),
-    (2, "heldout"): (0.75, 0.03),
+    (2, "heldout"): (0.81, 0.01),
+    (3, "tune"): (0.89, 0.05),
 }
 
 
@@ -27,7 +29,8 @@ FLOORS = {
 def reports():
     examples = load_corpus()
     matcher = default_matcher()
-    return {batch: evaluate([e for e in examples if e.batch == batch], matcher) for batch in (1, 2)}
+    batches = sorted({batch for batch, _ in FLOORS})
+    return {b: evaluate([e for e in examples if e.batch == b], matcher) for b in batches}
 
 
 @pytest.mark.parametrize(("batch", "split"), sorted(FLOORS))
