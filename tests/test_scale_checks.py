@@ -74,7 +74,8 @@ def test_near_duplicate_groups_scale_linearly() -> None:
     assert seconds < 20, seconds
 
 
-def test_safety_screen_never_hides_a_finding() -> None:
+def _real_sentences_and_matcher() -> tuple[list[str], Any]:
+    """Every sentence of the four real articles, and the project's matcher."""
     from healthkb.language.matcher import SafetyMatcher
     from healthkb.language.rules import load_concept_rules
     from healthkb.language.text import iter_sentences
@@ -83,12 +84,16 @@ def test_safety_screen_never_hides_a_finding() -> None:
     rules = load_concept_rules(
         ROOT / "conf" / "safety-concepts.toml", ROOT / "conf" / "vocabulary.toml"
     )
-    matcher = SafetyMatcher(rules)
     sentences = [
         " ".join(sentence.split())
         for path in sorted(ARTICLES.glob("*.txt"))
         for _, sentence in iter_sentences(path.read_text(encoding="utf-8"))
     ]
+    return sentences, SafetyMatcher(rules)
+
+
+def test_safety_screen_never_hides_a_finding() -> None:
+    sentences, matcher = _real_sentences_and_matcher()
     flagged = [s for s in sentences if matcher.find(s)]
     assert flagged  # the real articles do contradict the rules and mention red flags
     assert all(matcher.may_flag(s) for s in flagged)
@@ -99,20 +104,7 @@ def test_safety_screen_never_hides_a_finding() -> None:
 def test_safety_findings_do_not_depend_on_letter_case() -> None:
     """Lower-case ASCII text takes a fast path (regex tokens); other text is analysed by
     spaCy's tokenizer: both find the same rules."""
-    from healthkb.language.matcher import SafetyMatcher
-    from healthkb.language.rules import load_concept_rules
-    from healthkb.language.text import iter_sentences
-    from tests.conftest import ARTICLES, ROOT
-
-    rules = load_concept_rules(
-        ROOT / "conf" / "safety-concepts.toml", ROOT / "conf" / "vocabulary.toml"
-    )
-    matcher = SafetyMatcher(rules)
-    sentences = [
-        " ".join(sentence.split())
-        for path in sorted(ARTICLES.glob("*.txt"))
-        for _, sentence in iter_sentences(path.read_text(encoding="utf-8"))
-    ]
+    sentences, matcher = _real_sentences_and_matcher()
     found = 0
     for sentence in sentences:
         rules_found = {(f.rule, f.kind) for f in matcher.find(sentence)}

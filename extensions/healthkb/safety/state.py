@@ -16,16 +16,14 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
-from sphinx.util import logging
 
 from healthkb.core.config import policy_dir
 from healthkb.core.domain import kb_data
+from healthkb.core.findings import log
 from healthkb.language.matcher import SafetyMatcher
 from healthkb.language.rules import ConceptRules, load_concept_rules
 from healthkb.language.source import ConfigError
 from healthkb.language.vocabulary import Vocabulary
-
-logger = logging.getLogger(__name__)
 
 #: kb data key of the build's :class:`RulesState`.
 RULES_KEY = "safety_rules"
@@ -89,12 +87,11 @@ def load_rules_state(app: Sphinx, *args: Any) -> RulesState:
             state = RulesState(path, load_concept_rules(path, words), None, words)
         except ConfigError as exc:
             for problem in exc.problems:
-                logger.error(
-                    "invalid safety rules file: %s",
-                    problem.message,
-                    type="kb",
-                    subtype="config",
-                    location=problem.location,
+                log(
+                    "config",
+                    f"invalid safety rules file: {problem.message}",
+                    "error",
+                    problem.location,
                 )
             state = RulesState(path, _no_rules(path), str(exc.first), words)
     kb_data(app.env)[RULES_KEY] = state

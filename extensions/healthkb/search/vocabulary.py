@@ -19,13 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from sphinx.application import Sphinx
-from sphinx.util import logging
 
 from healthkb.core.domain import kb_domain
+from healthkb.core.findings import log
 from healthkb.safety.state import rules_state
 from healthkb.search.synonyms import Synonyms, read_synonyms
-
-logger = logging.getLogger(__name__)
 
 #: The synonyms, in the configuration folder.
 SYNONYMS = "search-synonyms.toml"
@@ -58,13 +56,7 @@ def check_synonyms(app: Sphinx) -> None:
     if app.config.kb_search_engine == "sphinx":
         return
     for problem in _synonyms(app).problems:
-        logger.error(
-            "invalid search synonyms: %s",
-            problem.message,
-            type="kb",
-            subtype="config",
-            location=problem.location,
-        )
+        log("config", f"invalid search synonyms: {problem.message}", "error", problem.location)
 
 
 def _card(app: Sphinx, target: str) -> dict[str, str] | None:
