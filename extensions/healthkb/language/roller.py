@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable
 
 from healthkb.language.matcher import SafetyMatcher
+from healthkb.language.topic import DOMAIN_WORDS, STOP_WORDS
 
 #: Concept kinds that tie a question to a health page.
 _HEALTH_KINDS = ("places.", "symptoms.", "conditions.", "injuries.")
@@ -23,40 +24,9 @@ _HEALTH_KINDS = ("places.", "symptoms.", "conditions.", "injuries.")
 _ANSWER_KINDS = ("places.", "symptoms.")
 
 
-#: Words of a page title that say nothing about its topic.
-_TITLE_STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "can",
-        "do",
-        "does",
-        "for",
-        "foam",
-        "good",
-        "how",
-        "in",
-        "is",
-        "it",
-        "of",
-        "on",
-        "or",
-        "roll",
-        "roller",
-        "rollers",
-        "rolling",
-        "the",
-        "to",
-        "what",
-        "when",
-        "why",
-        "with",
-        "you",
-        "your",
-    ]
-)
+#: Words of a page title that say nothing about its topic: the FAQ topic score's stop words
+#: and words every page uses, and "good" ("Are Foam Rollers Good for Your Back?").
+_TITLE_STOPWORDS = STOP_WORDS | DOMAIN_WORDS | {"good"}
 
 
 def topic_terms(title: str) -> list[str]:
