@@ -31,7 +31,7 @@ from sphinx.util import logging
 
 from healthkb.core.domain import kb_domain
 from healthkb.core.findings import report
-from healthkb.core.nodes import line_of
+from healthkb.core.nodes import ancestor, line_of
 from healthkb.core.timing import phase
 from healthkb.faq.nodes import faq_answer, faq_question
 from healthkb.language.matcher import Context, Finding
@@ -71,21 +71,14 @@ def check_rules_present(app: Sphinx, env: BuildEnvironment) -> None:
     )
 
 
-def _card_of(node: nodes.Node) -> safety_card | None:
-    current = node.parent
-    while current is not None:
-        if isinstance(current, safety_card):
-            return current
-        current = current.parent
-    return None
-
-
 def _checked_blocks(doctree: nodes.document) -> Iterator[nodes.Element]:
     """Paragraphs (prose, list items, FAQ answers, card bodies) and card titles; not the
     glossary's definitions, which say what a word means ("sciatica: nerve pain down the
     leg"), not what to do."""
     for node in doctree.findall(nodes.Element):
-        if isinstance(node, nodes.paragraph | safety_title) and not _defines(node):
+        if isinstance(node, nodes.paragraph | safety_title) and not ancestor(
+            node, addnodes.glossary
+        ):
             yield node
 
 
@@ -97,15 +90,6 @@ def _question_of(block: nodes.Element) -> str | None:
     item = answer.parent
     question = next((n for n in item.children if isinstance(n, faq_question)), None)
     return " ".join(question.astext().split()) if question is not None else None
-
-
-def _defines(node: nodes.Node) -> bool:
-    current = node.parent
-    while current is not None:
-        if isinstance(current, addnodes.glossary):
-            return True
-        current = current.parent
-    return False
 
 
 def check_doctree(app: Sphinx, doctree: nodes.document) -> None:
@@ -122,7 +106,7 @@ def _check_doctree(app: Sphinx, doctree: nodes.document) -> None:
     matcher = state.matcher
     for block in _checked_blocks(doctree):
         text = block.astext()
-        card = _card_of(block)
+        card = ancestor(block, safety_card)
         context = (
             Context(card["level"], card.get("rule") or None) if card is not None else Context()
         )

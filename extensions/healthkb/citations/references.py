@@ -20,15 +20,14 @@ from healthkb.citations.nodes import cite, cite_ref, needs_source
 from healthkb.citations.store import CITATIONS, NEEDS_SOURCE, find_source
 from healthkb.core.anchors import slugify
 from healthkb.core.domain import kb_domain
+from healthkb.core.nodes import ancestor
 
 REFERENCES_ID = "references"
 
 
 def section_of(node: nodes.Node) -> tuple[str, str, bool]:
     """(id, title, is the page's top section) of the section holding ``node``."""
-    parent = node.parent
-    while parent is not None and not isinstance(parent, nodes.section):
-        parent = parent.parent
+    parent = ancestor(node, nodes.section)
     if parent is None:
         return "", "", True
     title = parent[0].astext() if parent.children and isinstance(parent[0], nodes.title) else ""

@@ -1,4 +1,5 @@
-"""Visitors shared by every feature's nodes, their registration, and a node's source line.
+"""Visitors shared by every feature's nodes, their registration, a node's source line and
+the nearest enclosing node of a type.
 
 Every custom node needs a visitor in every builder (html, latex, text, man,
 texinfo), or a non-HTML build crashes. Most builders need one of two: leave the
@@ -9,6 +10,7 @@ inside it (:func:`render_children`, e.g. a wrapper whose text stands on its own)
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from docutils import nodes
 from sphinx.application import Sphinx
@@ -18,6 +20,17 @@ from sphinx.util.docutils import SphinxTranslator
 def skip_node(self: SphinxTranslator, node: nodes.Element) -> None:
     """Leave the node and its children out of this builder's output."""
     raise nodes.SkipNode
+
+
+N = TypeVar("N", bound=nodes.Node)
+
+
+def ancestor(node: nodes.Node, kind: type[N]) -> N | None:
+    """The nearest node enclosing ``node`` that is a ``kind``, else None."""
+    current = node.parent
+    while current is not None and not isinstance(current, kind):
+        current = current.parent
+    return current
 
 
 def line_of(node: nodes.Node) -> int | None:
