@@ -111,3 +111,11 @@ def test_a_broken_synonyms_file_is_a_build_error_with_file_and_line(
     ), warnings
     assert "Traceback" not in warnings
     assert (Path(app.outdir) / "index.html").is_file()
+
+
+def test_a_file_that_is_not_utf8_is_a_problem_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "search-synonyms.toml"
+    path.write_bytes(b'[[synonym]]\nconcept = "a"\nterms = ["caf\xe9"]\n')
+    (problem,) = read_synonyms(path, VOCABULARY).problems
+    assert (problem.path, problem.line) == (str(path), 3)
+    assert "not valid UTF-8" in problem.message

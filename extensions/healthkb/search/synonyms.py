@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from healthkb.language.source import ConfigError, Lines, Problem, parse_toml
+from healthkb.language.source import ConfigError, Lines, Problem, read_toml
 from healthkb.language.vocabulary import Concept, Vocabulary
 
 #: The keys of a ``[[synonym]]``.
@@ -62,15 +62,11 @@ def typed_phrases(concept: Concept) -> list[str]:
 def read_synonyms(path: Path, vocabulary: Vocabulary | None = None) -> Synonyms:
     """The synonyms file at ``path`` (none when it is missing), its ``vocabulary``
     references resolved when a vocabulary is given."""
+    if not path.is_file():
+        return Synonyms()
     where = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return Synonyms()
-    except (OSError, UnicodeDecodeError) as exc:
-        return Synonyms(problems=[Problem(where, None, f"cannot read the file: {exc}")])
-    try:
-        data = parse_toml(text, where)
+        data, text = read_toml(path)
     except ConfigError as exc:
         return Synonyms(problems=exc.problems)
     lines = Lines(text)
