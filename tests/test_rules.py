@@ -172,6 +172,20 @@ SHORT = {
         ("There is no need to see a doctor first.", "check-first"),
         ("Pregnant? Rolling your back is totally fine.", "check-first"),
         ("With a bulging disc you can roll as usual.", "check-first"),
+        # a fresh injury in a lead-in question, an order after it
+        ("Tweaked your hamstring during today's game? Roll it hard tonight.", "acute"),
+        (
+            "Landed badly and your foot has ballooned? Get the ball under the arch and roll.",
+            "acute",
+        ),
+        # a condition with reassurance or praise instead of a permission word
+        ("Spinal stenosis? Rolling won't hurt.", "check-first"),
+        ("Foam rolling is suitable for all stages of pregnancy.", "check-first"),
+        ("Caption: 32 weeks along and still rolling every morning.", "check-first"),
+        # the lower back described rather than named
+        ("Knead the hollow of your back against the roller.", "lumbar"),
+        ("Park the roller between your ribs and your hips at the back and breathe.", "lumbar"),
+        ("Lean back onto the roller so it sits in the curve above your hips and roll.", "lumbar"),
         ("Hold the roller on the knot for 5 minutes.", "sustained"),
         ("Stay on a tender spot as long as you can.", "sustained"),
         ("If you lose bladder control, wait and see whether your bladder settles.", "urgent"),
@@ -179,6 +193,11 @@ SHORT = {
 )
 def test_recommendations_against_a_rule_are_found(sentence: str, rule: str) -> None:
     assert contradicted(sentence) == [SHORT[rule]]
+
+
+def test_longest_is_read_in_seconds_per_action() -> None:
+    rules = parse(GOOD + 'longest = { hold = "1 minute", roll = "a minute and a half" }\n')
+    assert rules.get("one").longest == (("actions.hold", 60.0), ("actions.roll", 90.0))
 
 
 @pytest.mark.parametrize(
@@ -209,6 +228,18 @@ def test_recommendations_against_a_rule_are_found(sentence: str, rule: str) -> N
         # a condition with a referral first; a routine's count of days
         "If you are pregnant, ask your midwife before you start rolling.",
         "Rolling 1-2 times per day for 60-90 seconds per area improves mobility.",
+        # an injury answered no, or the roller sent elsewhere
+        "Should I roll a muscle I just pulled? No; rest it for a few days.",
+        "Bruised your thigh? Roll the other leg and leave the bruised one alone for now.",
+        # a condition excepted, a referral encouraged, advice reported and corrected
+        "Foam rolling is suitable for most people, but not after recent surgery.",
+        "It won't hurt to check with your GP before rolling if you have osteoporosis.",
+        "Ankylosing spondylitis: talk to your rheumatologist about whether rolling suits you.",
+        "Some trainers tell you to roll the small of your back, but the evidence says otherwise.",
+        # a habit to break, the writer's own mistake, the worst spot graded
+        "Many beginners roll the lower back every day; that's a habit worth breaking.",
+        "I rolled my calf the day I strained it; don't do what I did.",
+        "Lie on your side and roll the area between your lowest rib and your hip.",
     ],
 )
 def test_negated_or_safe_sentences_are_not_contradictions(sentence: str) -> None:
@@ -313,6 +344,11 @@ def test_parse_minimal_rules() -> None:
         (GOOD + "patterns = ['ok', '(broken']\n", 9, "invalid regex in patterns: '(broken'"),
         (GOOD.replace("places = [", "colour = 'red'\nplaces = ["), 8, "unknown key 'colour'"),
         (GOOD + GOOD, 11, "duplicate rule id 'one' (first defined at line 2)"),
+        # how long an action may last is written in words, per action of the vocabulary
+        (GOOD + 'longest = { roll = "a while" }\n', 9, "longest roll must be one duration"),
+        (GOOD + 'longest = "90 seconds"\n', 9, "longest must be a table"),
+        (GOOD + 'longest = { shimmy = "1 minute" }\n', 9, "unknown actions concept 'shimmy'"),
+        (GOOD + 'time = ["forever-ish"]\n', 9, "unknown time concept 'forever-ish'"),
         # an editor names a place the vocabulary does not define
         (
             GOOD.replace('places = ["lumbar-spine"]', 'places = ["small-of-back"]'),

@@ -36,8 +36,12 @@ def reports():
 @pytest.mark.parametrize(("batch", "split"), sorted(FLOORS))
 def test_no_regression_on_any_part(reports, batch: int, split: str) -> None:
     recall, false_alarms = FLOORS[batch, split]
-    assert reports[batch][split].recall >= recall
-    assert reports[batch][split].false_alarm_rate <= false_alarms
+    report = reports[batch][split]
+    # Figures only: a held-out sentence is never printed, so nobody tunes on it.
+    figures = f"recall {report.recall:.3f}, false alarms {report.false_alarm_rate:.3f}"
+    recalled, quiet = report.recall >= recall, report.false_alarm_rate <= false_alarms
+    assert recalled, figures
+    assert quiet, figures
 
 
 def test_the_lumbar_contradiction_of_the_real_article_is_found() -> None:

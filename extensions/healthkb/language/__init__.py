@@ -10,7 +10,9 @@
 - ``phrases``: the vocabulary's phrases compiled into a lemma-slot index, and matching it;
   ``screen``: the pre-check of which rules could fire on a sentence;
 - ``finding``: hits, contexts and findings; ``objects``: what an action is done to;
-  ``contradiction``, ``permission``, ``redflag``: the three kinds of finding; ``matcher``:
+  ``duration``: durations in any words, in seconds;
+  ``contradiction``, ``permission``, ``redflag``: the three kinds of finding (with
+  ``sustained``: an action for longer than a rule allows, a contradiction); ``matcher``:
   :class:`~healthkb.language.matcher.SafetyMatcher`, which ties them together;
 - ``roller``: FAQ questions about the roller itself; ``glossary``: the medical words the glossary
   explains; ``readability``: reading-level grades.

@@ -23,15 +23,42 @@ HEADING = 5
 _MODAL_WORDS = frozenset({"can", "could", "may", "might", "will", "would"})
 
 
-def _recommending(scope: Scope, index: int, target: Hit | None = None) -> bool:
-    """True when the clause of token ``index`` can recommend (not a question, mistake or harm).
+def recommending(scope: Scope, index: int, target: Hit | None = None) -> bool:
+    """True when the clause of token ``index`` can recommend (not a question, mistake or
+    harm, nor advice reported and then corrected).
 
     Harm words inside ``target`` do not count: an injury named as the target ("roll the
     injured area") is not a warning that rolling injures."""
     skip = (target.start, target.end) if target is not None else (0, 0)
     return not (
-        scope.asks(index) or scope.negated(index) or scope.mistake(index) or scope.harm(index, skip)
+        scope.asks(index)
+        or scope.negated(index)
+        or scope.mistake(index)
+        or scope.harm(index, skip)
+        or _corrected(scope, index)
     )
+
+
+#: Verbs that report someone else's advice ("some trainers tell you to ...").
+_REPORTING = frozenset(
+    {"tell", "say", "read", "hear", "claim", "suggest", "insist", "swear", "advise", "reckon"}
+)
+#: Words after the report that correct it ("..., but 30 seconds is enough").
+_CORRECTING = frozenset(
+    {"otherwise", "enough", "plenty", "wrong", "myth", "outdated", "true", "actually", "evidence"}
+)
+_BUT = frozenset({"but", "however", "though", "yet", ";"})
+
+
+def _corrected(scope: Scope, index: int) -> bool:
+    """True when the action at ``index`` is advice the sentence reports from others and
+    then corrects ("Some trainers tell you to hold a knot for three minutes, but 30
+    seconds is enough", "You may have read that ...; the evidence says otherwise")."""
+    lemmas = [t.lemma for t in scope.tokens]
+    if _REPORTING.isdisjoint(lemmas[:index]):
+        return False
+    turn = next((at for at in range(index + 1, len(lemmas)) if lemmas[at] in _BUT), None)
+    return turn is not None and not _CORRECTING.isdisjoint(lemmas[turn + 1 :])
 
 
 def finding(
@@ -63,9 +90,9 @@ def finding(
             if target.start > 0 and tokens[target.start - 1].lemma in _MODAL_WORDS:
                 continue  # "can strain the joints": an injury verb, what rolling may do
             last = max(action.start, target.start)
-            if not _recommending(scope, action.start, target) or scope.negated(last):
+            if not recommending(scope, action.start, target) or scope.negated(last):
                 continue
-            if _noticed(action, tokens, scope) or _harm_first(action, tokens, scope):
+            if noticed(action, tokens, scope) or _harm_first(action, tokens, scope):
                 continue
             if target.key.startswith(("places.", "injuries.")):
                 # "roll around the lower back", "the muscles above and below a bruise"
@@ -94,7 +121,7 @@ def finding(
             if _LIMITED.search(match.group()) or _AFTERWARDS.match(text, match.end()):
                 continue  # "keep the session under ten minutes", "lie flat for minutes after"
             index = _token_at(tokens, match.start())
-            if _recommending(scope, index):
+            if recommending(scope, index):
                 return finding_at(rule, "contradiction", text, match.start(), match.end())
     # "numbness is normal": a rule's symptom called normal or fine, unless the reader is
     # sent to a professional.
@@ -169,7 +196,7 @@ def _heading(
         named = [t for t in targets if t.start > colon and t.start not in treated]
         if rest & _ELSEWHERE or named:
             continue  # "Lower back: roll the glutes", but "... to reduce swelling" is no place
-        if _recommending(scope, action.start) and not scope.negated(action.start):
+        if recommending(scope, action.start) and not scope.negated(action.start):
             return action, labels[0]
     return None
 
@@ -177,13 +204,17 @@ def _heading(
 def _framed_injury(
     actions: Sequence[Hit], targets: Sequence[Hit], tokens: Sequence[Token], scope: Scope
 ) -> tuple[Hit, Hit] | None:
-    """An order to roll after an opening clause that names a fresh injury ("If you just
-    pulled a muscle in your back, get on the roller right away"): the injury is what the
-    order is about even when the order names no place."""
-    if not tokens or tokens[0].lemma not in SUBORDINATORS:
+    """An order to roll after an opening clause or lead-in question that names a fresh
+    injury ("If you just pulled a muscle in your back, get on the roller right away",
+    "Tweaked your hamstring today? Roll it tonight"): the injury is what the order is
+    about even when the order names no place."""
+    if not tokens or (tokens[0].lemma not in SUBORDINATORS and not _lead_in(tokens)):
         return None
-    if any(t.lower in _WAITING for t in tokens):
-        return None  # "once a strain has healed, gentle rolling can help"
+    # "once a strain has healed, gentle rolling can help"; not a purpose ("... to settle it")
+    if any(t.lower in _WAITING and tokens[at - 1].lower != "to" for at, t in enumerate(tokens)):
+        return None
+    if any(t.lower in _SOMEWHERE_ELSE for t in tokens):
+        return None  # "Bruised your thigh? Roll the other leg and leave the bruised one alone"
     injuries = [t for t in targets if t.key.startswith("injuries.") and scope.clause[t.start] == 0]
     if not injuries:
         return None
@@ -196,9 +227,29 @@ def _framed_injury(
         cues = (*scope.negations, *scope.arounds)
         if any(start <= cue <= end for cue in cues):
             continue  # "roll muscles well away from it", "roll around it"
-        if _recommending(scope, action.start):
+        if recommending(scope, action.start):
             return action, injuries[0]
     return None
+
+
+#: Words that send the roller away from the injury the sentence opens with.
+_SOMEWHERE_ELSE = frozenset({"alone", "other", "else", "elsewhere", "instead", "opposite"})
+#: Most words of a lead-in question ("Tweaked your hamstring in today's game? Roll it").
+LEAD_IN = 16
+
+
+def _lead_in(tokens: Sequence[Token]) -> bool:
+    """True when the sentence opens with a short question that an order answers: a "?"
+    among its first words, with words after it that do not say no ("A: No; rest it")."""
+    for at, token in enumerate(tokens[:LEAD_IN]):
+        if token.text == "?" and at + 1 < len(tokens):
+            answer = {t.lower for t in tokens[at + 1 : at + 4]}
+            return answer.isdisjoint(_ANSWERED_NO)
+    return False
+
+
+#: Words at the start of an answer that say no to what the question asked.
+_ANSWERED_NO = frozenset({"no", "not", "never", "nope", "n't"})
 
 
 def _framed_symptom(
@@ -215,7 +266,7 @@ def _framed_symptom(
     for action in actions:
         if scope.clause[action.start] == 0 or not scope.imperative(action.start):
             continue
-        if _recommending(scope, action.start) and not scope.negated(action.start):
+        if recommending(scope, action.start) and not scope.negated(action.start):
             return action, symptoms[0]
     return None
 
@@ -254,7 +305,7 @@ _NOTICING = frozenset({"feel", "notice", "sense", "find", "catch", "see", "spot"
 _IF = frozenset({"if", "when", "whenever", "once"})
 
 
-def _noticed(action: Hit, tokens: Sequence[Token], scope: Scope) -> bool:
+def noticed(action: Hit, tokens: Sequence[Token], scope: Scope) -> bool:
     """True when the action stands in an "if"/"when" clause after a verb of noticing."""
     start = scope.clause_start(action.start)
     before = [t.lemma for t in tokens[start : action.start]]

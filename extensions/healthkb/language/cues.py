@@ -19,6 +19,7 @@ NEGATION_LEMMAS = frozenset(
         "stop",
         "skip",
         "refrain",
+        "resist",
         "spare",
         "bypass",
         "exclude",
@@ -121,6 +122,9 @@ MISTAKE_LEMMAS = frozenset(
         "bad",
         "idea",
         "trap",
+        # "it's tempting to hold the pressure until ..." tells a temptation, not an order
+        "tempting",
+        "temptation",
     ]
 )
 #: Lemmas of harm: after the action, they make the clause a warning.
@@ -136,6 +140,10 @@ HARM_LEMMAS = frozenset(
         "injure",
         "compress",
         "compression",
+        "overstretch",
+        "overextend",
+        "hyperextend",
+        "bigger",
         "harm",
         "risk",
         "risky",
@@ -177,6 +185,10 @@ MODAL_HARM = frozenset(
 USELESS_LEMMAS = frozenset({"help", "necessary", "useful", "worth", "needed", "effective"})
 #: Words before a harm word that avoid the harm rather than warn of it.
 AVOIDED = frozenset({"avoid", "without", "prevent", "reduce", "skip"})
+#: Verbs of treating just before a harm word: the harm is what the order mends ("to break
+#: up the damage", "to ease the strain").
+TREATING = frozenset({"break", "ease", "fix", "heal", "repair", "clear", "calm", "relieve"})
+TREATING |= frozenset({"soothe", "release", "flush", "shift", "loosen"})
 #: Words that deny the mistake word after them ("nothing wrong with ...", "a good idea").
 DENIED = frozenset({"nothing", "not", "no", "good", "great", "fine", "smart", "wise"})
 MODALS = [["can"], ["could"], ["may"], ["might"], ["will"], ["would"]]

@@ -10,6 +10,8 @@ those are analysed (concept hits, clauses, scope). Kinds, one module each:
 - ``contradiction`` (:mod:`~healthkb.language.contradiction`): the rule's action done to its
   place, injury or symptom, in a clause that recommends it; or a rule's regex; or a rule's
   symptom called normal or fine.
+- ``contradiction`` also from :mod:`~healthkb.language.sustained`: the rule's action
+  recommended for longer than its ``longest``.
 - ``permission`` (:mod:`~healthkb.language.permission`): a rule's condition with a permission
   and no referral to a professional; or a referral waved away.
 - ``red-flag`` (:mod:`~healthkb.language.redflag`): a rule's symptom mentioned outside a card
@@ -21,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from healthkb.language import contradiction, permission, redflag
+from healthkb.language import contradiction, permission, redflag, sustained
 from healthkb.language.finding import KINDS, Context, Finding, Hit
 from healthkb.language.phrases import Phrases
 from healthkb.language.rules import ConceptRule, ConceptRules, level_rank
@@ -143,6 +145,8 @@ def _rule_findings(
     found: list[Finding] = []
     in_own_card = context.card_rule == rule.id
     done = None if in_own_card else contradiction.finding(rule, text, tokens, hits, scope)
+    if done is None and not in_own_card:
+        done = sustained.finding(rule, text, tokens, hits, scope)
     if done is not None:
         found.append(done)
     allowed = None if in_own_card else permission.finding(rule, text, hits, scope)

@@ -41,7 +41,9 @@ def referred(hits: Sequence[Hit], scope: Scope) -> bool:
 
 #: Words after a professional that make them the one who diagnosed or reckons, not one the
 #: reader is sent to ("your physio diagnosed stenosis", "my physio friend reckons").
-_TELLING = frozenset({"diagnose", "diagnosed", "reckon", "reckons", "friend", "mate"})
+_TELLING = frozenset(
+    {"diagnose", "diagnosed", "reckon", "reckons", "friend", "mate", "mention", "mentioned"}
+)
 #: Words before a place of care that say the reader has left it ("fresh out of hospital").
 _LEAVING = frozenset({"out", "leave", "left", "discharge", "discharged"})
 
@@ -104,7 +106,9 @@ def finding(rule: ConceptRule, text: str, hits: Sequence[Hit], scope: Scope) -> 
     waved = None if symptom_only else _waved_away(hits, scope)
     if waved is not None and not _plainly_referred(hits, scope):
         return finding_at(rule, "permission", text, waved.begin, waved.finish)
-    conditions = hits_of(hits, rule.keys("conditions"))
+    conditions = [
+        hit for hit in hits_of(hits, rule.keys("conditions")) if not _excepted(hit, scope)
+    ]
     if not conditions or referred(hits, scope):
         return None
     condition = conditions[0]
@@ -120,6 +124,24 @@ def finding(rule: ConceptRule, text: str, hits: Sequence[Hit], scope: Scope) -> 
         begin = min(condition.begin, ordered.begin)
         return finding_at(rule, "permission", text, begin, max(condition.finish, ordered.finish))
     return None
+
+
+#: Words after "not" or "except" that make what follows an exception ("but not after
+#: recent surgery", "not for anyone with brittle bones").
+_EXCEPTING = frozenset({"for", "after", "with", "if", "during", "in", "while", "when", "around"})
+
+
+def _excepted(condition: Hit, scope: Scope) -> bool:
+    """True when the condition is an exception to the permission ("fine for most people,
+    but not after recent surgery"): "not" or "except" before it, then a preposition."""
+    tokens = scope.tokens
+    for at in range(max(0, condition.start - 4), condition.start):
+        word = tokens[at].lower
+        if word in {"except", "excluding"}:
+            return True
+        if word == "not" and at + 1 < len(tokens) and tokens[at + 1].lower in _EXCEPTING:
+            return True
+    return False
 
 
 def _granted(hits: Sequence[Hit], scope: Scope, conditions: Sequence[Hit]) -> Hit | None:

@@ -1,7 +1,8 @@
 """Safety rules written as concepts (``conf/safety-concepts.toml``), checked against the vocabulary.
 
 A rule names the concepts of :mod:`healthkb.language.vocabulary` it is about (actions, places,
-injuries, conditions, symptoms) and, as an escape hatch, regexes (``patterns``). The loader
+injuries, conditions, symptoms), the longest its actions may last on one spot (``longest``)
+and, as an escape hatch, regexes (``patterns``). The loader
 reports every problem of both files, each with its file and line: TOML syntax errors, unknown
 keys, unknown levels, malformed ids, concept ids the vocabulary does not define, bad regexes.
 """
@@ -15,16 +16,18 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from healthkb.language.duration import durations
 from healthkb.language.source import ConfigError, Lines, Problem, read_toml
+from healthkb.language.text import quick_words
 from healthkb.language.vocabulary import KINDS, Vocabulary, load_vocabulary
 
 #: Safety levels, mildest first (NHS care-card pattern).
 LEVELS: tuple[str, ...] = ("caution", "professional", "urgent")
 
 #: Keys whose values are concept ids of the vocabulary kind of the same name.
-CONCEPT_KEYS: tuple[str, ...] = ("actions", "places", "injuries", "conditions", "symptoms")
+CONCEPT_KEYS: tuple[str, ...] = ("actions", "places", "injuries", "conditions", "symptoms", "time")
 _REQUIRED = ("id", "level", "statement", "topic")
-_OPTIONAL = (*CONCEPT_KEYS, "patterns")
+_OPTIONAL = (*CONCEPT_KEYS, "longest", "patterns")
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -47,7 +50,13 @@ class ConceptRule:
     injuries: tuple[str, ...] = ()
     conditions: tuple[str, ...] = ()
     symptoms: tuple[str, ...] = ()
+    #: Times the rule's actions may not last ("open-ended": until it lets go, for ages).
+    time: tuple[str, ...] = ()
     patterns: tuple[re.Pattern[str], ...] = ()
+    #: The longest time, in seconds, each action may last on one spot, by concept key
+    #: (``longest = { hold = "1 minute" }`` -> ``(("actions.hold", 60.0),)``); a sentence
+    #: that recommends longer is a finding.
+    longest: tuple[tuple[str, float], ...] = ()
     #: Line of the rule's ``[[rule]]`` header (0 when built in code).
     line: int = 0
 
@@ -209,7 +218,8 @@ class _RulesReader:
         topic = self.read_topic(index, where, table.get("topic", []))
         refs = {key: self.read_refs(index, where, key, table.get(key, [])) for key in CONCEPT_KEYS}
         patterns = self.read_patterns(index, where, table.get("patterns", []))
-        if not any(refs.values()) and not patterns and "topic" in table:
+        longest = self.read_longest(index, where, table.get("longest"))
+        if not any(refs.values()) and not patterns and not longest and "topic" in table:
             self.problem(
                 header,
                 f"{where}: a rule needs at least one of {', '.join(CONCEPT_KEYS)} or patterns",
@@ -222,6 +232,7 @@ class _RulesReader:
             statement=" ".join(str(statement).split()),
             topic=topic,
             patterns=patterns,
+            longest=longest,
             line=header,
             **refs,
         )
@@ -266,6 +277,40 @@ class _RulesReader:
                     f"(defined in {self.vocabulary.path}: {known})",
                 )
         return tuple(ids)
+
+    def read_longest(self, index: int, where: str, value: Any) -> tuple[tuple[str, float], ...]:
+        """``longest = { hold = "1 minute", roll = "90 seconds" }``: per action concept of
+        the vocabulary, one duration in words; a problem for anything else."""
+        if value is None:
+            return ()
+        line = self.key_line(index, "longest")
+        if not isinstance(value, dict) or not value:
+            self.problem(
+                line,
+                f"{where}: longest must be a table of the rule's actions and durations, such "
+                f'as {{ hold = "1 minute", roll = "90 seconds" }}',
+            )
+            return ()
+        limits = []
+        for action, duration in value.items():
+            if self.check_ids and self.vocabulary.get("actions", action) is None:
+                known = ", ".join(c.id for c in self.vocabulary.of_kind("actions")) or "none"
+                self.problem(
+                    line,
+                    f"{where}: unknown actions concept {action!r} in longest "
+                    f"(defined in {self.vocabulary.path}: {known})",
+                )
+                continue
+            found = durations(quick_words(duration)) if isinstance(duration, str) else []
+            if len(found) != 1 or found[0].ceiling:
+                self.problem(
+                    line,
+                    f"{where}: longest {action} must be one duration in words, such as "
+                    f'"90 seconds" or "2 minutes", got {duration!r}',
+                )
+                continue
+            limits.append((f"actions.{action}", found[0].seconds))
+        return tuple(limits)
 
     def read_patterns(self, index: int, where: str, value: Any) -> tuple[re.Pattern[str], ...]:
         sources = self.strings(index, where, "patterns", value)

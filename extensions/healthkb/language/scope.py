@@ -49,6 +49,7 @@ from healthkb.language.cues import (
     RELUCTANCE_LEMMAS,
     SUBORDINATORS,
     SUGGESTIONS,
+    TREATING,
     USELESS_LEMMAS,
     WARNING_LEMMAS,
     YES,
@@ -150,11 +151,46 @@ class Scope:
         """True when the clause of ``index`` describes a mistake, before or after it, or
         another clause does and this one is not an order of its own: in "X is a mistake;
         give it three minutes" the order after the mistake is the correction."""
-        if self._clause_has(index, MISTAKE_LEMMAS, unless_after=DENIED) or self._past_practice():
+        words = MISTAKE_LEMMAS
+        if any(t.lower in _DEGREES for t in self.tokens):
+            words = self._mistake_words()
+        if self._clause_has(index, words, unless_after=DENIED) or self._past_practice():
             return True
-        return self._sentence_has(MISTAKE_LEMMAS, unless_after=DENIED) and not self.imperative(
-            index
+        if self._habit_broken() or self._not_my_example():
+            return True
+        return self._sentence_has(words, unless_after=DENIED) and not self.imperative(index)
+
+    def _habit_broken(self) -> bool:
+        """True when the sentence calls the practice a habit to break ("a habit worth
+        breaking", "kick the habit")."""
+        lemmas = [t.lemma for t in self.tokens]
+        return any(
+            lemma == "habit" and not {"break", "kick", "drop"}.isdisjoint(lemmas[at - 2 : at + 4])
+            for at, lemma in enumerate(lemmas)
         )
+
+    def _not_my_example(self) -> bool:
+        """True when the sentence tells the reader not to do what the writer did ("don't do
+        what I did")."""
+        lemmas = [t.lemma for t in self.tokens]
+        return any(
+            lemmas[at : at + 3] == ["do", "what", "i"] and not NOT_WORDS.isdisjoint(lemmas[:at])
+            for at in range(len(lemmas))
+        )
+
+    def _mistake_words(self) -> frozenset[str]:
+        """The mistake lemmas without "bad" and "wrong" when they only grade a place ("the
+        worst spot", "your worse side"), not a choice ("the worst thing you can do") nor
+        an outcome ("make sciatica worse")."""
+        graded = any(
+            t.lower in _DEGREES
+            and 0 < at < len(self.tokens) - 1
+            and self.tokens[at - 1].lower in _DETERMINERS
+            and self.tokens[at + 1].lower.isalpha()
+            and self.tokens[at + 1].lemma not in _CHOICES
+            for at, t in enumerate(self.tokens)
+        )
+        return MISTAKE_LEMMAS - {"bad", "wrong"} if graded else MISTAKE_LEMMAS
 
     def imperative(self, index: int) -> bool:
         """True when the clause of ``index`` opens with a verb in its base form ("so roll it
@@ -195,6 +231,8 @@ class Scope:
                     continue
                 if AVOIDED.intersection(before[-2:]):
                     continue  # "just avoid painful positions" sets a limit
+                if TREATING.intersection(before):
+                    continue  # "to break up the damage" is the order's purpose
                 return True
         return self._warns()
 
@@ -245,6 +283,13 @@ class Scope:
             for at, t in enumerate(self.tokens)
         )
 
+
+#: Comparative and superlative forms whose lookup lemma is a mistake word ("worst" -> "bad").
+_DEGREES = frozenset({"worst", "worse"})
+#: Words before "worst" that make it grade the noun after it ("the worst spot").
+_DETERMINERS = frozenset({"the", "your", "my", "a", "their", "his", "her", "our"})
+#: Nouns after "worst" that make it judge a choice ("the worst thing you can do").
+_CHOICES = frozenset({"thing", "idea", "mistake", "move", "habit", "way", "choice", "option"})
 
 #: Words of gain that, denied, say the practice does no good ("doesn't make it any better").
 _GAIN = frozenset({"better", "faster", "quicker"})
@@ -318,6 +363,9 @@ def analyse_scope(tokens: Sequence[Token], text: str = "") -> Scope:
         cue = lemma in NEGATION_LEMMAS or tokens[i].lower in {"n't", "not", "never"}
         if lemma == "nothing" and i + 1 < len(lemmas) and lemmas[i + 1] in _PRAISING:
             cue = False  # "nothing beats sinking into ...": praise, not a denial
+        # "it won't hurt to check first" encourages what follows.
+        if cue and lemmas[i + 1 : i + 3] in (["hurt", "to"], ["harm", "to"]):
+            cue = False
         # A negated reluctance encourages: "don't be afraid to", "never hesitate to".
         if cue and not RELUCTANCE_LEMMAS.intersection(lemmas[i + 1 : i + 4]):
             negations.append(i)

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from healthkb.language.contradiction import HEADING
+from healthkb.language.contradiction import HEADING, LEAD_IN
+from healthkb.language.duration import durations
 from healthkb.language.finding import Hit
 from healthkb.language.objects import ANAPHORS, PRONOUNS
 from healthkb.language.permission import WAVING
@@ -68,8 +69,13 @@ def stretches(lemmas: Sequence[str]) -> list[int]:
     out, number = [], 0
     for at, lemma in enumerate(lemmas):
         out.append(number)
-        if lemma in _HARD_STOPS and not (lemma == ":" and at < HEADING):
-            number += 1  # a heading's colon joins its label to the order after it
+        # a heading's colon joins its label to the order after it, and a lead-in question
+        # its subject to the answer ("Tweaked your calf today? Roll it tonight")
+        joins = (lemma == ":" and at < HEADING) or (
+            lemma == "?" and at < LEAD_IN and at + 1 < len(lemmas)
+        )
+        if lemma in _HARD_STOPS and not joins:
+            number += 1
     return out
 
 
@@ -147,6 +153,9 @@ class _RuleKeys:
     conditions: frozenset[str]
     topic: frozenset[str]
     patterns: tuple[re.Pattern[str], ...]
+    #: The shortest of the rule's ``longest`` limits (None: the rule has none).
+    longest: float | None
+    times: frozenset[str]
 
     @classmethod
     def of(cls, rule: ConceptRule) -> _RuleKeys:
@@ -158,6 +167,8 @@ class _RuleKeys:
             frozenset(rule.keys("conditions")),
             frozenset(rule.topic),
             rule.patterns,
+            min((seconds for _, seconds in rule.longest), default=None),
+            frozenset(rule.keys("time")),
         )
 
 
@@ -165,6 +176,7 @@ def could_fire(
     keys: set[str],
     pairs: set[tuple[str, int]],
     lemmas: Sequence[str],
+    words: Sequence[str],
     text: str,
     sets: _RuleKeys,
     allowing: bool,
@@ -184,6 +196,16 @@ def could_fire(
             return True  # a condition with a permission, or with an order to roll
         if referring and WAVING.intersection(lemmas):
             return True
+    if not keys.isdisjoint(sets.actions) and not keys.isdisjoint(sets.times):
+        return True  # an action for an open-ended time ("stay there until it lets go")
+    # a long duration, with its verb or without ("Calves: 4 minutes each side"); a ceiling
+    # too ("five minutes at most"): the analysis tells one near the limit
+    if (
+        sets.longest is not None
+        and not keys.isdisjoint(sets.topic)
+        and any(d.seconds > sets.longest for d in durations(words))
+    ):
+        return True
     if sets.patterns and not keys.isdisjoint(sets.topic):
         return any(pattern.search(text) for pattern in sets.patterns)
     return False
@@ -237,8 +259,9 @@ class Screen:
             if rule.conditions:
                 about.update(rule.keys("conditions"))
                 about.update(k for k in self.rules.vocabulary.concepts if k.startswith("referral."))
-            if rule.patterns:
+            if rule.patterns or rule.longest:
                 about.update(rule.topic)
+            about.update(rule.keys("time"))
         self._concerned = frozenset(about)
         self._others = frozenset(
             key
@@ -308,6 +331,6 @@ class Screen:
         firing = [
             sets.rule
             for sets in self._keys
-            if could_fire(keys, pairs, lemmas, sentence, sets, allowing, referring)
+            if could_fire(keys, pairs, lemmas, words, sentence, sets, allowing, referring)
         ]
         return Screened(hits, firing, words, lemmas) if firing else None

@@ -1,0 +1,322 @@
+"""Sustained-pressure findings: pressure on one spot recommended for longer than a rule's
+``longest`` ("hold it there for five minutes", "rest on the knot for a couple of minutes",
+"roll one thigh for ten minutes", "Calves: 4 minutes each side") or for one of its
+open-ended ``time`` concepts ("stay there until it lets go", "camp out for ages").
+
+Not a finding: a duration within the limit, or a ceiling up to twice it ("no more than two
+minutes"; a ceiling far above it still allows too long: "five minutes at most"), a negated,
+asked, mistaken or cautioned one, and the length of a whole session rather than of one spot
+("a ten-minute routine", "five minutes in total", "twenty minutes a day").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import pairwise
+
+from healthkb.language.contradiction import noticed, recommending
+from healthkb.language.duration import Duration, durations
+from healthkb.language.finding import Finding, Hit, finding_at, hits_of
+from healthkb.language.rules import ConceptRule
+from healthkb.language.scope import Scope
+from healthkb.language.text import Token
+
+#: The length of an open-ended time ("until it lets go"): longer than any limit.
+_OPEN_ENDED = float("inf")
+#: How far above a limit a ceiling may go and still be within it: "up to two minutes" on a
+#: spot is a ceiling near a one-minute limit; "a few minutes at most" is not.
+_CEILING_SLACK = 2.0
+#: Longer than this is no pressure on a spot but rest ("rest for 24 hours").
+_LONGEST_HOLD = 4 * 3600
+
+#: Words that name where pressure goes: a spot, or a muscle rolled as one area.
+_SPOTS = frozenset(
+    """spot spots knot knots point points area areas muscle muscles place trigger tender it
+    there them that one side leg legs calf calves quad quads glute glutes hamstring
+    hamstrings thigh thighs hip hips shin shins arch foot feet band shoulder shoulders lat
+    lats pec pecs bum buttock buttocks piriformis flexor flexors adductor adductors achilles
+    forearm forearms tissue patch yourself""".split()  # noqa: SIM905 (a list of words, read as prose)
+)
+#: Words after "each", "every" or "per" that make a duration a session's ("every day").
+_PER_SESSION = frozenset(
+    {"day", "evening", "morning", "night", "week", "session", "time", "workout", "class"}
+)
+#: Words after a duration that make it a whole session's length, not one spot's.
+_SESSION_AFTER = frozenset(
+    {
+        "session",
+        "routine",
+        "workout",
+        "warm",
+        "warm-up",
+        "cool",
+        "total",
+        "day",
+        "daily",
+        "week",
+        "program",
+        "programme",
+        "before",
+        "after",
+        "between",
+        "break",
+        "walk",
+        "stretch",
+        "stretching",
+        "of",
+        "ago",
+        "later",
+    }
+)
+#: Pairs of words after a duration that make it a session's ("twenty minutes a day").
+_SESSION_PAIRS = frozenset(
+    {("a", "day"), ("a", "week"), ("per", "day"), ("per", "session"), ("in", "total")}
+    | {("a", "session"), ("a", "night"), ("an", "evening"), ("a", "morning")}
+)
+#: Words just before a duration that make it a total or a moment, not a hold.
+_NOT_A_HOLD_BEFORE = frozenset(
+    {"total", "session", "routine", "last", "lasts", "after", "within"} | {"in", "every", "between"}
+)
+#: Words that keep the roller moving from place to place: no spot is held.
+_MOVING = frozenset({"moving", "alternate", "alternating"})
+#: Words before a moving word that deny it ("without moving the roller", "no moving").
+_STILL = frozenset({"without", "no", "not", "n't", "stop", "never", "than"})
+#: Words that name what presses on a spot.
+_PRESSING_ON = frozenset(
+    """roller rollers ball balls peanut foam pressure knot knots spot spots trigger point
+    points tender weight it""".split()  # noqa: SIM905 (a list of words, read as prose)
+)
+#: Words of another activity or of a resting surface: without anything that presses, a
+#: hold there is a stretch or a rest ("hold the stretch for two minutes", "lie on the floor
+#: for a few minutes").
+_ELSEWHERE = frozenset(
+    """stretch stretches stretching pose position plank walk walking breathe breathing ice heat
+    bath shower floor mat chair bed sofa couch ground sets""".split()  # noqa: SIM905 (a list of words, read as prose)
+)
+#: Where a roller is kept or left.
+_STORED = frozenset({"sun", "car", "cupboard", "boot", "garage", "wardrobe", "shelf"})
+#: Muscles and areas named in a list make a session over several areas ("rolling your
+#: calves, quads and glutes takes about five minutes"), not a hold on one.
+_AREAS = frozenset(
+    """calf calve quad glute hamstring thigh hip shin shoulder lat pec leg arm foot feet
+    forearm adductor""".split()  # noqa: SIM905 (a list of words, read as prose)
+)
+
+#: Words that make a clause about a whole session ("the whole routine takes ...").
+_SESSION_WORDS = frozenset(
+    {"routine", "session", "workout", "warm-up", "total", "class", "overall"}
+)
+#: Words that put a clause's time on one spot even in a session ("the same knot").
+_SINGLE = frozenset({"same", "single", "one"})
+#: Words after "of" that make a duration pressure on a spot ("five minutes of steady
+#: pressure"): the duration is a hold even with no verb.
+_OF_PRESSURE = frozenset({"pressure", "hold", "holding", "steady", "constant", "sustained"})
+_OF_PRESSURE |= frozenset({"unbroken", "direct", "firm", "deep"})
+
+
+def finding(
+    rule: ConceptRule, text: str, tokens: Sequence[Token], hits: Sequence[Hit], scope: Scope
+) -> Finding | None:
+    """The sustained-pressure finding of ``rule`` in a sentence, or None."""
+    if not rule.longest and not rule.time:
+        return None
+    words = [token.lower for token in tokens]
+    places = {hit.start for hit in hits if hit.key.startswith(("places.", "injuries."))}
+    if not places and _SPOTS.isdisjoint(words):
+        return None  # "a few minutes on the roller" times a session, not a spot
+    if not _STORED.isdisjoint(words):
+        return None  # "leave it in the sun for an hour" is about the roller, not a body
+    if _judged(words):
+        return None  # "five minutes on one spot is far too long", "... can leave a bruise"
+    limits = dict(rule.longest)
+    open_ended = rule.keys("actions") if rule.time else ()
+    # "the roller" names no action.
+    actions = [
+        hit
+        for hit in hits_of(hits, {*limits, *open_ended})
+        if tokens[hit.start].lemma != "roller" and not _no_hold(tokens, hit)
+    ]
+    if any(w in _MOVING and (at == 0 or words[at - 1] not in _STILL) for at, w in enumerate(words)):
+        return None  # "moving from muscle to muscle": no spot is held
+    for duration in durations(words):
+        if duration.seconds > _LONGEST_HOLD:
+            continue
+        if _whole_session(words, duration, scope):
+            continue
+        # A ceiling near the limit is within it ("keep each area under two minutes").
+        seconds = duration.seconds / _CEILING_SLACK if duration.ceiling else duration.seconds
+        implied = _implied_limit(words, duration, limits)
+        if (
+            implied is not None
+            and seconds > implied
+            and _ELSEWHERE.isdisjoint(words)
+            and recommending(scope, duration.start)
+            and not scope.negated(duration.start)
+            and not _denied_after(scope, words, duration.end)
+        ):
+            return _at(rule, text, tokens, duration.start, duration.end)
+        for action in actions:
+            if duration.start <= action.start < duration.end:
+                continue  # "two minutes on" is the duration itself
+            if not _presses(tokens, action, words):
+                continue
+            if action.key in limits and seconds > limits[action.key]:
+                found = _joined(rule, text, tokens, scope, action, duration.start, duration.end)
+                if found is not None:
+                    return found
+    for time in hits_of(hits, rule.keys("time")):
+        for action in actions:
+            inside = time.start <= action.start < time.end  # "until it settles"
+            # "leave the roller until the bruise has faded" waits; it holds nothing
+            waits = tokens[action.start].lemma == "leave"
+            if action.key in open_ended and not inside and not waits:
+                found = _joined(rule, text, tokens, scope, action, time.start, time.end)
+                if found is not None:
+                    return found
+    return None
+
+
+def _joined(
+    rule: ConceptRule,
+    text: str,
+    tokens: Sequence[Token],
+    scope: Scope,
+    action: Hit,
+    start: int,
+    end: int,
+) -> Finding | None:
+    """A finding when ``action`` governs the time at tokens ``[start, end)``: in its clause,
+    before it or just after it, and recommended."""
+    if action.start >= start and action.start - end > 3:
+        return None
+    if not scope.same_clause(action.start, start) or not recommending(scope, action.start):
+        return None
+    if noticed(action, scope.tokens, scope):
+        return None  # "if you find yourself lying on the roller for minutes, move on"
+    if not scope.imperative(action.start) and _denied_after(
+        scope, [t.lower for t in scope.tokens], end
+    ):
+        return None  # "holding a knot for five minutes won't release it any sooner"
+    # A negation inside the action is its own ("don't come off until it lets go").
+    clause = scope.clause_start(start)
+    if any(
+        clause <= cue < start and not action.start <= cue < action.end for cue in scope.negations
+    ):
+        return None
+    return _at(rule, text, tokens, min(action.start, start), max(action.end, end))
+
+
+#: Words after a time that deny the practice any value ("... does nothing extra").
+_NOTHING = frozenset({"nothing", "nowhere", "pointless", "useless"})
+
+
+def _denied_after(scope: Scope, words: Sequence[str], end: int) -> bool:
+    """True when the words after the time, in its clause, deny what it does: "not" or
+    "nothing" in the predicate of a sentence whose subject is the practice ("holding a knot for five
+    minutes won't release it any sooner", "five minutes on one knot is not what the
+    roller is for")."""
+    last = scope.clause_end(end - 1)
+    predicate = words[end : last + 1]
+    return not _NOTHING.isdisjoint(predicate) or not {"n't", "not", "never"}.isdisjoint(predicate)
+
+
+def _at(rule: ConceptRule, text: str, tokens: Sequence[Token], start: int, end: int) -> Finding:
+    return finding_at(rule, "contradiction", text, tokens[start].start, tokens[end - 1].end)
+
+
+def _implied_limit(
+    words: Sequence[str], duration: Duration, limits: dict[str, float]
+) -> float | None:
+    """The limit a duration answers to with no verb: one of pressure ("five minutes of
+    steady pressure") is a hold's; one per spot ("4 minutes each side", "ten minutes on
+    each quad") a roll's. None when the words after it say neither."""
+    after = list(words[duration.end : duration.end + 4])
+    if after[:1] == ["of"] and not _OF_PRESSURE.isdisjoint(after[1:3]):
+        return limits.get("actions.hold")
+    if after[:1] in (["each"], ["per"], ["every"]) and (
+        len(after) < 2 or after[1] not in _PER_SESSION
+    ):
+        return limits.get("actions.roll")
+    if after[:1] in (["on"], ["for"]) and not {"one", "each", "every", "same", "single"}.isdisjoint(
+        after[1:3]
+    ):
+        return limits.get("actions.roll")
+    return None
+
+
+#: Verbs that hold pressure after "keep" ("keep pressing into that spot").
+_PRESSING = frozenset({"press", "hold", "push", "lean", "lie", "sit", "rest", "sink", "dig"})
+
+
+#: Words and word pairs that judge a time too long, or tell what it does ("far too long",
+#: "overkill", "cuts off blood flow").
+_TOO_LONG = frozenset({"overdo", "overdoing", "excessive", "starve", "starves", "overkill"})
+_TOO_LONG |= frozenset({"unnecessary", "pointless", "waste"})
+_TOO_LONG_PAIRS = frozenset({("too", "long"), ("too", "much"), ("cut", "off"), ("cuts", "off")})
+_TOO_LONG_PAIRS |= frozenset({("recipe", "for"), ("no", "benefit"), ("no", "extra")})
+#: What too long a hold does, after a modal or "end up" ("can leave you sore", "may starve
+#: the tissue", "often end up bruised").
+_CONSEQUENCES = frozenset(
+    """sore soreness tender bruise bruised bruising numb numbness starve starves cut cuts
+    restrict restricts irritate irritated damage damaged injure injured inflame inflamed
+    worse harm hurt ache swell swollen pain painful""".split()  # noqa: SIM905 (a list of words, read as prose)
+)
+_MODAL_WORDS = frozenset({"can", "could", "may", "might", "will", "often", "up"})
+
+
+def _judged(words: Sequence[str]) -> bool:
+    """True when the sentence judges the time too long, or tells what it does to the body:
+    a consequence word within four words after a modal or "end up"."""
+    if not _TOO_LONG.isdisjoint(words) or not _TOO_LONG_PAIRS.isdisjoint(pairwise(words)):
+        return True
+    return any(
+        word in _MODAL_WORDS and not _CONSEQUENCES.isdisjoint(words[at + 1 : at + 5])
+        for at, word in enumerate(words)
+    )
+
+
+def _presses(tokens: Sequence[Token], action: Hit, words: Sequence[str]) -> bool:
+    """True when the action presses on a spot: rolling does, and a hold or a rest unless
+    the sentence names another activity or a resting surface and nothing that presses
+    ("lie on the floor for two minutes", "hold the stretch")."""
+    if tokens[action.start].lemma in {"roll", "foam"} or not _PRESSING_ON.isdisjoint(words):
+        return True
+    return _ELSEWHERE.isdisjoint(words)
+
+
+def _no_hold(tokens: Sequence[Token], hit: Hit) -> bool:
+    """True when the action holds nothing: "keep" before a verb in -ing that is not one of
+    pressing ("keep moving"), "leave ... alone"."""
+    lemma = tokens[hit.start].lemma
+    if lemma == "keep" and hit.end < len(tokens):
+        going = tokens[hit.end].lower
+        return going.endswith("ing") and tokens[hit.end].lemma not in _PRESSING
+    return lemma == "leave" and any(t.lower == "alone" for t in tokens[hit.end : hit.end + 4])
+
+
+def _whole_session(words: Sequence[str], duration: Duration, scope: Scope) -> bool:
+    """True when the words around ``duration`` make it a whole session's length ("a
+    ten-minute routine", "five minutes of rolling", "twenty minutes a day", "the whole
+    routine takes about eight minutes"), unless the clause puts it on one spot ("five
+    minutes on the same knot")."""
+    start = scope.clause_start(duration.start)
+    areas = {word.rstrip("s") for word in words} & _AREAS
+    if len(areas) > 1 and _SINGLE.isdisjoint(words) and not {"each", "per"} & set(words):
+        return True
+    after_it = words[duration.end : duration.end + 5]
+    if not _SESSION_WORDS.isdisjoint(words[start : duration.start]) and _SINGLE.isdisjoint(
+        after_it
+    ):
+        return True
+    if "overall" in after_it[:2]:
+        return True
+    after = words[duration.end : duration.end + 2]
+    if tuple(after) in _SESSION_PAIRS:
+        return True
+    if len(after) == 2 and after[0] in {"each", "every", "per", "a"} and after[1] in _PER_SESSION:
+        return True  # "every morning"
+    if after and after[0] in _SESSION_AFTER:
+        return not (after[0] == "of" and len(after) > 1 and after[1] in _OF_PRESSURE)
+    before = words[max(0, duration.start - 2) : duration.start]
+    # "takes about five minutes" is a total; "after a few minutes" says when, not how long
+    return bool(before) and before[-1] in _NOT_A_HOLD_BEFORE
