@@ -203,6 +203,57 @@ def test_longest_is_read_in_seconds_per_action() -> None:
 @pytest.mark.parametrize(
     "sentence",
     [
+        "Hold it there for five minutes.",
+        "Rest on the knot for a couple of minutes.",
+        "Roll one thigh for ten minutes straight.",
+        "Calves: 4 minutes each side.",
+        "Most knots need between three and five minutes of steady pressure.",
+        "Keep pressing into that spot until it finally lets go.",
+        "Don't come off the tender spot until the ache has faded.",
+        "Limit each knot to five minutes at most.",
+    ],
+)
+def test_long_holds_in_any_words_are_found(sentence: str) -> None:
+    assert contradicted(sentence) == [SHORT["sustained"]]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Hold each spot for 20 to 30 seconds, then move on.",
+        "Keep each area under two minutes.",
+        "Roll the muscles around the knee for a minute or two, not the kneecap itself.",
+        "Keep sessions short: five minutes is plenty for the whole back.",
+        "Holding pressure for minutes on end is how people bruise themselves.",
+        "Stay on a tender spot only as long as it takes to breathe out slowly a few times.",
+        "The heat pack stays warm for about 20 minutes, so use it after rolling.",
+        "The whole routine takes about ten minutes.",
+        "Warm up with a five-minute walk before you roll.",
+        "Rest for a few minutes between sets.",
+        "Hold the stretch for two minutes on each side.",
+        "Lie on the floor with your knees bent for two minutes.",
+        "Some trainers tell you to hold a knot for three minutes, but 30 seconds is enough.",
+        "Spending five minutes on one knot is overkill.",
+        "Staying on a knot for several minutes can leave a bruise.",
+        "Five minutes on one trigger point is far too long.",
+        "If you find yourself lying on the roller for minutes at a time, move on.",
+        "Leave the roller alone until the bruise has faded.",
+        "Spend five minutes rolling your legs, moving from muscle to muscle.",
+    ],
+)
+def test_times_within_the_limit_or_warned_against_are_not_findings(sentence: str) -> None:
+    assert contradicted(sentence) == []
+
+
+def test_a_sentence_can_break_two_rules() -> None:
+    # five minutes on one area is longer than the rule on sustained pressure allows
+    both = contradicted("Foam roll the lumbar vertebrae for five minutes.")
+    assert sorted(both) == sorted([SHORT["lumbar"], SHORT["sustained"]])
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
         # the negated and cautionary phrasings of the brief
         "Never roll directly on the lumbar vertebrae.",
         "Do not roll directly over the lumbar spine.",

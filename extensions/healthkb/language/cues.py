@@ -124,6 +124,7 @@ MISTAKE_LEMMAS = frozenset(
         "trap",
         # "it's tempting to hold the pressure until ..." tells a temptation, not an order
         "tempting",
+        "tempt",
         "temptation",
     ]
 )

@@ -1,5 +1,6 @@
 """Durations in a sentence, in seconds: "five minutes", "2-3 mins", "a couple of minutes",
-"a minute or two", "half an hour", "120 seconds", "90s", "minutes on end".
+"a minute or two", "half an hour", "120 seconds", "90s", "minutes on end", "count to
+twenty" (a count is seconds).
 
 Writers give times in any words; a rule about how long pressure may stay on one spot
 (``longest`` in ``conf/safety-concepts.toml``) compares them with its limit instead of
@@ -110,8 +111,9 @@ _GLUED_UNITS.update({"hrs": 3600, "h": 3600})
 
 @dataclass(frozen=True)
 class Duration:
-    """A duration at tokens ``[start, end)``: its length (the upper end of a range) and
-    whether the sentence sets it as a ceiling."""
+    """A duration at tokens ``[start, end)``: its length (the middle of a range: "1-2
+    minutes" is 90 seconds; "a minute or two" is two) and whether the sentence sets it as
+    a ceiling."""
 
     start: int
     end: int
@@ -129,7 +131,9 @@ def _amount_before(lemmas: Sequence[str], unit: int) -> tuple[int, float] | None
     """(first token, value) of the number before the unit at ``unit``, reading back over
     fillers and ranges; None when there is no number."""
     at = unit - 1
-    while at >= 0 and lemmas[at] in _FILLERS and lemmas[at] != "of":
+    half = 0.0
+    while at >= 0 and (lemmas[at] in _FILLERS or lemmas[at] == "½") and lemmas[at] != "of":
+        half = 0.5 if lemmas[at] == "½" else half  # "2½ min"
         at -= 1
     if at >= 0 and lemmas[at] == "of" and at >= 1 and lemmas[at - 1] in {"couple", "few"}:
         at -= 1  # "a couple of minutes"
@@ -138,6 +142,7 @@ def _amount_before(lemmas: Sequence[str], unit: int) -> tuple[int, float] | None
     value = _number(lemmas[at])
     if value is None:
         return None
+    value += half
     start = at
     if at >= 2 and lemmas[at - 1] == "." and _DIGITS.match(lemmas[at - 2]):
         start, value = at - 2, float(f"{lemmas[at - 2]}.{lemmas[at]}")  # "1.5 minutes"
@@ -161,12 +166,12 @@ def _amount_before(lemmas: Sequence[str], unit: int) -> tuple[int, float] | None
         and lemmas[start - 3] == "between"
         and _number(lemmas[start - 2]) is not None
     ):
-        return start - 3, value
-    # a range: keep its upper end, start at its lower one ("2-3 minutes", "two to three")
+        return start - 3, (value + (_number(lemmas[start - 2]) or 0.0)) / 2
+    # a range is read at its middle, what a reader would do ("2-3 minutes", "two to three")
     if start >= 2 and lemmas[start - 1] in _RANGE and _number(lemmas[start - 2]) is not None:
         lower = _number(lemmas[start - 2]) or 0.0
         if lower <= value:
-            start -= 2
+            start, value = start - 2, (lower + value) / 2
     # "ten or fifteen", "a few" -> "few" already read; "a" before "few/couple" joins it
     if start >= 1 and lemmas[start - 1] in {"a", "an"} and lemmas[start] in {"few", "couple"}:
         start -= 1
@@ -178,6 +183,12 @@ def durations(lemmas: Sequence[str]) -> list[Duration]:
     stays plural, which says "more than one" when no number comes before it)."""
     found: list[Duration] = []
     for at, lemma in enumerate(lemmas):
+        # a count stands for seconds: "count to twenty", "a slow count of 150"
+        if lemma in {"to", "of"} and at >= 1 and lemmas[at - 1] == "count":
+            counted = _number(lemmas[at + 1]) if at + 1 < len(lemmas) else None
+            if counted is not None:
+                found.append(_with_ceiling(lemmas, at - 1, at + 2, counted))
+            continue
         glued = _GLUED.match(lemma)
         if glued:
             value = float(glued.group(1)) * _GLUED_UNITS[glued.group(2)]
@@ -198,7 +209,7 @@ def durations(lemmas: Sequence[str]) -> list[Duration]:
         # "a minute and a half"
         if [*lemmas[end : end + 3]] in (["and", "a", "half"], ["and", "an", "half"]):
             value, end = value + 0.5, end + 3
-        # "a minute or two", "an hour or so"
+        # "a minute or two", "an hour or so": the longer, as the writer allows it
         if lemmas[end : end + 2] and lemmas[end : end + 2][0] == "or" and end + 1 < len(lemmas):
             more = _number(lemmas[end + 1])
             if more is not None and more > value:
@@ -223,7 +234,13 @@ _FLOOR_BEFORE = (
 )
 
 
+#: Words of approximation before a duration ("to around 90 seconds"): read past them.
+_ABOUT = frozenset({"about", "around", "roughly", "approximately", "approx", "some", "maybe"})
+
+
 def _with_ceiling(lemmas: Sequence[str], start: int, end: int, seconds: float) -> Duration:
+    while start > 0 and lemmas[start - 1] in _ABOUT:
+        start -= 1
     before = tuple(lemmas[max(0, start - 3) : start])
     inside = tuple(lemmas[start : start + 2])
     ranged = not _RANGE.isdisjoint(lemmas[start:end])

@@ -31,7 +31,7 @@ _LONGEST_HOLD = 4 * 3600
 
 #: Words that name where pressure goes: a spot, or a muscle rolled as one area.
 _SPOTS = frozenset(
-    """spot spots knot knots point points area areas muscle muscles place trigger tender it
+    """spot spots knot knots point points area areas muscle muscles place trigger tender it back
     there them that one side leg legs calf calves quad quads glute glutes hamstring
     hamstrings thigh thighs hip hips shin shins arch foot feet band shoulder shoulders lat
     lats pec pecs bum buttock buttocks piriformis flexor flexors adductor adductors achilles
@@ -94,12 +94,12 @@ _ELSEWHERE = frozenset(
     bath shower floor mat chair bed sofa couch ground sets""".split()  # noqa: SIM905 (a list of words, read as prose)
 )
 #: Where a roller is kept or left.
-_STORED = frozenset({"sun", "car", "cupboard", "boot", "garage", "wardrobe", "shelf"})
+_STORED = frozenset({"sun", "car", "cupboard", "boot", "garage", "wardrobe", "shelf", "pack"})
 #: Muscles and areas named in a list make a session over several areas ("rolling your
 #: calves, quads and glutes takes about five minutes"), not a hold on one.
 _AREAS = frozenset(
     """calf calve quad glute hamstring thigh hip shin shoulder lat pec leg arm foot feet
-    forearm adductor""".split()  # noqa: SIM905 (a list of words, read as prose)
+    forearm adductor trap piriformis""".split()  # noqa: SIM905 (a list of words, read as prose)
 )
 
 #: Words that make a clause about a whole session ("the whole routine takes ...").
@@ -164,7 +164,11 @@ def finding(
                 found = _joined(rule, text, tokens, scope, action, duration.start, duration.end)
                 if found is not None:
                     return found
+    # "as long as it takes to count to twenty": a short time just after bounds the open one
+    short = [d.start for d in durations(words) if d.seconds <= min(limits.values(), default=0)]
     for time in hits_of(hits, rule.keys("time")):
+        if _bounded(words, time, short):
+            continue
         for action in actions:
             inside = time.start <= action.start < time.end  # "until it settles"
             # "leave the roller until the bruise has faded" waits; it holds nothing
@@ -193,6 +197,8 @@ def _joined(
         return None
     if noticed(action, scope.tokens, scope):
         return None  # "if you find yourself lying on the roller for minutes, move on"
+    if scope.tokens[scope.clause_start(action.start)].lemma in _IF:
+        return None  # a condition, not an order: "if you need to hold a spot for minutes, ..."
     if not scope.imperative(action.start) and _denied_after(
         scope, [t.lower for t in scope.tokens], end
     ):
@@ -227,21 +233,42 @@ def _at(rule: ConceptRule, text: str, tokens: Sequence[Token], start: int, end: 
 def _implied_limit(
     words: Sequence[str], duration: Duration, limits: dict[str, float]
 ) -> float | None:
-    """The limit a duration answers to with no verb: one of pressure ("five minutes of
-    steady pressure") is a hold's; one per spot ("4 minutes each side", "ten minutes on
-    each quad") a roll's. None when the words after it say neither."""
+    """The limit a duration answers to with no verb: one of pressure or on a knot ("five
+    minutes of steady pressure", "two minutes under the ball", "2 minutes straight on the
+    calf knot") is a hold's; one per spot or area ("4 minutes each side", "3 mins a side",
+    "ten minutes on each quad", "a quarter of an hour on the quads", "Lats: 4 min") a
+    roll's. None when the words around it say neither."""
     after = list(words[duration.end : duration.end + 4])
+    hold, roll = limits.get("actions.hold"), limits.get("actions.roll")
     if after[:1] == ["of"] and not _OF_PRESSURE.isdisjoint(after[1:3]):
-        return limits.get("actions.hold")
-    if after[:1] in (["each"], ["per"], ["every"]) and (
+        return hold
+    if after[:1] == ["under"] and not {"ball", "roller"}.isdisjoint(after[1:3]):
+        return hold
+    if after[:1] == ["on"] and not _KNOTS.isdisjoint(after[1:4]):
+        return hold
+    if after[:1] in (["each"], ["per"], ["every"], ["a"]) and (
         len(after) < 2 or after[1] not in _PER_SESSION
     ):
-        return limits.get("actions.roll")
-    if after[:1] in (["on"], ["for"]) and not {"one", "each", "every", "same", "single"}.isdisjoint(
-        after[1:3]
-    ):
-        return limits.get("actions.roll")
+        return roll if after[:1] != ["a"] or after[1:2] == ["side"] else None
+    if after[:1] in (["on"], ["for"]) and not _ONE_AREA.isdisjoint(after[1:4]):
+        return roll
+    if after[:1] == ["on"] and _named_area(after[1:3]):
+        return roll
+    before = words[max(0, duration.start - 2) : duration.start]
+    if before and before[-1] in {":", "-", ",", "("} and _named_area(words[: duration.start]):
+        return roll  # a heading or list item: "Upper back (between the shoulder blades): 4 min"
     return None
+
+
+#: Words after "on" that make a time one knot's ("two minutes on the calf knot").
+_KNOTS = frozenset({"knot", "knots", "trigger", "point", "spot", "tender"})
+#: Words after "on" or "for" that make a time one area's ("ten minutes on each quad").
+_ONE_AREA = frozenset({"one", "each", "every", "same", "single"})
+
+
+def _named_area(words: Sequence[str]) -> bool:
+    """True when ``words`` name a muscle or an area of the body."""
+    return any(word.rstrip("s") in _AREAS or word in {"back", "spine", "neck"} for word in words)
 
 
 #: Verbs that hold pressure after "keep" ("keep pressing into that spot").
@@ -254,8 +281,8 @@ _TOO_LONG = frozenset({"overdo", "overdoing", "excessive", "starve", "starves", 
 _TOO_LONG |= frozenset({"unnecessary", "pointless", "waste"})
 _TOO_LONG_PAIRS = frozenset({("too", "long"), ("too", "much"), ("cut", "off"), ("cuts", "off")})
 _TOO_LONG_PAIRS |= frozenset({("recipe", "for"), ("no", "benefit"), ("no", "extra")})
-#: What too long a hold does, after a modal or "end up" ("can leave you sore", "may starve
-#: the tissue", "often end up bruised").
+#: What too long a hold does, after a modal, "end up", "how" or "why" ("can leave you sore",
+#: "may starve the tissue", "often end up bruised", "is how people bruise themselves").
 _CONSEQUENCES = frozenset(
     """sore soreness tender bruise bruised bruising numb numbness starve starves cut cuts
     restrict restricts irritate irritated damage damaged injure injured inflame inflamed
@@ -266,13 +293,22 @@ _MODAL_WORDS = frozenset({"can", "could", "may", "might", "will", "often", "up"}
 
 def _judged(words: Sequence[str]) -> bool:
     """True when the sentence judges the time too long, or tells what it does to the body:
-    a consequence word within four words after a modal or "end up"."""
+    a consequence word within six words after a modal or "end up"."""
     if not _TOO_LONG.isdisjoint(words) or not _TOO_LONG_PAIRS.isdisjoint(pairwise(words)):
         return True
     return any(
-        word in _MODAL_WORDS and not _CONSEQUENCES.isdisjoint(words[at + 1 : at + 5])
+        (word in _MODAL_WORDS or (word in {"how", "why"} and words[at - 1 : at] == ["is"]))
+        and not _CONSEQUENCES.isdisjoint(words[at + 1 : at + 7])
         for at, word in enumerate(words)
     )
+
+
+def _bounded(words: Sequence[str], time: Hit, short: Sequence[int]) -> bool:
+    """True when an open-ended time is bounded: "only as long as it takes to breathe out",
+    "as long as it takes to count to twenty" (a short time just after it)."""
+    if any(time.end <= at <= time.end + 6 for at in short):
+        return True
+    return time.start > 0 and words[time.start - 1] in {"only", "just"}
 
 
 def _presses(tokens: Sequence[Token], action: Hit, words: Sequence[str]) -> bool:
@@ -284,10 +320,17 @@ def _presses(tokens: Sequence[Token], action: Hit, words: Sequence[str]) -> bool
     return _ELSEWHERE.isdisjoint(words)
 
 
+_IF = frozenset({"if", "when", "whenever", "unless"})
+#: Words before an action word that make it a noun ("per hold", "the hold").
+_NOUN_BEFORE = frozenset({"per", "each", "every", "the", "a", "your", "that", "this", "one"})
+
+
 def _no_hold(tokens: Sequence[Token], hit: Hit) -> bool:
-    """True when the action holds nothing: "keep" before a verb in -ing that is not one of
-    pressing ("keep moving"), "leave ... alone"."""
+    """True when the action holds nothing: a noun ("per hold"), "keep" before a verb in
+    -ing that is not one of pressing ("keep moving"), "leave ... alone"."""
     lemma = tokens[hit.start].lemma
+    if hit.start > 0 and tokens[hit.start - 1].lower in _NOUN_BEFORE:
+        return True  # "per hold", "each hold": a noun, not an order
     if lemma == "keep" and hit.end < len(tokens):
         going = tokens[hit.end].lower
         return going.endswith("ing") and tokens[hit.end].lemma not in _PRESSING
