@@ -182,6 +182,15 @@ SHORT = {
         ("Spinal stenosis? Rolling won't hurt.", "check-first"),
         ("Foam rolling is suitable for all stages of pregnancy.", "check-first"),
         ("Caption: 32 weeks along and still rolling every morning.", "check-first"),
+        # a question answered yes recommends what it asks about
+        ("Q: Can I roll my lower back? A: Yes, just go slowly.", "lumbar"),
+        ("Q: can I roll a bruise? A: Definitely, it breaks up the blood.", "acute"),
+        # a heading's dose with no verb is its order
+        ("Low back (L1-L5): 3 slow passes.", "lumbar"),
+        ("Kneecaps: 30 seconds of small circles on the roller.", "neck"),
+        # pregnancy in readers' words, a condition with praise
+        ("Im preggers and roll every nite, its fine for the baby", "check-first"),
+        ("Slipped disc? A foam roller is all you need to get moving again.", "check-first"),
         # the lower back described rather than named
         ("Knead the hollow of your back against the roller.", "lumbar"),
         ("Park the roller between your ribs and your hips at the back and breathe.", "lumbar"),

@@ -18,7 +18,7 @@ from healthkb.language.scope import Scope, glued
 from healthkb.language.text import Token
 
 #: Most words before the colon of a heading label ("Sacrum and lumbar: 8-10 slow passes").
-HEADING = 5
+HEADING = 8
 #: Modals before an injury verb make it what rolling may do ("can strain the joints").
 _MODAL_WORDS = frozenset({"can", "could", "may", "might", "will", "would"})
 
@@ -198,7 +198,34 @@ def _heading(
             continue  # "Lower back: roll the glutes", but "... to reduce swelling" is no place
         if recommending(scope, action.start) and not scope.negated(action.start):
             return action, labels[0]
+    dose = _dose(tokens, colon)
+    if dose is not None and recommending(scope, dose.start):
+        return dose, labels[0]
     return None
+
+
+#: Words that count what an order does ("3 slow passes", "30 seconds of small circles").
+_DOSES = frozenset(
+    {"pass", "roll", "sweep", "rep", "circle", "stroke", "set", "minute", "second", "sec", "min"}
+)
+
+
+def _dose(tokens: Sequence[Token], colon: int) -> Hit | None:
+    """A dose just after a heading label, standing for an order with no verb ("Low back
+    (L1-L5): 3 slow passes", "Lumbar spine - 45 sec", "Kneecaps: 30 seconds of small
+    circles"): a number and, within three words, what it counts."""
+    after = tokens[colon + 1 : colon + 3]
+    for at, token in enumerate(after, colon + 1):
+        if token.lower.isdigit() or token.lower in _NUMBER_WORDS:
+            for end in range(at + 1, min(at + 4, len(tokens))):
+                if tokens[end].lemma in _DOSES or tokens[end].lower in _DOSES:
+                    return Hit("actions.roll", at, end + 1, token.start, tokens[end].end)
+    return None
+
+
+_NUMBER_WORDS = frozenset(
+    {"one", "two", "three", "four", "five", "six", "eight", "ten", "twenty", "thirty", "a", "few"}
+)
 
 
 def _framed_injury(

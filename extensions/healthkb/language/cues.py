@@ -20,6 +20,7 @@ NEGATION_LEMMAS = frozenset(
         "skip",
         "refrain",
         "resist",
+        "nobody",
         "spare",
         "bypass",
         "exclude",

@@ -18,6 +18,10 @@ WAVING = frozenset(
 )
 
 
+#: Waving words that wave a referral away only when negated ("no need to", "no reason to").
+_NEGATED_WAVING = frozenset({"need", "skip", "bother", "sign"})
+
+
 def permitted(hits: Sequence[Hit], scope: Scope) -> Hit | None:
     """The first permission phrase that is not negated ("not safe", "never fine")."""
     for hit in hits_of(hits, [h.key for h in hits if h.key.startswith("permission.")]):
@@ -73,9 +77,9 @@ def _waved_away(hits: Sequence[Hit], scope: Scope) -> Hit | None:
         start, end = scope.clause_start(hit.start), scope.clause_end(hit.start)
         cue = {t.lemma for t in scope.tokens[start : end + 1]}
         negated = any(start <= at <= end for at in scope.negations)
-        if negated and cue & {"need", "skip", "bother", "sign"}:
+        if negated and cue & _NEGATED_WAVING:
             return hit
-        if cue & WAVING - {"need", "skip", "bother", "sign"}:
+        if cue & WAVING - _NEGATED_WAVING:
             return hit
     return None
 
@@ -89,7 +93,7 @@ def _plainly_referred(hits: Sequence[Hit], scope: Scope) -> bool:
         start, end = scope.clause_start(hit.start), scope.clause_end(hit.start)
         clause = {t.lemma for t in scope.tokens[start : end + 1]}
         negated = any(start <= at <= end for at in scope.negations)
-        if not negated and not clause & (WAVING - {"need", "skip", "bother", "sign"}):
+        if not negated and not clause & (WAVING - _NEGATED_WAVING):
             return True
     return False
 

@@ -111,7 +111,11 @@ class Scope:
         for at in range(index, len(self.tokens)):
             token = self.tokens[at]
             if token.text == "?":
-                answer = [t.lemma for t in self.tokens[at + 1 : at + 3]]
+                after = [t.lemma for t in self.tokens[at + 1 : at + 5]]
+                # "Q: ... ? A: Yes, ...": the answer's label is not its first word
+                if after[:2] in (["a", ":"], ["answer", ":"]):
+                    after = after[2:]
+                answer = after[:2]
                 return not (answer[:1] and (answer[0] in YES or answer == ["not", "if"]))
             if token.text in {".", "!"}:
                 return False
