@@ -185,6 +185,12 @@ SHORT = {
         # a question answered yes recommends what it asks about
         ("Q: Can I roll my lower back? A: Yes, just go slowly.", "lumbar"),
         ("Q: can I roll a bruise? A: Definitely, it breaks up the blood.", "acute"),
+        # a harm word turned into reassurance; a joint in other words
+        (
+            "I roll the bony bit on the outside of my hip every night, hurts but it's good pain.",
+            "neck",
+        ),
+        ("You can roll over your elbow too if it feels locked up.", "neck"),
         # a heading's dose with no verb is its order
         ("Low back (L1-L5): 3 slow passes.", "lumbar"),
         ("Kneecaps: 30 seconds of small circles on the roller.", "neck"),
@@ -304,6 +310,14 @@ def test_a_sentence_can_break_two_rules() -> None:
 )
 def test_negated_or_safe_sentences_are_not_contradictions(sentence: str) -> None:
     assert contradicted(sentence) == []
+
+
+def test_a_tag_question_asserts() -> None:
+    # "..., right?" and "I think ...?" state what the writer does or believes
+    assert flagged("I get a bit of tingling down my leg when I roll, just push through it, right?")
+    assert flagged("I think the numbness between my legs is just from sitting too long?")
+    # a reader's plain question about a symptom asks, it tells nothing to do
+    assert flagged("Is numbness in the foot after rolling a bad sign?") == []
 
 
 # -- red flags ----------------------------------------------------------------------------------

@@ -111,6 +111,8 @@ class Scope:
         for at in range(index, len(self.tokens)):
             token = self.tokens[at]
             if token.text == "?":
+                if asserting(self.tokens, at):
+                    return False  # "..., just push through it, right?" asserts
                 after = [t.lemma for t in self.tokens[at + 1 : at + 5]]
                 # "Q: ... ? A: Yes, ...": the answer's label is not its first word
                 if after[:2] in (["a", ":"], ["answer", ":"]):
@@ -233,6 +235,9 @@ class Scope:
             if lemma in HARM_LEMMAS or (lemma in MODAL_HARM and before[-1:] in MODALS):
                 if NOT_WORDS.intersection(before[-2:]) or CONDITION.intersection(before):
                     continue
+                later = [t.lemma for t in self.tokens[at + 1 : at + 7]]
+                if "but" in later and not _GOOD.isdisjoint(later[later.index("but") :]):
+                    continue  # "hurts but it's good pain" reassures
                 if AVOIDED.intersection(before[-2:]):
                     continue  # "just avoid painful positions" sets a limit
                 if TREATING.intersection(before):
@@ -288,6 +293,9 @@ class Scope:
         )
 
 
+#: Words after "but" that turn a harm word into reassurance ("hurts but it's good pain").
+_GOOD = frozenset({"good", "fine", "worth", "normal", "okay", "ok", "great"})
+
 #: Comparative and superlative forms whose lookup lemma is a mistake word ("worst" -> "bad").
 _DEGREES = frozenset({"worst", "worse"})
 #: Words before "worst" that make it grade the noun after it ("the worst spot").
@@ -300,6 +308,23 @@ _GAIN = frozenset({"better", "faster", "quicker"})
 
 #: "keep ... off", "leave ... out": the words between are kept away from what follows.
 _KEEP_OFF = {"keep": frozenset({"off"}), "leave": frozenset({"out"})}
+
+
+#: Tags that make a question mark assert ("..., right?", "..., yeah?").
+_TAGS = frozenset({"right", "yeah", "ok", "okay", "yes", "innit", "eh"})
+#: Openings that make a question mark hedge a statement ("I think it's fine to ...?").
+_HEDGED = (("i", "think"), ("i", "guess"), ("i", "reckon"), ("surely",))
+
+
+def asserting(tokens: Sequence[Token], mark: int) -> bool:
+    """True when the question mark at ``mark`` ends a statement, not a question: a tag
+    after a comma ("just push through it, right?") or a hedged opening ("I think the
+    numbness is just from sitting too long?")."""
+    before = [t.lower for t in tokens[max(0, mark - 2) : mark]]
+    if len(before) == 2 and before[0] == "," and before[1] in _TAGS:
+        return True
+    opening = tuple(t.lower for t in tokens[:2])
+    return any(opening[: len(cue)] == cue for cue in _HEDGED)
 
 
 def glued(tokens: Sequence[Token], index: int) -> bool:
@@ -391,6 +416,9 @@ def analyse_scope(tokens: Sequence[Token], text: str = "") -> Scope:
     question = stripped.endswith("?") or (
         "?" in lemmas and bool(lemmas) and lemmas[0] in QUESTION_WORDS
     )
+    marks = [at for at, t in enumerate(tokens) if t.text == "?"]
+    if marks and all(asserting(tokens, at) for at in marks):
+        question = False
     if tuple(lemmas[:2]) in SUGGESTIONS:
         # "Why not roll ...?", "Ever tried rolling ...?": a question that recommends.
         question = False
