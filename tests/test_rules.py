@@ -185,6 +185,12 @@ SHORT = {
         # a question answered yes recommends what it asks about
         ("Q: Can I roll my lower back? A: Yes, just go slowly.", "lumbar"),
         ("Q: can I roll a bruise? A: Definitely, it breaks up the blood.", "acute"),
+        # an injury framed, then the roller praised or urged with a purpose
+        ("When your calf is hot and puffy, a soft roller can calm it down.", "acute"),
+        (
+            "Felt something go in your hamstring today? Get on the roller to stop it tightening.",
+            "acute",
+        ),
         # a harm word turned into reassurance; a joint in other words
         (
             "I roll the bony bit on the outside of my hip every night, hurts but it's good pain.",
@@ -297,6 +303,8 @@ def test_a_sentence_can_break_two_rules() -> None:
         # an injury answered no, or the roller sent elsewhere
         "Should I roll a muscle I just pulled? No; rest it for a few days.",
         "Bruised your thigh? Roll the other leg and leave the bruised one alone for now.",
+        "When the swelling has gone down completely, you can ease back into rolling.",
+        "Q: Should I roll a muscle I pulled? A: No; rest it and roll only once it has settled.",
         # a condition excepted, a referral encouraged, advice reported and corrected
         "Foam rolling is suitable for most people, but not after recent surgery.",
         "It won't hurt to check with your GP before rolling if you have osteoporosis.",

@@ -240,23 +240,47 @@ def _framed_injury(
     # "once a strain has healed, gentle rolling can help"; not a purpose ("... to settle it")
     if any(t.lower in _WAITING and tokens[at - 1].lower != "to" for at, t in enumerate(tokens)):
         return None
+    if _gone_down(tokens):
+        return None  # "when the swelling has gone down completely, ease back into rolling"
     if any(t.lower in _SOMEWHERE_ELSE for t in tokens):
         return None  # "Bruised your thigh? Roll the other leg and leave the bruised one alone"
     injuries = [t for t in targets if t.key.startswith("injuries.") and scope.clause[t.start] == 0]
     if not injuries:
         return None
     for action in actions:
-        if scope.clause[action.start] == 0 or not scope.imperative(action.start):
+        if scope.clause[action.start] == 0:
             continue
         start, end = scope.clause_start(action.start), scope.clause_end(action.start)
-        if _DEFERRING.intersection(t.lemma for t in tokens[start : end + 1]):
+        clause = [t.lemma for t in tokens[start : end + 1]]
+        if not scope.imperative(action.start) and not _urged(clause):
             continue
-        cues = (*scope.negations, *scope.arounds)
+        if _DEFERRING.intersection(clause):
+            continue
+        # a purpose is no caution ("get on the roller to stop it tightening up")
+        cues = [*(c for c in scope.negations if not _purpose(tokens, c)), *scope.arounds]
         if any(start <= cue <= end for cue in cues):
             continue  # "roll muscles well away from it", "roll around it"
         if recommending(scope, action.start):
             return action, injuries[0]
     return None
+
+
+#: Words that praise an action as the way to go ("the best move is to roll", "the roller
+#: will sort it", "a soft roller can calm it down").
+_URGING = frozenset({"best", "fastest", "quickest", "sort", "fix", "calm", "soothe", "heal"})
+_URGING |= frozenset({"help", "settle", "wonder", "loosen"})
+
+
+def _urged(clause: Sequence[str]) -> bool:
+    """True when a clause that is not an order still urges the action (it praises it)."""
+    return not _URGING.isdisjoint(clause)
+
+
+def _purpose(tokens: Sequence[Token], cue: int) -> bool:
+    """True when the negation at ``cue`` is inside a purpose ("to stop it tightening up",
+    "so it doesn't seize up")."""
+    before = [t.lower for t in tokens[max(0, cue - 3) : cue]]
+    return "to" in before[-1:] or "so" in before
 
 
 #: Words that send the roller away from the injury the sentence opens with.
@@ -323,7 +347,21 @@ def _deferred(action: Hit, tokens: Sequence[Token], scope: Scope) -> bool:
             if token.lower in _WAITING and not scope.negated(at, window=2):
                 return True
     start = max(scope.clause_start(action.start), action.start - 4)
-    return any(t.lemma in _PUTTING_OFF for t in tokens[start : action.start])
+    if any(t.lemma in _PUTTING_OFF for t in tokens[start : action.start]):
+        return True
+    # "roll only once the swelling has gone", "roll it once it has settled"
+    after = [t.lemma for t in tokens[action.end : action.end + 4]]
+    return "once" in after or _gone_down(tokens)
+
+
+def _gone_down(tokens: Sequence[Token]) -> bool:
+    """True when the sentence says the injury has gone down ("once the swelling has gone
+    down"): a perfect "has gone down", not "it's gone purple"."""
+    words = [t.lower for t in tokens]
+    return any(
+        words[at : at + 3] in (["has", "gone", "down"], ["have", "gone", "down"])
+        for at in range(len(words))
+    )
 
 
 #: Verbs of noticing: "if you feel the roller drifting into your lower back" tells what the
