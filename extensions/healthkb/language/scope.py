@@ -347,7 +347,9 @@ for _phrase in NEGATION_PHRASES:
 #: skip", "never stop").
 #: Words after "nothing" that praise what follows ("nothing beats", "nothing compares to").
 _PRAISING = frozenset({"beat", "beats", "compare", "compares", "better", "quite", "feel", "feels"})
-_BETWEEN_NEGATIONS = frozenset({"reason", "need", "point", "to", "be", "ever", "just", "you"})
+_BETWEEN_NEGATIONS = frozenset(
+    {"reason", "need", "point", "to", "be", "ever", "just", "you", "say", "tell", "told"}
+)
 
 
 def _cancel_double(negations: list[int], lemmas: Sequence[str]) -> list[int]:
