@@ -191,6 +191,13 @@ SHORT = {
             "Felt something go in your hamstring today? Get on the roller to stop it tightening.",
             "acute",
         ),
+        # a referral waived with "without"; a time as a compound ("a 10-minute hold")
+        ("With a disc hernia you can roll without asking a doctor.", "check-first"),
+        (
+            "We prescribe 10-minute sustained holds on the trigger points with the roller.",
+            "sustained",
+        ),
+        ("Use it every day right across the small of your back.", "lumbar"),
         # a harm word turned into reassurance; a joint in other words
         (
             "I roll the bony bit on the outside of my hip every night, hurts but it's good pain.",
@@ -304,6 +311,12 @@ def test_a_sentence_can_break_two_rules() -> None:
         "Should I roll a muscle I just pulled? No; rest it for a few days.",
         "Bruised your thigh? Roll the other leg and leave the bruised one alone for now.",
         "When the swelling has gone down completely, you can ease back into rolling.",
+        "A common mistake is starting to roll straight after surgery without asking the surgeon.",
+        "Never start rolling after surgery without asking your surgeon.",
+        "Never rock on the roller at your belt line; move it to the upper back.",
+        "Many people roll the lumbar part, but my doctor explained it is better to roll the hips.",
+        "I hurt my ankle last week and it is still puffy, so I leave the roller off it.",
+        "Radicular symptoms during rolling, such as tingling into the L5 dermatome, mean stop.",
         "Q: Should I roll a muscle I pulled? A: No; rest it and roll only once it has settled.",
         # a condition excepted, a referral encouraged, advice reported and corrected
         "Foam rolling is suitable for most people, but not after recent surgery.",
@@ -324,6 +337,7 @@ def test_a_tag_question_asserts() -> None:
     # "..., right?" and "I think ...?" state what the writer does or believes
     assert flagged("I get a bit of tingling down my leg when I roll, just push through it, right?")
     assert flagged("I think the numbness between my legs is just from sitting too long?")
+    assert flagged("When I roll my back my leg goes dead and numb, is that normal?")
     # a reader's plain question about a symptom asks, it tells nothing to do
     assert flagged("Is numbness in the foot after rolling a bad sign?") == []
 

@@ -46,16 +46,19 @@ _REPORTING = frozenset(
 #: Words after the report that correct it ("..., but 30 seconds is enough").
 _CORRECTING = frozenset(
     {"otherwise", "enough", "plenty", "wrong", "myth", "outdated", "true", "actually", "evidence"}
+    | {"leaflet", "doctor", "physio", "guideline", "guidelines"}
 )
 _BUT = frozenset({"but", "however", "though", "yet", ";"})
 
 
 def _corrected(scope: Scope, index: int) -> bool:
-    """True when the action at ``index`` is advice the sentence reports from others and
-    then corrects ("Some trainers tell you to hold a knot for three minutes, but 30
-    seconds is enough", "You may have read that ...; the evidence says otherwise")."""
+    """True when the action at ``index`` is advice the sentence reports from others, or
+    what other people do or want, and then corrects ("Some trainers tell you to hold a knot
+    for three minutes, but 30 seconds is enough", "You may have read that ...; the evidence
+    says otherwise", "Many people roll the lumbar part, but my doctor explained ...")."""
     lemmas = [t.lemma for t in scope.tokens]
-    if _REPORTING.isdisjoint(lemmas[:index]):
+    others = "people" in lemmas[:index] or "want" in lemmas[:index]
+    if _REPORTING.isdisjoint(lemmas[:index]) and not others:
         return False
     turn = next((at for at in range(index + 1, len(lemmas)) if lemmas[at] in _BUT), None)
     return turn is not None and not _CORRECTING.isdisjoint(lemmas[turn + 1 :])
@@ -359,8 +362,9 @@ def _gone_down(tokens: Sequence[Token]) -> bool:
     down"): a perfect "has gone down", not "it's gone purple"."""
     words = [t.lower for t in tokens]
     return any(
-        words[at : at + 3] in (["has", "gone", "down"], ["have", "gone", "down"])
-        for at in range(len(words))
+        words[at : at + 2] == ["gone", "down"]
+        and not {"has", "have", "'s"}.isdisjoint(words[at - 2 : at])
+        for at in range(2, len(words))
     )
 
 

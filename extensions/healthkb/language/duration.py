@@ -140,6 +140,8 @@ def _amount_before(lemmas: Sequence[str], unit: int) -> tuple[int, float] | None
     if at < 0:
         return None
     value = _number(lemmas[at])
+    if value is None and lemmas[at] == "-" and at >= 1:
+        value, at = _number(lemmas[at - 1]), at - 1  # "a 10-minute hold"
     if value is None:
         return None
     value += half

@@ -185,7 +185,9 @@ def antecedents(
             anaphor = tokens[at].lemma in ANAPHORS and tokens[at - 1].lower in _DEMONSTRATIVES
             if tokens[at].lower in PRONOUNS or anaphor:
                 earlier = [t for t in targets if t.end <= action.start]
-                if earlier:
+                # "move it to the upper back": the pronoun is the roller, moved elsewhere
+                elsewhere = [t.lower for t in tokens[at + 1 : at + 5]][:1] == ["to"]
+                if earlier and not elsewhere:
                     last = max(earlier, key=lambda t: t.start)
                     token = tokens[at]
                     out.append(Hit(last.key, at, at + 1, token.start, token.end))

@@ -84,6 +84,19 @@ def _waved_away(hits: Sequence[Hit], scope: Scope) -> Hit | None:
     return None
 
 
+def _without(hit: Hit, scope: Scope) -> bool:
+    """True when "without" waives the referral ("without asking a doctor"), and no other
+    negation in the clause makes it a rule ("never start without asking your doctor")."""
+    tokens = scope.tokens
+    start = scope.clause_start(hit.start)
+    near = [t.lower for t in tokens[max(start, hit.start - 3) : hit.start]]
+    if "without" not in near:
+        return False
+    cue = max(start, hit.start - 3) + near.index("without")
+    earlier = [t.lower for t in tokens[start:cue]]
+    return not {"never", "not", "n't", "no", "don't"} & set(earlier)
+
+
 def _plainly_referred(hits: Sequence[Hit], scope: Scope) -> bool:
     """True when some referral of the sentence stands un-negated ("needs emergency care
     today, not a GP appointment next week")."""
@@ -113,7 +126,21 @@ def finding(rule: ConceptRule, text: str, hits: Sequence[Hit], scope: Scope) -> 
     conditions = [
         hit for hit in hits_of(hits, rule.keys("conditions")) if not _excepted(hit, scope)
     ]
-    if not conditions or referred(hits, scope):
+    if not conditions:
+        return None
+    # "with a slipped disc you can roll without asking a doctor" waives the referral
+    waived = next(
+        (
+            h
+            for h in hits
+            if h.key.startswith("referral.") and _without(h, scope) and not scope.mistake(h.start)
+        ),
+        None,
+    )
+    if waived is not None:
+        begin = min(conditions[0].begin, waived.begin)
+        return finding_at(rule, "permission", text, begin, max(conditions[0].finish, waived.finish))
+    if referred(hits, scope):
         return None
     condition = conditions[0]
     allowed = _granted(hits, scope, conditions)

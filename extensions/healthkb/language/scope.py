@@ -307,11 +307,13 @@ _CHOICES = frozenset({"thing", "idea", "mistake", "move", "habit", "way", "choic
 _GAIN = frozenset({"better", "faster", "quicker"})
 
 #: "keep ... off", "leave ... out": the words between are kept away from what follows.
-_KEEP_OFF = {"keep": frozenset({"off"}), "leave": frozenset({"out"})}
+_KEEP_OFF = {"keep": frozenset({"off"}), "leave": frozenset({"out", "off"})}
 
 
 #: Tags that make a question mark assert ("..., right?", "..., yeah?").
 _TAGS = frozenset({"right", "yeah", "ok", "okay", "yes", "innit", "eh"})
+#: Short checks after a comma that make a question mark assert what came before.
+_CHECKS = (["is", "that"], ["no", "?"], ["yes", "?"], ["does", "that"], ["is", "this"])
 #: Openings that make a question mark hedge a statement ("I think it's fine to ...?").
 _HEDGED = (("i", "think"), ("i", "guess"), ("i", "reckon"), ("surely",))
 
@@ -322,6 +324,12 @@ def asserting(tokens: Sequence[Token], mark: int) -> bool:
     numbness is just from sitting too long?")."""
     before = [t.lower for t in tokens[max(0, mark - 2) : mark]]
     if len(before) == 2 and before[0] == "," and before[1] in _TAGS:
+        return True
+    # "..., is that normal?", "..., no?": a short check on what was just said
+    comma = next(
+        (at for at in range(mark - 1, max(mark - 6, 0), -1) if tokens[at].text == ","), None
+    )
+    if comma is not None and [t.lower for t in tokens[comma + 1 : comma + 3]] in _CHECKS:
         return True
     opening = tuple(t.lower for t in tokens[:2])
     return any(opening[: len(cue)] == cue for cue in _HEDGED)

@@ -37,6 +37,11 @@ _COMPLAINTS = frozenset(
         "management",
         "health",
         "sufferer",
+        "disc",
+        "dermatome",
+        "nerve",
+        "root",
+        "protrusion",
         "-",
     ]
 )

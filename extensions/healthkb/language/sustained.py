@@ -102,6 +102,8 @@ _AREAS = frozenset(
     forearm adductor trap piriformis""".split()  # noqa: SIM905 (a list of words, read as prose)
 )
 
+#: Nouns after a compound duration that make it a hold ("10-minute sustained holds").
+_HOLDS = frozenset({"hold", "holds", "pressure", "compression"})
 #: Words that make a clause about a whole session ("the whole routine takes ...").
 _SESSION_WORDS = frozenset(
     {"routine", "session", "workout", "warm-up", "total", "class", "overall"}
@@ -136,7 +138,7 @@ def finding(
         for hit in hits_of(hits, {*limits, *open_ended})
         if tokens[hit.start].lemma != "roller" and not _no_hold(tokens, hit)
     ]
-    if any(w in _MOVING and (at == 0 or words[at - 1] not in _STILL) for at, w in enumerate(words)):
+    if any(_moving(words, at) for at in range(len(words))):
         return None  # "moving from muscle to muscle": no spot is held
     for duration in durations(words):
         if duration.seconds > _LONGEST_HOLD:
@@ -325,6 +327,14 @@ _IF = frozenset({"if", "when", "whenever", "unless"})
 _NOUN_BEFORE = frozenset({"per", "each", "every", "the", "a", "your", "that", "this", "one"})
 
 
+def _moving(words: Sequence[str], at: int) -> bool:
+    """True when the word at ``at`` keeps the roller moving: not denied ("without moving")
+    nor leaving the spot ("moving on too soon")."""
+    if words[at] not in _MOVING or (at > 0 and words[at - 1] in _STILL):
+        return False
+    return words[at + 1 : at + 2] not in (["on"], ["off"])
+
+
 def _no_hold(tokens: Sequence[Token], hit: Hit) -> bool:
     """True when the action holds nothing: a noun ("per hold"), "keep" before a verb in
     -ing that is not one of pressing ("keep moving"), "leave ... alone"."""
@@ -343,6 +353,9 @@ def _whole_session(words: Sequence[str], duration: Duration, scope: Scope) -> bo
     routine takes about eight minutes"), unless the clause puts it on one spot ("five
     minutes on the same knot")."""
     start = scope.clause_start(duration.start)
+    if duration.end - duration.start >= 3 and words[duration.end - 2] == "-":
+        # "a 5-minute forearm roll" names a session; "10-minute sustained holds" a hold
+        return _HOLDS.isdisjoint(words[duration.end : duration.end + 3])
     areas = {word.rstrip("s") for word in words} & _AREAS
     if len(areas) > 1 and _SINGLE.isdisjoint(words) and not {"each", "per"} & set(words):
         return True
