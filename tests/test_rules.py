@@ -198,6 +198,15 @@ SHORT = {
             "sustained",
         ),
         ("Use it every day right across the small of your back.", "lumbar"),
+        # a condition told as the writer's own good experience; a rhetorical "why"
+        (
+            "Bought it after my spinal fusion, started using it the week I got home, zero issues.",
+            "check-first",
+        ),
+        (
+            "Rolling after back surgery seems fine to me, I doubt you need to ask the surgeon.",
+            "check-first",
+        ),
         # a harm word turned into reassurance; a joint in other words
         (
             "I roll the bony bit on the outside of my hip every night, hurts but it's good pain.",
@@ -338,6 +347,8 @@ def test_a_tag_question_asserts() -> None:
     assert flagged("I get a bit of tingling down my leg when I roll, just push through it, right?")
     assert flagged("I think the numbness between my legs is just from sitting too long?")
     assert flagged("When I roll my back my leg goes dead and numb, is that normal?")
+    # a rhetorical "why" says the opposite of what it asks
+    assert flagged("Why stop rolling just because your foot goes numb when it is helping?")
     # a reader's plain question about a symptom asks, it tells nothing to do
     assert flagged("Is numbness in the foot after rolling a bad sign?") == []
 

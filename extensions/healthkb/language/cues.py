@@ -21,6 +21,7 @@ NEGATION_LEMMAS = frozenset(
         "refrain",
         "resist",
         "nobody",
+        "doubt",
         "spare",
         "bypass",
         "exclude",
@@ -291,6 +292,8 @@ RELUCTANCE_LEMMAS = frozenset(
 #: Openings of questions that suggest doing something.
 SUGGESTIONS = frozenset(
     {("why", "not"), ("ever", "try"), ("why", "wait"), ("how", "about"), ("what", "about")}
+    # a rhetorical "why" says the opposite: "Why stop just because your foot goes numb?"
+    | {("why", "stop"), ("why", "bother"), ("why", "rush"), ("why", "make"), ("why", "would")}
 )
 
 
