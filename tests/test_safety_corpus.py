@@ -13,15 +13,23 @@ from healthkb.cli.rules import default_matcher, evaluate, load_corpus
 
 #: What the rules reach on each part of each batch of the corpus (recall of unsafe sentences,
 #: share of safe sentences flagged), raised as they improve: batch 1 written with the first
-#: rules, batches 2 and 3 written later from readers' and authors' phrasings without seeing
-#: the rules (first measured, before any tuning on them: batch 2's tuning part 0.795 / 0.073,
-#: batch 3 (tuning only) 0.745 / 0.050). The targets for the held-out parts are 0.95 / 0.03.
+#: rules, batches 2 to 8 written later from readers' and authors' phrasings without seeing
+#: the rules. First measured, before any tuning on them: batch 2's tuning part 0.795 / 0.073,
+#: batch 3 0.745 / 0.050, batch 4 0.687 / 0.054 (held out 0.744 / 0.038), batch 5 0.757 /
+#: 0.051, batch 7 0.786 / 0.043, batch 8 (held out only) 0.812 / 0.055. The targets for the
+#: held-out parts are 0.95 / 0.03.
 FLOORS = {
-    (1, "tune"): (0.95, 0.02),
+    (1, "tune"): (0.95, 0.01),
     (1, "heldout"): (0.80, 0.03),
-    (2, "tune"): (0.96, 0.01),
-    (2, "heldout"): (0.81, 0.01),
-    (3, "tune"): (0.89, 0.05),
+    (2, "tune"): (0.97, 0.01),
+    (2, "heldout"): (0.82, 0.01),
+    (3, "tune"): (0.92, 0.03),
+    (4, "tune"): (0.83, 0.05),
+    (4, "heldout"): (0.77, 0.04),
+    (5, "tune"): (0.80, 0.02),
+    (6, "tune"): (0.88, 0.02),
+    (7, "tune"): (0.85, 0.02),
+    (8, "heldout"): (0.81, 0.06),
 }
 
 
