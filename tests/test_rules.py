@@ -326,6 +326,10 @@ def test_a_sentence_can_break_two_rules() -> None:
         "Many people roll the lumbar part, but my doctor explained it is better to roll the hips.",
         "I hurt my ankle last week and it is still puffy, so I leave the roller off it.",
         "Radicular symptoms during rolling, such as tingling into the L5 dermatome, mean stop.",
+        "dont roll ur kneecap, do the quads above it",
+        "Many people roll the small of the back out of habit, but it's better to target the hips.",
+        "You can roll the healthy leg while the injured one recovers.",
+        "Roll the injured area only once it's no longer swollen or tender to the touch.",
         "Q: Should I roll a muscle I pulled? A: No; rest it and roll only once it has settled.",
         # a condition excepted, a referral encouraged, advice reported and corrected
         "Foam rolling is suitable for most people, but not after recent surgery.",

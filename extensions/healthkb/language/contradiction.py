@@ -49,6 +49,9 @@ _CORRECTING = frozenset(
     | {"leaflet", "doctor", "physio", "guideline", "guidelines"}
 )
 _BUT = frozenset({"but", "however", "though", "yet", ";"})
+#: Words after "but" that correct what other people do ("..., but it's better to target
+#: the hips"; the lookup lemma of "better" is "well").
+_PREFERRING = frozenset({"better", "well", "instead", "rather", "prefer"})
 
 
 def _corrected(scope: Scope, index: int) -> bool:
@@ -61,7 +64,8 @@ def _corrected(scope: Scope, index: int) -> bool:
     if _REPORTING.isdisjoint(lemmas[:index]) and not others:
         return False
     turn = next((at for at in range(index + 1, len(lemmas)) if lemmas[at] in _BUT), None)
-    return turn is not None and not _CORRECTING.isdisjoint(lemmas[turn + 1 :])
+    correcting = _CORRECTING | _PREFERRING if others else _CORRECTING
+    return turn is not None and not correcting.isdisjoint(lemmas[turn + 1 :])
 
 
 def finding(
@@ -92,6 +96,8 @@ def finding(
                 continue
             if target.start > 0 and tokens[target.start - 1].lemma in _MODAL_WORDS:
                 continue  # "can strain the joints": an injury verb, what rolling may do
+            if _HEALS.intersection(t.lemma for t in tokens[target.end : target.end + 3]):
+                continue  # "roll the other leg while the injured one heals"
             last = max(action.start, target.start)
             if not recommending(scope, action.start, target) or scope.negated(last):
                 continue
@@ -334,6 +340,8 @@ _LIMITED = re.compile(
 _AFTERWARDS = re.compile(r"\s+(?:after|before|between)\b", re.IGNORECASE)
 
 
+#: Verbs whose subject is the injury healing, not what is rolled.
+_HEALS = frozenset({"heal", "heals", "recover", "recovers", "mend", "mends"})
 #: Words that put rolling an injury off till it has settled ("the roller can wait", "once
 #: it has healed").
 _WAITING = frozenset({"wait", "healed", "settle", "settled", "faded", "yet", "subside", "subsided"})
@@ -353,8 +361,12 @@ def _deferred(action: Hit, tokens: Sequence[Token], scope: Scope) -> bool:
     if any(t.lemma in _PUTTING_OFF for t in tokens[start : action.start]):
         return True
     # "roll only once the swelling has gone", "roll it once it has settled"
-    after = [t.lemma for t in tokens[action.end : action.end + 4]]
-    return "once" in after or _gone_down(tokens)
+    after = [t.lemma for t in tokens[action.end : action.end + 6]]
+    if "once" in after:
+        following = after[after.index("once") + 1 : after.index("once") + 2]
+        if following not in (["a"], ["per"], ["or"], ["daily"], ["every"]):
+            return True  # not "once a day"
+    return _gone_down(tokens)
 
 
 def _gone_down(tokens: Sequence[Token]) -> bool:

@@ -310,6 +310,10 @@ _GAIN = frozenset({"better", "faster", "quicker"})
 _KEEP_OFF = {"keep": frozenset({"off"}), "leave": frozenset({"out", "off"})}
 
 
+#: Negations as written, also without the apostrophe of a hurried text ("dont roll it").
+_NEGATED_FORMS = frozenset(
+    {"n't", "not", "never", "dont", "cant", "wont", "shouldnt", "doesnt", "didnt", "isnt"}
+)
 #: Tags that make a question mark assert ("..., right?", "..., yeah?").
 _TAGS = frozenset({"right", "yeah", "ok", "okay", "yes", "innit", "eh"})
 #: Short checks after a comma that make a question mark assert what came before.
@@ -399,7 +403,7 @@ def analyse_scope(tokens: Sequence[Token], text: str = "") -> Scope:
             opened_by_subordinate = i + 1 < len(tokens) and tokens[i + 1].lemma in SUBORDINATORS
     negations: list[int] = []
     for i, lemma in enumerate(lemmas):
-        cue = lemma in NEGATION_LEMMAS or tokens[i].lower in {"n't", "not", "never"}
+        cue = lemma in NEGATION_LEMMAS or tokens[i].lower in _NEGATED_FORMS
         if lemma == "nothing" and i + 1 < len(lemmas) and lemmas[i + 1] in _PRAISING:
             cue = False  # "nothing beats sinking into ...": praise, not a denial
         # "it won't hurt to check first" encourages what follows.
