@@ -215,6 +215,7 @@ SHORT = {
         ("You can roll over your elbow too if it feels locked up.", "neck"),
         # a heading's dose with no verb is its order
         ("Low back (L1-L5): 3 slow passes.", "lumbar"),
+        ("Lumbar spine - 45 sec.", "lumbar"),
         ("Kneecaps: 30 seconds of small circles on the roller.", "neck"),
         # pregnancy in readers' words, a condition with praise
         ("Im preggers and roll every nite, its fine for the baby", "check-first"),

@@ -177,6 +177,15 @@ class _RuleKeys:
         )
 
 
+def _dosed_heading(words: Sequence[str]) -> bool:
+    """True when a heading label's colon or dash is followed by a number ("Lower back: 2
+    minutes each morning")."""
+    for at, word in enumerate(words[:HEADING]):
+        if word in {":", "-"} and at + 1 < len(words) and words[at + 1][:1].isdigit():
+            return True
+    return False
+
+
 def could_fire(
     keys: set[str],
     pairs: set[tuple[str, int]],
@@ -196,6 +205,8 @@ def could_fire(
         places = {at for key, at in pairs if key in sets.targets}
         if any(at in places for key, at in pairs if key in sets.actions):
             return True
+    if not keys.isdisjoint(sets.targets) and _dosed_heading(words):
+        return True  # "Lumbar spine - 45 sec": a heading's dose is its order
     if sets.conditions:
         if allowing and not keys.isdisjoint(sets.conditions):
             return True  # a condition with a permission, or with an order to roll
