@@ -331,6 +331,11 @@ def test_a_sentence_can_break_two_rules() -> None:
         "Many people roll the small of the back out of habit, but it's better to target the hips.",
         "You can roll the healthy leg while the injured one recovers.",
         "Roll the injured area only once it's no longer swollen or tender to the touch.",
+        "A common mistake is lying across the lower back; move it up to your mid back.",
+        "Physio handout: roll the thoracic spine, keeping the lumbar spine off the roller.",
+        "The roller should be kept away from the neck, kneecaps and lower spine.",
+        "If your knee is swollen after a fall, skip rolling it and get it looked at.",
+        "Don't start rolling after spinal surgery until your surgical team says it's OK.",
         "Q: Should I roll a muscle I pulled? A: No; rest it and roll only once it has settled.",
         # a condition excepted, a referral encouraged, advice reported and corrected
         "Foam rolling is suitable for most people, but not after recent surgery.",

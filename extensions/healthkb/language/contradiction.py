@@ -83,6 +83,9 @@ def finding(
         if not (a.end < len(tokens) and glued(tokens, a.end))
     ]
     targets = hits_of(hits, rule.targets)
+    # a word of a place is no action ("lower" in "lower back")
+    named = [h for h in hits if h.key.startswith("places.")]
+    actions = [a for a in actions if not any(p.start <= a.start and a.end <= p.end for p in named)]
     targets = targets + antecedents(actions, targets, tokens)
     for action in actions:
         for target in targets:
@@ -96,7 +99,7 @@ def finding(
                 continue
             if target.start > 0 and tokens[target.start - 1].lemma in _MODAL_WORDS:
                 continue  # "can strain the joints": an injury verb, what rolling may do
-            if _HEALS.intersection(t.lemma for t in tokens[target.end : target.end + 3]):
+            if _HEALS.intersection(t.lower for t in tokens[target.end : target.end + 3]):
                 continue  # "roll the other leg while the injured one heals"
             last = max(action.start, target.start)
             if not recommending(scope, action.start, target) or scope.negated(last):
@@ -341,7 +344,7 @@ _AFTERWARDS = re.compile(r"\s+(?:after|before|between)\b", re.IGNORECASE)
 
 
 #: Verbs whose subject is the injury healing, not what is rolled.
-_HEALS = frozenset({"heal", "heals", "recover", "recovers", "mend", "mends"})
+_HEALS = frozenset({"heals", "recovers", "mends", "heal", "recover", "mend"})
 #: Words that put rolling an injury off till it has settled ("the roller can wait", "once
 #: it has healed").
 _WAITING = frozenset({"wait", "healed", "settle", "settled", "faded", "yet", "subside", "subsided"})

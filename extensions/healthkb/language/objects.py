@@ -185,8 +185,12 @@ def antecedents(
             anaphor = tokens[at].lemma in ANAPHORS and tokens[at - 1].lower in _DEMONSTRATIVES
             if tokens[at].lower in PRONOUNS or anaphor:
                 earlier = [t for t in targets if t.end <= action.start]
-                # "move it to the upper back": the pronoun is the roller, moved elsewhere
-                elsewhere = [t.lower for t in tokens[at + 1 : at + 5]][:1] == ["to"]
+                # "move it (up) to the mid back": the pronoun is the roller, moved elsewhere
+                after = [t.lower for t in tokens[at + 1 : at + 4]]
+                elsewhere = any(
+                    word == "to" and after[n + 1 : n + 2] in (["the"], ["your"], ["my"])
+                    for n, word in enumerate(after[:2])
+                )
                 if earlier and not elsewhere:
                     last = max(earlier, key=lambda t: t.start)
                     token = tokens[at]

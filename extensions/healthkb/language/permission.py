@@ -77,7 +77,10 @@ def _waved_away(hits: Sequence[Hit], scope: Scope) -> Hit | None:
         start, end = scope.clause_start(hit.start), scope.clause_end(hit.start)
         cue = {t.lemma for t in scope.tokens[start : end + 1]}
         negated = any(start <= at <= end for at in scope.negations)
-        if negated and cue & _NEGATED_WAVING:
+        # the waving word is the referral's ("skip the physio"), not an order's ("skip
+        # rolling it and get it looked at")
+        near = {t.lemma for t in scope.tokens[max(start, hit.start - 3) : hit.start]}
+        if negated and cue & _NEGATED_WAVING and (near & _NEGATED_WAVING or "need" in cue):
             return hit
         if cue & WAVING - _NEGATED_WAVING:
             return hit

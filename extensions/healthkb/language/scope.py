@@ -307,7 +307,11 @@ _CHOICES = frozenset({"thing", "idea", "mistake", "move", "habit", "way", "choic
 _GAIN = frozenset({"better", "faster", "quicker"})
 
 #: "keep ... off", "leave ... out": the words between are kept away from what follows.
-_KEEP_OFF = {"keep": frozenset({"off"}), "leave": frozenset({"out", "off"})}
+_KEEP_OFF = {
+    "keep": frozenset({"off", "away"}),
+    "leave": frozenset({"out", "off"}),
+    "stay": frozenset({"off"}),
+}
 
 
 #: Negations as written, also without the apostrophe of a hurried text ("dont roll it").
@@ -412,17 +416,24 @@ def analyse_scope(tokens: Sequence[Token], text: str = "") -> Scope:
         # A negated reluctance encourages: "don't be afraid to", "never hesitate to".
         if cue and not RELUCTANCE_LEMMAS.intersection(lemmas[i + 1 : i + 4]):
             negations.append(i)
+    # Overlapping phrases are one cue ("kept away from"): two would cancel as a double
+    # negation.
+    phrased = -1
     for i, lemma in enumerate(lemmas):
         for phrase in _NEGATION_BY_FIRST.get(lemma, ()):
             size = len(phrase)
-            if tuple(lemmas[i : i + size]) == phrase:
+            if tuple(lemmas[i : i + size]) == phrase and i > phrased:
                 negations.append(i + size - 1)
+                phrased = i + size - 1
     # "keep it off", "keep the roller off", "leave the roller out of it": within four words.
     for i, lemma in enumerate(lemmas):
         if lemma in _KEEP_OFF:
             for j in range(i + 1, min(i + 6, len(lemmas))):
                 if lemmas[j] in _KEEP_OFF[lemma]:
-                    negations.append(j)
+                    # what stands between is kept off too ("keeping the lumbar spine off"),
+                    # once: a negation phrase there already ("stay off") is the same cue
+                    if not any(i <= cue <= j for cue in negations):
+                        negations.append(i)
                     break
     negations = _cancel_double(negations, lemmas)
     arounds = [i for i, lemma in enumerate(lemmas) if lemma in AROUND_LEMMAS]

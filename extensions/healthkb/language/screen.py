@@ -42,6 +42,9 @@ _COMPLAINTS = frozenset(
         "nerve",
         "root",
         "protrusion",
+        "feel",
+        "hurt",
+        "hate",
         "-",
     ]
 )

@@ -341,6 +341,8 @@ def _no_hold(tokens: Sequence[Token], hit: Hit) -> bool:
     lemma = tokens[hit.start].lemma
     if hit.start > 0 and tokens[hit.start - 1].lower in _NOUN_BEFORE:
         return True  # "per hold", "each hold": a noun, not an order
+    if lemma == "keep" and any(t.lemma in {"off", "away"} for t in tokens[hit.end : hit.end + 5]):
+        return True  # "keep the foam roller off it until the swelling settles"
     if lemma == "keep" and hit.end < len(tokens):
         going = tokens[hit.end].lower
         return going.endswith("ing") and tokens[hit.end].lemma not in _PRESSING
