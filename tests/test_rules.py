@@ -198,6 +198,18 @@ SHORT = {
             "sustained",
         ),
         ("Use it every day right across the small of your back.", "lumbar"),
+        (
+            "I've got brittle bones and I roll my upper back every morning, no dramas.",
+            "check-first",
+        ),
+        (
+            "Position the roller at the level of your iliac crests, right on the spine, and rock.",
+            "lumbar",
+        ),
+        (
+            "Press your hip into the ball and hold it there while you count slowly to 180.",
+            "sustained",
+        ),
         # a condition told as the writer's own good experience; a rhetorical "why"
         (
             "Bought it after my spinal fusion, started using it the week I got home, zero issues.",

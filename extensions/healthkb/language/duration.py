@@ -186,7 +186,8 @@ def durations(lemmas: Sequence[str]) -> list[Duration]:
     found: list[Duration] = []
     for at, lemma in enumerate(lemmas):
         # a count stands for seconds: "count to twenty", "a slow count of 150"
-        if lemma in {"to", "of"} and at >= 1 and lemmas[at - 1] == "count":
+        counting = at >= 1 and "count" in lemmas[max(0, at - 2) : at]  # "count slowly to"
+        if lemma in {"to", "of"} and counting:
             counted = _number(lemmas[at + 1]) if at + 1 < len(lemmas) else None
             if counted is not None:
                 found.append(_with_ceiling(lemmas, at - 1, at + 2, counted))

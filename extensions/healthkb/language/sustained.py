@@ -240,7 +240,9 @@ def _implied_limit(
     calf knot") is a hold's; one per spot or area ("4 minutes each side", "3 mins a side",
     "ten minutes on each quad", "a quarter of an hour on the quads", "Lats: 4 min") a
     roll's. None when the words around it say neither."""
-    after = list(words[duration.end : duration.end + 4])
+    after = list(words[duration.end : duration.end + 5])
+    if after[:1] in (["straight"], ["solid"], ["flat"]):
+        after = after[1:]  # "15 minutes straight on my hamstrings"
     hold, roll = limits.get("actions.hold"), limits.get("actions.roll")
     if after[:1] == ["of"] and not _OF_PRESSURE.isdisjoint(after[1:3]):
         return hold
