@@ -127,8 +127,13 @@ def test_check_without_built_site_is_a_clear_message(project: Path) -> None:
 def test_bad_redirects_file(tmp_path: Path) -> None:
     bad = tmp_path / "redirects.toml"
     bad.write_text('[fragments]\n"no-fragment.html" = "x.html"\n', encoding="utf-8")
-    with pytest.raises(RedirectError, match=r"needs page\.html#id"):
+    with pytest.raises(RedirectError, match=r"redirects\.toml:2: .*needs page\.html#id"):
         load_redirects(bad)
     bad.write_text("[pages\n", encoding="utf-8")
-    with pytest.raises(RedirectError, match=r"redirects.toml: .*line 1"):
+    with pytest.raises(RedirectError, match=r"redirects\.toml:1: invalid TOML"):
         load_redirects(bad)
+    # a file saved in another encoding is a problem with its line, not a traceback
+    bad.write_bytes(b'[pages]\n"a.html" = "b\xe9.html"\n')
+    with pytest.raises(RedirectError, match=r"redirects\.toml:2: .*UTF-8") as caught:
+        load_redirects(bad)
+    assert caught.value.location == f"{bad}:2"

@@ -206,10 +206,14 @@ def test_the_target_comes_from_the_plain_language_file(tmp_path: Path) -> None:
     assert load_target(path) == Target(6.5, 0)
     for bad in ("target_grade = 'eight'", "target_grade = 0", "min_words = -1", "min_words = 2.5"):
         path.write_text(f"[reading]\n{bad}\n", encoding="utf-8")
-        with pytest.raises(ValueError, match=r"plain-language\.toml: (target_grade|min_words)"):
+        with pytest.raises(ValueError, match=r"plain-language\.toml:2: (target_grade|min_words)"):
             load_target(path)
     path.write_text("[reading\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"plain-language\.toml: .*line 1"):
+    with pytest.raises(ValueError, match=r"plain-language\.toml:1: invalid TOML"):
+        load_target(path)
+    # a file saved in another encoding is a problem with its line, not a traceback
+    path.write_bytes(b"[reading]\ntarget_grade = 8 # caf\xe9\n")
+    with pytest.raises(ValueError, match=r"plain-language\.toml:2: .*UTF-8"):
         load_target(path)
 
 

@@ -20,7 +20,6 @@ setting takes effect on the next build without reading a page again.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -38,6 +37,7 @@ from healthkb.core.findings import report, store_build_finding
 from healthkb.core.nodes import line_of
 from healthkb.faq.nodes import faq_question
 from healthkb.language.readability import Counts, longest, sentences, total, warm_up
+from healthkb.language.source import ConfigError, Lines, Problem, read_toml
 from healthkb.review.notice import review_notice
 from healthkb.safety.nodes import safety_header
 
@@ -190,23 +190,26 @@ class Target:
 
 def load_target(path: Path) -> Target:
     """The ``[reading]`` settings of a plain-language file (a missing file or value: the
-    default). Raises ValueError naming the file and its problem."""
+    default). Raises :class:`ConfigError` (a ValueError) naming the file and line of each
+    problem."""
     if not path.is_file():
         return Target()
-    try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-    except tomllib.TOMLDecodeError as err:
-        raise ValueError(f"{path}: {err}") from None
+    data, text = read_toml(path)
+    lines = Lines(text)
+    where = str(path)
+
+    def problem(key: str, message: str) -> ConfigError:
+        return ConfigError([Problem(where, lines.key(1, len(lines), key), message)])
+
     reading = data.get("reading", {})
     if not isinstance(reading, dict):
-        raise ValueError(f"{path}: [reading] must be a table")
+        raise problem("reading", "[reading] must be a table")
     grade = reading.get("target_grade", Target.target_grade)
     if isinstance(grade, bool) or not isinstance(grade, int | float) or not 1 <= grade <= 20:
-        raise ValueError(f"{path}: target_grade must be a grade from 1 to 20, not {grade!r}")
+        raise problem("target_grade", f"target_grade must be a grade from 1 to 20, not {grade!r}")
     words = reading.get("min_words", Target.min_words)
     if isinstance(words, bool) or not isinstance(words, int) or words < 0:
-        raise ValueError(f"{path}: min_words must be a whole number of words, not {words!r}")
+        raise problem("min_words", f"min_words must be a whole number of words, not {words!r}")
     return Target(float(grade), words)
 
 
@@ -214,10 +217,15 @@ def reading_target(app: Sphinx) -> Target:
     path = policy_dir(app) / str(app.config.kb_plain_language)
     try:
         return load_target(path)
-    except ValueError as err:
-        logger.warning(
-            "%s; using the defaults", err, type="kb", subtype="config", location=str(path)
-        )
+    except ConfigError as err:
+        for problem in err.problems:
+            logger.warning(
+                "%s; using the defaults",
+                problem.message,
+                type="kb",
+                subtype="config",
+                location=problem.location,
+            )
         return Target()
 
 

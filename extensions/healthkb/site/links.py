@@ -162,7 +162,7 @@ def site_redirects(app: Sphinx) -> Redirects:
         try:
             redirects = load_redirects(path)
         except RedirectError as err:
-            logger.error(str(err), type="kb", subtype="config", location=str(path))
+            logger.error(str(err), type="kb", subtype="config", location=err.location or str(path))
             redirects = Redirects({}, {})
         stored = data[REDIRECTS] = {"pages": redirects.pages, "fragments": redirects.fragments}
     return Redirects(stored["pages"], stored["fragments"])

@@ -8,12 +8,12 @@ trainer can copy and share.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
 from healthkb.core.files import write_atomic
+from healthkb.language.source import ConfigError, Lines, read_toml
 
 LOCK_HEADER = """\
 # Published page URLs and fragments of the knowledge base (relative to the site root).
@@ -28,7 +28,11 @@ SKIP_PAGES = {"genindex.html", "search.html", "py-modindex.html"}
 
 
 class RedirectError(ValueError):
-    """conf/redirects.toml cannot be read."""
+    """conf/redirects.toml cannot be read: the message and ``path:line`` of the problem."""
+
+    def __init__(self, message: str, location: str = "") -> None:
+        super().__init__(message)
+        self.location = location
 
 
 @dataclass
@@ -53,24 +57,37 @@ class Redirects:
 
 
 def load_redirects(path: Path) -> Redirects:
+    """The redirects of ``path`` (none when it is missing). Raises :class:`RedirectError`
+    naming the file and line of the problem."""
     if not path.is_file():
         return Redirects({}, {})
     try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-    except tomllib.TOMLDecodeError as err:
-        raise RedirectError(f"{path}: {err}") from None
+        data, text = read_toml(path)
+    except ConfigError as err:
+        raise RedirectError(str(err.first), err.first.location) from None
+    lines = Lines(text)
+
+    def problem(key: str, message: str) -> RedirectError:
+        line = lines.key(1, len(lines), key) or _header(lines, key)
+        return RedirectError(f"{path}:{line or 1}: {message}", f"{path}:{line or 1}")
+
     pages = data.get("pages", {})
     fragments = data.get("fragments", {})
     if not isinstance(pages, dict) or not isinstance(fragments, dict):
-        raise RedirectError(f"{path}: [pages] and [fragments] must be tables of old = new")
+        key = "pages" if not isinstance(pages, dict) else "fragments"
+        raise problem(key, "[pages] and [fragments] must be tables of old = new")
     for key, value in [*pages.items(), *fragments.items()]:
         if not isinstance(value, str) or not value:
-            raise RedirectError(f"{path}: redirect for {key!r} must be a non-empty string")
+            raise problem(f'"{key}"', f"redirect for {key!r} must be a non-empty string")
     for key in fragments:
         if "#" not in key:
-            raise RedirectError(f"{path}: fragment redirect {key!r} needs page.html#id")
+            raise problem(f'"{key}"', f"fragment redirect {key!r} needs page.html#id")
     return Redirects(dict(pages), dict(fragments))
+
+
+def _header(lines: Lines, key: str) -> int | None:
+    found = lines.headers(rf"^\s*\[\s*{key}\s*\]")
+    return found[0] if found else None
 
 
 class _AnchorParser(HTMLParser):
