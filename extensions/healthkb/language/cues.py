@@ -146,7 +146,6 @@ HARM_LEMMAS = frozenset(
         "overstretch",
         "overextend",
         "hyperextend",
-        "bigger",
         "harm",
         "risk",
         "risky",

@@ -159,7 +159,7 @@ class _RulesReader:
             if key != "rule":
                 first = self.headers[0] if self.headers else len(self.lines)
                 self.problem(
-                    self.lines.key(1, first, key) or _header_line(self.lines, key),
+                    self.lines.key(1, first, key) or self.lines.table(key),
                     f"unknown top-level key {key!r}; the file holds [[rule]] tables only",
                 )
         tables = data.get("rule")
@@ -324,11 +324,6 @@ class _RulesReader:
                     f"{where}: invalid regex in patterns: {source!r}: {exc}",
                 )
         return tuple(compiled)
-
-
-def _header_line(lines: Lines, key: str) -> int | None:
-    found = lines.headers(rf"^\s*\[+\s*{re.escape(key)}\s*[\].]")
-    return found[0] if found else None
 
 
 @lru_cache(maxsize=1024)

@@ -89,6 +89,12 @@ class Lines:
         header = re.compile(pattern)
         return [n + 1 for n, line in enumerate(self.lines) if header.match(line)]
 
+    def table(self, key: str) -> int | None:
+        """1-based line of the first header of table ``key`` (``[key]``, ``[[key]]`` or
+        ``[key.sub]``), or None."""
+        found = self.headers(rf"^\s*\[+\s*{re.escape(key)}\s*[\].]")
+        return found[0] if found else None
+
     def key(self, start: int, end: int, key: str, needle: str | None = None) -> int | None:
         """Line of ``key =`` between lines ``start`` and ``end`` (1-based, inclusive); with
         ``needle``, the first line from the key on that holds it (an item of a list)."""

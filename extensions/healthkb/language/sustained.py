@@ -130,6 +130,8 @@ def finding(
         return None  # "leave it in the sun for an hour" is about the roller, not a body
     if _judged(words):
         return None  # "five minutes on one spot is far too long", "... can leave a bruise"
+    if any(_moving(words, at) for at in range(len(words))):
+        return None  # "moving from muscle to muscle": no spot is held
     limits = dict(rule.longest)
     open_ended = rule.keys("actions") if rule.time else ()
     # "the roller" names no action.
@@ -138,9 +140,8 @@ def finding(
         for hit in hits_of(hits, {*limits, *open_ended})
         if tokens[hit.start].lemma != "roller" and not _no_hold(tokens, hit)
     ]
-    if any(_moving(words, at) for at in range(len(words))):
-        return None  # "moving from muscle to muscle": no spot is held
-    for duration in durations(words):
+    times = durations(words)
+    for duration in times:
         if duration.seconds > _LONGEST_HOLD:
             continue
         if _whole_session(words, duration, scope):
@@ -163,11 +164,11 @@ def finding(
             if not _presses(tokens, action, words):
                 continue
             if action.key in limits and seconds > limits[action.key]:
-                found = _joined(rule, text, tokens, scope, action, duration.start, duration.end)
+                found = _joined(rule, text, words, scope, action, duration.start, duration.end)
                 if found is not None:
                     return found
     # "as long as it takes to count to twenty": a short time just after bounds the open one
-    short = [d.start for d in durations(words) if d.seconds <= min(limits.values(), default=0)]
+    short = [d.start for d in times if d.seconds <= min(limits.values(), default=0)]
     for time in hits_of(hits, rule.keys("time")):
         if _bounded(words, time, short):
             continue
@@ -176,7 +177,7 @@ def finding(
             # "leave the roller until the bruise has faded" waits; it holds nothing
             waits = tokens[action.start].lemma == "leave"
             if action.key in open_ended and not inside and not waits:
-                found = _joined(rule, text, tokens, scope, action, time.start, time.end)
+                found = _joined(rule, text, words, scope, action, time.start, time.end)
                 if found is not None:
                     return found
     return None
@@ -185,7 +186,7 @@ def finding(
 def _joined(
     rule: ConceptRule,
     text: str,
-    tokens: Sequence[Token],
+    words: Sequence[str],
     scope: Scope,
     action: Hit,
     start: int,
@@ -201,9 +202,7 @@ def _joined(
         return None  # "if you find yourself lying on the roller for minutes, move on"
     if scope.tokens[scope.clause_start(action.start)].lemma in _IF:
         return None  # a condition, not an order: "if you need to hold a spot for minutes, ..."
-    if not scope.imperative(action.start) and _denied_after(
-        scope, [t.lower for t in scope.tokens], end
-    ):
+    if not scope.imperative(action.start) and _denied_after(scope, words, end):
         return None  # "holding a knot for five minutes won't release it any sooner"
     # A negation inside the action is its own ("don't come off until it lets go").
     clause = scope.clause_start(start)
@@ -211,7 +210,7 @@ def _joined(
         clause <= cue < start and not action.start <= cue < action.end for cue in scope.negations
     ):
         return None
-    return _at(rule, text, tokens, min(action.start, start), max(action.end, end))
+    return _at(rule, text, scope.tokens, min(action.start, start), max(action.end, end))
 
 
 #: Words after a time that deny the practice any value ("... does nothing extra").

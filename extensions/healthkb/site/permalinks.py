@@ -68,7 +68,7 @@ def load_redirects(path: Path) -> Redirects:
     lines = Lines(text)
 
     def problem(key: str, message: str) -> RedirectError:
-        line = lines.key(1, len(lines), key) or _header(lines, key)
+        line = lines.key(1, len(lines), key) or lines.table(key)
         return RedirectError(f"{path}:{line or 1}: {message}", f"{path}:{line or 1}")
 
     pages = data.get("pages", {})
@@ -83,11 +83,6 @@ def load_redirects(path: Path) -> Redirects:
         if "#" not in key:
             raise problem(f'"{key}"', f"fragment redirect {key!r} needs page.html#id")
     return Redirects(dict(pages), dict(fragments))
-
-
-def _header(lines: Lines, key: str) -> int | None:
-    found = lines.headers(rf"^\s*\[\s*{key}\s*\]")
-    return found[0] if found else None
 
 
 class _AnchorParser(HTMLParser):
