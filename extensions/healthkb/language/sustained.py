@@ -102,6 +102,8 @@ _AREAS = frozenset(
     forearm adductor trap piriformis""".split()  # noqa: SIM905 (a list of words, read as prose)
 )
 
+#: Words that name a whole area rolled, not a spot held.
+_WHOLE_AREAS = frozenset({"area", "areas", "muscle", "muscles", "group", "groups"})
 #: Nouns after a compound duration that make it a hold ("10-minute sustained holds").
 _HOLDS = frozenset({"hold", "holds", "pressure", "compression"})
 #: Words that make a clause about a whole session ("the whole routine takes ...").
@@ -158,12 +160,11 @@ def finding(
             and not _denied_after(scope, words, duration.end)
         ):
             return _at(rule, text, tokens, duration.start, duration.end)
-        for action in actions:
-            if duration.start <= action.start < duration.end:
-                continue  # "two minutes on" is the duration itself
+        for action in _governing(actions, duration, scope):
             if not _presses(tokens, action, words):
                 continue
-            if action.key in limits and seconds > limits[action.key]:
+            limit = _limit(limits, action, duration, words)
+            if limit is not None and seconds > limit:
                 found = _joined(rule, text, words, scope, action, duration.start, duration.end)
                 if found is not None:
                     return found
@@ -370,6 +371,8 @@ def _whole_session(words: Sequence[str], duration: Duration, scope: Scope) -> bo
     if "overall" in after_it[:2]:
         return True
     after = words[duration.end : duration.end + 2]
+    if after[:1] not in (["after"], ["ago"], ["later"]) and _one_spot(words, scope, duration):
+        return False  # "roll your quads for ten minutes every evening": one area, daily
     if tuple(after) in _SESSION_PAIRS:
         return True
     if len(after) == 2 and after[0] in {"each", "every", "per", "a"} and after[1] in _PER_SESSION:
@@ -379,3 +382,47 @@ def _whole_session(words: Sequence[str], duration: Duration, scope: Scope) -> bo
     before = words[max(0, duration.start - 2) : duration.start]
     # "takes about five minutes" is a total; "after a few minutes" says when, not how long
     return bool(before) and before[-1] in _NOT_A_HOLD_BEFORE
+
+
+def _one_spot(words: Sequence[str], scope: Scope, duration: Duration) -> bool:
+    """True when the clause of ``duration`` puts it on one spot or one muscle, so that how
+    often ("every evening") or what it is ("ten minutes of rolling") leaves it a hold:
+    "the same thigh", "the knot", "your quads"."""
+    start = scope.clause_start(duration.start)
+    end = scope.clause_end(duration.end - 1) + 1
+    around = [*words[start : duration.start], *words[duration.end : end]]
+    if not (_SINGLE | _KNOTS).isdisjoint(around):
+        return True
+    return len({word.rstrip("s") for word in around} & _AREAS) == 1
+
+
+def _governing(actions: Sequence[Hit], duration: Duration, scope: Scope) -> list[Hit]:
+    """The actions a duration belongs to: the nearest before it in its clause ("roll each
+    calf for a minute, pausing on the sore bit for 20 seconds": the minute is the roll's),
+    or else the nearest after it ("two minutes, then hold"). Not the duration itself ("two
+    minutes on")."""
+    outside = [a for a in actions if not duration.start <= a.start < duration.end]
+    before = [
+        a
+        for a in outside
+        if a.start < duration.start and scope.same_clause(a.start, duration.start)
+    ]
+    if before:
+        nearest = max(a.start for a in before)
+        return [a for a in before if a.start == nearest]  # "stay on": a roll and a hold
+    return sorted((a for a in outside if a.start >= duration.end), key=lambda a: a.start)[:1]
+
+
+def _limit(
+    limits: dict[str, float], action: Hit, duration: Duration, words: Sequence[str]
+) -> float | None:
+    """The limit of ``action`` for ``duration``: a ceiling on an area is a roll's ("keep each
+    area under two minutes"), pressure on a spot is a hold's whatever the verb ("press into
+    the knot for a full minute")."""
+    if duration.ceiling and not _WHOLE_AREAS.isdisjoint(words):
+        return limits.get("actions.roll")
+    limit = limits.get(action.key)
+    named = words[action.start : duration.end + 4]
+    if "actions.hold" in limits and not _KNOTS.isdisjoint(named) and _WHOLE_AREAS.isdisjoint(named):
+        return min(limits["actions.hold"], limit or limits["actions.hold"])
+    return limit
