@@ -49,6 +49,17 @@ def test_scope_negation_covers_what_follows_in_the_clause():
             "no-neck-bone-joint-rolling",
             "contradiction",
         ),
+        # a place named as a complaint is still what a later pronoun or "there" stands for
+        (
+            "If your lower back aches after sitting, get the roller under it.",
+            "no-direct-lumbar-rolling",
+            "contradiction",
+        ),
+        (
+            "When the stiffness is in the small of your back, park the roller there.",
+            "no-direct-lumbar-rolling",
+            "contradiction",
+        ),
         # the place as a compound, and the place put onto the roller
         ("Lumbar rolling is safe for most people.", "no-direct-lumbar-rolling", "contradiction"),
         (
@@ -124,6 +135,10 @@ def test_each_kind_of_finding(matcher, sentence, rule, kind):
         "If your calf is still swollen from a sprain, roll well away from it.",
         "If you just sprained your ankle, wait a few days before you use the roller.",
         "Some people roll the small of the back, which physios don't recommend.",
+        # a complaint's place is not what a later order with no pronoun is done to
+        "If your lower back aches, roll your glutes and hips instead.",
+        "If your lower back feels stiff, don't put the roller under it.",
+        "When your lower back hurts, there is no need to roll anything.",
     ],
 )
 def test_safe_sentences(matcher, sentence):

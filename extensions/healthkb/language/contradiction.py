@@ -74,8 +74,10 @@ def finding(
     tokens: Sequence[Token],
     hits: Sequence[Hit],
     scope: Scope,
+    referents: Sequence[Hit] = (),
 ) -> Finding | None:
-    """The contradiction of ``rule`` in a sentence, or None."""
+    """The contradiction of ``rule`` in a sentence, or None. ``referents``: places named
+    only as a complaint, which a later pronoun can stand for."""
     # An action word joined by a hyphen to the next is part of a compound ("lower-back").
     actions = [
         a
@@ -86,7 +88,7 @@ def finding(
     # a word of a place is no action ("lower" in "lower back")
     named = [h for h in hits if h.key.startswith("places.")]
     actions = [a for a in actions if not any(p.start <= a.start and a.end <= p.end for p in named)]
-    targets = targets + antecedents(actions, targets, tokens)
+    targets = targets + antecedents(actions, targets, tokens, hits_of(referents, rule.targets))
     for action in actions:
         for target in targets:
             inside = action.start < target.start and target.end < action.end

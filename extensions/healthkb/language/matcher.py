@@ -28,7 +28,7 @@ from healthkb.language.finding import KINDS, Context, Finding, Hit
 from healthkb.language.phrases import Phrases
 from healthkb.language.rules import ConceptRule, ConceptRules, level_rank
 from healthkb.language.scope import Scope, analyse_scope
-from healthkb.language.screen import Screen, places_as_places
+from healthkb.language.screen import Screen, complaint, places_as_places
 from healthkb.language.text import Token, flatten, pipeline, quick_words
 
 __all__ = ["KINDS", "Context", "Finding", "Hit", "SafetyMatcher"]
@@ -92,10 +92,12 @@ class SafetyMatcher:
             tokens = self._phrases.tokens(text)
             found_hits = self._phrases.token_hits(tokens)
         hits = places_as_places(found_hits, tokens)
+        lemmas = [token.lemma for token in tokens]
+        referents = [hit for hit in found_hits if complaint(hit, lemmas)]
         scope = analyse_scope(tokens, text)
         found: list[Finding] = []
         for rule in firing:
-            found.extend(_rule_findings(rule, text, tokens, hits, scope, context))
+            found.extend(_rule_findings(rule, text, tokens, hits, scope, context, referents))
         return _strongest_flags(found)
 
     def lemmas_of(self, text: str) -> list[str]:
@@ -141,10 +143,13 @@ def _rule_findings(
     hits: Sequence[Hit],
     scope: Scope,
     context: Context,
+    referents: Sequence[Hit],
 ) -> list[Finding]:
     found: list[Finding] = []
     in_own_card = context.card_rule == rule.id
-    done = None if in_own_card else contradiction.finding(rule, text, tokens, hits, scope)
+    done = (
+        None if in_own_card else contradiction.finding(rule, text, tokens, hits, scope, referents)
+    )
     if done is None and not in_own_card:
         done = sustained.finding(rule, text, tokens, hits, scope)
     if done is not None:

@@ -175,16 +175,21 @@ _BENEFIT = frozenset({"respond", "benefit", "love", "enjoy", "welcome", "thank",
 
 
 def antecedents(
-    actions: Sequence[Hit], targets: Sequence[Hit], tokens: Sequence[Token]
+    actions: Sequence[Hit],
+    targets: Sequence[Hit],
+    tokens: Sequence[Token],
+    referents: Sequence[Hit] = (),
 ) -> list[Hit]:
     """Pronouns after an action that stand for the last target before it ("roll right
-    across it"), as hits of that target's concept at the pronoun."""
+    across it", "park the roller there"), as hits of that target's concept at the pronoun.
+    ``referents`` are places named only as a complaint, which a pronoun can still stand
+    for ("If your lower back feels stiff, roll it out")."""
     out = []
     for action in actions:
         for at in range(action.end, min(action.end + 4, len(tokens))):
             anaphor = tokens[at].lemma in ANAPHORS and tokens[at - 1].lower in _DEMONSTRATIVES
-            if tokens[at].lower in PRONOUNS or anaphor:
-                earlier = [t for t in targets if t.end <= action.start]
+            if tokens[at].lower in PRONOUNS or anaphor or _there(tokens, at):
+                earlier = [t for t in (*targets, *referents) if t.end <= action.start]
                 # "move it (up) to the mid back": the pronoun is the roller, moved elsewhere
                 after = [t.lower for t in tokens[at + 1 : at + 4]]
                 elsewhere = any(
@@ -197,6 +202,13 @@ def antecedents(
                     out.append(Hit(last.key, at, at + 1, token.start, token.end))
                 break
     return out
+
+
+def _there(tokens: Sequence[Token], at: int) -> bool:
+    """True when "there" at ``at`` is a place ("park the roller there"), not "there is"."""
+    if tokens[at].lower != "there":
+        return False
+    return at + 1 >= len(tokens) or tokens[at + 1].lemma not in {"be", "'s", "'re"}
 
 
 def _passive(action: Hit, tokens: Sequence[Token]) -> bool:

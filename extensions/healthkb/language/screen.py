@@ -242,7 +242,7 @@ class Screened(NamedTuple):
 
 
 #: Words that carry the places named before them into their stretch.
-_CARRIERS = PRONOUNS | ANAPHORS
+_CARRIERS = PRONOUNS | ANAPHORS | {"there"}
 
 
 def _start(hit: Hit) -> int:
@@ -270,6 +270,8 @@ class Screen:
     )
     #: Per rule: its concept keys as sets, its regexes joined.
     _keys: list[_RuleKeys] = field(default_factory=list, init=False, repr=False)
+    #: The places and injuries of every rule (what a pronoun can stand for).
+    _places: frozenset[str] = field(default=frozenset(), init=False, repr=False)
 
     def __post_init__(self) -> None:
         about: set[str] = set()
@@ -288,6 +290,7 @@ class Screen:
             if concept.kind in SAFETY_KINDS and key not in about
         )
         self._keys = [_RuleKeys.of(rule) for rule in self.rules]
+        self._places = frozenset(key for rule in self.rules for key in rule.targets)
 
     def warm(self) -> None:
         """Compile the phrase indexes and the anchors now (see ``SafetyMatcher.warm``)."""
@@ -340,11 +343,15 @@ class Screen:
         # Actions and targets count together only inside one stretch between hard stops.
         stretch = stretches(lemmas)
         pairs = {(hit.key, stretch[hit.start]) for hit in named}
-        # A pronoun carries the places named before it into its stretch ("...; roll over it").
+        # A pronoun carries the places named before it into its stretch ("...; roll over
+        # it"), a place named as a complaint too ("If your lower back feels stiff, roll it").
         if not _CARRIERS.isdisjoint(lemmas):
             for at, lemma in enumerate(lemmas):
                 if lemma in _CARRIERS:
                     pairs |= {(key, stretch[at]) for key, number in pairs if number < stretch[at]}
+                    told = {h.key for h in hits if h.end <= at and h.key in self._places}
+                    keys |= told
+                    pairs |= {(key, stretch[at]) for key in told}
         allowing = any(k.startswith(("permission.", "actions.")) for k in keys)
         referring = any(k.startswith("referral.") for k in keys)
         firing = [
