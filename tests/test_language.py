@@ -60,6 +60,12 @@ def test_scope_negation_covers_what_follows_in_the_clause():
             "no-direct-lumbar-rolling",
             "contradiction",
         ),
+        # a place not to be skipped is one to roll
+        (
+            "Never skip the small of your back when you foam roll.",
+            "no-direct-lumbar-rolling",
+            "contradiction",
+        ),
         # the place as a compound, and the place put onto the roller
         ("Lumbar rolling is safe for most people.", "no-direct-lumbar-rolling", "contradiction"),
         (
@@ -139,6 +145,7 @@ def test_each_kind_of_finding(matcher, sentence, rule, kind):
         "If your lower back aches, roll your glutes and hips instead.",
         "If your lower back feels stiff, don't put the roller under it.",
         "When your lower back hurts, there is no need to roll anything.",
+        "Skip the lower back and roll your glutes.",
     ],
 )
 def test_safe_sentences(matcher, sentence):
