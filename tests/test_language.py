@@ -146,6 +146,8 @@ def test_each_kind_of_finding(matcher, sentence, rule, kind):
         "If your lower back feels stiff, don't put the roller under it.",
         "When your lower back hurts, there is no need to roll anything.",
         "Skip the lower back and roll your glutes.",
+        "Wait until your surgeon clears you before you start rolling again after back surgery.",
+        "After my back surgery I started rolling again too soon; please don't copy me.",
     ],
 )
 def test_safe_sentences(matcher, sentence):
@@ -433,6 +435,9 @@ def test_nerve_symptoms_named_in_the_leg_are_a_red_flag(matcher):
         "People with scoliosis can roll just like everyone else.",
         "During pregnancy you can roll your back without a second thought.",
         "With a bulging disc, rolling is something you can keep doing.",
+        # rolling taken up again soon after, told as the writer's own story
+        "A month after my disc surgery I was back to rolling every day.",
+        "Ten days after my caesarean I started rolling again.",
     ],
 )
 def test_any_permission_of_the_sentence_grants_under_a_condition(matcher, sentence):

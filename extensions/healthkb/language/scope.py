@@ -177,11 +177,21 @@ class Scope:
 
     def _not_my_example(self) -> bool:
         """True when the sentence tells the reader not to do what the writer did ("don't do
-        what I did")."""
+        what I did", "please don't copy me"), or that it was taken up too early ("started
+        rolling too soon"; not "moving off the knot too soon")."""
         lemmas = [t.lemma for t in self.tokens]
         return any(
-            lemmas[at : at + 3] == ["do", "what", "i"] and not NOT_WORDS.isdisjoint(lemmas[:at])
+            (
+                lemmas[at : at + 3] in (["do", "what", "i"], ["copy", "what", "i"])
+                or lemmas[at : at + 2] in (["copy", "me"], ["my", "example"])
+            )
+            and not NOT_WORDS.isdisjoint(lemmas[:at])
             for at in range(len(lemmas))
+        ) or any(
+            lemma == "too"
+            and lemmas[at + 1 : at + 2] in (["soon"], ["early"])
+            and not {"start", "again", "back"}.isdisjoint(lemmas[max(0, at - 3) : at])
+            for at, lemma in enumerate(lemmas)
         )
 
     def _mistake_words(self) -> frozenset[str]:
