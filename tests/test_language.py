@@ -60,6 +60,17 @@ def test_scope_negation_covers_what_follows_in_the_clause():
             "no-direct-lumbar-rolling",
             "contradiction",
         ),
+        # waiting denied or called a mistake urges rolling the injury
+        (
+            "There's no need to wait for a fresh bruise to fade before you roll it.",
+            "no-acute-injury-rolling",
+            "contradiction",
+        ),
+        (
+            "It's a mistake to wait a week before rolling a pulled hamstring.",
+            "no-acute-injury-rolling",
+            "contradiction",
+        ),
         # a place not to be skipped is one to roll
         (
             "Never skip the small of your back when you foam roll.",
@@ -146,6 +157,8 @@ def test_each_kind_of_finding(matcher, sentence, rule, kind):
         "If your lower back feels stiff, don't put the roller under it.",
         "When your lower back hurts, there is no need to roll anything.",
         "Skip the lower back and roll your glutes.",
+        "It's a mistake not to wait for the swelling to settle before rolling a sprained calf.",
+        "Don't wait for the swelling to get worse; see a physio about the sprain.",
         "Wait until your surgeon clears you before you start rolling again after back surgery.",
         "After my back surgery I started rolling again too soon; please don't copy me.",
     ],

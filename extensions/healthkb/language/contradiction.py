@@ -123,8 +123,10 @@ def finding(
         action, target = headed
         begin, finish = min(action.begin, target.begin), max(action.finish, target.finish)
         return finding_at(rule, "contradiction", text, begin, finish)
-    framed = _framed_injury(actions, targets, tokens, scope) or _framed_symptom(
-        actions, targets, tokens, scope
+    framed = (
+        _framed_injury(actions, targets, tokens, scope)
+        or _framed_symptom(actions, targets, tokens, scope)
+        or _impatient(actions, targets, tokens, scope)
     )
     if framed is not None:
         action, target = framed
@@ -372,6 +374,38 @@ def _deferred(action: Hit, tokens: Sequence[Token], scope: Scope) -> bool:
         if following not in (["a"], ["per"], ["or"], ["daily"], ["every"]):
             return True  # not "once a day"
     return _gone_down(tokens)
+
+
+#: Words of putting rolling off that, denied or called a mistake, urge it.
+_WAITS = frozenset({"wait", "delay"})
+
+
+def _impatient(
+    actions: Sequence[Hit], targets: Sequence[Hit], tokens: Sequence[Token], scope: Scope
+) -> tuple[Hit, Hit] | None:
+    """An injury rolled without waiting: waiting denied ("you don't need to wait for the
+    swelling to go down before rolling it", "no point waiting: get the roller on it now")
+    or called a mistake ("waiting days to roll a new strain is a mistake"), then an action
+    done to the injury. Not both at once ("it's a mistake not to wait"), nor an asked or
+    negated action after it."""
+    injuries = [t for t in targets if t.key.startswith("injuries.")]
+    for at, token in enumerate(tokens):
+        if token.lemma not in _WAITS:
+            continue
+        start = scope.clause_start(at)
+        denied = any(max(start, at - 4) <= cue < at for cue in scope.negations)
+        if denied == scope.mistake(at):
+            continue
+        for action in actions:
+            if action.start <= at or scope.asks(action.start):
+                continue
+            # the action's own negation is not the waiting's ("don't wait ... before rolling")
+            if any(at < cue < action.start for cue in scope.negations):
+                continue
+            for target in injuries:
+                if target.start >= action.end and object_of(action, target, tokens):
+                    return action, target
+    return None
 
 
 def _gone_down(tokens: Sequence[Token]) -> bool:
