@@ -71,6 +71,18 @@ def test_scope_negation_covers_what_follows_in_the_clause():
             "no-acute-injury-rolling",
             "contradiction",
         ),
+        # an answer that says "now" to "when can I roll it?"
+        (
+            "Q: I bruised my thigh yesterday, when can I roll it? A: Straight away.",
+            "no-acute-injury-rolling",
+            "contradiction",
+        ),
+        # a bruise in sports words
+        (
+            "Got a corked thigh on Saturday and rolled it hard on Sunday.",
+            "no-acute-injury-rolling",
+            "contradiction",
+        ),
         # a place not to be skipped is one to roll
         (
             "Never skip the small of your back when you foam roll.",
@@ -157,6 +169,7 @@ def test_each_kind_of_finding(matcher, sentence, rule, kind):
         "If your lower back feels stiff, don't put the roller under it.",
         "When your lower back hurts, there is no need to roll anything.",
         "Skip the lower back and roll your glutes.",
+        "Q: I sprained my ankle, when can I roll it? A: Not for a few days.",
         "It's a mistake not to wait for the swelling to settle before rolling a sprained calf.",
         "Don't wait for the swelling to get worse; see a physio about the sprain.",
         "Wait until your surgeon clears you before you start rolling again after back surgery.",

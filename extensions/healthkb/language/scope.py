@@ -105,8 +105,11 @@ class Scope:
         # A question that opens its clause ("Should you roll ...? Of course") is read by its
         # question mark and its answer below.
         start = self.clause_start(index)
+        # ("when can I roll it? A: Right away" is read by its question mark instead)
+        marked = any(t.text == "?" for t in self.tokens[index:])
         for at in range(start + 1, index):
-            if self.tokens[at].lemma in INVERTING and self.tokens[at + 1].lower in ASKED:
+            inverted = self.tokens[at].lemma in INVERTING and self.tokens[at + 1].lower in ASKED
+            if inverted and not marked:
                 return True
         for at in range(index, len(self.tokens)):
             token = self.tokens[at]
@@ -118,7 +121,9 @@ class Scope:
                 if after[:2] in (["a", ":"], ["answer", ":"]):
                     after = after[2:]
                 answer = after[:2]
-                return not (answer[:1] and (answer[0] in YES or answer == ["not", "if"]))
+                # "when can I roll it? A: Right away" answers with an order
+                urged = answer in _AT_ONCE or answer[:1] in _AT_ONCE
+                return not (answer[:1] and (answer[0] in YES or answer == ["not", "if"] or urged))
             if token.text in {".", "!"}:
                 return False
         return self.question
@@ -329,6 +334,8 @@ _NEGATED_FORMS = frozenset(
     {"n't", "not", "never", "dont", "cant", "wont", "shouldnt", "doesnt", "didnt", "isnt"}
 )
 #: Tags that make a question mark assert ("..., right?", "..., yeah?").
+#: Answers that tell the asker to go ahead now ("A: Right away", "Straight away").
+_AT_ONCE = (["right", "away"], ["straight", "away"], ["immediately"], ["asap"], ["the", "sooner"])
 _TAGS = frozenset({"right", "yeah", "ok", "okay", "yes", "innit", "eh"})
 #: Short checks after a comma that make a question mark assert what came before.
 _CHECKS = (["is", "that"], ["no", "?"], ["yes", "?"], ["does", "that"], ["is", "this"])
