@@ -83,6 +83,12 @@ def test_scope_negation_covers_what_follows_in_the_clause():
             "no-acute-injury-rolling",
             "contradiction",
         ),
+        # behind the neck is on the back of the neck, not around it
+        (
+            "Put the roller behind your neck and rock your head side to side.",
+            "no-neck-bone-joint-rolling",
+            "contradiction",
+        ),
         # a place not to be skipped is one to roll
         (
             "Never skip the small of your back when you foam roll.",

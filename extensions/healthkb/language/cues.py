@@ -73,7 +73,6 @@ AROUND_LEMMAS = frozenset(
         "side",
         "sides",
         "indirectly",
-        "behind",
         "toward",
         "towards",
         "through",
