@@ -89,6 +89,12 @@ def test_scope_negation_covers_what_follows_in_the_clause():
             "no-neck-bone-joint-rolling",
             "contradiction",
         ),
+        # the practice switched to is recommended
+        (
+            "Switch from rolling your glutes to rolling your lower back.",
+            "no-direct-lumbar-rolling",
+            "contradiction",
+        ),
         # a place not to be skipped is one to roll
         (
             "Never skip the small of your back when you foam roll.",
@@ -175,6 +181,10 @@ def test_each_kind_of_finding(matcher, sentence, rule, kind):
         "If your lower back feels stiff, don't put the roller under it.",
         "When your lower back hurts, there is no need to roll anything.",
         "Skip the lower back and roll your glutes.",
+        "I switched from rolling my lower back to rolling my glutes and the ache eased.",
+        "Roll the upper back only, so your lower back stays off the roller.",
+        "Thoracic rolls today, lower back left in peace.",
+        "Don't roll your lower back; do your glutes instead, the lower back hates it.",
         "Q: I sprained my ankle, when can I roll it? A: Not for a few days.",
         "It's a mistake not to wait for the swelling to settle before rolling a sprained calf.",
         "Don't wait for the swelling to get worse; see a physio about the sprain.",

@@ -86,7 +86,7 @@ def finding(
     ]
     targets = hits_of(hits, rule.targets)
     # a word of a place is no action ("lower" in "lower back")
-    named = [h for h in hits if h.key.startswith("places.")]
+    named = [h for h in (*hits, *referents) if h.key.startswith("places.")]
     actions = [a for a in actions if not any(p.start <= a.start and a.end <= p.end for p in named)]
     targets = targets + antecedents(actions, targets, tokens, hits_of(referents, rule.targets))
     for action in actions:

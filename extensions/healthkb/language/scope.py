@@ -155,6 +155,10 @@ class Scope:
         while after < len(self.tokens) and after <= last:
             if self.tokens[after].lemma in AFTER_PLACE:
                 return True
+            # "your lower back stays off the roller", "lower back left in peace"
+            pair = [t.lemma for t in self.tokens[after : after + 2]]
+            if pair[:1] in (["stay"], ["leave"], ["left"]) and pair[1:] in _SPARED:
+                return True
             after += 1
         return False
 
@@ -165,7 +169,7 @@ class Scope:
         words = MISTAKE_LEMMAS
         if any(t.lower in _DEGREES for t in self.tokens):
             words = self._mistake_words()
-        if self._clause_has(index, words, unless_after=DENIED) or self._past_practice():
+        if self._clause_has(index, words, unless_after=DENIED) or self._past_practice(index):
             return True
         if self._habit_broken() or self._not_my_example():
             return True
@@ -275,15 +279,24 @@ class Scope:
         start = max(self.clause_start(index), index - reach)
         return any(t.lemma in NOT_WORDS for t in self.tokens[start:index])
 
-    def _past_practice(self) -> bool:
+    def _past_practice(self, index: int) -> bool:
         """True when the sentence tells of what people used to do ("people used to be told
-        to roll the lower back"), not "once you are used to it"."""
+        to roll the lower back"), not "once you are used to it", or token ``index`` is a
+        practice left for another ("switched from rolling my low back to rolling my
+        glutes")."""
+        lemmas = [t.lemma for t in self.tokens]
         return any(
             token.lower == "used"
             and at + 1 < len(self.tokens)
             and self.tokens[at + 1].lower == "to"
             and (at == 0 or self.tokens[at - 1].lemma != "be")
             for at, token in enumerate(self.tokens)
+        ) or any(
+            lemma in {"switch", "swap", "change", "move"}
+            and lemmas[at + 1 : at + 2] == ["from"]
+            and "to" in lemmas[at + 2 :]
+            and at + 1 < index < at + 2 + lemmas[at + 2 :].index("to")
+            for at, lemma in enumerate(lemmas)
         )
 
     def _clause_has(
@@ -334,6 +347,8 @@ _NEGATED_FORMS = frozenset(
     {"n't", "not", "never", "dont", "cant", "wont", "shouldnt", "doesnt", "didnt", "isnt"}
 )
 #: Tags that make a question mark assert ("..., right?", "..., yeah?").
+#: Words after "stays" or "left" that keep a place off the roller ("stays off", "left in").
+_SPARED = (["off"], ["clear"], ["away"], ["out"], ["in"], ["alone"])
 #: Answers that tell the asker to go ahead now ("A: Right away", "Straight away").
 _AT_ONCE = (["right", "away"], ["straight", "away"], ["immediately"], ["asap"], ["the", "sooner"])
 _TAGS = frozenset({"right", "yeah", "ok", "okay", "yes", "innit", "eh"})
