@@ -192,6 +192,10 @@ def _slots(phrase: Phrase) -> tuple[tuple[frozenset[str], tuple[str, ...]] | Non
             parts = _word_lemmas(slot.words[0])
             if len(parts) == 1:
                 slots.append((frozenset({parts[0], slot.words[0]}), ()))
+            elif slot.words[0].isalpha():
+                # a contraction typed without its apostrophe ("cant") is one word in the
+                # text, though the tokenizer of phrases cuts it as "ca" + "nt"
+                slots.append((frozenset({slot.words[0]}), ()))
             else:
                 slots.extend((frozenset({lemma}), ()) for lemma in parts)
         else:
