@@ -95,6 +95,12 @@ def test_scope_negation_covers_what_follows_in_the_clause():
             "no-direct-lumbar-rolling",
             "contradiction",
         ),
+        # a report of one's own symptom that ends in a question is not only a question
+        (
+            "I get shooting pain down my leg every time I roll, that means it's working, right?",
+            "stop-nerve-symptoms",
+            "red-flag",
+        ),
         # a place not to be skipped is one to roll
         (
             "Never skip the small of your back when you foam roll.",

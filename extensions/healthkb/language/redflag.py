@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from healthkb.language.cues import QUESTION_WORDS
 from healthkb.language.finding import Context, Finding, Hit, finding_at, hits_of
 from healthkb.language.rules import ConceptRule, level_rank
 from healthkb.language.scope import Scope
@@ -39,7 +40,14 @@ def _elsewhere(symptom: Hit, hits: Sequence[Hit], text: str) -> bool:
 
 def _only_asks(scope: Scope) -> bool:
     """True when the sentence is a question and nothing but closing marks follows its
-    last question mark."""
+    last question mark; not a report of one's own symptom that ends in a question ("I get
+    shooting pain down my leg when I roll, means it's working right?"): a question opens
+    with a question word ("Is numbness in the foot a bad sign?")."""
+    words = [t.lower for t in scope.tokens]
+    # a label before a colon ("Q: ...") is not the question's first word
+    first = words[2:3] if words[1:2] == [":"] else words[:1]
+    if first and first[0] not in _ASKING:
+        return False
     marks = [at for at, t in enumerate(scope.tokens) if t.text == "?"]
     if not marks:
         return scope.question
@@ -48,6 +56,8 @@ def _only_asks(scope: Scope) -> bool:
     )
 
 
+#: Words that open a question.
+_ASKING = QUESTION_WORDS | {"has", "have", "was", "were", "am", "had"}
 #: Concepts that place a sentence's numbness in the saddle area.
 _SADDLE = frozenset({"symptoms.bladder-bowel", "symptoms.saddle-numbness", "places.saddle"})
 
