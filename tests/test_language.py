@@ -107,7 +107,11 @@ def test_scope_negation_covers_what_follows_in_the_clause():
             "urgent-cauda-equina",
             "red-flag",
         ),
-        ("Some paraesthesia in the foot after rolling is normal.", "stop-nerve-symptoms", "red-flag"),
+        (
+            "Some paraesthesia in the foot after rolling is normal.",
+            "stop-nerve-symptoms",
+            "red-flag",
+        ),
         # a place not to be skipped is one to roll
         (
             "Never skip the small of your back when you foam roll.",
