@@ -274,6 +274,9 @@ def test_longest_is_read_in_seconds_per_action() -> None:
         "Lean into the sore spot for a full minute.",
         "Roll your calves for ten minutes every evening.",
         "Give the tight hamstring five minutes of rolling each night.",
+        "Press into the knot without moving for four minutes.",
+        "If it still feels tight, stay on the painful spot for another minute.",
+        "Apply sustained compression to the trigger point for two to three minutes.",
     ],
 )
 def test_long_holds_in_any_words_are_found(sentence: str) -> None:

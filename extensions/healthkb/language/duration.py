@@ -35,6 +35,7 @@ UNITS: dict[str, int] = {
 NUMBERS: dict[str, float] = {
     "a": 1,
     "an": 1,
+    "another": 1,
     "one": 1,
     "two": 2,
     "three": 3,

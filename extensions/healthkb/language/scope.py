@@ -254,6 +254,8 @@ class Scope:
             if lemma in HARM_LEMMAS or (lemma in MODAL_HARM and before[-1:] in MODALS):
                 if NOT_WORDS.intersection(before[-2:]) or CONDITION.intersection(before):
                     continue
+                if self._named_not_warned(at):
+                    continue
                 later = [t.lemma for t in self.tokens[at + 1 : at + 7]]
                 if "but" in later and not _GOOD.isdisjoint(later[later.index("but") :]):
                     continue  # "hurts but it's good pain" reassures
@@ -263,6 +265,15 @@ class Scope:
                     continue  # "to break up the damage" is the order's purpose
                 return True
         return self._warns()
+
+    def _named_not_warned(self, at: int) -> bool:
+        """True when the harm word at ``at`` names the spot or the technique, not what
+        rolling does: "stay on the painful point", "sustain ischaemic compression"."""
+        following = self.tokens[at + 1].lemma if at + 1 < len(self.tokens) else ""
+        previous = self.tokens[at - 1].lemma if at > 0 else ""
+        if self.tokens[at].lemma == "painful" and following in _SPOT_NOUNS:
+            return True
+        return self.tokens[at].lemma == "compression" and previous in _TECHNIQUE
 
     def _warns(self) -> bool:
         """True when the sentence has a word of warning that is not an instruction of manner:
@@ -347,6 +358,10 @@ _NEGATED_FORMS = frozenset(
     {"n't", "not", "never", "dont", "cant", "wont", "shouldnt", "doesnt", "didnt", "isnt"}
 )
 #: Tags that make a question mark assert ("..., right?", "..., yeah?").
+#: Nouns a harm adjective can describe ("the painful point").
+_SPOT_NOUNS = frozenset({"point", "spot", "knot", "area", "bit", "muscle", "place", "part"})
+#: Words before "compression" that make it the technique ("ischaemic compression").
+_TECHNIQUE = frozenset({"ischaemic", "ischemic", "sustained", "sustain", "apply", "steady"})
 #: Words after "stays" or "left" that keep a place off the roller ("stays off", "left in").
 _SPARED = (["off"], ["clear"], ["away"], ["out"], ["in"], ["alone"])
 #: Answers that tell the asker to go ahead now ("A: Right away", "Straight away").

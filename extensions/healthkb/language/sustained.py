@@ -206,9 +206,13 @@ def _joined(
     if not scope.imperative(action.start) and _denied_after(scope, words, end):
         return None  # "holding a knot for five minutes won't release it any sooner"
     # A negation inside the action is its own ("don't come off until it lets go").
+    # "Without moving" keeps the hold still; it does not deny it.
     clause = scope.clause_start(start)
     if any(
-        clause <= cue < start and not action.start <= cue < action.end for cue in scope.negations
+        clause <= cue < start
+        and not action.start <= cue < action.end
+        and words[cue + 1 : cue + 2] not in (["moving"], ["move"])
+        for cue in scope.negations
     ):
         return None
     return _at(rule, text, scope.tokens, min(action.start, start), max(action.end, end))
@@ -401,7 +405,12 @@ def _governing(actions: Sequence[Hit], duration: Duration, scope: Scope) -> list
     calf for a minute, pausing on the sore bit for 20 seconds": the minute is the roll's),
     or else the nearest after it ("two minutes, then hold"). Not the duration itself ("two
     minutes on")."""
-    outside = [a for a in actions if not duration.start <= a.start < duration.end]
+    # "without moving" is part of the hold, not an action of its own
+    outside = [
+        a
+        for a in actions
+        if not duration.start <= a.start < duration.end and not _kept_still(scope, a)
+    ]
     before = [
         a
         for a in outside
@@ -426,3 +435,10 @@ def _limit(
     if "actions.hold" in limits and not _KNOTS.isdisjoint(named) and _WHOLE_AREAS.isdisjoint(named):
         return min(limits["actions.hold"], limit or limits["actions.hold"])
     return limit
+
+
+def _kept_still(scope: Scope, action: Hit) -> bool:
+    """True when ``action`` is a moving word denied ("without moving", "not moving")."""
+    words = [t.lower for t in scope.tokens]
+    at = action.start
+    return words[at] in _MOVING | {"move"} and at > 0 and words[at - 1] in _STILL
