@@ -112,6 +112,18 @@ def test_scope_negation_covers_what_follows_in_the_clause():
             "stop-nerve-symptoms",
             "red-flag",
         ),
+        # a question where to put the roller, answered with the place or a word for it
+        (
+            "Where should the roller go for back ache? Just under the small of your back.",
+            "no-direct-lumbar-rolling",
+            "contradiction",
+        ),
+        (
+            "Where do I put the roller for a sore lower back? Right under the sore bit.",
+            "no-direct-lumbar-rolling",
+            "contradiction",
+        ),
+        ("Do your lower back next, slowly.", "no-direct-lumbar-rolling", "contradiction"),
         # a place not to be skipped is one to roll
         (
             "Never skip the small of your back when you foam roll.",
@@ -198,6 +210,8 @@ def test_each_kind_of_finding(matcher, sentence, rule, kind):
         "If your lower back feels stiff, don't put the roller under it.",
         "When your lower back hurts, there is no need to roll anything.",
         "Skip the lower back and roll your glutes.",
+        "Where should the roller go for back ache? Anywhere but the lower back.",
+        "Where do I put the roller for a sore lower back? Around it, on the glutes and hips.",
         "I switched from rolling my lower back to rolling my glutes and the ache eased.",
         "Roll the upper back only, so your lower back stays off the roller.",
         "Thoracic rolls today, lower back left in peace.",

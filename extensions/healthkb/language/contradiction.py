@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from healthkb.language.cues import HARM_LEMMAS, MODAL_HARM, SUBORDINATORS
 from healthkb.language.finding import Finding, Hit, finding_at, hits_of
-from healthkb.language.objects import TREAT, antecedents, describes, object_of
+from healthkb.language.objects import ANAPHORS, TREAT, antecedents, describes, object_of
 from healthkb.language.permission import permitted, referred
 from healthkb.language.rules import ConceptRule
 from healthkb.language.scope import Scope, glued
@@ -127,6 +127,7 @@ def finding(
         _framed_injury(actions, targets, tokens, scope)
         or _framed_symptom(actions, targets, tokens, scope)
         or _impatient(actions, targets, tokens, scope)
+        or _answered_where(actions, [*targets, *hits_of(referents, rule.targets)], tokens, scope)
     )
     if framed is not None:
         action, target = framed
@@ -405,6 +406,37 @@ def _impatient(
             for target in injuries:
                 if target.start >= action.end and object_of(action, target, tokens):
                     return action, target
+    return None
+
+
+def _answered_where(
+    actions: Sequence[Hit], targets: Sequence[Hit], tokens: Sequence[Token], scope: Scope
+) -> tuple[Hit, Hit] | None:
+    """A question where to put the roller answered with the place ("Where should the roller
+    go for back ache? Right under the painful bit of your lower back"), or with a word that
+    stands for the place the question named ("... for a stiff lower back? Straight under
+    the stiff bit"). Not an answer that keeps it off the place."""
+    mark = next((at for at, t in enumerate(tokens) if t.text == "?"), None)
+    if mark is None or not any(t.lemma == "where" for t in tokens[:mark]):
+        return None
+    asked = [a for a in actions if a.start < mark]
+    if not asked:
+        return None
+    for target in targets:
+        if target.start <= mark:
+            continue
+        if scope.negated(target.start) or scope.around(target.start, mark, end=target.end):
+            continue
+        if any(t.lemma in {"but", "except", "not"} for t in tokens[mark : target.start]):
+            continue  # "Anywhere but the lower back"
+        return asked[0], target
+    named = [t for t in targets if t.end <= mark]
+    for at in range(mark + 1, min(mark + 6, len(tokens))):
+        before = {t.lower for t in tokens[max(mark + 1, at - 2) : at]}
+        pointing = tokens[at].lemma in ANAPHORS and before & {"the", "that", "this"}
+        if pointing and named and not scope.negated(at):
+            place = named[-1]
+            return asked[0], Hit(place.key, at, at + 1, tokens[at].start, tokens[at].end)
     return None
 
 

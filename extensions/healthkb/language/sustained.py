@@ -136,11 +136,13 @@ def finding(
         return None  # "moving from muscle to muscle": no spot is held
     limits = dict(rule.longest)
     open_ended = rule.keys("actions") if rule.time else ()
-    # "the roller" names no action.
+    # "the roller" names no action, nor "do" ("let gravity do the work for two minutes").
     actions = [
         hit
         for hit in hits_of(hits, {*limits, *open_ended})
-        if tokens[hit.start].lemma != "roller" and not _no_hold(tokens, hit)
+        if tokens[hit.start].lemma != "roller"
+        and not _done(tokens, hit)
+        and not _no_hold(tokens, hit)
     ]
     times = durations(words)
     for duration in times:
@@ -442,3 +444,10 @@ def _kept_still(scope: Scope, action: Hit) -> bool:
     words = [t.lower for t in scope.tokens]
     at = action.start
     return words[at] in _MOVING | {"move"} and at > 0 and words[at - 1] in _STILL
+
+
+def _done(tokens: Sequence[Token], hit: Hit) -> bool:
+    """True when the action is "do the ..." or "do your ...", which holds nothing of its own
+    ("let gravity do the work for two minutes"); "don't come off" is a hold."""
+    last = tokens[hit.end - 1].lower
+    return tokens[hit.start].lower == "do" and last in {"the", "your", "my", "ur"}
