@@ -124,6 +124,12 @@ def test_scope_negation_covers_what_follows_in_the_clause():
             "contradiction",
         ),
         ("Do your lower back next, slowly.", "no-direct-lumbar-rolling", "contradiction"),
+        # the place praised as a spot for the roller
+        (
+            "The small of your back is the ideal spot to foam roll after a desk day.",
+            "no-direct-lumbar-rolling",
+            "contradiction",
+        ),
         # a place not to be skipped is one to roll
         (
             "Never skip the small of your back when you foam roll.",
@@ -210,6 +216,7 @@ def test_each_kind_of_finding(matcher, sentence, rule, kind):
         "If your lower back feels stiff, don't put the roller under it.",
         "When your lower back hurts, there is no need to roll anything.",
         "Skip the lower back and roll your glutes.",
+        "The lower back is the worst place to foam roll.",
         "Where should the roller go for back ache? Anywhere but the lower back.",
         "Where do I put the roller for a sore lower back? Around it, on the glutes and hips.",
         "I switched from rolling my lower back to rolling my glutes and the ache eased.",

@@ -60,6 +60,8 @@ def object_of(action: Hit, target: Hit, tokens: Sequence[Token]) -> bool:
         return True  # the place the rolling starts from: "start at the tailbone and roll up"
     if between & _BENEFIT:
         return True  # the place as the subject that gains: "the low back responds best to"
+    if between & _SPOTS and between & _PRAISED:
+        return True  # the place praised as a spot for it: "the best place to foam roll"
     after = [t.lemma for t in tokens[action.end : action.end + 5]]
     if "roller" in after and _ONTO.intersection(after):
         return True  # the place goes onto the roller: "a strained calf can go back on the roller"
@@ -172,6 +174,14 @@ _NOUN_MAKERS = frozenset(
 
 #: Verbs that say a place gains from what follows ("the lumbar spine responds well to ...").
 _BENEFIT = frozenset({"respond", "benefit", "love", "enjoy", "welcome", "thank", "crave"})
+_BENEFIT |= frozenset({"deserve"})
+#: Words that name a place as a spot for the action, and words that praise it ("one of the
+#: best places to roll", "the obvious spot for a roller", "the sweet spot"; "best" is "well").
+_SPOTS = frozenset({"place", "spot", "area", "target", "zone"})
+_PRAISED = frozenset(
+    {"best", "good", "obvious", "ideal", "perfect", "great", "favourite", "favorite", "sweet"}
+    | {"top", "key", "main", "right", "prime", "well"}
+)
 
 
 def antecedents(
