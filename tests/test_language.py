@@ -216,6 +216,8 @@ def test_each_kind_of_finding(matcher, sentence, rule, kind):
         "If your lower back feels stiff, don't put the roller under it.",
         "When your lower back hurts, there is no need to roll anything.",
         "Skip the lower back and roll your glutes.",
+        "Since my spinal fusion I don't roll my back at all.",
+        "Since my spinal fusion I roll my back only with my physio's go-ahead.",
         "The lower back is the worst place to foam roll.",
         "Where should the roller go for back ache? Anywhere but the lower back.",
         "Where do I put the roller for a sore lower back? Around it, on the glutes and hips.",
@@ -515,6 +517,9 @@ def test_nerve_symptoms_named_in_the_leg_are_a_red_flag(matcher):
         "People with scoliosis can roll just like everyone else.",
         "During pregnancy you can roll your back without a second thought.",
         "With a bulging disc, rolling is something you can keep doing.",
+        # the writer's own habit with the condition, and a professional who said nothing
+        "Since my spinal fusion I roll my back every evening.",
+        "Had my disc surgery in May and my surgeon never mentioned rolling, so I roll daily.",
         # rolling taken up again soon after, told as the writer's own story
         "A month after my disc surgery I was back to rolling every day.",
         "Ten days after my caesarean I started rolling again.",

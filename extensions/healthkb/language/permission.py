@@ -47,6 +47,7 @@ def referred(hits: Sequence[Hit], scope: Scope) -> bool:
 #: reader is sent to ("your physio diagnosed stenosis", "my physio friend reckons").
 _TELLING = frozenset(
     {"diagnose", "diagnosed", "reckon", "reckons", "friend", "mate", "mention", "mentioned"}
+    | {"never"}  # "surgeon never said anything about rolling", "would never know"
 )
 #: Words before a place of care that say the reader has left it ("fresh out of hospital").
 _LEAVING = frozenset({"out", "leave", "left", "discharge", "discharged"})
@@ -153,7 +154,7 @@ def finding(rule: ConceptRule, text: str, hits: Sequence[Hit], scope: Scope) -> 
     # A symptom named beside it makes the order the red-flag rules' ("numb and weak? Probably
     # a trapped nerve, roll it out").
     symptom = any(hit.key.startswith("symptoms.") for hit in hits)
-    ordered = None if symptom else _ordered(hits, scope, condition)
+    ordered = None if symptom else _ordered(hits, scope, condition) or _practised(hits, scope)
     if ordered is not None:
         begin = min(condition.begin, ordered.begin)
         return finding_at(rule, "permission", text, begin, max(condition.finish, ordered.finish))
@@ -224,6 +225,30 @@ def _ordered(hits: Sequence[Hit], scope: Scope, condition: Hit) -> Hit | None:
             or scope.mistake(hit.start)
             or scope.harm(hit.start)
         ):
+            continue
+        return hit
+    return None
+
+
+#: Words between "I" and the action that keep it the writer's habit ("I'm rolling", "I've
+#: been rolling", "I still roll").
+_HABIT = frozenset({"'m", "am", "'ve", "have", "been", "still", "now", "just", "also", "do"})
+
+
+def _practised(hits: Sequence[Hit], scope: Scope) -> Hit | None:
+    """The writer's own habit of rolling with the condition, told as an example ("Since my
+    back surgery last month I roll the lower spine every day", "I'm foam rolling every day
+    now"): "I" or "we" and the action in the present, not negated, asked or a mistake."""
+    tokens = scope.tokens
+    for hit in hits:
+        if not hit.key.startswith("actions.") or tokens[hit.start].lower.endswith("ed"):
+            continue
+        at = hit.start - 1
+        while at >= 0 and tokens[at].lower in _HABIT:
+            at -= 1
+        if at < 0 or tokens[at].lower not in {"i", "we"}:
+            continue
+        if scope.asks(hit.start) or scope.negated(hit.start) or scope.mistake(hit.start):
             continue
         return hit
     return None
