@@ -130,6 +130,17 @@ def test_scope_negation_covers_what_follows_in_the_clause():
             "no-direct-lumbar-rolling",
             "contradiction",
         ),
+        # the place named as where the roller goes; harm denied with "do"
+        (
+            "The small of your back is exactly where the roller should go.",
+            "no-direct-lumbar-rolling",
+            "contradiction",
+        ),
+        (
+            "Roll straight over a fresh bruise; it won't do you any harm.",
+            "no-acute-injury-rolling",
+            "contradiction",
+        ),
         # a place not to be skipped is one to roll
         (
             "Never skip the small of your back when you foam roll.",
@@ -216,6 +227,8 @@ def test_each_kind_of_finding(matcher, sentence, rule, kind):
         "If your lower back feels stiff, don't put the roller under it.",
         "When your lower back hurts, there is no need to roll anything.",
         "Skip the lower back and roll your glutes.",
+        "The small of your back is where most people feel the ache.",
+        "Rolling over a fresh bruise does a lot of harm.",
         "Since my spinal fusion I don't roll my back at all.",
         "Since my spinal fusion I roll my back only with my physio's go-ahead.",
         "The lower back is the worst place to foam roll.",

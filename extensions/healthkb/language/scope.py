@@ -254,6 +254,8 @@ class Scope:
             if lemma in HARM_LEMMAS or (lemma in MODAL_HARM and before[-1:] in MODALS):
                 if NOT_WORDS.intersection(before[-2:]) or CONDITION.intersection(before):
                     continue
+                if self._no_harm_done(at):
+                    continue  # "it won't do you any harm" reassures
                 if self._named_not_warned(at):
                     continue
                 later = [t.lemma for t in self.tokens[at + 1 : at + 7]]
@@ -265,6 +267,14 @@ class Scope:
                     continue  # "to break up the damage" is the order's purpose
                 return True
         return self._warns()
+
+    def _no_harm_done(self, at: int) -> bool:
+        """True when a negated "do" governs the harm word at ``at`` ("won't do you any
+        harm", "doesn't do any damage")."""
+        before = [t.lemma for t in self.tokens[max(0, at - 5) : at]]
+        if "do" not in before:
+            return False
+        return not NOT_WORDS.isdisjoint(before[: before.index("do") + 1][-2:])
 
     def _named_not_warned(self, at: int) -> bool:
         """True when the harm word at ``at`` names the spot or the technique, not what
