@@ -24,6 +24,10 @@ PRONOUNS = frozenset({"it", "them"})
 #: ("Banged your thigh and it's puffy? Roll right over the lump.").
 ANAPHORS = frozenset({"spot", "area", "lump", "injury", "place", "bit", "part"})
 _DEMONSTRATIVES = frozenset({"the", "that", "this"})
+#: Words that start another clause between an action and a pronoun.
+_NEW_CLAUSE = frozenset({"and", "so", "but", ",", ";", "then", "while"})
+#: Words that open that clause ("and let it", "and it's").
+_CLAUSE_OPENERS = frozenset({"let", "it", "i", "you", "we", "they", "he", "she"})
 
 
 def object_of(action: Hit, target: Hit, tokens: Sequence[Token]) -> bool:
@@ -198,7 +202,10 @@ def antecedents(
     for ("If your lower back feels stiff, roll it out")."""
     out = []
     for action in actions:
-        for at in range(action.end, min(action.end + 4, len(tokens))):
+        for at in range(action.end, min(action.end + 6, len(tokens))):
+            following = tokens[at + 1].lower if at + 1 < len(tokens) else ""
+            if tokens[at].lower in _NEW_CLAUSE and following in _CLAUSE_OPENERS:
+                break  # "roll your other leg and let it calm down": "it" is another's
             anaphor = tokens[at].lemma in ANAPHORS and tokens[at - 1].lower in _DEMONSTRATIVES
             if tokens[at].lower in PRONOUNS or anaphor or _there(tokens, at):
                 earlier = [t for t in (*targets, *referents) if t.end <= action.start]
