@@ -277,6 +277,9 @@ def test_longest_is_read_in_seconds_per_action() -> None:
         "Press into the knot without moving for four minutes.",
         "If it still feels tight, stay on the painful spot for another minute.",
         "Apply sustained compression to the trigger point for two to three minutes.",
+        "Rest the ball on your upper trap knot and breathe for four minutes.",
+        "Leave the ball under your glute for a whole episode of your show.",
+        "You'll find that resting on one spot for several minutes works best.",
     ],
 )
 def test_long_holds_in_any_words_are_found(sentence: str) -> None:
@@ -304,6 +307,7 @@ def test_long_holds_in_any_words_are_found(sentence: str) -> None:
         "Five minutes on one trigger point is far too long.",
         "If you find yourself lying on the roller for minutes at a time, move on.",
         "Leave the roller alone until the bruise has faded.",
+        "Leave the roller in the cupboard until the swelling has settled.",
         "Spend five minutes rolling your legs, moving from muscle to muscle.",
         "Hold each tender point for about half a minute.",
         "Roll each hamstring for a minute, pausing on the tight bit for 20 seconds.",

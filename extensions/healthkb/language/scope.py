@@ -169,11 +169,25 @@ class Scope:
         words = MISTAKE_LEMMAS
         if any(t.lower in _DEGREES for t in self.tokens):
             words = self._mistake_words()
+        if self._trap_muscle():
+            words = words - {"trap"}  # "my trap knot" is a muscle, not a trap
         if self._clause_has(index, words, unless_after=DENIED) or self._past_practice(index):
             return True
         if self._habit_broken() or self._not_my_example():
             return True
         return self._sentence_has(words, unless_after=DENIED) and not self.imperative(index)
+
+    def _trap_muscle(self) -> bool:
+        """True when "trap" names the trapezius ("my trap knot", "the upper traps")."""
+        lemmas = [t.lemma for t in self.tokens]
+        return any(
+            lemma == "trap"
+            and (
+                lemmas[at + 1 : at + 2] in (["knot"], ["muscle"], ["area"], ["spot"], ["point"])
+                or lemmas[at - 1 : at] in (["upper"], ["my"], ["your"], ["left"], ["right"])
+            )
+            for at, lemma in enumerate(lemmas)
+        )
 
     def _habit_broken(self) -> bool:
         """True when the sentence calls the practice a habit to break ("a habit worth

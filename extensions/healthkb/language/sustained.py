@@ -178,7 +178,8 @@ def finding(
         for action in actions:
             inside = time.start <= action.start < time.end  # "until it settles"
             # "leave the roller until the bruise has faded" waits; it holds nothing
-            waits = tokens[action.start].lemma == "leave"
+            until = tokens[time.start].lower in {"until", "till", "til"}
+            waits = tokens[action.start].lemma == "leave" and until
             if action.key in open_ended and not inside and not waits:
                 found = _joined(rule, text, words, scope, action, time.start, time.end)
                 if found is not None:
@@ -331,7 +332,8 @@ def _presses(tokens: Sequence[Token], action: Hit, words: Sequence[str]) -> bool
 
 
 _IF = frozenset({"if", "when", "whenever", "unless"})
-#: Words before an action word that make it a noun ("per hold", "the hold").
+#: Words before an action word that make it a noun ("per hold", "the hold"); not before a
+#: verb in -ing ("you may find that resting on one spot ...").
 _NOUN_BEFORE = frozenset({"per", "each", "every", "the", "a", "your", "that", "this", "one"})
 
 
@@ -347,7 +349,9 @@ def _no_hold(tokens: Sequence[Token], hit: Hit) -> bool:
     """True when the action holds nothing: a noun ("per hold"), "keep" before a verb in
     -ing that is not one of pressing ("keep moving"), "leave ... alone"."""
     lemma = tokens[hit.start].lemma
-    if hit.start > 0 and tokens[hit.start - 1].lower in _NOUN_BEFORE:
+    before = tokens[hit.start - 1].lower if hit.start > 0 else ""
+    gerund = before == "that" and tokens[hit.start].lower.endswith("ing")
+    if before in _NOUN_BEFORE and not gerund:
         return True  # "per hold", "each hold": a noun, not an order
     if lemma == "keep" and any(t.lemma in {"off", "away"} for t in tokens[hit.end : hit.end + 5]):
         return True  # "keep the foam roller off it until the swelling settles"
