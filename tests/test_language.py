@@ -147,6 +147,8 @@ def test_scope_negation_covers_what_follows_in_the_clause():
             "no-neck-bone-joint-rolling",
             "contradiction",
         ),
+        # a limb that goes to sleep is numb
+        ("My foot keeps falling asleep when I roll.", "stop-nerve-symptoms", "red-flag"),
         # a place not to be skipped is one to roll
         (
             "Never skip the small of your back when you foam roll.",
@@ -233,6 +235,7 @@ def test_each_kind_of_finding(matcher, sentence, rule, kind):
         "If your lower back feels stiff, don't put the roller under it.",
         "When your lower back hurts, there is no need to roll anything.",
         "Skip the lower back and roll your glutes.",
+        "Don't fall asleep on the roller.",
         "Don't roll a sprained ankle; roll the muscles of the other leg and let it rest.",
         "The small of your back is where most people feel the ache.",
         "Rolling over a fresh bruise does a lot of harm.",

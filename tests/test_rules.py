@@ -280,6 +280,7 @@ def test_longest_is_read_in_seconds_per_action() -> None:
         "Rest the ball on your upper trap knot and breathe for four minutes.",
         "Leave the ball under your glute for a whole episode of your show.",
         "You'll find that resting on one spot for several minutes works best.",
+        "Falling asleep on the foam roller every night is the best way to loosen up.",
     ],
 )
 def test_long_holds_in_any_words_are_found(sentence: str) -> None:

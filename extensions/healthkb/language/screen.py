@@ -98,9 +98,16 @@ def places_as_places(hits: list[Hit], tokens: Sequence[Token]) -> list[Hit]:
 
 def within_condition(hit: Hit, hits: Sequence[Hit]) -> bool:
     """True when the place ``hit`` is a word of a condition's phrase ("thin bones",
-    "brittle bones", "low bone density" name osteoporosis, not a bony place)."""
-    return hit.key.startswith("places.") and any(
-        other.key.startswith("conditions.")
+    "brittle bones", "low bone density" name osteoporosis, not a bony place), or the
+    injury ``hit`` a word of a time's ("falling asleep" is no fall)."""
+    if hit.key.startswith("places."):
+        inside = "conditions."
+    elif hit.key.startswith("injuries."):
+        inside = "time."
+    else:
+        return False
+    return any(
+        other.key.startswith(inside)
         and other.start <= hit.start
         and hit.end <= other.end
         and other.end - other.start > hit.end - hit.start
@@ -164,6 +171,8 @@ class _RuleKeys:
     #: The shortest of the rule's ``longest`` limits (None: the rule has none).
     longest: float | None
     times: frozenset[str]
+    #: The actions with a limit of their own, and the rule's actions.
+    holding: frozenset[str]
 
     @classmethod
     def of(cls, rule: ConceptRule) -> _RuleKeys:
@@ -177,6 +186,7 @@ class _RuleKeys:
             rule.patterns,
             min((seconds for _, seconds in rule.longest), default=None),
             frozenset(rule.keys("time")),
+            frozenset(rule.keys("actions")) | {key for key, _ in rule.longest},
         )
 
 
@@ -215,7 +225,7 @@ def could_fire(
             return True  # a condition with a permission, or with an order to roll
         if referring and WAVING.intersection(lemmas):
             return True
-    if not keys.isdisjoint(sets.actions) and not keys.isdisjoint(sets.times):
+    if not keys.isdisjoint(sets.holding) and not keys.isdisjoint(sets.times):
         return True  # an action for an open-ended time ("stay there until it lets go")
     # a long duration, with its verb or without ("Calves: 4 minutes each side"); a ceiling
     # too ("five minutes at most"): the analysis tells one near the limit

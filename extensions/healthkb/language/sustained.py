@@ -125,6 +125,10 @@ def finding(
     if not rule.longest and not rule.time:
         return None
     words = [token.lower for token in tokens]
+    # asleep on the roller: the night on one spot ("I fall asleep on the foam roller")
+    for time in hits_of(hits, rule.keys("time")):
+        if _asleep_on(words, time) and recommending(scope, time.start) and not _judged(words):
+            return _at(rule, text, tokens, time.start, time.end)
     places = {hit.start for hit in hits if hit.key.startswith(("places.", "injuries."))}
     if not places and _SPOTS.isdisjoint(words):
         return None  # "a few minutes on the roller" times a session, not a spot
@@ -455,3 +459,17 @@ def _done(tokens: Sequence[Token], hit: Hit) -> bool:
     ("let gravity do the work for two minutes"); "don't come off" is a hold."""
     last = tokens[hit.end - 1].lower
     return tokens[hit.start].lower == "do" and last in {"the", "your", "my", "ur"}
+
+
+#: Words that press on a spot after "asleep on" or "asleep with" ("asleep on the roller").
+_UNDER_YOU = frozenset({"roller", "ball", "it", "this", "peanut", "foam"})
+
+
+def _asleep_on(words: Sequence[str], time: Hit) -> bool:
+    """True when the open-ended time is falling asleep on the roller ("fall asleep on the
+    foam roller", "I fall asleep with the roller under my shoulder blade"): the whole night
+    on one spot, with no verb of holding."""
+    if not {"asleep", "doze", "dozing", "nap"} & set(words[time.start : time.end]):
+        return False
+    after = words[time.end : time.end + 4]
+    return after[:1] in (["on"], ["with"], ["under"]) and not _UNDER_YOU.isdisjoint(after)
