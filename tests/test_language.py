@@ -235,6 +235,8 @@ def test_each_kind_of_finding(matcher, sentence, rule, kind):
         "If your lower back feels stiff, don't put the roller under it.",
         "When your lower back hurts, there is no need to roll anything.",
         "Skip the lower back and roll your glutes.",
+        "If the roller slips under your lower back, walk your feet in and move up.",
+        "Don't park the roller in the small of your back; put it under your upper back.",
         "Don't fall asleep on the roller.",
         "Don't roll a sprained ankle; roll the muscles of the other leg and let it rest.",
         "The small of your back is where most people feel the ache.",

@@ -458,10 +458,27 @@ _IF = frozenset({"if", "when", "whenever", "once"})
 
 
 def noticed(action: Hit, tokens: Sequence[Token], scope: Scope) -> bool:
-    """True when the action stands in an "if"/"when" clause after a verb of noticing."""
+    """True when the action stands in an "if"/"when" clause after a verb of noticing, or
+    with the roller moving by itself ("if the roller slides under your lower back, ...")."""
     start = scope.clause_start(action.start)
     before = [t.lemma for t in tokens[start : action.start]]
-    return bool(before) and before[0] in _IF and bool(_NOTICING.intersection(before))
+    if not before:
+        return False
+    if before[0] not in _IF:
+        return False
+    lemma, following = (
+        tokens[action.start].lemma,
+        tokens[action.end].lemma if action.end < len(tokens) else "",
+    )
+    drifting = (lemma in _ROLLER_WORDS and following in _DRIFTING) or (
+        lemma in _DRIFTING and before[-1] in _ROLLER_WORDS
+    )
+    return drifting or not _NOTICING.isdisjoint(before)
+
+
+#: Words for the roller as the subject of what it does, and what it does by itself.
+_ROLLER_WORDS = frozenset({"roller", "ball", "foam"})
+_DRIFTING = frozenset({"slide", "slip", "drift", "creep", "wander", "roll", "end"})
 
 
 #: Words of harm after a modal ("can bleed", "could tear").

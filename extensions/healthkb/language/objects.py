@@ -24,6 +24,13 @@ PRONOUNS = frozenset({"it", "them"})
 #: ("Banged your thigh and it's puffy? Roll right over the lump.").
 ANAPHORS = frozenset({"spot", "area", "lump", "injury", "place", "bit", "part"})
 _DEMONSTRATIVES = frozenset({"the", "that", "this"})
+#: Prepositions after a pronoun that put it (the roller) somewhere named next, and the
+#: areas it is put on instead ("put it under your upper back").
+_PUT_TO = frozenset({"under", "beneath", "on", "onto", "into", "against", "across"})
+_OTHER_AREAS = frozenset(
+    """upper mid middle thoracic glute glutes hip hips hamstring hamstrings quad quads calf
+    calves thigh thighs shoulder shoulders bottom bum buttock buttocks""".split()  # noqa: SIM905 (a list of words, read as prose)
+)
 #: Words that start another clause between an action and a pronoun.
 _NEW_CLAUSE = frozenset({"and", "so", "but", ",", ";", "then", "while"})
 #: Words that open that clause ("and let it", "and it's").
@@ -211,10 +218,15 @@ def antecedents(
                 earlier = [t for t in (*targets, *referents) if t.end <= action.start]
                 # "move it (up) to the mid back": the pronoun is the roller, moved elsewhere
                 after = [t.lower for t in tokens[at + 1 : at + 4]]
-                elsewhere = any(
+                # "move it to the mid back", "put it under your upper back": the pronoun
+                # is the roller, put somewhere else
+                further = [t.lower for t in tokens[at + 1 : at + 6]]
+                moved = any(
                     word == "to" and after[n + 1 : n + 2] in (["the"], ["your"], ["my"])
                     for n, word in enumerate(after[:2])
                 )
+                put = not anaphor and not _PUT_TO.isdisjoint(after[:2])
+                elsewhere = moved or (put and not _OTHER_AREAS.isdisjoint(further))
                 if earlier and not elsewhere:
                     last = max(earlier, key=lambda t: t.start)
                     token = tokens[at]
