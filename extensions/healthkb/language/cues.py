@@ -73,6 +73,7 @@ AROUND_LEMMAS = frozenset(
         "side",
         "sides",
         "indirectly",
+        "behind",
         "toward",
         "towards",
         "through",

@@ -48,8 +48,10 @@ def object_of(action: Hit, target: Hit, tokens: Sequence[Token]) -> bool:
             return False
         # Another verb between them takes the place as its own object ("foam rolling lessened
         # soreness in the lower back", "roll ... to reduce inflammation").
+        # So does a thing other than the roller ("put a heat pack on your lower back").
         return not any(
             t.lemma in TREAT
+            or t.lemma in _NOT_ROLLERS
             or (t.lemma in _OWN_OBJECT and tokens[target.start].lower not in PRONOUNS)
             or (t.lower.endswith("ed") and t.lemma != t.lower)
             for t in tokens[action.end : target.start]
@@ -81,6 +83,11 @@ def object_of(action: Hit, target: Hit, tokens: Sequence[Token]) -> bool:
     return _passive(action, tokens)
 
 
+#: Things put on a place that are not the roller ("a heat pack", "a folded towel").
+_NOT_ROLLERS = frozenset(
+    """heat ice pack towel pillow cushion hand hands blanket brace tape bottle cream gel
+    wheat""".split()  # noqa: SIM905 (a list of words, read as prose)
+)
 #: Verbs that take the place after them as their own object ("roll the glutes and let the
 #: lumbar region rest").
 _OWN_OBJECT = frozenset({"let", "leave", "allow", "spare", "protect"})

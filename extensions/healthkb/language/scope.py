@@ -135,6 +135,8 @@ class Scope:
         if action < place:
             low = max(low, action + 1)
         for cue in self.arounds:
+            if self.tokens[cue].lemma == "behind" and self._behind_is_on(cue, place, action):
+                continue  # "behind your neck" is on the back of the neck
             links = LINKS - {"and"} if self.tokens[cue].lemma == "between" else LINKS
             between = range(cue + 1, place)
             # "above and below a bruise": "and" joins two around cues, not a new statement.
@@ -146,6 +148,15 @@ class Scope:
                 return True
         return self.left_alone(place, end)
 
+    def _behind_is_on(self, cue: int, place: int, action: int) -> bool:
+        """True when "behind" at ``cue`` puts the roller on the place: the neck or head
+        ("behind your neck"), or the roller put behind it ("put a ball behind it"), not a
+        muscle behind it ("roll the glute muscle just behind it")."""
+        if self.tokens[place].lemma in _BEHIND_IS_ON:
+            return True
+        between = {t.lemma for t in self.tokens[min(action, cue) : cue]}
+        return not between.isdisjoint({"roller", "ball", "foam", "peanut"})
+
     def left_alone(self, place: int, end: int = 0) -> bool:
         """True when a word like "indirectly" or "alone" follows the place (ending at ``end``)
         within a few words: "the lower back should be worked indirectly", "leave the
@@ -155,9 +166,15 @@ class Scope:
         while after < len(self.tokens) and after <= last:
             if self.tokens[after].lemma in AFTER_PLACE:
                 return True
-            # "your lower back stays off the roller", "lower back left in peace"
+            # "your lower back stays off the roller", "lower back left in peace", "the neck
+            # is off limits", "the lower back kept flat and off the roller"
             pair = [t.lemma for t in self.tokens[after : after + 2]]
             if pair[:1] in (["stay"], ["leave"], ["left"]) and pair[1:] in _SPARED:
+                return True
+            if pair in (["off", "limit"], ["off", "limits"], ["no", "go"], ["no-go"]):
+                return True
+            kept = [t.lemma for t in self.tokens[after + 1 : after + 4]]
+            if pair[:1] == ["keep"] and "off" in kept:
                 return True
             after += 1
         return False
@@ -382,6 +399,8 @@ _NEGATED_FORMS = frozenset(
     {"n't", "not", "never", "dont", "cant", "wont", "shouldnt", "doesnt", "didnt", "isnt"}
 )
 #: Tags that make a question mark assert ("..., right?", "..., yeah?").
+#: Places whose back is the place itself: "behind your neck" is on it, not around it.
+_BEHIND_IS_ON = frozenset({"neck", "head", "skull"})
 #: Nouns a harm adjective can describe ("the painful point").
 _SPOT_NOUNS = frozenset({"point", "spot", "knot", "area", "bit", "muscle", "place", "part"})
 #: Words before "compression" that make it the technique ("ischaemic compression").
@@ -515,7 +534,10 @@ def analyse_scope(tokens: Sequence[Token], text: str = "") -> Scope:
     marks = [at for at, t in enumerate(tokens) if t.text == "?"]
     if marks and all(asserting(tokens, at) for at in marks):
         question = False
-    if tuple(lemmas[:2]) in SUGGESTIONS:
+    # "Why not roll my lower back?" asks for a reason; "Why not roll your lower back?" urges
+    mark = lemmas.index("?") if "?" in lemmas else len(lemmas)
+    own = not {"my", "i", "me"}.isdisjoint(lemmas[:mark])
+    if tuple(lemmas[:2]) in SUGGESTIONS and not (own and tuple(lemmas[:2]) == ("why", "not")):
         # "Why not roll ...?", "Ever tried rolling ...?": a question that recommends.
         question = False
         negations = [i for i in negations if i >= 2]
