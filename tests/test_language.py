@@ -149,6 +149,12 @@ def test_scope_negation_covers_what_follows_in_the_clause():
         ),
         # a limb that goes to sleep is numb
         ("My foot keeps falling asleep when I roll.", "stop-nerve-symptoms", "red-flag"),
+        # a past practice kept, not given up
+        (
+            "I rolled my lower back every night last winter and it felt great.",
+            "no-direct-lumbar-rolling",
+            "contradiction",
+        ),
         # a place not to be skipped is one to roll
         (
             "Never skip the small of your back when you foam roll.",
@@ -235,6 +241,8 @@ def test_each_kind_of_finding(matcher, sentence, rule, kind):
         "If your lower back feels stiff, don't put the roller under it.",
         "When your lower back hurts, there is no need to roll anything.",
         "Skip the lower back and roll your glutes.",
+        "I tried rolling my lower back for a month; my physio said stop and I switched to glutes.",
+        "Years ago I'd lie with the roller under my neck; now I use a ball and keep the neck free.",
         "Don't roll the bony point of your hip; roll the glute muscle just behind it.",
         "Why not roll my lower back? It has no ribs to protect it, so we roll around it.",
         "Put a heat pack on your lower back for ten minutes after rolling.",

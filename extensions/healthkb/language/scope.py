@@ -173,6 +173,8 @@ class Scope:
                 return True
             if pair in (["off", "limit"], ["off", "limits"], ["no", "go"], ["no-go"]):
                 return True
+            if pair[:1] == ["free"] and pair[1:] != ["up"]:
+                return True  # "keep the neck itself free", not "to free up the joint"
             kept = [t.lemma for t in self.tokens[after + 1 : after + 4]]
             if pair[:1] == ["keep"] and "off" in kept:
                 return True
@@ -190,9 +192,28 @@ class Scope:
             words = words - {"trap"}  # "my trap knot" is a muscle, not a trap
         if self._clause_has(index, words, unless_after=DENIED) or self._past_practice(index):
             return True
-        if self._habit_broken() or self._not_my_example():
+        if self._habit_broken() or self._not_my_example() or self._given_up(index):
             return True
         return self._sentence_has(words, unless_after=DENIED) and not self.imperative(index)
+
+    def _given_up(self, index: int) -> bool:
+        """True when the action at ``index`` is a past practice given up after it: a story
+        told in the past, then a change of practice ("tried rolling my lumbar for a month,
+        physio said stop, switched to glutes", "Years ago I'd lie on the roller with it under
+        my neck; now I use a ball", "until his coach showed him that twenty seconds works
+        better")."""
+        words = [t.lower for t in self.tokens]
+        if _PAST.isdisjoint(words) and not any(w.endswith("ed") for w in words[: index + 1]):
+            return False
+        later = [t.lemma for t in self.tokens[index + 1 :]]
+        if not _CHANGED.isdisjoint(later):
+            return True
+        return any(
+            lemma == "now"
+            and later[at + 1 : at + 2] in (["i"], ["we"])
+            and not _NEW_HABITS.isdisjoint(later[at + 2 : at + 4])
+            for at, lemma in enumerate(later)
+        )
 
     def _trap_muscle(self) -> bool:
         """True when "trap" names the trapezius ("my trap knot", "the upper traps")."""
@@ -399,6 +420,16 @@ _NEGATED_FORMS = frozenset(
     {"n't", "not", "never", "dont", "cant", "wont", "shouldnt", "doesnt", "didnt", "isnt"}
 )
 #: Tags that make a question mark assert ("..., right?", "..., yeah?").
+#: Words of a story told in the past, words after a practice that say it was given up
+#: ("switched to", "learned", "showed me"), and what one does now instead ("now I use").
+_PAST = frozenset(
+    {"tried", "used", "'d", "ago", "had", "was", "were", "saw", "did", "went", "found"}
+)
+_CHANGED = frozenset(
+    {"switch", "switched", "learn", "learned", "learnt", "realise", "realize", "realised"}
+    | {"realized", "explain", "explained", "show", "showed", "stick", "swap", "swapped"}
+)
+_NEW_HABITS = frozenset({"use", "stick", "keep", "only", "do", "just", "roll"})
 #: Places whose back is the place itself: "behind your neck" is on it, not around it.
 _BEHIND_IS_ON = frozenset({"neck", "head", "skull"})
 #: Nouns a harm adjective can describe ("the painful point").
