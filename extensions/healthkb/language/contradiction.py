@@ -88,7 +88,9 @@ def finding(
     # a word of a place is no action ("lower" in "lower back")
     named = [h for h in (*hits, *referents) if h.key.startswith("places.")]
     actions = [a for a in actions if not any(p.start <= a.start and a.end <= p.end for p in named)]
-    targets = targets + antecedents(actions, targets, tokens, hits_of(referents, rule.targets))
+    places = [h for h in hits if h.key.startswith("places.")]
+    told = hits_of(referents, rule.targets)
+    targets = targets + antecedents(actions, targets, tokens, told, places)
     for action in actions:
         for target in targets:
             inside = action.start < target.start and target.end < action.end
@@ -112,6 +114,8 @@ def finding(
                 # "roll around the lower back", "the muscles above and below a bruise"
                 if scope.around(target.start, action.start, end=target.end):
                     continue
+                if _short_of(tokens, action, target):
+                    continue  # "come off the roller before you reach your lower back"
             elif scope.left_alone(target.start, target.end):
                 continue  # "leave the sprained one alone"
             if target.key.startswith("injuries.") and _deferred(action, tokens, scope):
@@ -438,6 +442,18 @@ def _answered_where(
             place = named[-1]
             return asked[0], Hit(place.key, at, at + 1, tokens[at].start, tokens[at].end)
     return None
+
+
+def _short_of(tokens: Sequence[Token], action: Hit, target: Hit) -> bool:
+    """True when the place is where rolling stops: "before" or "until" and a verb of
+    arriving between the action and the place ("... before you reach your lower back")."""
+    between = [t.lemma for t in tokens[action.end : target.start]]
+    return not {"before", "until", "till"}.isdisjoint(between) and not {
+        "reach",
+        "hit",
+        "get",
+        "touch",
+    }.isdisjoint(between)
 
 
 def _gone_down(tokens: Sequence[Token]) -> bool:

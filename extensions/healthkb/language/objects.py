@@ -26,9 +26,9 @@ ANAPHORS = frozenset({"spot", "area", "lump", "injury", "place", "bit", "part"})
 _DEMONSTRATIVES = frozenset({"the", "that", "this"})
 #: Prepositions after a pronoun that put it (the roller) somewhere named next, and the
 #: areas it is put on instead ("put it under your upper back").
-_PUT_TO = frozenset({"under", "beneath", "on", "onto", "into", "against", "across"})
+_PUT_TO = frozenset({"under", "beneath", "on", "onto", "into", "against", "across", "up", "down"})
 _OTHER_AREAS = frozenset(
-    """upper mid middle thoracic glute glutes hip hips hamstring hamstrings quad quads calf
+    """upper mid thoracic glute glutes hip hips hamstring hamstrings quad quads calf
     calves thigh thighs shoulder shoulders bottom bum buttock buttocks""".split()  # noqa: SIM905 (a list of words, read as prose)
 )
 #: Words that start another clause between an action and a pronoun.
@@ -209,6 +209,7 @@ def antecedents(
     targets: Sequence[Hit],
     tokens: Sequence[Token],
     referents: Sequence[Hit] = (),
+    places: Sequence[Hit] = (),
 ) -> list[Hit]:
     """Pronouns after an action that stand for the last target before it ("roll right
     across it", "park the roller there"), as hits of that target's concept at the pronoun.
@@ -234,8 +235,25 @@ def antecedents(
                 )
                 put = not anaphor and not _PUT_TO.isdisjoint(after[:2])
                 elsewhere = moved or (put and not _OTHER_AREAS.isdisjoint(further))
+                # the last place named before it, of any kind ("put it under the glutes
+                # and roll there": "there" is the glutes)
+                other = [
+                    p
+                    for p in places
+                    if p.end <= at
+                    and not any(
+                        t.start <= p.start and p.end <= t.end for t in (*targets, *referents)
+                    )
+                ]
+                last_other = max((p.start for p in other), default=-1)
                 if earlier and not elsewhere:
                     last = max(earlier, key=lambda t: t.start)
+                    named_after = (
+                        any(t.lower in _OTHER_AREAS for t in tokens[last.end : at])
+                        or last_other > last.start
+                    )
+                    if named_after and tokens[at].lower == "there":
+                        break
                     token = tokens[at]
                     out.append(Hit(last.key, at, at + 1, token.start, token.end))
                 break

@@ -303,7 +303,8 @@ class Scope:
                 return True  # "but it isn't helping", "which is not necessary"
             if self.tokens[at].lower in _GAIN and self._denied_in_clause(at, reach=6):
                 return True  # "lying there for ages doesn't make the release any better"
-            if lemma in HARM_LEMMAS or (lemma in MODAL_HARM and before[-1:] in MODALS):
+            harmful = lemma in HARM_LEMMAS or self.tokens[at].lower in _HARM_FORMS
+            if harmful or (lemma in MODAL_HARM and before[-1:] in MODALS):
                 if NOT_WORDS.intersection(before[-2:]) or CONDITION.intersection(before):
                     continue
                 if self._no_harm_done(at):
@@ -432,6 +433,9 @@ _CHANGED = frozenset(
 _NEW_HABITS = frozenset({"use", "stick", "keep", "only", "do", "just", "roll"})
 #: Places whose back is the place itself: "behind your neck" is on it, not around it.
 _BEHIND_IS_ON = frozenset({"neck", "head", "skull"})
+#: Harm words as written, whose lemma is not a harm ("ended up sorer"), and the writer's
+#: disapproval ("the lumbar roll trend makes me wince").
+_HARM_FORMS = frozenset({"sorer", "stiffer", "wince", "winced", "cringe", "cringed"})
 #: Nouns a harm adjective can describe ("the painful point").
 _SPOT_NOUNS = frozenset({"point", "spot", "knot", "area", "bit", "muscle", "place", "part"})
 #: Words before "compression" that make it the technique ("ischaemic compression").
