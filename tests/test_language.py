@@ -155,6 +155,17 @@ def test_scope_negation_covers_what_follows_in_the_clause():
             "no-direct-lumbar-rolling",
             "contradiction",
         ),
+        # the lower back pointed at in lay words
+        (
+            "Let the roller travel past your bra line and down to where your jeans start.",
+            "no-direct-lumbar-rolling",
+            "contradiction",
+        ),
+        (
+            "Rest the foam at kidney height and rock gently.",
+            "no-direct-lumbar-rolling",
+            "contradiction",
+        ),
         # a place not to be skipped is one to roll
         (
             "Never skip the small of your back when you foam roll.",
@@ -241,6 +252,7 @@ def test_each_kind_of_finding(matcher, sentence, rule, kind):
         "If your lower back feels stiff, don't put the roller under it.",
         "When your lower back hurts, there is no need to roll anything.",
         "Skip the lower back and roll your glutes.",
+        "Where your back arches is exactly where the roller shouldn't go.",
         "Come off the roller before you reach your lower back.",
         "Don't put the roller under your lower back; put it under your glutes and roll there.",
         "If the roller ends up on your kneecap, move it back up the thigh.",

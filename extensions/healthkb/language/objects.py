@@ -74,7 +74,9 @@ def object_of(action: Hit, target: Hit, tokens: Sequence[Token]) -> bool:
     if between & _BENEFIT:
         return True  # the place as the subject that gains: "the low back responds best to"
     if {"be", "where"} <= between:
-        return True  # "the swollen spot is exactly where the roller should go"
+        # "the swollen spot is exactly where the roller should go", not "shouldn't go"
+        denied = {t.lemma for t in tokens[action.end : action.end + 3]} & {"not", "never", "n't"}
+        return not denied
     if between & _SPOTS and between & _PRAISED:
         return True  # the place praised as a spot for it: "the best place to foam roll"
     after = [t.lemma for t in tokens[action.end : action.end + 5]]
