@@ -576,6 +576,10 @@ def test_nerve_symptoms_named_in_the_leg_are_a_red_flag(matcher):
         # the writer's own habit with the condition, and a professional who said nothing
         "Since my spinal fusion I roll my back every evening.",
         "Had my disc surgery in May and my surgeon never mentioned rolling, so I roll daily.",
+        # conditions and permissions in looser words
+        "With a slipped disc, rolling is one of the best things you can do.",
+        "Bub's due in March and the roller has done wonders for my back.",
+        "Just had a hernia repair? You're good to roll again.",
         # rolling taken up again soon after, told as the writer's own story
         "A month after my disc surgery I was back to rolling every day.",
         "Ten days after my caesarean I started rolling again.",
