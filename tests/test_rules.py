@@ -281,6 +281,11 @@ def test_longest_is_read_in_seconds_per_action() -> None:
         "Leave the ball under your glute for a whole episode of your show.",
         "You'll find that resting on one spot for several minutes works best.",
         "Falling asleep on the foam roller every night is the best way to loosen up.",
+        "Q: How long should I hold a knot? A: About three minutes.",
+        "Hold each knot for no more than about four minutes.",
+        "Press into the tender spot for a count of two hundred.",
+        "Each knot should be compressed for three minutes.",
+        "Step 4 - Hold on the sorest point: 3 min.",
     ],
 )
 def test_long_holds_in_any_words_are_found(sentence: str) -> None:
@@ -309,6 +314,8 @@ def test_long_holds_in_any_words_are_found(sentence: str) -> None:
         "If you find yourself lying on the roller for minutes at a time, move on.",
         "Leave the roller alone until the bruise has faded.",
         "Leave the roller in the cupboard until the swelling has settled.",
+        "Q: How long should I hold a knot? A: No more than 30 seconds.",
+        "How long should I roll my calves? About a minute each.",
         "Spend five minutes rolling your legs, moving from muscle to muscle.",
         "Hold each tender point for about half a minute.",
         "Roll each hamstring for a minute, pausing on the tight bit for 20 seconds.",

@@ -191,7 +191,10 @@ def durations(lemmas: Sequence[str]) -> list[Duration]:
         if lemma in {"to", "of"} and counting:
             counted = _number(lemmas[at + 1]) if at + 1 < len(lemmas) else None
             if counted is not None:
-                found.append(_with_ceiling(lemmas, at - 1, at + 2, counted))
+                end = at + 2
+                if lemmas[end : end + 1] == ["hundred"]:
+                    counted, end = counted * 100, end + 1  # "a count of two hundred"
+                found.append(_with_ceiling(lemmas, at - 1, end, counted))
             continue
         glued = _GLUED.match(lemma)
         if glued:

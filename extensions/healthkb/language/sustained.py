@@ -174,6 +174,9 @@ def finding(
                 found = _joined(rule, text, words, scope, action, duration.start, duration.end)
                 if found is not None:
                     return found
+    answered = _answered_how_long(rule, text, tokens, hits, actions, times, limits, scope)
+    if answered is not None:
+        return answered
     # "as long as it takes to count to twenty": a short time just after bounds the open one
     short = [d.start for d in times if d.seconds <= min(limits.values(), default=0)]
     for time in hits_of(hits, rule.keys("time")):
@@ -215,10 +218,12 @@ def _joined(
     # A negation inside the action is its own ("don't come off until it lets go").
     # "Without moving" keeps the hold still; it does not deny it.
     clause = scope.clause_start(start)
+    # Nor does the "no" of a ceiling ("no more than three minutes").
     if any(
         clause <= cue < start
         and not action.start <= cue < action.end
-        and words[cue + 1 : cue + 2] not in (["moving"], ["move"])
+        and words[cue + 1 : cue + 2] not in (["moving"], ["move"], ["more"], ["longer"])
+        and words[cue - 1 : cue + 1] not in (["more", "than"], ["longer", "than"])
         for cue in scope.negations
     ):
         return None
@@ -270,8 +275,11 @@ def _implied_limit(
     if after[:1] == ["on"] and _named_area(after[1:3]):
         return roll
     before = words[max(0, duration.start - 2) : duration.start]
-    if before and before[-1] in {":", "-", ",", "("} and _named_area(words[: duration.start]):
-        return roll  # a heading or list item: "Upper back (between the shoulder blades): 4 min"
+    if before and before[-1] in {":", "-", ",", "(", "—", "–"}:
+        if not _KNOTS.isdisjoint(words[: duration.start]):
+            return hold  # "Step 6 — Hold on the sorest point: 3 min"
+        if _named_area(words[: duration.start]):
+            return roll  # a heading or list item: "Upper back (between the shoulder blades): 4 min"
     return None
 
 
@@ -407,7 +415,10 @@ def _one_spot(words: Sequence[str], scope: Scope, duration: Duration) -> bool:
     around = [*words[start : duration.start], *words[duration.end : end]]
     if not (_SINGLE | _KNOTS).isdisjoint(around):
         return True
-    return len({word.rstrip("s") for word in around} & _AREAS) == 1
+    # the muscle may stand in the clause before ("sink into the hip flexor and hold for
+    # four minutes"): one area in the sentence, none other
+    named = {word.rstrip("s") for word in around} & _AREAS
+    return len(named or {word.rstrip("s") for word in words} & _AREAS) == 1
 
 
 def _governing(actions: Sequence[Hit], duration: Duration, scope: Scope) -> list[Hit]:
@@ -473,3 +484,35 @@ def _asleep_on(words: Sequence[str], time: Hit) -> bool:
         return False
     after = words[time.end : time.end + 4]
     return after[:1] in (["on"], ["with"], ["under"]) and not _UNDER_YOU.isdisjoint(after)
+
+
+def _answered_how_long(
+    rule: ConceptRule,
+    text: str,
+    tokens: Sequence[Token],
+    hits: Sequence[Hit],
+    actions: Sequence[Hit],
+    times: Sequence[Duration],
+    limits: dict[str, float],
+    scope: Scope,
+) -> Finding | None:
+    """A question how long to hold or roll, answered with too long a time ("Q: How long
+    should I hold a trigger point? A: Around two minutes", "... ? Until it stops hurting")."""
+    words = [t.lower for t in tokens]
+    mark = words.index("?") if "?" in words else -1
+    if mark < 0 or not any(words[at : at + 2] == ["how", "long"] for at in range(mark)):
+        return None
+    asked = [a for a in actions if a.start < mark]
+    if not asked:
+        return None
+    action = asked[0]
+    for duration in times:
+        if duration.start <= mark or duration.ceiling or scope.negated(duration.start):
+            continue
+        limit = _limit(limits, action, duration, words)
+        if limit is not None and duration.seconds > limit:
+            return _at(rule, text, tokens, action.start, duration.end)
+    for time in hits_of(hits, rule.keys("time")):
+        if time.start > mark and not scope.negated(time.start):
+            return _at(rule, text, tokens, action.start, time.end)
+    return None
