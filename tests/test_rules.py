@@ -286,6 +286,7 @@ def test_longest_is_read_in_seconds_per_action() -> None:
         "Press into the tender spot for a count of two hundred.",
         "Each knot should be compressed for three minutes.",
         "Step 4 - Hold on the sorest point: 3 min.",
+        "The usual mistake is moving too soon; you should stay on each knot for three minutes.",
     ],
 )
 def test_long_holds_in_any_words_are_found(sentence: str) -> None:

@@ -275,6 +275,12 @@ class Scope:
         at = self.clause_start(index)
         while at < len(self.tokens) and self.tokens[at].lower in OPENERS:
             at += 1
+        # "you should stay on it", "you need to roll it" order too
+        words = [t.lower for t in self.tokens]
+        for modal in _YOU_MUST:
+            if words[at : at + len(modal)] == list(modal):
+                at += len(modal)
+                break
         if at >= len(self.tokens):
             return False
         token = self.tokens[at]
@@ -433,6 +439,14 @@ _CHANGED = frozenset(
 _NEW_HABITS = frozenset({"use", "stick", "keep", "only", "do", "just", "roll"})
 #: Places whose back is the place itself: "behind your neck" is on it, not around it.
 _BEHIND_IS_ON = frozenset({"neck", "head", "skull"})
+#: Openings that make what follows an order ("you should", "you need to").
+_YOU_MUST = (
+    ("you", "should"),
+    ("you", "need", "to"),
+    ("you", "must"),
+    ("you", "have", "to"),
+    ("you", "want", "to"),
+)
 #: Harm words as written, whose lemma is not a harm ("ended up sorer"), and the writer's
 #: disapproval ("the lumbar roll trend makes me wince").
 _HARM_FORMS = frozenset({"sorer", "stiffer", "wince", "winced", "cringe", "cringed"})

@@ -351,10 +351,10 @@ _NOUN_BEFORE = frozenset({"per", "each", "every", "the", "a", "your", "that", "t
 
 def _moving(words: Sequence[str], at: int) -> bool:
     """True when the word at ``at`` keeps the roller moving: not denied ("without moving")
-    nor leaving the spot ("moving on too soon")."""
+    nor leaving the spot ("moving on too soon", "moving too soon")."""
     if words[at] not in _MOVING or (at > 0 and words[at - 1] in _STILL):
         return False
-    return words[at + 1 : at + 2] not in (["on"], ["off"])
+    return words[at + 1 : at + 2] not in (["on"], ["off"], ["too"], ["away"])
 
 
 def _no_hold(tokens: Sequence[Token], hit: Hit) -> bool:
