@@ -166,6 +166,19 @@ def test_scope_negation_covers_what_follows_in_the_clause():
             "no-direct-lumbar-rolling",
             "contradiction",
         ),
+        # "the sore lump" stands for the injury named before
+        (
+            "The day after I pulled my calf I rolled right over the sore lump.",
+            "no-acute-injury-rolling",
+            "contradiction",
+        ),
+        # red flags and places in more lay words
+        ("My foot feels like cotton wool after I roll.", "stop-nerve-symptoms", "red-flag"),
+        (
+            "Set the ball where the skull meets the neck and roll down.",
+            "no-neck-bone-joint-rolling",
+            "contradiction",
+        ),
         # a place not to be skipped is one to roll
         (
             "Never skip the small of your back when you foam roll.",

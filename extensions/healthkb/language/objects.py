@@ -223,7 +223,11 @@ def antecedents(
             following = tokens[at + 1].lower if at + 1 < len(tokens) else ""
             if tokens[at].lower in _NEW_CLAUSE and following in _CLAUSE_OPENERS:
                 break  # "roll your other leg and let it calm down": "it" is another's
-            anaphor = tokens[at].lemma in ANAPHORS and tokens[at - 1].lower in _DEMONSTRATIVES
+            # "the lump", "that spot", "the sore lump"
+            anaphor = tokens[at].lemma in ANAPHORS and (
+                tokens[at - 1].lower in _DEMONSTRATIVES
+                or (at >= 2 and tokens[at - 2].lower in _DEMONSTRATIVES and at - 1 >= action.end)
+            )
             if tokens[at].lower in PRONOUNS or anaphor or _there(tokens, at):
                 earlier = [t for t in (*targets, *referents) if t.end <= action.start]
                 # "move it (up) to the mid back": the pronoun is the roller, moved elsewhere
