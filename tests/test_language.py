@@ -179,6 +179,23 @@ def test_scope_negation_covers_what_follows_in_the_clause():
             "no-neck-bone-joint-rolling",
             "contradiction",
         ),
+        # the place allowed, a rolling noun after a place, a correction after a myth
+        (
+            "The arch behind your belly button is fine to roll.",
+            "no-direct-lumbar-rolling",
+            "contradiction",
+        ),
+        ("Lumbar glide — 60 s, slow over the spine", "no-direct-lumbar-rolling", "contradiction"),
+        (
+            "Skipping the lower back is a myth; the lumbar spine is where rolling pays off.",
+            "no-direct-lumbar-rolling",
+            "contradiction",
+        ),
+        (
+            "Lie with the foam just above your hips and rock from side to side over it.",
+            "no-direct-lumbar-rolling",
+            "contradiction",
+        ),
         # a place not to be skipped is one to roll
         (
             "Never skip the small of your back when you foam roll.",
@@ -265,6 +282,7 @@ def test_each_kind_of_finding(matcher, sentence, rule, kind):
         "If your lower back feels stiff, don't put the roller under it.",
         "When your lower back hurts, there is no need to roll anything.",
         "Skip the lower back and roll your glutes.",
+        "Rolling the lumbar spine is a myth; roll the glutes and hips instead.",
         "Where your back arches is exactly where the roller shouldn't go.",
         "Come off the roller before you reach your lower back.",
         "Don't put the roller under your lower back; put it under your glutes and roll there.",

@@ -60,7 +60,7 @@ def object_of(action: Hit, target: Hit, tokens: Sequence[Token]) -> bool:
         # A compound ("lumbar rolling", "neck roll"), not the place as the subject of a
         # verb ("let the lumbar region rest").
         word = tokens[action.start].lower
-        return word.endswith("ing") or word in {"roll", "rolls", "massage", "release"}
+        return word.endswith("ing") or word in _COMPOUND_ACTIONS
     if tokens[action.start].lemma == "roller" and action.start - target.end <= 3:
         between = {t.lemma for t in tokens[target.end : action.start]}
         if between & _ONTO:
@@ -77,6 +77,8 @@ def object_of(action: Hit, target: Hit, tokens: Sequence[Token]) -> bool:
         # "the swollen spot is exactly where the roller should go", not "shouldn't go"
         denied = {t.lemma for t in tokens[action.end : action.end + 3]} & {"not", "never", "n't"}
         return not denied
+    if "be" in between and "to" in between and between & _ALLOWED:
+        return True  # the place allowed: "the arch behind your belly button is fine to roll"
     if between & _SPOTS and between & _PRAISED:
         return True  # the place praised as a spot for it: "the best place to foam roll"
     after = [t.lemma for t in tokens[action.end : action.end + 5]]
@@ -89,6 +91,10 @@ def object_of(action: Hit, target: Hit, tokens: Sequence[Token]) -> bool:
 _NOT_ROLLERS = frozenset(
     """heat ice pack towel pillow cushion hand hands blanket brace tape bottle cream gel
     wheat""".split()  # noqa: SIM905 (a list of words, read as prose)
+)
+#: Action nouns after a place that name rolling it ("lumbar rolls", "a lumbar glide").
+_COMPOUND_ACTIONS = frozenset(
+    {"roll", "rolls", "massage", "release", "glide", "glides", "sweep", "sweeps", "rock"}
 )
 #: Verbs that take the place after them as their own object ("roll the glutes and let the
 #: lumbar region rest").
@@ -197,6 +203,8 @@ _NOUN_MAKERS = frozenset(
 #: Verbs that say a place gains from what follows ("the lumbar spine responds well to ...").
 _BENEFIT = frozenset({"respond", "benefit", "love", "enjoy", "welcome", "thank", "crave"})
 _BENEFIT |= frozenset({"deserve"})
+#: Words that allow the action on the place before them ("is fine to roll", "safe to").
+_ALLOWED = frozenset({"fine", "safe", "ok", "okay", "alright"})
 #: Words that name a place as a spot for the action, and words that praise it ("one of the
 #: best places to roll", "the obvious spot for a roller", "the sweet spot"; "best" is "well").
 _SPOTS = frozenset({"place", "spot", "area", "target", "zone"})

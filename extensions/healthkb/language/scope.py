@@ -137,6 +137,8 @@ class Scope:
         for cue in self.arounds:
             if self.tokens[cue].lemma == "behind" and self._behind_is_on(cue, place, action):
                 continue  # "behind your neck" is on the back of the neck
+            if [t.lemma for t in self.tokens[cue - 2 : cue + 1]] == ["side", "to", "side"]:
+                continue  # "rock from side to side over it" moves; it does not go around
             links = LINKS - {"and"} if self.tokens[cue].lemma == "between" else LINKS
             between = range(cue + 1, place)
             # "above and below a bruise": "and" joins two around cues, not a new statement.
@@ -194,7 +196,16 @@ class Scope:
             return True
         if self._habit_broken() or self._not_my_example() or self._given_up(index):
             return True
-        return self._sentence_has(words, unless_after=DENIED) and not self.imperative(index)
+        return self._sentence_has(
+            words, unless_after=DENIED, start=self._corrected_from(index)
+        ) and not self.imperative(index)
+
+    def _corrected_from(self, index: int) -> int:
+        """Where the part of the sentence that token ``index`` may be judged by starts: a
+        myth or mistake told before a semicolon is corrected after it ("..., but that's a myth;
+        the lumbar area is where rolling pays off most")."""
+        stops = [at for at, t in enumerate(self.tokens[:index]) if t.text == ";"]
+        return stops[-1] + 1 if stops else 0
 
     def _given_up(self, index: int) -> bool:
         """True when the action at ``index`` is a past practice given up after it: a story
@@ -391,13 +402,17 @@ class Scope:
         )
 
     def _sentence_has(
-        self, words: frozenset[str], unless_after: frozenset[str] = frozenset()
+        self,
+        words: frozenset[str],
+        unless_after: frozenset[str] = frozenset(),
+        start: int = 0,
     ) -> bool:
-        """True when the sentence has one of ``words``, not right after one of
-        ``unless_after`` ("there's nothing wrong with ..." denies the mistake)."""
+        """True when the sentence (from token ``start``) has one of ``words``, not right
+        after one of ``unless_after`` ("there's nothing wrong with ..." denies the mistake)."""
         return any(
             t.lemma in words and not (at > 0 and self.tokens[at - 1].lemma in unless_after)
             for at, t in enumerate(self.tokens)
+            if at >= start
         )
 
 

@@ -194,7 +194,7 @@ def _dosed_heading(words: Sequence[str]) -> bool:
     """True when a heading label's colon or dash is followed by a number ("Lower back: 2
     minutes each morning")."""
     for at, word in enumerate(words[:HEADING]):
-        if word in {":", "-"} and at + 1 < len(words) and words[at + 1][:1].isdigit():
+        if word in {":", "-", "—", "–"} and at + 1 < len(words) and words[at + 1][:1].isdigit():
             return True
     return False
 
