@@ -196,6 +196,22 @@ def test_scope_negation_covers_what_follows_in_the_clause():
             "no-direct-lumbar-rolling",
             "contradiction",
         ),
+        # an injury in more words, waiting called too long, the ball got onto it
+        (
+            "Just pulled your hammy? A firm roller straight on it will loosen it.",
+            "no-acute-injury-rolling",
+            "contradiction",
+        ),
+        (
+            "Most people wait too long after a sprain; get rolling over it on day one.",
+            "no-acute-injury-rolling",
+            "contradiction",
+        ),
+        (
+            "Get the ball onto the fresh bruise and circle it.",
+            "no-acute-injury-rolling",
+            "contradiction",
+        ),
         # a place not to be skipped is one to roll
         (
             "Never skip the small of your back when you foam roll.",

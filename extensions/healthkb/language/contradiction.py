@@ -390,7 +390,8 @@ def _impatient(
 ) -> tuple[Hit, Hit] | None:
     """An injury rolled without waiting: waiting denied ("you don't need to wait for the
     swelling to go down before rolling it", "no point waiting: get the roller on it now")
-    or called a mistake ("waiting days to roll a new strain is a mistake"), then an action
+    or called a mistake ("waiting days to roll a new strain is a mistake", "people wait
+    too long after a tear"), then an action
     done to the injury. Not both at once ("it's a mistake not to wait"), nor an asked or
     negated action after it."""
     injuries = [t for t in targets if t.key.startswith("injuries.")]
@@ -399,7 +400,9 @@ def _impatient(
             continue
         start = scope.clause_start(at)
         denied = any(max(start, at - 4) <= cue < at for cue in scope.negations)
-        if denied == scope.mistake(at):
+        # "people wait too long after a tear" calls the waiting a mistake
+        too_long = [t.lower for t in tokens[at + 1 : at + 3]] == ["too", "long"]
+        if denied == (scope.mistake(at) or too_long):
             continue
         for action in actions:
             if action.start <= at or scope.asks(action.start):
