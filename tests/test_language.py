@@ -212,6 +212,12 @@ def test_scope_negation_covers_what_follows_in_the_clause():
             "no-acute-injury-rolling",
             "contradiction",
         ),
+        # care as a condition does not warn
+        (
+            "The cervical spine can be rolled with a soft roller if you're careful.",
+            "no-neck-bone-joint-rolling",
+            "contradiction",
+        ),
         # a place not to be skipped is one to roll
         (
             "Never skip the small of your back when you foam roll.",

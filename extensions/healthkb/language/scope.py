@@ -356,12 +356,14 @@ class Scope:
         return self.tokens[at].lemma == "compression" and previous in _TECHNIQUE
 
     def _warns(self) -> bool:
-        """True when the sentence has a word of warning that is not an instruction of manner:
-        "be careful to roll slowly" tells how to do it, "be careful with the lower back"
-        warns."""
+        """True when the sentence has a word of warning that is not an instruction of manner
+        or a condition: "be careful to roll slowly" tells how to do it, "... if you're careful"
+        sets a condition, "be careful with the lower back" warns."""
+        # nor a condition of care ("if you're careful", "as long as you're careful")
         return any(
             t.lemma in WARNING_LEMMAS
             and not (at + 1 < len(self.tokens) and self.tokens[at + 1].lemma == "to")
+            and not {"if", "long"} & {x.lemma for x in self.tokens[max(0, at - 4) : at]}
             for at, t in enumerate(self.tokens)
         )
 
