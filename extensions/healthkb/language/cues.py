@@ -52,6 +52,8 @@ NEGATION_PHRASES: tuple[tuple[str, ...], ...] = (
     ("stay", "away"),
     ("keep", "away"),
     ("not", "directly"),
+    ("hold", "off"),
+    ("put", "off"),
 )
 #: Lemmas that put an action beside a place rather than on it (cover the next few words).
 AROUND_LEMMAS = frozenset(
@@ -120,6 +122,7 @@ MISTAKE_LEMMAS = frozenset(
         "misconception",
         "misguided",
         "pitfall",
+        "rookie",
         "mistaken",
         "bad",
         "idea",

@@ -84,7 +84,8 @@ def object_of(action: Hit, target: Hit, tokens: Sequence[Token]) -> bool:
     after = [t.lemma for t in tokens[action.end : action.end + 5]]
     if "roller" in after and _ONTO.intersection(after):
         return True  # the place goes onto the roller: "a strained calf can go back on the roller"
-    return _passive(action, tokens)
+    # "the lower spine is skipped": a place skipped is not rolled
+    return _passive(action, tokens) and tokens[action.start].lemma != "skip"
 
 
 #: Things put on a place that are not the roller ("a heat pack", "a folded towel").

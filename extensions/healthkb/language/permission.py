@@ -37,10 +37,17 @@ def referred(hits: Sequence[Hit], scope: Scope) -> bool:
     diagnosed or has an opinion, nor a hospital one has left (:func:`_told_only`)."""
     return any(
         hit.key.startswith("referral.")
-        and (not scope.negated(hit.start) or _lifts(hit.start, scope))
+        and (not scope.negated(hit.start) or _lifts(hit.start, scope) or _unless_seen(hit, scope))
         and not _told_only(hit, scope)
         for hit in hits
     )
+
+
+def _unless_seen(hit: Hit, scope: Scope) -> bool:
+    """True when a referral not yet made is the condition ("if you haven't checked with
+    your midwife, sit this part out"): the sentence still sends the reader to one."""
+    opening = [t.lemma for t in scope.tokens[scope.clause_start(hit.start) : hit.start]]
+    return "if" in opening[:2] or "if" in [t.lemma for t in scope.tokens[: hit.start]][:3]
 
 
 #: Words after a professional that make them the one who diagnosed or reckons, not one the
@@ -189,6 +196,14 @@ def _granted(hits: Sequence[Hit], scope: Scope, conditions: Sequence[Hit]) -> Hi
         if scope.negated(hit.start, window=3) or scope.asks(hit.start):
             continue
         if scope.mistake(hit.start) or scope.harm(hit.start):
+            continue
+        # a condition grants nothing ("if you're expecting and haven't checked"); "even if"
+        # concedes and grants ("even if you're in your third trimester, ... is safe")
+        opening = [t.lemma for t in scope.tokens[scope.clause_start(hit.start) : hit.start]]
+        if any(
+            w in {"if", "unless"} and opening[at - 1 : at] != ["even"]
+            for at, w in enumerate(opening[:3])
+        ):
             continue
         return hit
     return None

@@ -19,6 +19,8 @@ from healthkb.language.vocabulary import GAP, Concept, Phrase, Vocabulary
 
 #: Punctuation a ``...`` gap does not cross.
 _GAP_STOPS = [";", ":", ".", "?", "!", "(", ")"]
+#: Negations a ``...`` gap does not cross either.
+_GAP_NEGATIONS = frozenset({"no", "not", "never"})
 
 
 @dataclass
@@ -96,6 +98,8 @@ def _match_from(slots: Sequence[Any], lemmas: Sequence[str], start: int) -> int 
                 break
             if at < len(lemmas) and lemmas[at] in _GAP_STOPS:
                 break
+            if gap and at < len(lemmas) and lemmas[at] in _GAP_NEGATIONS:
+                break  # "rest, and no roller on it": the negation splits the phrase
         if found is None:
             return None
         position, gap = found + 1, False

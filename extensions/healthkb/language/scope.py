@@ -336,7 +336,18 @@ class Scope:
                 if TREATING.intersection(before):
                     continue  # "to break up the damage" is the order's purpose
                 return True
-        return self._warns()
+        return self._warns() or self._disowned(index)
+
+    def _disowned(self, index: int) -> bool:
+        """True when a clause after ``index`` says it is what not to do ("..., which is
+        exactly what you shouldn't do", "that's what not to do")."""
+        lemmas = [t.lemma for t in self.tokens[index + 1 :]]
+        return any(
+            lemma == "what"
+            and "do" in lemmas[at + 1 : at + 6]
+            and not NOT_WORDS.isdisjoint(lemmas[at + 1 : at + 5])
+            for at, lemma in enumerate(lemmas)
+        )
 
     def _no_harm_done(self, at: int) -> bool:
         """True when a negated "do" governs the harm word at ``at`` ("won't do you any
