@@ -218,6 +218,17 @@ def test_scope_negation_covers_what_follows_in_the_clause():
             "no-neck-bone-joint-rolling",
             "contradiction",
         ),
+        # injuries and bony places described
+        (
+            "Felt your hamstring ping yesterday? Roll over the tender patch tonight.",
+            "no-acute-injury-rolling",
+            "contradiction",
+        ),
+        (
+            "Roll over the bit of your ankle where the bone sticks out.",
+            "no-neck-bone-joint-rolling",
+            "contradiction",
+        ),
         # a place not to be skipped is one to roll
         (
             "Never skip the small of your back when you foam roll.",

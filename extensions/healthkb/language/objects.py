@@ -22,7 +22,7 @@ _ONTO = frozenset({"on", "onto", "over", "across", "against", "into", "along"})
 PRONOUNS = frozenset({"it", "them"})
 #: Nouns that, after "the", "that" or "this", stand for an injury or place named before
 #: ("Banged your thigh and it's puffy? Roll right over the lump.").
-ANAPHORS = frozenset({"spot", "area", "lump", "injury", "place", "bit", "part"})
+ANAPHORS = frozenset({"spot", "area", "lump", "injury", "place", "bit", "part", "patch", "mark"})
 _DEMONSTRATIVES = frozenset({"the", "that", "this"})
 #: Prepositions after a pronoun that put it (the roller) somewhere named next, and the
 #: areas it is put on instead ("put it under your upper back").
