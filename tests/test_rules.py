@@ -287,6 +287,8 @@ def test_longest_is_read_in_seconds_per_action() -> None:
         "Each knot should be compressed for three minutes.",
         "Step 4 - Hold on the sorest point: 3 min.",
         "The usual mistake is moving too soon; you should stay on each knot for three minutes.",
+        "Keep the ball under your shoulder blade for the whole of your lunch break.",
+        "Roll your calves for the length of a full album, then switch legs.",
     ],
 )
 def test_long_holds_in_any_words_are_found(sentence: str) -> None:
@@ -317,6 +319,7 @@ def test_long_holds_in_any_words_are_found(sentence: str) -> None:
         "Leave the roller in the cupboard until the swelling has settled.",
         "Q: How long should I hold a knot? A: No more than 30 seconds.",
         "How long should I roll my calves? About a minute each.",
+        "Keep the whole session under ten minutes.",
         "Spend five minutes rolling your legs, moving from muscle to muscle.",
         "Hold each tender point for about half a minute.",
         "Roll each hamstring for a minute, pausing on the tight bit for 20 seconds.",

@@ -99,7 +99,7 @@ _STORED = frozenset({"sun", "car", "cupboard", "boot", "garage", "wardrobe", "sh
 #: calves, quads and glutes takes about five minutes"), not a hold on one.
 _AREAS = frozenset(
     """calf calve quad glute hamstring thigh hip shin shoulder lat pec leg arm foot feet
-    forearm adductor trap piriformis""".split()  # noqa: SIM905 (a list of words, read as prose)
+    forearm adductor trap piriformis band""".split()  # noqa: SIM905 (a list of words, read as prose)
 )
 
 #: Words that name a whole area rolled, not a spot held.
