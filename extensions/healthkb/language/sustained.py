@@ -187,7 +187,14 @@ def finding(
             # "leave the roller until the bruise has faded" waits; it holds nothing
             until = tokens[time.start].lower in {"until", "till", "til"}
             waits = tokens[action.start].lemma == "leave" and until
-            if action.key in open_ended and not inside and not waits:
+            # rolling one muscle for an open-ended time is as long as holding it ("roll
+            # your quads for a whole album"); rolling for one around the body is a session
+            one_muscle = (
+                action.key == "actions.roll"
+                and words[time.start] in {"whole", "entire", "full", "length", "ages", "hours"}
+                and _one_area(words)
+            )
+            if (action.key in open_ended or one_muscle) and not inside and not waits:
                 found = _joined(rule, text, words, scope, action, time.start, time.end)
                 if found is not None:
                     return found
@@ -516,3 +523,10 @@ def _answered_how_long(
         if time.start > mark and not scope.negated(time.start):
             return _at(rule, text, tokens, action.start, time.end)
     return None
+
+
+def _one_area(words: Sequence[str]) -> bool:
+    """True when the sentence names exactly one muscle or area to roll, or one spot."""
+    if not (_SINGLE | _KNOTS).isdisjoint(words):
+        return True
+    return len({word.rstrip("s") for word in words} & _AREAS) == 1
