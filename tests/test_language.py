@@ -229,6 +229,17 @@ def test_scope_negation_covers_what_follows_in_the_clause():
             "no-neck-bone-joint-rolling",
             "contradiction",
         ),
+        # a suggestion as "Have you tried ...?", the pain placed with "where it hurts"
+        (
+            "Have you tried letting your lower back sink into the roller?",
+            "no-direct-lumbar-rolling",
+            "contradiction",
+        ),
+        (
+            "Why not end by rolling the small of your back, since that is where it hurts?",
+            "no-direct-lumbar-rolling",
+            "contradiction",
+        ),
         # a place not to be skipped is one to roll
         (
             "Never skip the small of your back when you foam roll.",
@@ -650,6 +661,7 @@ def test_nerve_symptoms_named_in_the_leg_are_a_red_flag(matcher):
         "With a slipped disc, rolling is one of the best things you can do.",
         "Bub's due in March and the roller has done wonders for my back.",
         "Just had a hernia repair? You're good to roll again.",
+        "Nobody said not to after my disc op, so I roll my back every night.",
         # rolling taken up again soon after, told as the writer's own story
         "A month after my disc surgery I was back to rolling every day.",
         "Ten days after my caesarean I started rolling again.",

@@ -310,6 +310,8 @@ class Scope:
                 continue
             lemma = self.tokens[at].lemma
             before = [t.lemma for t in self.tokens[max(0, at - 3) : at]]
+            if lemma == "hurt" and "where" in before:
+                continue  # "that's where it hurts" places the pain; it does not warn
             if lemma in ADVISE:
                 # "which physios don't recommend", "advise against" warn; "recommend" alone not.
                 following = self.tokens[at + 1].lemma if at + 1 < len(self.tokens) else ""
@@ -614,7 +616,8 @@ def analyse_scope(tokens: Sequence[Token], text: str = "") -> Scope:
     # "Why not roll my lower back?" asks for a reason; "Why not roll your lower back?" urges
     mark = lemmas.index("?") if "?" in lemmas else len(lemmas)
     own = not {"my", "i", "me"}.isdisjoint(lemmas[:mark])
-    if tuple(lemmas[:2]) in SUGGESTIONS and not (own and tuple(lemmas[:2]) == ("why", "not")):
+    tried = lemmas[:3] == ["have", "you", "try"]  # "Have you tried dropping ...?"
+    if tried or (tuple(lemmas[:2]) in SUGGESTIONS and not (own and lemmas[:2] == ["why", "not"])):
         # "Why not roll ...?", "Ever tried rolling ...?": a question that recommends.
         question = False
         negations = [i for i in negations if i >= 2]
