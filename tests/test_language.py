@@ -326,6 +326,14 @@ def test_each_kind_of_finding(matcher, sentence, rule, kind):
         "If your lower back feels stiff, don't put the roller under it.",
         "When your lower back hurts, there is no need to roll anything.",
         "Skip the lower back and roll your glutes.",
+        "Lift the roller off the bony bit of your hip and roll the meaty part of your bum.",
+        "Keep the roller clear of the ankle joint.",
+        "My chiro said rolling the base of the spine was asking for trouble.",
+        "Rolling your kneecap is a classic way to end up with a sore knee.",
+        "I rolled my back two weeks after my disc op without asking; don't be like me.",
+        "The box shows someone rolling their lower back, which the manual tells you not to do.",
+        "The roller's timer buzzes every 30 seconds so you know when to move on.",
+        "My replacement roller has been fine for six months.",
         "Hold off rolling the calf you strained until the puffiness has gone.",
         "Swollen ankle? Ice, rest, and no roller on it for now.",
         "People lie with the roller in their low back, which is exactly what you shouldn't do.",
@@ -758,3 +766,9 @@ def test_a_professional_to_ask_still_refers(matcher):
 )
 def test_praise_and_the_lower_back_by_the_belt(matcher, sentence):
     assert "no-direct-lumbar-rolling" in {f.rule for f in matcher.find(sentence)}
+
+
+def test_a_call_for_help_in_an_urgent_card_is_no_finding(matcher):
+    # "straight away" in "seek help straight away" is a referral's urgency, not a permission
+    sentence = "Seek help straight away if you notice numbness in the saddle area."
+    assert matcher.find(sentence, Context(card_level="urgent")) == []

@@ -461,11 +461,11 @@ def _short_of(tokens: Sequence[Token], action: Hit, target: Hit) -> bool:
 
 def _gone_down(tokens: Sequence[Token]) -> bool:
     """True when the sentence says the injury has gone down ("once the swelling has gone
-    down"): a perfect "has gone down", not "it's gone purple"."""
+    down", "had gone down"): a perfect "has gone down", not "it's gone purple"."""
     words = [t.lower for t in tokens]
     return any(
         words[at : at + 2] == ["gone", "down"]
-        and not {"has", "have", "'s"}.isdisjoint(words[at - 2 : at])
+        and not {"has", "have", "'s", "had"}.isdisjoint(words[at - 2 : at])
         for at in range(2, len(words))
     )
 

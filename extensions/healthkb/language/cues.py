@@ -54,6 +54,8 @@ NEGATION_PHRASES: tuple[tuple[str, ...], ...] = (
     ("not", "directly"),
     ("hold", "off"),
     ("put", "off"),
+    ("clear", "of"),
+    ("nowhere", "near"),
 )
 #: Lemmas that put an action beside a place rather than on it (cover the next few words).
 AROUND_LEMMAS = frozenset(

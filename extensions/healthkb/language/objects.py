@@ -73,7 +73,8 @@ def object_of(action: Hit, target: Hit, tokens: Sequence[Token]) -> bool:
         return True  # the place the rolling starts from: "start at the tailbone and roll up"
     if between & _BENEFIT:
         return True  # the place as the subject that gains: "the low back responds best to"
-    if {"be", "where"} <= between:
+    be = max((at for at in range(target.end, action.start) if tokens[at].lemma == "be"), default=-1)
+    if {"be", "where"} <= between and action.start - be <= 5:
         # "the swollen spot is exactly where the roller should go", not "shouldn't go"
         denied = {t.lemma for t in tokens[action.end : action.end + 3]} & {"not", "never", "n't"}
         return not denied

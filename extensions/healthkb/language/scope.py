@@ -217,7 +217,11 @@ class Scope:
         if _PAST.isdisjoint(words) and not any(w.endswith("ed") for w in words[: index + 1]):
             return False
         later = [t.lemma for t in self.tokens[index + 1 :]]
-        if not _CHANGED.isdisjoint(later):
+        told_to_stop = any(
+            lemma == "stop" and not {"say", "tell"}.isdisjoint(later[max(0, at - 3) : at])
+            for at, lemma in enumerate(later)
+        )
+        if not _CHANGED.isdisjoint(later) or told_to_stop or self._never_again(index):
             return True
         return any(
             lemma == "now"
@@ -225,6 +229,11 @@ class Scope:
             and not _NEW_HABITS.isdisjoint(later[at + 2 : at + 4])
             for at, lemma in enumerate(later)
         )
+
+    def _never_again(self, index: int) -> bool:
+        """True when "never again" follows the action ("..., never again")."""
+        words = [t.lower for t in self.tokens[index + 1 :]]
+        return any(words[at : at + 2] == ["never", "again"] for at in range(len(words)))
 
     def _trap_muscle(self) -> bool:
         """True when "trap" names the trapezius ("my trap knot", "the upper traps")."""
@@ -254,7 +263,8 @@ class Scope:
         lemmas = [t.lemma for t in self.tokens]
         return any(
             (
-                lemmas[at : at + 3] in (["do", "what", "i"], ["copy", "what", "i"])
+                lemmas[at : at + 3]
+                in (["do", "what", "i"], ["copy", "what", "i"], ["be", "like", "me"])
                 or lemmas[at : at + 2] in (["copy", "me"], ["my", "example"])
             )
             and not NOT_WORDS.isdisjoint(lemmas[:at])
@@ -345,11 +355,27 @@ class Scope:
         exactly what you shouldn't do", "that's what not to do")."""
         lemmas = [t.lemma for t in self.tokens[index + 1 :]]
         return any(
-            lemma == "what"
-            and "do" in lemmas[at + 1 : at + 6]
-            and not NOT_WORDS.isdisjoint(lemmas[at + 1 : at + 5])
+            lemma in {"what", "which"}
+            and "do" in lemmas[at + 1 : at + 9]
+            and not NOT_WORDS.isdisjoint(lemmas[at + 1 : at + 8])
             for at, lemma in enumerate(lemmas)
-        )
+        ) or self._ends_badly(index)
+
+    def _ends_badly(self, index: int) -> bool:
+        """True when what follows says the practice ends badly ("is a classic way to end up
+        with a sore knee", "was asking for trouble", "just bruises it")."""
+        lemmas = [t.lemma for t in self.tokens[index + 1 :]]
+        words = [t.lower for t in self.tokens[index + 1 :]]
+        for at, lemma in enumerate(lemmas):
+            ended = lemma == "end" and lemmas[at + 1 : at + 2] == ["up"]
+            if ended and not _ENDS_SORE.isdisjoint(words[at + 2 : at + 6]):
+                return True
+            if words[at : at + 3] == ["asking", "for", "trouble"]:
+                return True
+            harms = words[at] in {"bruises", "inflames", "irritates", "strains"}
+            if harms and lemmas[at - 1 : at] in (["just"], ["only"], ["it"], ["that"]):
+                return True
+        return False
 
     def _no_harm_done(self, at: int) -> bool:
         """True when a negated "do" governs the harm word at ``at`` ("won't do you any
@@ -447,6 +473,7 @@ _GAIN = frozenset({"better", "faster", "quicker"})
 #: "keep ... off", "leave ... out": the words between are kept away from what follows.
 _KEEP_OFF = {
     "keep": frozenset({"off", "away"}),
+    "lift": frozenset({"off"}),
     "leave": frozenset({"out", "off"}),
     "stay": frozenset({"off"}),
 }
@@ -469,6 +496,8 @@ _CHANGED = frozenset(
 _NEW_HABITS = frozenset({"use", "stick", "keep", "only", "do", "just", "roll"})
 #: Places whose back is the place itself: "behind your neck" is on it, not around it.
 _BEHIND_IS_ON = frozenset({"neck", "head", "skull"})
+#: Words after "end up" that say it ends badly ("end up with a sore knee").
+_ENDS_SORE = frozenset({"sore", "sorer", "bruise", "bruised", "worse", "injure", "hurt"})
 #: Openings that make what follows an order ("you should", "you need to").
 _YOU_MUST = (
     ("you", "should"),

@@ -509,6 +509,8 @@ def _answered_how_long(
     mark = words.index("?") if "?" in words else -1
     if mark < 0 or not any(words[at : at + 2] == ["how", "long"] for at in range(mark)):
         return None
+    if not _SESSION_WORDS.isdisjoint(words[:mark]):
+        return None  # "How long should a rolling session last?" asks about a session
     asked = [a for a in actions if a.start < mark]
     if not asked:
         return None
