@@ -240,6 +240,27 @@ def test_scope_negation_covers_what_follows_in_the_clause():
             "no-direct-lumbar-rolling",
             "contradiction",
         ),
+        # a pronoun inside the action's phrase, "through" the place, waiting denied
+        (
+            "Got a swollen knee from the weekend? Why not give it a gentle roll tonight?",
+            "no-acute-injury-rolling",
+            "contradiction",
+        ),
+        (
+            "Rock the roller through the small of your back until you relax.",
+            "no-direct-lumbar-rolling",
+            "contradiction",
+        ),
+        (
+            "Fresh sprain? Roll it early and often, don't wait for it to settle.",
+            "no-acute-injury-rolling",
+            "contradiction",
+        ),
+        (
+            "Bowels a bit out of control since the back flare? Keep rolling.",
+            "urgent-cauda-equina",
+            "red-flag",
+        ),
         # a place not to be skipped is one to roll
         (
             "Never skip the small of your back when you foam roll.",
@@ -326,6 +347,7 @@ def test_each_kind_of_finding(matcher, sentence, rule, kind):
         "If your lower back feels stiff, don't put the roller under it.",
         "When your lower back hurts, there is no need to roll anything.",
         "Skip the lower back and roll your glutes.",
+        "I was told not to lie on the roller at my low back, so I use it on my hips.",
         "Lift the roller off the bony bit of your hip and roll the meaty part of your bum.",
         "Keep the roller clear of the ankle joint.",
         "My chiro said rolling the base of the spine was asking for trouble.",

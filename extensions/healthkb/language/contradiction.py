@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from healthkb.language.cues import HARM_LEMMAS, MODAL_HARM, SUBORDINATORS
+from healthkb.language.cues import HARM_LEMMAS, LEAD_IN, MODAL_HARM, SUBORDINATORS
 from healthkb.language.finding import Finding, Hit, finding_at, hits_of
 from healthkb.language.objects import ANAPHORS, TREAT, antecedents, describes, object_of
 from healthkb.language.permission import permitted, referred
@@ -306,8 +306,6 @@ def _purpose(tokens: Sequence[Token], cue: int) -> bool:
 
 #: Words that send the roller away from the injury the sentence opens with.
 _SOMEWHERE_ELSE = frozenset({"alone", "other", "else", "elsewhere", "instead", "opposite"})
-#: Most words of a lead-in question ("Tweaked your hamstring in today's game? Roll it").
-LEAD_IN = 16
 
 
 def _lead_in(tokens: Sequence[Token]) -> bool:
@@ -366,8 +364,13 @@ def _deferred(action: Hit, tokens: Sequence[Token], scope: Scope) -> bool:
     waiting that is not negated ("don't wait" urges), or "before", "until" or "once" just
     before the action ("give it time before you put a roller on it")."""
     if not scope.suggestion:  # "why wait for a sprain to settle?" urges
+        # "don't wait for it to settle" urges too: a waiting word after a denied wait
+        denied_wait = [
+            at for at, t in enumerate(tokens) if t.lemma == "wait" and scope.negated(at, window=3)
+        ]
         for at, token in enumerate(tokens):
-            if token.lower in _WAITING and not scope.negated(at, window=2):
+            after_denied = any(w <= at <= w + 6 for w in denied_wait)
+            if token.lower in _WAITING and not scope.negated(at, window=2) and not after_denied:
                 return True
     start = max(scope.clause_start(action.start), action.start - 4)
     if any(t.lemma in _PUTTING_OFF for t in tokens[start : action.start]):

@@ -80,7 +80,6 @@ AROUND_LEMMAS = frozenset(
         "behind",
         "toward",
         "towards",
-        "through",
         "between",
     ]
 )
@@ -293,6 +292,8 @@ QUESTION_WORDS = frozenset(
 RELUCTANCE_LEMMAS = frozenset(
     {"afraid", "hesitate", "scared", "shy", "worry", "forget", "wrong", "harm"}
 )
+#: Most words of a lead-in question ("Tweaked your hamstring in today's game? Roll it").
+LEAD_IN = 16
 #: Openings of questions that suggest doing something.
 SUGGESTIONS = frozenset(
     {("why", "not"), ("ever", "try"), ("why", "wait"), ("how", "about"), ("what", "about")}

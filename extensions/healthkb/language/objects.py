@@ -42,7 +42,10 @@ def object_of(action: Hit, target: Hit, tokens: Sequence[Token]) -> bool:
     after it ("roll the lumbar spine", "rest the roller on your lower back"), or the subject
     of the action in the passive ("the elbow is best rolled on ..."). A place before an
     active verb is its subject ("tight lats create stress on ...", "the lower back becomes a
-    fulcrum with the roller"), not where the roller goes."""
+    fulcrum with the roller"), not where the roller goes. A target in the gap of the
+    action's phrase is its object ("give it a gentle roll")."""
+    if action.start < target.start and target.end < action.end:
+        return True
     if target.start >= action.end:
         if target.start - action.end > OBJECT_REACH:
             return False
@@ -229,6 +232,18 @@ def antecedents(
     for ("If your lower back feels stiff, roll it out")."""
     out = []
     for action in actions:
+        # a pronoun inside the action's phrase ("give it a gentle roll") is its object
+        inner = [
+            at for at in range(action.start + 1, action.end - 1) if tokens[at].lower in PRONOUNS
+        ]
+        earlier = [t for t in (*targets, *referents) if t.end <= action.start]
+        # "use it on my hips": the pronoun is the roller, used on another area
+        on_other = not _OTHER_AREAS.isdisjoint(t.lower for t in tokens[action.end : action.end + 3])
+        if inner and earlier and not on_other:
+            last = max(earlier, key=lambda t: t.start)
+            token = tokens[inner[0]]
+            out.append(Hit(last.key, inner[0], inner[0] + 1, token.start, token.end))
+            continue
         for at in range(action.end, min(action.end + 6, len(tokens))):
             following = tokens[at + 1].lower if at + 1 < len(tokens) else ""
             if tokens[at].lower in _NEW_CLAUSE and following in _CLAUSE_OPENERS:

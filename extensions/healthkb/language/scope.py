@@ -36,6 +36,7 @@ from healthkb.language.cues import (
     DENIED,
     HARM_LEMMAS,
     INVERTING,
+    LEAD_IN,
     LINKS,
     MISTAKE_LEMMAS,
     MODAL_HARM,
@@ -646,10 +647,15 @@ def analyse_scope(tokens: Sequence[Token], text: str = "") -> Scope:
     mark = lemmas.index("?") if "?" in lemmas else len(lemmas)
     own = not {"my", "i", "me"}.isdisjoint(lemmas[:mark])
     tried = lemmas[:3] == ["have", "you", "try"]  # "Have you tried dropping ...?"
-    if tried or (tuple(lemmas[:2]) in SUGGESTIONS and not (own and lemmas[:2] == ["why", "not"])):
+    # the suggestion may follow a lead-in question ("Swollen knee? Why not give it a roll?")
+    opens = 0
+    if mark < LEAD_IN and tuple(lemmas[mark + 1 : mark + 3]) in SUGGESTIONS:
+        opens = mark + 1
+    first = tuple(lemmas[opens : opens + 2])
+    if tried or (first in SUGGESTIONS and not (own and not opens and first == ("why", "not"))):
         # "Why not roll ...?", "Ever tried rolling ...?": a question that recommends.
         question = False
-        negations = [i for i in negations if i >= 2]
+        negations = [i for i in negations if i >= opens + 2]
         return Scope(
             tuple(tokens),
             tuple(clause),

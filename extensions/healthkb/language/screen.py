@@ -12,7 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from healthkb.language.contradiction import HEADING, LEAD_IN
+from healthkb.language.contradiction import HEADING
+from healthkb.language.cues import LEAD_IN
 from healthkb.language.duration import durations
 from healthkb.language.finding import Hit
 from healthkb.language.objects import ANAPHORS, PRONOUNS
