@@ -692,6 +692,8 @@ def test_nerve_symptoms_named_in_the_leg_are_a_red_flag(matcher):
         "Bub's due in March and the roller has done wonders for my back.",
         "Just had a hernia repair? You're good to roll again.",
         "Nobody said not to after my disc op, so I roll my back every night.",
+        "Q: I've got a slipped disc, can I still use the roller? A: Sure, start gently.",
+        "I'm 20 weeks pregnant and my friend says rolling is fine, that's right isn't it?",
         # rolling taken up again soon after, told as the writer's own story
         "A month after my disc surgery I was back to rolling every day.",
         "Ten days after my caesarean I started rolling again.",

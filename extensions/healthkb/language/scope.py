@@ -538,6 +538,10 @@ def asserting(tokens: Sequence[Token], mark: int) -> bool:
     )
     if comma is not None and [t.lower for t in tokens[comma + 1 : comma + 3]] in _CHECKS:
         return True
+    # "..., that's right isn't it?", "..., aren't they?": a tag that asks for agreement
+    tag = [t.lower for t in tokens[max(0, mark - 3) : mark]]
+    if tag[-2:] in (["n't", "it"], ["n't", "they"], ["n't", "i"], ["n't", "you"]):
+        return True
     opening = tuple(t.lower for t in tokens[:2])
     return any(opening[: len(cue)] == cue for cue in _HEDGED)
 
