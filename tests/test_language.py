@@ -347,6 +347,7 @@ def test_each_kind_of_finding(matcher, sentence, rule, kind):
         "If your lower back feels stiff, don't put the roller under it.",
         "When your lower back hurts, there is no need to roll anything.",
         "Skip the lower back and roll your glutes.",
+        "Had my discectomy in May, got the all-clear from my physio in August, now I roll my legs.",
         "I was told not to lie on the roller at my low back, so I use it on my hips.",
         "Lift the roller off the bony bit of your hip and roll the meaty part of your bum.",
         "Keep the roller clear of the ankle joint.",
@@ -694,6 +695,9 @@ def test_nerve_symptoms_named_in_the_leg_are_a_red_flag(matcher):
         "Nobody said not to after my disc op, so I roll my back every night.",
         "Q: I've got a slipped disc, can I still use the roller? A: Sure, start gently.",
         "I'm 20 weeks pregnant and my friend says rolling is fine, that's right isn't it?",
+        # a referral waved away: inside a described mistake, or the go-ahead not needed
+        "My mistake was asking my surgeon first after my fusion; rolling is completely safe.",
+        "You don't need anyone's sign-off to roll while pregnant.",
         # rolling taken up again soon after, told as the writer's own story
         "A month after my disc surgery I was back to rolling every day.",
         "Ten days after my caesarean I started rolling again.",

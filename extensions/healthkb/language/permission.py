@@ -35,10 +35,13 @@ def referred(hits: Sequence[Hit], scope: Scope) -> bool:
     referral that is not negated, or one that lifts a negation ("don't start rolling
     after surgery until your surgeon says it's OK"); not a professional who only
     diagnosed or has an opinion, nor a hospital one has left (:func:`_told_only`)."""
+    # A referral inside a described mistake is waved away ("my mistake was asking my doctor
+    # first"; "a common mistake is waiting for the doctor's go-ahead").
     return any(
         hit.key.startswith("referral.")
         and (not scope.negated(hit.start) or _lifts(hit.start, scope) or _unless_seen(hit, scope))
         and not _told_only(hit, scope)
+        and not scope.names_mistake(hit.start)
         for hit in hits
     )
 

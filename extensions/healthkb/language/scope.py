@@ -231,6 +231,11 @@ class Scope:
             for at, lemma in enumerate(later)
         )
 
+    def names_mistake(self, index: int) -> bool:
+        """True when the clause of token ``index`` calls something a mistake ("my mistake
+        was asking my doctor first"), not told in the past and given up."""
+        return self._clause_has(index, MISTAKE_LEMMAS, unless_after=DENIED)
+
     def _never_again(self, index: int) -> bool:
         """True when "never again" follows the action ("..., never again")."""
         words = [t.lower for t in self.tokens[index + 1 :]]
