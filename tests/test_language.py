@@ -261,6 +261,18 @@ def test_scope_negation_covers_what_follows_in_the_clause():
             "urgent-cauda-equina",
             "red-flag",
         ),
+        # nouns of rolling after the place, and a clinician's shorthand
+        ("Caption: low back roll-out after the gym", "no-direct-lumbar-rolling", "contradiction"),
+        (
+            "Neck rolls on the foam roller, straight on the spine.",
+            "no-neck-bone-joint-rolling",
+            "contradiction",
+        ),
+        (
+            "Pt advised FR directly over lumbar region daily.",
+            "no-direct-lumbar-rolling",
+            "contradiction",
+        ),
         # a place not to be skipped is one to roll
         (
             "Never skip the small of your back when you foam roll.",

@@ -82,7 +82,7 @@ def finding(
     actions = [
         a
         for a in hits_of(hits, rule.keys("actions"))
-        if not (a.end < len(tokens) and glued(tokens, a.end))
+        if not (a.end < len(tokens) and glued(tokens, a.end) and not _rolled_out(tokens, a.end))
     ]
     targets = hits_of(hits, rule.targets)
     # a word of a place is no action ("lower" in "lower back")
@@ -99,7 +99,11 @@ def finding(
             # A target in the gap of an action's phrase is its object: "rest your kneecap on".
             if not scope.same_clause(action.start, target.start):
                 continue
-            if not object_of(action, target, tokens) or describes(action, tokens, scope, actions):
+            if not object_of(action, target, tokens):
+                continue
+            # a noun of rolling right after the place is no verb ("small-of-back rolls x 12")
+            compound = target.end == action.start
+            if not compound and describes(action, tokens, scope, actions):
                 continue
             if target.start > 0 and tokens[target.start - 1].lemma in _MODAL_WORDS:
                 continue  # "can strain the joints": an injury verb, what rolling may do
@@ -460,6 +464,11 @@ def _short_of(tokens: Sequence[Token], action: Hit, target: Hit) -> bool:
         "get",
         "touch",
     }.isdisjoint(between)
+
+
+def _rolled_out(tokens: Sequence[Token], hyphen: int) -> bool:
+    """True when the hyphen at ``hyphen`` makes the action a noun of rolling ("roll-out")."""
+    return hyphen + 1 < len(tokens) and tokens[hyphen + 1].lower == "out"
 
 
 def _gone_down(tokens: Sequence[Token]) -> bool:
