@@ -13,13 +13,13 @@ from healthkb.cli.rules import default_matcher, evaluate, load_corpus
 
 #: What the rules reach on each part of each batch of the corpus (recall of unsafe sentences,
 #: share of safe sentences flagged), raised as they improve: batch 1 written with the first
-#: rules, batches 2 to 14 written later from readers' and authors' phrasings without seeing
+#: rules, batches 2 to 15 written later from readers' and authors' phrasings without seeing
 #: the rules. First measured, before any tuning on them: batch 2's tuning part 0.795 / 0.073,
 #: batch 3 0.745 / 0.050, batch 4 0.687 / 0.054 (held out 0.744 / 0.038), batch 5 0.757 /
 #: 0.051, batch 7 0.786 / 0.043, batch 8 (held out) 0.812 / 0.055, batch 9 0.752 / 0.049,
 #: batch 10 (held out) 0.722 / 0.088, batch 11 (held out, measured once) 0.775 / 0.043, batch
-#: 12 0.725 / 0.069, batch 13 0.808 / 0.034, batch 14 0.858 / 0.062. The targets for the
-#: held-out parts are 0.95 / 0.03.
+#: 12 0.725 / 0.069, batch 13 0.808 / 0.034, batch 14 0.858 / 0.062, batch 15 0.863 / 0.043.
+#: The targets for the held-out parts are 0.95 / 0.03.
 FLOORS = {
     (1, "tune"): (0.96, 0.01),
     (1, "heldout"): (0.91, 0.03),
@@ -38,6 +38,7 @@ FLOORS = {
     (12, "tune"): (0.86, 0.03),
     (13, "tune"): (0.88, 0.03),
     (14, "tune"): (0.89, 0.03),
+    (15, "tune"): (0.86, 0.05),
 }
 
 
