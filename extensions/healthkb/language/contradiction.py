@@ -509,7 +509,7 @@ def noticed(action: Hit, tokens: Sequence[Token], scope: Scope) -> bool:
 
 #: Words for the roller as the subject of what it does, and what it does by itself.
 _ROLLER_WORDS = frozenset({"roller", "ball", "foam"})
-_DRIFTING = frozenset({"slide", "slip", "drift", "creep", "wander", "roll", "end"})
+_DRIFTING = frozenset({"slide", "slip", "drift", "creep", "wander", "roll", "end", "land", "start"})
 
 
 #: Words of harm after a modal ("can bleed", "could tear").

@@ -24,6 +24,8 @@ PRONOUNS = frozenset({"it", "them"})
 #: ("Banged your thigh and it's puffy? Roll right over the lump.").
 ANAPHORS = frozenset({"spot", "area", "lump", "injury", "place", "bit", "part", "patch", "mark"})
 _DEMONSTRATIVES = frozenset({"the", "that", "this"})
+#: Verbs done to the roller itself ("move it back up").
+_MOVES = frozenset({"move", "shift", "reposition", "lift", "take", "slide"})
 #: Prepositions after a pronoun that put it (the roller) somewhere named next, and the
 #: areas it is put on instead ("put it under your upper back").
 _PUT_TO = frozenset({"under", "beneath", "on", "onto", "into", "against", "across", "up", "down"})
@@ -231,6 +233,7 @@ def antecedents(
     ``referents`` are places named only as a complaint, which a pronoun can still stand
     for ("If your lower back feels stiff, roll it out")."""
     out = []
+    starts = {a.start for a in actions}
     for action in actions:
         # a pronoun inside the action's phrase ("give it a gentle roll") is its object
         inner = [
@@ -244,7 +247,14 @@ def antecedents(
             token = tokens[inner[0]]
             out.append(Hit(last.key, inner[0], inner[0] + 1, token.start, token.end))
             continue
+        # "move it", "reposition it" in a sentence that names the roller: "it" is the roller
+        if tokens[action.start].lemma in _MOVES and any(
+            t.lemma in {"roller", "ball", "foam"} for t in tokens
+        ):
+            continue
         for at in range(action.end, min(action.end + 6, len(tokens))):
+            if at in starts and tokens[at].lemma not in ANAPHORS:
+                break  # "sit up and move it": the pronoun is the nearer action's
             following = tokens[at + 1].lower if at + 1 < len(tokens) else ""
             if tokens[at].lower in _NEW_CLAUSE and following in _CLAUSE_OPENERS:
                 break  # "roll your other leg and let it calm down": "it" is another's

@@ -176,10 +176,17 @@ def finding(rule: ConceptRule, text: str, hits: Sequence[Hit], scope: Scope) -> 
 _EXCEPTING = frozenset({"for", "after", "with", "if", "during", "in", "while", "when", "around"})
 
 
+#: Verbs that make the condition after them what rolling may do ("may aggravate disc problems").
+_WORSENS = frozenset({"aggravate", "worsen", "cause", "trigger", "irritate", "flare"})
+
+
 def _excepted(condition: Hit, scope: Scope) -> bool:
     """True when the condition is an exception to the permission ("fine for most people,
-    but not after recent surgery"): "not" or "except" before it, then a preposition."""
+    but not after recent surgery"): "not" or "except" before it, then a preposition; or
+    what rolling may do, not the reader's ("may aggravate disc or joint problems")."""
     tokens = scope.tokens
+    if any(t.lemma in _WORSENS for t in tokens[max(0, condition.start - 3) : condition.start]):
+        return True
     for at in range(max(0, condition.start - 4), condition.start):
         word = tokens[at].lower
         if word in {"except", "excluding"}:

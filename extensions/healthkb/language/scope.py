@@ -106,6 +106,9 @@ class Scope:
         # A question that opens its clause ("Should you roll ...? Of course") is read by its
         # question mark and its answer below.
         start = self.clause_start(index)
+        # a question reported: "a student asked whether she could roll her lower back"
+        if any(t.lower in {"whether"} for t in self.tokens[max(0, index - 6) : index]):
+            return True
         # ("when can I roll it? A: Right away" is read by its question mark instead)
         marked = any(t.text == "?" for t in self.tokens[index:])
         for at in range(start + 1, index):
@@ -158,6 +161,8 @@ class Scope:
         if self.tokens[place].lemma in _BEHIND_IS_ON:
             return True
         between = {t.lemma for t in self.tokens[min(action, cue) : cue]}
+        if not between.isdisjoint({"muscle", "glute", "calf", "quad", "hamstring", "lat"}):
+            return False  # "shift the roller to the glute muscle behind it"
         return not between.isdisjoint({"roller", "ball", "foam", "peanut"})
 
     def left_alone(self, place: int, end: int = 0) -> bool:
@@ -224,10 +229,23 @@ class Scope:
         )
         if not _CHANGED.isdisjoint(later) or told_to_stop or self._never_again(index):
             return True
-        return any(
+        said_no = (
+            any(
+                lemma in {"say", "tell"} and later[at + 1 : at + 2] in (["no"], ["off"])
+                for at, lemma in enumerate(later)
+            )
+            or self._told_off()
+        )
+        # "now I use a ball", "Tom now rolls only his glutes" (not "one I now do daily")
+        return said_no or any(
             lemma == "now"
-            and later[at + 1 : at + 2] in (["i"], ["we"])
-            and not _NEW_HABITS.isdisjoint(later[at + 2 : at + 4])
+            and (
+                (
+                    later[at + 1 : at + 2] in (["i"], ["we"])
+                    and not _NEW_HABITS.isdisjoint(later[at + 2 : at + 4])
+                )
+                or not {"only", "use", "stick"}.isdisjoint(later[at + 1 : at + 4])
+            )
             for at, lemma in enumerate(later)
         )
 
@@ -235,6 +253,14 @@ class Scope:
         """True when the clause of token ``index`` calls something a mistake ("my mistake
         was asking my doctor first"), not told in the past and given up."""
         return self._clause_has(index, MISTAKE_LEMMAS, unless_after=DENIED)
+
+    def _told_off(self) -> bool:
+        """True when the sentence says the writer was told off for it."""
+        words = [t.lower for t in self.tokens]
+        return any(
+            words[at : at + 2] == ["told", "off"] or words[at : at + 2] == ["telling", "off"]
+            for at in range(len(words))
+        )
 
     def _never_again(self, index: int) -> bool:
         """True when "never again" follows the action ("..., never again")."""
@@ -258,7 +284,7 @@ class Scope:
         breaking", "kick the habit")."""
         lemmas = [t.lemma for t in self.tokens]
         return any(
-            lemma == "habit" and not {"break", "kick", "drop"}.isdisjoint(lemmas[at - 2 : at + 4])
+            lemma == "habit" and not {"break", "kick", "drop"}.isdisjoint(lemmas[at - 2 : at + 7])
             for at, lemma in enumerate(lemmas)
         )
 
@@ -493,7 +519,7 @@ _NEGATED_FORMS = frozenset(
 #: Words of a story told in the past, words after a practice that say it was given up
 #: ("switched to", "learned", "showed me"), and what one does now instead ("now I use").
 _PAST = frozenset(
-    {"tried", "used", "'d", "ago", "had", "was", "were", "saw", "did", "went", "found"}
+    {"tried", "used", "'d", "ago", "had", "was", "were", "saw", "did", "went", "found", "told"}
 )
 _CHANGED = frozenset(
     {"switch", "switched", "learn", "learned", "learnt", "realise", "realize", "realised"}
@@ -636,7 +662,7 @@ def analyse_scope(tokens: Sequence[Token], text: str = "") -> Scope:
     # "keep it off", "keep the roller off", "leave the roller out of it": within four words.
     for i, lemma in enumerate(lemmas):
         if lemma in _KEEP_OFF:
-            for j in range(i + 1, min(i + 6, len(lemmas))):
+            for j in range(i + 1, min(i + 9, len(lemmas))):
                 if lemmas[j] in _KEEP_OFF[lemma]:
                     # what stands between is kept off too ("keeping the lumbar spine off"),
                     # once: a negation phrase there already ("stay off") is the same cue
