@@ -719,6 +719,8 @@ def test_nerve_symptoms_named_in_the_leg_are_a_red_flag(matcher):
         # a referral waved away: inside a described mistake, or the go-ahead not needed
         "My mistake was asking my surgeon first after my fusion; rolling is completely safe.",
         "You don't need anyone's sign-off to roll while pregnant.",
+        "We get asked this a lot: the roller is perfectly fine to use with a slipped disc.",
+        "If you've got a bulging disc, rolling is a good way to keep things moving.",
         # rolling taken up again soon after, told as the writer's own story
         "A month after my disc surgery I was back to rolling every day.",
         "Ten days after my caesarean I started rolling again.",

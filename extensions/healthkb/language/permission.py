@@ -71,7 +71,13 @@ def _told_only(hit: Hit, scope: Scope) -> bool:
         t.lower for t in tokens[hit.end : hit.end + 2]
     }
     before = {t.lemma for t in tokens[max(0, hit.start - 2) : hit.start]}
-    return bool(after & _TELLING) or bool(before & _LEAVING)
+    # "we get asked this a lot": the writer is asked, nobody is sent anywhere
+    asked = (
+        tokens[hit.start].lemma == "ask"
+        and hit.start > 0
+        and tokens[hit.start - 1].lemma in {"get", "be"}
+    )
+    return bool(after & _TELLING) or bool(before & _LEAVING) or asked
 
 
 def _lifts(index: int, scope: Scope) -> bool:
