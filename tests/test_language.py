@@ -273,6 +273,11 @@ def test_scope_negation_covers_what_follows_in_the_clause():
             "no-direct-lumbar-rolling",
             "contradiction",
         ),
+        (
+            "Low back: roll up and down, let your hips drop.",
+            "no-direct-lumbar-rolling",
+            "contradiction",
+        ),
         # a place not to be skipped is one to roll
         (
             "Never skip the small of your back when you foam roll.",
@@ -359,6 +364,7 @@ def test_each_kind_of_finding(matcher, sentence, rule, kind):
         "If your lower back feels stiff, don't put the roller under it.",
         "When your lower back hurts, there is no need to roll anything.",
         "Skip the lower back and roll your glutes.",
+        "Low back: roll the glutes and hips instead, slowly.",
         "Rolling our lower backs is exactly the habit our physios try to break.",
         "I asked my GP about rolling the bottom of my back and she said no.",
         "Got told off by the club physio for lying on the roller at my belt line.",

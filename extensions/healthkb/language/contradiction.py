@@ -216,7 +216,10 @@ def _heading(
         if action.start <= colon or action.start > colon + 6:
             continue
         end = scope.clause_end(action.start)
-        rest = {t.lemma for t in tokens[colon + 1 : end + 1]}
+        # up to the first comma after the order: "roll up and down, let your hips drop"
+        # tells how to lie, not where to roll
+        comma = next((at for at in range(action.end, end + 1) if tokens[at].text == ","), end + 1)
+        rest = {t.lemma for t in tokens[colon + 1 : min(end + 1, comma)]}
         treated = {at + 1 for at, t in enumerate(tokens) if t.lemma in TREAT}
         named = [t for t in targets if t.start > colon and t.start not in treated]
         if rest & _ELSEWHERE or named:
