@@ -208,8 +208,9 @@ _NOUN_MAKERS = frozenset(
 
 
 #: Verbs that say a place gains from what follows ("the lumbar spine responds well to ...").
-_BENEFIT = frozenset({"respond", "benefit", "love", "enjoy", "welcome", "thank", "crave"})
-_BENEFIT |= frozenset({"deserve"})
+_BENEFIT = frozenset(
+    {"respond", "benefit", "love", "enjoy", "welcome", "thank", "crave", "deserve"}
+)
 #: Words that allow the action on the place before them ("is fine to roll", "safe to").
 _ALLOWED = frozenset({"fine", "safe", "ok", "okay", "alright"})
 #: Words that name a place as a spot for the action, and words that praise it ("one of the

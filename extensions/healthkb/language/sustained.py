@@ -422,10 +422,12 @@ def _one_spot(words: Sequence[str], scope: Scope, duration: Duration) -> bool:
     around = [*words[start : duration.start], *words[duration.end : end]]
     if not (_SINGLE | _KNOTS).isdisjoint(around):
         return True
-    # the muscle may stand in the clause before ("sink into the hip flexor and hold for
-    # four minutes"): one area in the sentence, none other
     named = {word.rstrip("s") for word in around} & _AREAS
-    return len(named or {word.rstrip("s") for word in words} & _AREAS) == 1
+    if named:
+        return len(named) == 1
+    # the muscle may stand in the clause before ("sink into the hip flexor and hold for
+    # four minutes"): one area or spot in the sentence, none other
+    return _one_area(words)
 
 
 def _governing(actions: Sequence[Hit], duration: Duration, scope: Scope) -> list[Hit]:
