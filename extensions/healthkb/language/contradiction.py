@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from healthkb.language.cues import HARM_LEMMAS, LEAD_IN, MODAL_HARM, SUBORDINATORS
+from healthkb.language.cues import HARM_LEMMAS, LEAD_IN, MODAL_HARM, ROLLER_WORDS, SUBORDINATORS
 from healthkb.language.finding import Finding, Hit, finding_at, hits_of
 from healthkb.language.objects import ANAPHORS, TREAT, antecedents, describes, object_of
 from healthkb.language.permission import permitted, referred
@@ -59,7 +59,7 @@ def _corrected(scope: Scope, index: int) -> bool:
     what other people do or want, and then corrects ("Some trainers tell you to hold a knot
     for three minutes, but 30 seconds is enough", "You may have read that ...; the evidence
     says otherwise", "Many people roll the lumbar part, but my doctor explained ...")."""
-    lemmas = [t.lemma for t in scope.tokens]
+    lemmas = scope.lemmas
     others = "people" in lemmas[:index] or "want" in lemmas[:index]
     if _REPORTING.isdisjoint(lemmas[:index]) and not others:
         return False
@@ -86,9 +86,9 @@ def finding(
     ]
     targets = hits_of(hits, rule.targets)
     # a word of a place is no action ("lower" in "lower back")
-    named = [h for h in (*hits, *referents) if h.key.startswith("places.")]
-    actions = [a for a in actions if not any(p.start <= a.start and a.end <= p.end for p in named)]
     places = [h for h in hits if h.key.startswith("places.")]
+    named = [*places, *(h for h in referents if h.key.startswith("places."))]
+    actions = [a for a in actions if not any(p.start <= a.start and a.end <= p.end for p in named)]
     told = hits_of(referents, rule.targets)
     targets = targets + antecedents(actions, targets, tokens, told, places)
     for action in actions:
@@ -135,7 +135,7 @@ def finding(
         _framed_injury(actions, targets, tokens, scope)
         or _framed_symptom(actions, targets, tokens, scope)
         or _impatient(actions, targets, tokens, scope)
-        or _answered_where(actions, [*targets, *hits_of(referents, rule.targets)], tokens, scope)
+        or _answered_where(actions, [*targets, *told], tokens, scope)
     )
     if framed is not None:
         action, target = framed
@@ -401,9 +401,8 @@ def _impatient(
     """An injury rolled without waiting: waiting denied ("you don't need to wait for the
     swelling to go down before rolling it", "no point waiting: get the roller on it now")
     or called a mistake ("waiting days to roll a new strain is a mistake", "people wait
-    too long after a tear"), then an action
-    done to the injury. Not both at once ("it's a mistake not to wait"), nor an asked or
-    negated action after it."""
+    too long after a tear"), then an action done to the injury. Not both at once ("it's a
+    mistake not to wait"), nor an asked or negated action after it."""
     injuries = [t for t in targets if t.key.startswith("injuries.")]
     for at, token in enumerate(tokens):
         if token.lemma not in _WAITS:
@@ -494,24 +493,18 @@ _IF = frozenset({"if", "when", "whenever", "once"})
 def noticed(action: Hit, tokens: Sequence[Token], scope: Scope) -> bool:
     """True when the action stands in an "if"/"when" clause after a verb of noticing, or
     with the roller moving by itself ("if the roller slides under your lower back, ...")."""
-    start = scope.clause_start(action.start)
-    before = [t.lemma for t in tokens[start : action.start]]
-    if not before:
+    before = scope.lemmas[scope.clause_start(action.start) : action.start]
+    if not before or before[0] not in _IF:
         return False
-    if before[0] not in _IF:
-        return False
-    lemma, following = (
-        tokens[action.start].lemma,
-        tokens[action.end].lemma if action.end < len(tokens) else "",
-    )
-    drifting = (lemma in _ROLLER_WORDS and following in _DRIFTING) or (
-        lemma in _DRIFTING and before[-1] in _ROLLER_WORDS
+    lemma = scope.lemmas[action.start]
+    following = scope.lemmas[action.end] if action.end < len(tokens) else ""
+    drifting = (lemma in ROLLER_WORDS and following in _DRIFTING) or (
+        lemma in _DRIFTING and before[-1] in ROLLER_WORDS
     )
     return drifting or not _NOTICING.isdisjoint(before)
 
 
-#: Words for the roller as the subject of what it does, and what it does by itself.
-_ROLLER_WORDS = frozenset({"roller", "ball", "foam"})
+#: What the roller does by itself.
 _DRIFTING = frozenset({"slide", "slip", "drift", "creep", "wander", "roll", "end", "land", "start"})
 
 

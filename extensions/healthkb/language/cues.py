@@ -292,6 +292,8 @@ QUESTION_WORDS = frozenset(
 RELUCTANCE_LEMMAS = frozenset(
     {"afraid", "hesitate", "scared", "shy", "worry", "forget", "wrong", "harm"}
 )
+#: Words for the roller itself (what "it" may stand for, what moves by itself).
+ROLLER_WORDS = frozenset({"roller", "ball", "foam"})
 #: Most words of a lead-in question ("Tweaked your hamstring in today's game? Roll it").
 LEAD_IN = 16
 #: Openings of questions that suggest doing something.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from healthkb.language.cues import ROLLER_WORDS
 from healthkb.language.finding import Hit
 from healthkb.language.scope import Scope
 from healthkb.language.text import Token
@@ -232,74 +233,97 @@ def antecedents(
     """Pronouns after an action that stand for the last target before it ("roll right
     across it", "park the roller there"), as hits of that target's concept at the pronoun.
     ``referents`` are places named only as a complaint, which a pronoun can still stand
-    for ("If your lower back feels stiff, roll it out")."""
+    for ("If your lower back feels stiff, roll it out"); ``places`` are all the places
+    named, so that "there" after another one stands for that one."""
     out = []
     starts = {a.start for a in actions}
+    known = (*targets, *referents)
+    names_roller = any(t.lemma in ROLLER_WORDS for t in tokens)
     for action in actions:
-        # a pronoun inside the action's phrase ("give it a gentle roll") is its object
+        earlier = [t for t in known if t.end <= action.start]
+        if not earlier:
+            continue
+        last = max(earlier, key=lambda t: t.start)
+        # a pronoun inside the action's phrase ("give it a gentle roll") is its object,
+        # unless the roller is used on another area ("use it on my hips")
         inner = [
             at for at in range(action.start + 1, action.end - 1) if tokens[at].lower in PRONOUNS
         ]
-        earlier = [t for t in (*targets, *referents) if t.end <= action.start]
-        # "use it on my hips": the pronoun is the roller, used on another area
-        on_other = not _OTHER_AREAS.isdisjoint(t.lower for t in tokens[action.end : action.end + 3])
-        if inner and earlier and not on_other:
-            last = max(earlier, key=lambda t: t.start)
-            token = tokens[inner[0]]
-            out.append(Hit(last.key, inner[0], inner[0] + 1, token.start, token.end))
+        after = (t.lower for t in tokens[action.end : action.end + 3])
+        if inner and _OTHER_AREAS.isdisjoint(after):
+            out.append(_standing_for(last, tokens, inner[0]))
             continue
         # "move it", "reposition it" in a sentence that names the roller: "it" is the roller
-        if tokens[action.start].lemma in _MOVES and any(
-            t.lemma in {"roller", "ball", "foam"} for t in tokens
-        ):
+        if names_roller and tokens[action.start].lemma in _MOVES:
             continue
-        for at in range(action.end, min(action.end + 6, len(tokens))):
-            if at in starts and tokens[at].lemma not in ANAPHORS:
-                break  # "sit up and move it": the pronoun is the nearer action's
-            following = tokens[at + 1].lower if at + 1 < len(tokens) else ""
-            if tokens[at].lower in _NEW_CLAUSE and following in _CLAUSE_OPENERS:
-                break  # "roll your other leg and let it calm down": "it" is another's
-            # "the lump", "that spot", "the sore lump"
-            anaphor = tokens[at].lemma in ANAPHORS and (
-                tokens[at - 1].lower in _DEMONSTRATIVES
-                or (at >= 2 and tokens[at - 2].lower in _DEMONSTRATIVES and at - 1 >= action.end)
-            )
-            if tokens[at].lower in PRONOUNS or anaphor or _there(tokens, at):
-                earlier = [t for t in (*targets, *referents) if t.end <= action.start]
-                # "move it (up) to the mid back": the pronoun is the roller, moved elsewhere
-                after = [t.lower for t in tokens[at + 1 : at + 4]]
-                # "move it to the mid back", "put it under your upper back": the pronoun
-                # is the roller, put somewhere else
-                further = [t.lower for t in tokens[at + 1 : at + 6]]
-                moved = any(
-                    word == "to" and after[n + 1 : n + 2] in (["the"], ["your"], ["my"])
-                    for n, word in enumerate(after[:2])
-                )
-                put = not anaphor and not _PUT_TO.isdisjoint(after[:2])
-                elsewhere = moved or (put and not _OTHER_AREAS.isdisjoint(further))
-                # the last place named before it, of any kind ("put it under the glutes
-                # and roll there": "there" is the glutes)
-                other = [
-                    p
-                    for p in places
-                    if p.end <= at
-                    and not any(
-                        t.start <= p.start and p.end <= t.end for t in (*targets, *referents)
-                    )
-                ]
-                last_other = max((p.start for p in other), default=-1)
-                if earlier and not elsewhere:
-                    last = max(earlier, key=lambda t: t.start)
-                    named_after = (
-                        any(t.lower in _OTHER_AREAS for t in tokens[last.end : at])
-                        or last_other > last.start
-                    )
-                    if named_after and tokens[at].lower == "there":
-                        break
-                    token = tokens[at]
-                    out.append(Hit(last.key, at, at + 1, token.start, token.end))
-                break
+        at = _pronoun_after(action, tokens, starts)
+        if at is None or _put_elsewhere(tokens, at):
+            continue
+        if tokens[at].lower == "there" and _other_place_since(last, tokens, at, places, known):
+            continue
+        out.append(_standing_for(last, tokens, at))
     return out
+
+
+def _standing_for(target: Hit, tokens: Sequence[Token], at: int) -> Hit:
+    """A hit of ``target``'s concept at the pronoun or anaphor at ``at``."""
+    return Hit(target.key, at, at + 1, tokens[at].start, tokens[at].end)
+
+
+def _pronoun_after(action: Hit, tokens: Sequence[Token], starts: set[int]) -> int | None:
+    """The first pronoun, "there" or anaphor ("the lump", "that spot", "the sore lump")
+    within six words after ``action``, unless another action or clause comes first ("sit up
+    and move it", "roll your other leg and let it calm down")."""
+    for at in range(action.end, min(action.end + 6, len(tokens))):
+        if at in starts and tokens[at].lemma not in ANAPHORS:
+            return None
+        following = tokens[at + 1].lower if at + 1 < len(tokens) else ""
+        if tokens[at].lower in _NEW_CLAUSE and following in _CLAUSE_OPENERS:
+            return None
+        if tokens[at].lower in PRONOUNS or _there(tokens, at) or _anaphor(action, tokens, at):
+            return at
+    return None
+
+
+def _anaphor(action: Hit, tokens: Sequence[Token], at: int) -> bool:
+    """True when the word at ``at`` is an anaphor after "the", "that" or "this", perhaps
+    with one word between ("the sore lump")."""
+    if tokens[at].lemma not in ANAPHORS:
+        return False
+    return tokens[at - 1].lower in _DEMONSTRATIVES or (
+        at >= 2 and tokens[at - 2].lower in _DEMONSTRATIVES and at - 1 >= action.end
+    )
+
+
+def _put_elsewhere(tokens: Sequence[Token], at: int) -> bool:
+    """True when the pronoun at ``at`` is the roller put somewhere else: "move it (up) to
+    the mid back", "put it under your upper back" (not for an anaphor: "the lump on my
+    quad" is the injury)."""
+    after = [t.lower for t in tokens[at + 1 : at + 4]]
+    moved = any(
+        word == "to" and after[n + 1 : n + 2] in (["the"], ["your"], ["my"])
+        for n, word in enumerate(after[:2])
+    )
+    if moved:
+        return True
+    pronoun = tokens[at].lower in PRONOUNS or tokens[at].lower == "there"
+    further = [t.lower for t in tokens[at + 1 : at + 6]]
+    return pronoun and not _PUT_TO.isdisjoint(after[:2]) and not _OTHER_AREAS.isdisjoint(further)
+
+
+def _other_place_since(
+    last: Hit, tokens: Sequence[Token], at: int, places: Sequence[Hit], known: Sequence[Hit]
+) -> bool:
+    """True when another area is named between the target ``last`` and "there" at ``at``
+    ("put it under the glutes and roll there": "there" is the glutes)."""
+    if any(t.lower in _OTHER_AREAS for t in tokens[last.end : at]):
+        return True
+    other = [
+        p.start
+        for p in places
+        if p.end <= at and not any(t.start <= p.start and p.end <= t.end for t in known)
+    ]
+    return max(other, default=-1) > last.start
 
 
 def _there(tokens: Sequence[Token], at: int) -> bool:

@@ -49,8 +49,8 @@ def referred(hits: Sequence[Hit], scope: Scope) -> bool:
 def _unless_seen(hit: Hit, scope: Scope) -> bool:
     """True when a referral not yet made is the condition ("if you haven't checked with
     your midwife, sit this part out"): the sentence still sends the reader to one."""
-    opening = [t.lemma for t in scope.tokens[scope.clause_start(hit.start) : hit.start]]
-    return "if" in opening[:2] or "if" in [t.lemma for t in scope.tokens[: hit.start]][:3]
+    opening = scope.lemmas[scope.clause_start(hit.start) : hit.start]
+    return "if" in opening[:2] or "if" in scope.lemmas[: hit.start][:3]
 
 
 #: Words after a professional that make them the one who diagnosed or reckons, not one the
@@ -215,7 +215,7 @@ def _granted(hits: Sequence[Hit], scope: Scope, conditions: Sequence[Hit]) -> Hi
             continue
         # a condition grants nothing ("if you're expecting and haven't checked"); "even if"
         # concedes and grants ("even if you're in your third trimester, ... is safe")
-        opening = [t.lemma for t in scope.tokens[scope.clause_start(hit.start) : hit.start]]
+        opening = scope.lemmas[scope.clause_start(hit.start) : hit.start]
         if any(
             w in {"if", "unless"} and opening[at - 1 : at] != ["even"]
             for at, w in enumerate(opening[:3])

@@ -43,7 +43,7 @@ def _only_asks(scope: Scope) -> bool:
     last question mark; not a report of one's own symptom that ends in a question ("I get
     shooting pain down my leg when I roll, means it's working right?"): a question opens
     with a question word ("Is numbness in the foot a bad sign?")."""
-    words = [t.lower for t in scope.tokens]
+    words = scope.words
     # a label before a colon ("Q: ...") is not the question's first word
     first = words[2:3] if words[1:2] == [":"] else words[:1]
     if first and first[0] not in _ASKING:

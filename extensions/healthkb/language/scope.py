@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import pairwise
 
 from healthkb.language.cues import (
@@ -73,6 +74,16 @@ class Scope:
     #: The sentence is a suggestion put as a question ("Why not ...?", "Ever tried ...?").
     suggestion: bool = False
 
+    @cached_property
+    def lemmas(self) -> list[str]:
+        """The lemmas of the tokens (read by several cues; computed once)."""
+        return [t.lemma for t in self.tokens]
+
+    @cached_property
+    def words(self) -> list[str]:
+        """The tokens in lower case (computed once)."""
+        return [t.lower for t in self.tokens]
+
     def same_clause(self, a: int, b: int) -> bool:
         return self.clause[a] == self.clause[b]
 
@@ -120,7 +131,7 @@ class Scope:
             if token.text == "?":
                 if asserting(self.tokens, at):
                     return False  # "..., just push through it, right?" asserts
-                after = [t.lemma for t in self.tokens[at + 1 : at + 5]]
+                after = self.lemmas[at + 1 : at + 5]
                 # "Q: ... ? A: Yes, ...": the answer's label is not its first word
                 if after[:2] in (["a", ":"], ["answer", ":"]):
                     after = after[2:]
@@ -141,7 +152,7 @@ class Scope:
         for cue in self.arounds:
             if self.tokens[cue].lemma == "behind" and self._behind_is_on(cue, place, action):
                 continue  # "behind your neck" is on the back of the neck
-            if [t.lemma for t in self.tokens[cue - 2 : cue + 1]] == ["side", "to", "side"]:
+            if self.lemmas[cue - 2 : cue + 1] == ["side", "to", "side"]:
                 continue  # "rock from side to side over it" moves; it does not go around
             links = LINKS - {"and"} if self.tokens[cue].lemma == "between" else LINKS
             between = range(cue + 1, place)
@@ -176,14 +187,14 @@ class Scope:
                 return True
             # "your lower back stays off the roller", "lower back left in peace", "the neck
             # is off limits", "the lower back kept flat and off the roller"
-            pair = [t.lemma for t in self.tokens[after : after + 2]]
+            pair = self.lemmas[after : after + 2]
             if pair[:1] in (["stay"], ["leave"], ["left"]) and pair[1:] in _SPARED:
                 return True
             if pair in (["off", "limit"], ["off", "limits"], ["no", "go"], ["no-go"]):
                 return True
             if pair[:1] == ["free"] and pair[1:] != ["up"]:
                 return True  # "keep the neck itself free", not "to free up the joint"
-            kept = [t.lemma for t in self.tokens[after + 1 : after + 4]]
+            kept = self.lemmas[after + 1 : after + 4]
             if pair[:1] == ["keep"] and "off" in kept:
                 return True
             after += 1
@@ -219,10 +230,10 @@ class Scope:
         physio said stop, switched to glutes", "Years ago I'd lie on the roller with it under
         my neck; now I use a ball", "until his coach showed him that twenty seconds works
         better")."""
-        words = [t.lower for t in self.tokens]
+        words = self.words
         if _PAST.isdisjoint(words) and not any(w.endswith("ed") for w in words[: index + 1]):
             return False
-        later = [t.lemma for t in self.tokens[index + 1 :]]
+        later = self.lemmas[index + 1 :]
         told_to_stop = any(
             lemma == "stop" and not {"say", "tell"}.isdisjoint(later[max(0, at - 3) : at])
             for at, lemma in enumerate(later)
@@ -256,7 +267,7 @@ class Scope:
 
     def _told_off(self) -> bool:
         """True when the sentence says the writer was told off for it."""
-        words = [t.lower for t in self.tokens]
+        words = self.words
         return any(
             words[at : at + 2] == ["told", "off"] or words[at : at + 2] == ["telling", "off"]
             for at in range(len(words))
@@ -264,12 +275,12 @@ class Scope:
 
     def _never_again(self, index: int) -> bool:
         """True when "never again" follows the action ("..., never again")."""
-        words = [t.lower for t in self.tokens[index + 1 :]]
+        words = self.words[index + 1 :]
         return any(words[at : at + 2] == ["never", "again"] for at in range(len(words)))
 
     def _trap_muscle(self) -> bool:
         """True when "trap" names the trapezius ("my trap knot", "the upper traps")."""
-        lemmas = [t.lemma for t in self.tokens]
+        lemmas = self.lemmas
         return any(
             lemma == "trap"
             and (
@@ -282,7 +293,7 @@ class Scope:
     def _habit_broken(self) -> bool:
         """True when the sentence calls the practice a habit to break ("a habit worth
         breaking", "kick the habit")."""
-        lemmas = [t.lemma for t in self.tokens]
+        lemmas = self.lemmas
         return any(
             lemma == "habit" and not {"break", "kick", "drop"}.isdisjoint(lemmas[at - 2 : at + 7])
             for at, lemma in enumerate(lemmas)
@@ -292,7 +303,7 @@ class Scope:
         """True when the sentence tells the reader not to do what the writer did ("don't do
         what I did", "please don't copy me"), or that it was taken up too early ("started
         rolling too soon"; not "moving off the knot too soon")."""
-        lemmas = [t.lemma for t in self.tokens]
+        lemmas = self.lemmas
         return any(
             (
                 lemmas[at : at + 3]
@@ -329,7 +340,7 @@ class Scope:
         while at < len(self.tokens) and self.tokens[at].lower in OPENERS:
             at += 1
         # "you should stay on it", "you need to roll it" order too
-        words = [t.lower for t in self.tokens]
+        words = self.words
         for modal in _YOU_MUST:
             if words[at : at + len(modal)] == list(modal):
                 at += len(modal)
@@ -351,7 +362,7 @@ class Scope:
             if skip[0] <= at < skip[1]:
                 continue
             lemma = self.tokens[at].lemma
-            before = [t.lemma for t in self.tokens[max(0, at - 3) : at]]
+            before = self.lemmas[max(0, at - 3) : at]
             if lemma == "hurt" and "where" in before:
                 continue  # "that's where it hurts" places the pain; it does not warn
             if lemma in ADVISE:
@@ -372,7 +383,7 @@ class Scope:
                     continue  # "it won't do you any harm" reassures
                 if self._named_not_warned(at):
                     continue
-                later = [t.lemma for t in self.tokens[at + 1 : at + 7]]
+                later = self.lemmas[at + 1 : at + 7]
                 if "but" in later and not _GOOD.isdisjoint(later[later.index("but") :]):
                     continue  # "hurts but it's good pain" reassures
                 if AVOIDED.intersection(before[-2:]):
@@ -380,24 +391,24 @@ class Scope:
                 if TREATING.intersection(before):
                     continue  # "to break up the damage" is the order's purpose
                 return True
-        return self._warns() or self._disowned(index)
+        return self._warns() or self._disowned(index) or self._ends_badly(index)
 
     def _disowned(self, index: int) -> bool:
         """True when a clause after ``index`` says it is what not to do ("..., which is
         exactly what you shouldn't do", "that's what not to do")."""
-        lemmas = [t.lemma for t in self.tokens[index + 1 :]]
+        lemmas = self.lemmas[index + 1 :]
         return any(
             lemma in {"what", "which"}
             and "do" in lemmas[at + 1 : at + 9]
             and not NOT_WORDS.isdisjoint(lemmas[at + 1 : at + 8])
             for at, lemma in enumerate(lemmas)
-        ) or self._ends_badly(index)
+        )
 
     def _ends_badly(self, index: int) -> bool:
         """True when what follows says the practice ends badly ("is a classic way to end up
         with a sore knee", "was asking for trouble", "just bruises it")."""
-        lemmas = [t.lemma for t in self.tokens[index + 1 :]]
-        words = [t.lower for t in self.tokens[index + 1 :]]
+        lemmas = self.lemmas[index + 1 :]
+        words = self.words[index + 1 :]
         for at, lemma in enumerate(lemmas):
             ended = lemma == "end" and lemmas[at + 1 : at + 2] == ["up"]
             if ended and not _ENDS_SORE.isdisjoint(words[at + 2 : at + 6]):
@@ -412,7 +423,7 @@ class Scope:
     def _no_harm_done(self, at: int) -> bool:
         """True when a negated "do" governs the harm word at ``at`` ("won't do you any
         harm", "doesn't do any damage")."""
-        before = [t.lemma for t in self.tokens[max(0, at - 5) : at]]
+        before = self.lemmas[max(0, at - 5) : at]
         if "do" not in before:
             return False
         return not NOT_WORDS.isdisjoint(before[: before.index("do") + 1][-2:])
@@ -448,7 +459,7 @@ class Scope:
         to roll the lower back"), not "once you are used to it", or token ``index`` is a
         practice left for another ("switched from rolling my low back to rolling my
         glutes")."""
-        lemmas = [t.lemma for t in self.tokens]
+        lemmas = self.lemmas
         return any(
             token.lower == "used"
             and at + 1 < len(self.tokens)

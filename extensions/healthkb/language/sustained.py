@@ -21,8 +21,6 @@ from healthkb.language.rules import ConceptRule
 from healthkb.language.scope import Scope
 from healthkb.language.text import Token
 
-#: The length of an open-ended time ("until it lets go"): longer than any limit.
-_OPEN_ENDED = float("inf")
 #: How far above a limit a ceiling may go and still be within it: "up to two minutes" on a
 #: spot is a ceiling near a one-minute limit; "a few minutes at most" is not.
 _CEILING_SLACK = 2.0
@@ -166,7 +164,7 @@ def finding(
             and not _denied_after(scope, words, duration.end)
         ):
             return _at(rule, text, tokens, duration.start, duration.end)
-        for action in _governing(actions, duration, scope):
+        for action in _governing(actions, duration, scope, words):
             if not _presses(tokens, action, words):
                 continue
             limit = _limit(limits, action, duration, words)
@@ -174,7 +172,7 @@ def finding(
                 found = _joined(rule, text, words, scope, action, duration.start, duration.end)
                 if found is not None:
                     return found
-    answered = _answered_how_long(rule, text, tokens, hits, actions, times, limits, scope)
+    answered = _answered_how_long(rule, text, tokens, words, hits, actions, times, limits, scope)
     if answered is not None:
         return answered
     # "as long as it takes to count to twenty": a short time just after bounds the open one
@@ -430,7 +428,9 @@ def _one_spot(words: Sequence[str], scope: Scope, duration: Duration) -> bool:
     return _one_area(words)
 
 
-def _governing(actions: Sequence[Hit], duration: Duration, scope: Scope) -> list[Hit]:
+def _governing(
+    actions: Sequence[Hit], duration: Duration, scope: Scope, words: Sequence[str]
+) -> list[Hit]:
     """The actions a duration belongs to: the nearest before it in its clause ("roll each
     calf for a minute, pausing on the sore bit for 20 seconds": the minute is the roll's),
     or else the nearest after it ("two minutes, then hold"). Not the duration itself ("two
@@ -439,7 +439,7 @@ def _governing(actions: Sequence[Hit], duration: Duration, scope: Scope) -> list
     outside = [
         a
         for a in actions
-        if not duration.start <= a.start < duration.end and not _kept_still(scope, a)
+        if not duration.start <= a.start < duration.end and not _kept_still(words, a)
     ]
     before = [
         a
@@ -467,9 +467,8 @@ def _limit(
     return limit
 
 
-def _kept_still(scope: Scope, action: Hit) -> bool:
+def _kept_still(words: Sequence[str], action: Hit) -> bool:
     """True when ``action`` is a moving word denied ("without moving", "not moving")."""
-    words = [t.lower for t in scope.tokens]
     at = action.start
     return words[at] in _MOVING | {"move"} and at > 0 and words[at - 1] in _STILL
 
@@ -499,6 +498,7 @@ def _answered_how_long(
     rule: ConceptRule,
     text: str,
     tokens: Sequence[Token],
+    words: Sequence[str],
     hits: Sequence[Hit],
     actions: Sequence[Hit],
     times: Sequence[Duration],
@@ -507,8 +507,7 @@ def _answered_how_long(
 ) -> Finding | None:
     """A question how long to hold or roll, answered with too long a time ("Q: How long
     should I hold a trigger point? A: Around two minutes", "... ? Until it stops hurting")."""
-    words = [t.lower for t in tokens]
-    mark = words.index("?") if "?" in words else -1
+    mark = list(words).index("?") if "?" in words else -1
     if mark < 0 or not any(words[at : at + 2] == ["how", "long"] for at in range(mark)):
         return None
     if not _SESSION_WORDS.isdisjoint(words[:mark]):
