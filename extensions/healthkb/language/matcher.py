@@ -28,7 +28,7 @@ from healthkb.language.finding import KINDS, Context, Finding, Hit
 from healthkb.language.phrases import Phrases
 from healthkb.language.rules import ConceptRule, ConceptRules, level_rank
 from healthkb.language.scope import Scope, analyse_scope
-from healthkb.language.screen import Screen, complaint, places_as_places
+from healthkb.language.screen import Screen, places_as_places
 from healthkb.language.text import Token, flatten, pipeline, quick_words
 
 __all__ = ["KINDS", "Context", "Finding", "Hit", "SafetyMatcher"]
@@ -91,9 +91,7 @@ class SafetyMatcher:
         else:
             tokens = self._phrases.tokens(text)
             found_hits = self._phrases.token_hits(tokens)
-        hits = places_as_places(found_hits, tokens)
-        lemmas = [token.lemma for token in tokens]
-        referents = [hit for hit in found_hits if complaint(hit, lemmas)]
+        hits, referents = places_as_places(found_hits, tokens)
         scope = analyse_scope(tokens, text)
         found: list[Finding] = []
         for rule in firing:

@@ -88,13 +88,16 @@ def stretches(lemmas: Sequence[str]) -> list[int]:
     return out
 
 
-def places_as_places(hits: list[Hit], tokens: Sequence[Token]) -> list[Hit]:
+def places_as_places(hits: list[Hit], tokens: Sequence[Token]) -> tuple[list[Hit], list[Hit]]:
     """``hits`` without the places that name a complaint ("lower back pain"), and without a
     generic bony word that another place of the sentence qualifies ("the bony bumps just
-    above your tailbone", "the bony bit at the bottom of your spine" are the lower back's)."""
+    above your tailbone", "the bony bit at the bottom of your spine" are the lower back's);
+    and the places named as a complaint, which a later pronoun can still stand for ("If
+    your lower back feels stiff, roll it out")."""
     lemmas = [t.lemma for t in tokens]
-    kept = [hit for hit in hits if not complaint(hit, lemmas) and not within_condition(hit, hits)]
-    return [hit for hit in kept if not qualified(hit, kept, lemmas)]
+    complaints = [hit for hit in hits if complaint(hit, lemmas)]
+    kept = [hit for hit in hits if hit not in complaints and not within_condition(hit, hits)]
+    return [hit for hit in kept if not qualified(hit, kept, lemmas)], complaints
 
 
 def within_condition(hit: Hit, hits: Sequence[Hit]) -> bool:
