@@ -248,6 +248,9 @@ SHORT = {
         ("Lean back onto the roller so it sits in the curve above your hips and roll.", "lumbar"),
         ("Hold the roller on the knot for 5 minutes.", "sustained"),
         ("Stay on a tender spot as long as you can.", "sustained"),
+        # a practice told of someone recommends it as an order does
+        ("My sister rolls the small of her back every night and swears by it.", "lumbar"),
+        ("In the clip, Priya rolls right over her kneecap to warm up.", "neck"),
         ("If you lose bladder control, wait and see whether your bladder settles.", "urgent"),
     ],
 )
@@ -394,6 +397,10 @@ def test_a_sentence_can_break_two_rules() -> None:
         "Many beginners roll the lower back every day; that's a habit worth breaking.",
         "I rolled my calf the day I strained it; don't do what I did.",
         "Lie on your side and roll the area between your lowest rib and your hip.",
+        # someone's practice corrected
+        "My dad rolls his lower back daily, but I told him the leaflet says the glutes instead.",
+        # what an exercise does, not a person
+        "The first exercise above rolls over the lumbar spine.",
     ],
 )
 def test_negated_or_safe_sentences_are_not_contradictions(sentence: str) -> None:

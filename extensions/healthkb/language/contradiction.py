@@ -11,7 +11,14 @@ from collections.abc import Sequence
 
 from healthkb.language.cues import HARM_LEMMAS, LEAD_IN, MODAL_HARM, ROLLER_WORDS, SUBORDINATORS
 from healthkb.language.finding import Finding, Hit, finding_at, hits_of
-from healthkb.language.objects import ANAPHORS, TREAT, antecedents, describes, object_of
+from healthkb.language.objects import (
+    ANAPHORS,
+    PERSONS,
+    TREAT,
+    antecedents,
+    describes,
+    object_of,
+)
 from healthkb.language.permission import permitted, referred
 from healthkb.language.rules import ConceptRule
 from healthkb.language.scope import Scope, glued
@@ -46,9 +53,9 @@ _REPORTING = frozenset(
 #: Words after the report that correct it ("..., but 30 seconds is enough").
 _CORRECTING = frozenset(
     {"otherwise", "enough", "plenty", "wrong", "myth", "outdated", "true", "actually", "evidence"}
-    | {"leaflet", "doctor", "physio", "guideline", "guidelines"}
+    | {"leaflet", "doctor", "physio", "guideline", "guidelines", "booklet", "tell", "suggest"}
 )
-_BUT = frozenset({"but", "however", "though", "yet", ";"})
+_BUT = frozenset({"but", "however", "though", "yet", ";", "reply"})
 #: Words after "but" that correct what other people do ("..., but it's better to target
 #: the hips"; the lookup lemma of "better" is "well").
 _PREFERRING = frozenset({"better", "well", "instead", "rather", "prefer"})
@@ -60,7 +67,11 @@ def _corrected(scope: Scope, index: int) -> bool:
     for three minutes, but 30 seconds is enough", "You may have read that ...; the evidence
     says otherwise", "Many people roll the lumbar part, but my doctor explained ...")."""
     lemmas = scope.lemmas
-    others = "people" in lemmas[:index] or "want" in lemmas[:index]
+    others = (
+        "people" in lemmas[:index]
+        or "want" in lemmas[:index]
+        or not PERSONS.isdisjoint(lemmas[max(0, index - 3) : index])
+    )
     if _REPORTING.isdisjoint(lemmas[:index]) and not others:
         return False
     turn = next((at for at in range(index + 1, len(lemmas)) if lemmas[at] in _BUT), None)

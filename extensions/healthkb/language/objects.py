@@ -138,7 +138,28 @@ def describes(
         return True  # anatomy as the subject: "tight glutes pull the pelvis and load the discs"
     if not (token.lower.endswith("s") and token.lemma != token.lower and token.lemma != "roller"):
         return False
+    if _person_does(tokens, start, action.start):
+        return False  # someone's practice told: "my mum rolls the bottom of her back"
     return not any(t.lemma == "roller" for t in tokens[max(start, action.start - 3) : action.start])
+
+
+def _person_does(tokens: Sequence[Token], start: int, action: int) -> bool:
+    """True when the subject just before the verb at ``action`` is a person ("she", "my
+    physio friend", "Jess"): a practice told of someone, which recommends it as much as an
+    order does, not what an exercise or a body part does."""
+    subject = tokens[max(start, action - 3) : action]
+    return any(
+        t.lemma in PERSONS or (t.text[:1].isupper() and t.text[1:].islower() and at > 0)
+        for at, t in enumerate(subject, start=max(start, action - 3) - start)
+    )
+
+
+#: Words for a person who can roll ("she", "my mum", "our guest").
+PERSONS = frozenset(
+    """she he mum mom dad friend husband wife partner daughter son guest sister brother
+    grandad grandpa gran grandma nan neighbour colleague client patient coach physio trainer
+    teacher instructor boyfriend girlfriend mate""".split()  # noqa: SIM905 (a list of words, read as prose)
+)
 
 
 #: Words before a plural action noun that count strokes ("ten slow passes", "a few rolls").
