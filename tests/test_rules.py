@@ -192,6 +192,10 @@ SHORT = {
         ("Spinal stenosis? Rolling won't hurt.", "check-first"),
         ("Foam rolling is suitable for all stages of pregnancy.", "check-first"),
         ("Caption: 32 weeks along and still rolling every morning.", "check-first"),
+        ("Foam rolling is ideal for anyone with osteopenia or osteoporosis.", "check-first"),
+        ("Our members with spinal stenosis do really well on the roller.", "check-first"),
+        # praise for rolling an injury is the acute rule's alone ("scar tissue" is no operation)
+        ("Fresh bruises are best rolled early to stop scar tissue forming.", "acute"),
         # a question answered yes recommends what it asks about
         ("Q: Can I roll my lower back? A: Yes, just go slowly.", "lumbar"),
         ("Q: can I roll a bruise? A: Definitely, it breaks up the blood.", "acute"),
@@ -397,6 +401,10 @@ def test_a_sentence_can_break_two_rules() -> None:
         "Many beginners roll the lower back every day; that's a habit worth breaking.",
         "I rolled my calf the day I strained it; don't do what I did.",
         "Lie on your side and roll the area between your lowest rib and your hip.",
+        # praise with a condition that is absent
+        "Glutes first thing makes for sciatica-free mornings, and rolling them is great.",
+        # a relative clause's pronoun belongs to its own verb
+        "Don't roll the lower back; work the muscles that attach to it instead.",
         # someone's practice corrected
         "My dad rolls his lower back daily, but I told him the leaflet says the glutes instead.",
         # what an exercise does, not a person

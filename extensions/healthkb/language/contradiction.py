@@ -125,6 +125,8 @@ def finding(
                 continue
             if noticed(action, tokens, scope) or _harm_first(action, tokens, scope):
                 continue
+            if _set_right(scope, action.start, hits):
+                continue  # "I'd been rolling my lower back until my physio showed me ..."
             if target.key.startswith(("places.", "injuries.")):
                 # "roll around the lower back", "the muscles above and below a bruise"
                 if scope.around(target.start, action.start, end=target.end):
@@ -176,6 +178,32 @@ def finding(
                 rule, "contradiction", text, begin, max(symptom.finish, allowed.finish)
             )
     return None
+
+
+#: Words after which a story turns to the right way ("..., until my GP showed me ...").
+_TURNS = _BUT | {"until", "till", "when"}
+#: Verbs of a professional putting the reader right.
+_PUT_RIGHT = frozenset({"say", "tell", "show", "explain", "correct", "advise", "warn", "teach"})
+
+
+def _set_right(scope: Scope, index: int, hits: Sequence[Hit]) -> bool:
+    """True when the practice at ``index`` is set right later in the sentence: a turn
+    followed by a professional who said or showed otherwise, by "instead" (not "instead
+    of"), or by "should have" ("I'd been rolling the small of my back when I should have
+    been doing my glutes"); or when a professional "corrected" the writer before it."""
+    lemmas = scope.lemmas
+    if "correct" in lemmas[:index]:
+        return True
+    turn = next((at for at in range(index + 1, len(lemmas)) if lemmas[at] in _TURNS), None)
+    if turn is None:
+        return False
+    rest = lemmas[turn + 1 :]
+    if any(w == "instead" and rest[at + 1 : at + 2] != ["of"] for at, w in enumerate(rest)):
+        return True
+    if "should" in rest and "have" in rest:
+        return True
+    told = any(h.key.startswith("referral.") and h.start > turn for h in hits)
+    return told and not _PUT_RIGHT.isdisjoint(rest)
 
 
 #: Words that put an action off till later ("before you bring out the roller").

@@ -55,6 +55,13 @@ def object_of(action: Hit, target: Hit, tokens: Sequence[Token]) -> bool:
         # Another verb between them takes the place as its own object ("foam rolling lessened
         # soreness in the lower back", "roll ... to reduce inflammation").
         # So does a thing other than the roller ("put a heat pack on your lower back").
+        gap = tokens[action.end : target.start]
+        # a relative clause's verb takes the pronoun after it ("work the muscles that attach
+        # to it")
+        if tokens[target.start].lower in PRONOUNS and any(
+            t.lemma in _RELATIVES and at + 1 < len(gap) for at, t in enumerate(gap)
+        ):
+            return False
         return not any(
             t.lemma in TREAT
             or t.lemma in _NOT_ROLLERS
@@ -95,6 +102,8 @@ def object_of(action: Hit, target: Hit, tokens: Sequence[Token]) -> bool:
     return _passive(action, tokens) and tokens[action.start].lemma != "skip"
 
 
+#: Words that open a relative clause.
+_RELATIVES = frozenset({"that", "which", "who"})
 #: Things put on a place that are not the roller ("a heat pack", "a folded towel").
 _NOT_ROLLERS = frozenset(
     """heat ice pack towel pillow cushion hand hands blanket brace tape bottle cream gel

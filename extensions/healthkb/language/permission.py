@@ -170,7 +170,11 @@ def finding(rule: ConceptRule, text: str, hits: Sequence[Hit], scope: Scope) -> 
     # A symptom named beside it makes the order the red-flag rules' ("numb and weak? Probably
     # a trapped nerve, roll it out").
     symptom = any(hit.key.startswith("symptoms.") for hit in hits)
-    ordered = None if symptom else _ordered(hits, scope, condition) or _practised(hits, scope)
+    ordered = (
+        None
+        if symptom
+        else _ordered(hits, scope, condition) or _practised(hits, scope) or _praised(hits, scope)
+    )
     if ordered is not None:
         begin = min(condition.begin, ordered.begin)
         return finding_at(rule, "permission", text, begin, max(condition.finish, ordered.finish))
@@ -189,10 +193,13 @@ _WORSENS = frozenset({"aggravate", "worsen", "cause", "trigger", "irritate", "fl
 def _excepted(condition: Hit, scope: Scope) -> bool:
     """True when the condition is an exception to the permission ("fine for most people,
     but not after recent surgery"): "not" or "except" before it, then a preposition; or
-    what rolling may do, not the reader's ("may aggravate disc or joint problems")."""
+    what rolling may do, not the reader's ("may aggravate disc or joint problems"); or
+    its absence ("sciatica-free")."""
     tokens = scope.tokens
     if any(t.lemma in _WORSENS for t in tokens[max(0, condition.start - 3) : condition.start]):
         return True
+    if "free" in (t.lower for t in tokens[condition.end : condition.end + 2]):
+        return True  # "sciatica-free mornings"
     for at in range(max(0, condition.start - 4), condition.start):
         word = tokens[at].lower
         if word in {"except", "excluding"}:
@@ -280,6 +287,41 @@ def _practised(hits: Sequence[Hit], scope: Scope) -> Hit | None:
         if at < 0 or tokens[at].lower not in {"i", "we"}:
             continue
         if scope.asks(hit.start) or scope.negated(hit.start) or scope.mistake(hit.start):
+            continue
+        return hit
+    return None
+
+
+#: Words that praise rolling ("a great time to start rolling", "ideal for anyone with
+#: osteoporosis", "the roller has been my best friend"; the lookup lemma of "best" is "well").
+PRAISE = frozenset(
+    """great ideal perfect good well brilliant fab amazing wonderful help benefit recommend
+    love lifesaver godsend""".split()  # noqa: SIM905 (a list of words, read as prose)
+)
+
+
+def _praised(hits: Sequence[Hit], scope: Scope) -> Hit | None:
+    """Rolling praised beside the condition ("Pregnancy is a great time to start foam
+    rolling", "Our clients with stenosis do well on the roller"): an action and a word of
+    praise, neither negated, asked, a mistake or a harm, and no "if" before the praise."""
+    praise = [
+        at
+        for at, lemma in enumerate(scope.lemmas)
+        if lemma in PRAISE
+        and not scope.negated(at, window=3)
+        and not scope.asks(at)
+        and not scope.mistake(at)
+        and not scope.harm(at)
+        and "if" not in scope.lemmas[scope.clause_start(at) : at]
+    ]
+    if not praise or any(h.key.startswith("injuries.") for h in hits):
+        return None  # praise for rolling an injury is the acute rule's ("scar tissue")
+    for hit in hits:
+        if not hit.key.startswith("actions."):
+            continue
+        if scope.asks(hit.start) or scope.negated(hit.start) or scope.mistake(hit.start):
+            continue
+        if scope.harm(hit.start):
             continue
         return hit
     return None
