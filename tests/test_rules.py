@@ -194,6 +194,17 @@ SHORT = {
         ("Caption: 32 weeks along and still rolling every morning.", "check-first"),
         ("Foam rolling is ideal for anyone with osteopenia or osteoporosis.", "check-first"),
         ("Our members with spinal stenosis do really well on the roller.", "check-first"),
+        # rolling with a condition told as one's own story or someone else's
+        (
+            "Six weeks after my C-section I was rolling my calves on the floor with the baby.",
+            "check-first",
+        ),
+        ("A week after having my appendix out I got back to rolling.", "check-first"),
+        ("Me and my bump still roll after every walk.", "check-first"),
+        (
+            "My brother had his spine fused in May and rolls his hamstrings every evening.",
+            "check-first",
+        ),
         # praise for rolling an injury is the acute rule's alone ("scar tissue" is no operation)
         ("Fresh bruises are best rolled early to stop scar tissue forming.", "acute"),
         # a question answered yes recommends what it asks about
@@ -401,6 +412,10 @@ def test_a_sentence_can_break_two_rules() -> None:
         "Many beginners roll the lower back every day; that's a habit worth breaking.",
         "I rolled my calf the day I strained it; don't do what I did.",
         "Lie on your side and roll the area between your lowest rib and your hip.",
+        # a story that ends with a professional, a protocol a clinician runs, a heading
+        "I rolled my calves all through my pregnancy until my midwife told me to stop.",
+        "Our post-op protocol has the patient rolling the hamstrings from week two.",
+        "Massage - See a massage therapist once a month along with self-myofascial release.",
         # praise with a condition that is absent
         "Glutes first thing makes for sciatica-free mornings, and rolling them is great.",
         # a relative clause's pronoun belongs to its own verb

@@ -9,8 +9,10 @@ from collections.abc import Sequence
 
 from healthkb.language.cues import NOT_VERBS
 from healthkb.language.finding import Finding, Hit, finding_at, hits_of
+from healthkb.language.objects import PERSONS
 from healthkb.language.rules import ConceptRule
 from healthkb.language.scope import Scope
+from healthkb.language.text import Token
 
 #: Words that wave a referral away ("no need to see a doctor", "an overreaction").
 WAVING = frozenset(
@@ -194,12 +196,13 @@ def _excepted(condition: Hit, scope: Scope) -> bool:
     """True when the condition is an exception to the permission ("fine for most people,
     but not after recent surgery"): "not" or "except" before it, then a preposition; or
     what rolling may do, not the reader's ("may aggravate disc or joint problems"); or
-    its absence ("sciatica-free")."""
+    its absence ("sciatica-free"); or "scar tissue"."""
     tokens = scope.tokens
     if any(t.lemma in _WORSENS for t in tokens[max(0, condition.start - 3) : condition.start]):
         return True
-    if "free" in (t.lower for t in tokens[condition.end : condition.end + 2]):
-        return True  # "sciatica-free mornings"
+    after = [t.lower for t in tokens[condition.end : condition.end + 2]]
+    if "free" in after or after[:1] == ["tissue"]:
+        return True  # "sciatica-free mornings"; "scar tissue" is no operation's scar
     for at in range(max(0, condition.start - 4), condition.start):
         word = tokens[at].lower
         if word in {"except", "excluding"}:
@@ -268,28 +271,41 @@ def _ordered(hits: Sequence[Hit], scope: Scope, condition: Hit) -> Hit | None:
     return None
 
 
-#: Words between "I" and the action that keep it the writer's habit ("I'm rolling", "I've
-#: been rolling", "I still roll").
-_HABIT = frozenset({"'m", "am", "'ve", "have", "been", "still", "now", "just", "also", "do"})
+#: Most words between the teller ("I", "my sister", "Kate") and the action of their story.
+_STORY_REACH = 6
 
 
 def _practised(hits: Sequence[Hit], scope: Scope) -> Hit | None:
-    """The writer's own habit of rolling with the condition, told as an example ("Since my
-    back surgery last month I roll the lower spine every day", "I'm foam rolling every day
-    now"): "I" or "we" and the action in the present, not negated, asked or a mistake."""
+    """Rolling with the condition told as the writer's or someone's own story or habit
+    ("Since my back surgery last month I roll the lower spine every day", "I'm 38 weeks and
+    still rolling", "a week after my op I got back to rolling", "Kate, seven months along,
+    joined the roller session"): a teller shortly before the action in its clause, and the
+    action not negated, asked, a mistake or a harm."""
     tokens = scope.tokens
     for hit in hits:
-        if not hit.key.startswith("actions.") or tokens[hit.start].lower.endswith("ed"):
+        if not hit.key.startswith("actions."):
             continue
-        at = hit.start - 1
-        while at >= 0 and tokens[at].lower in _HABIT:
-            at -= 1
-        if at < 0 or tokens[at].lower not in {"i", "we"}:
+        start = max(scope.clause_start(hit.start), hit.start - _STORY_REACH)
+        if not any(_teller(tokens, at) for at in range(start, hit.start)):
             continue
         if scope.asks(hit.start) or scope.negated(hit.start) or scope.mistake(hit.start):
             continue
+        if scope.harm(hit.start):
+            continue
         return hit
     return None
+
+
+def _teller(tokens: Sequence[Token], at: int) -> bool:
+    """True when the word at ``at`` can tell a story of rolling: "I", "we", a person."""
+    token = tokens[at]
+    # a name: capitalised after a word, not after a colon or dash ("Massage - See a ...")
+    named = at > 0 and tokens[at - 1].text.isalpha() and token.text[:1].isupper()
+    return (
+        token.lower in {"i", "we"}
+        or (token.lemma in PERSONS and token.lemma != "patient")  # a patient's is a protocol
+        or (named and token.text[1:].islower())
+    )
 
 
 #: Words that praise rolling ("a great time to start rolling", "ideal for anyone with
