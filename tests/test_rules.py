@@ -307,6 +307,9 @@ def test_longest_is_read_in_seconds_per_action() -> None:
         "The usual mistake is moving too soon; you should stay on each knot for three minutes.",
         "Keep the ball under your shoulder blade for the whole of your lunch break.",
         "Roll your left quad for the whole of an album.",
+        "If you only have time for one muscle, give your quads a full ten minutes on the roller.",
+        "Hold the roller under your hamstring for a good three minutes before moving.",
+        "Hold the knot for thirty slow breaths without moving the roller.",
     ],
 )
 def test_long_holds_in_any_words_are_found(sentence: str) -> None:
@@ -340,6 +343,8 @@ def test_long_holds_in_any_words_are_found(sentence: str) -> None:
         "Keep the whole session under ten minutes.",
         "Spend five minutes rolling your legs, moving from muscle to muscle.",
         "Hold each tender point for about half a minute.",
+        "Hold the ball under your glute for five slow breaths, then shift a little.",
+        "Ten minutes on the roller after a run covers your calves, quads and glutes.",
         "Roll each hamstring for a minute, pausing on the tight bit for 20 seconds.",
         "Foam roll for ten minutes every evening.",
         "Your calf may feel warm for an hour after rolling.",

@@ -1,6 +1,6 @@
 """Durations in a sentence, in seconds: "five minutes", "2-3 mins", "a couple of minutes",
 "a minute or two", "half an hour", "120 seconds", "90s", "minutes on end", "count to
-twenty" (a count is seconds).
+twenty" (a count is seconds), "ten slow breaths" (a breath is about six seconds).
 
 Writers give times in any words; a rule about how long pressure may stay on one spot
 (``longest`` in ``conf/safety-concepts.toml``) compares them with its limit instead of
@@ -29,6 +29,9 @@ UNITS: dict[str, int] = {
     "hr": 3600,
     "hrs": 3600,
     "hours": 3600,
+    # a slow breath is about six seconds ("five slow breaths is roughly a 30-second hold")
+    "breath": 6,
+    "breaths": 6,
 }
 
 #: Number words, and the vague ones at the value a reader would take ("a few" is three).
@@ -68,6 +71,7 @@ NUMBERS: dict[str, float] = {
 #: Words between a number and its unit that do not change it ("five whole minutes").
 _FILLERS = frozenset(
     {"whole", "full", "good", "solid", "long", "more", "extra", "straight", "of", "+", "entire"}
+    | {"slow", "deep", "steady", "calm", ","}  # "ten slow, deep breaths"
 )
 #: Words joining the two ends of a range ("2-3", "two to three", "two or three").
 _RANGE = frozenset({"-", "to", "or"})

@@ -77,6 +77,8 @@ _NOT_A_HOLD_BEFORE = frozenset(
 )
 #: Words that keep the roller moving from place to place: no spot is held.
 _MOVING = frozenset({"moving", "alternate", "alternating"})
+#: Words before a moving word that put it after the hold ("hold ... before moving").
+_AFTER_HOLD = frozenset({"before", "until", "till", "then"})
 #: Words before a moving word that deny it ("without moving the roller", "no moving").
 _STILL = frozenset({"without", "no", "not", "n't", "stop", "never", "than"})
 #: Words that name what presses on a spot.
@@ -279,6 +281,11 @@ def _implied_limit(
         return roll
     if after[:1] == ["on"] and _named_area(after[1:3]):
         return roll
+    # one muscle given the time before it ("give your quads ten minutes on the roller")
+    earlier = words[: duration.start]
+    on_roller = after[:2] == ["on", "the"] and after[2:3] in (["roller"], ["ball"], ["foam"])
+    if on_roller and _one_area(earlier) and _named_area(earlier):
+        return roll
     before = words[max(0, duration.start - 2) : duration.start]
     if before and before[-1] in {":", "-", ",", "(", "—", "–"}:
         if not _KNOTS.isdisjoint(words[: duration.start]):
@@ -357,7 +364,7 @@ _NOUN_BEFORE = frozenset({"per", "each", "every", "the", "a", "your", "that", "t
 def _moving(words: Sequence[str], at: int) -> bool:
     """True when the word at ``at`` keeps the roller moving: not denied ("without moving")
     nor leaving the spot ("moving on too soon", "moving too soon")."""
-    if words[at] not in _MOVING or (at > 0 and words[at - 1] in _STILL):
+    if words[at] not in _MOVING or (at > 0 and words[at - 1] in _STILL | _AFTER_HOLD):
         return False
     return words[at + 1 : at + 2] not in (["on"], ["off"], ["too"], ["away"])
 
