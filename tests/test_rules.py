@@ -205,6 +205,9 @@ SHORT = {
             "My brother had his spine fused in May and rolls his hamstrings every evening.",
             "check-first",
         ),
+        # an injury framed with "even if", rolling allowed after it; an injury told with "hurt"
+        ("Even if it is still red and swollen, a gentle roll won't hurt.", "acute"),
+        ("Review: used it on my swollen calf the day after I hurt it, and it helped.", "acute"),
         # praise for rolling an injury is the acute rule's alone ("scar tissue" is no operation)
         ("Fresh bruises are best rolled early to stop scar tissue forming.", "acute"),
         # a question answered yes recommends what it asks about

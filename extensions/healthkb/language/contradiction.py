@@ -145,7 +145,7 @@ def finding(
         begin, finish = min(action.begin, target.begin), max(action.finish, target.finish)
         return finding_at(rule, "contradiction", text, begin, finish)
     framed = (
-        _framed_injury(actions, targets, tokens, scope)
+        _framed_injury(actions, targets, tokens, scope, hits)
         or _framed_symptom(actions, targets, tokens, scope)
         or _impatient(actions, targets, tokens, scope)
         or _answered_where(actions, [*targets, *told], tokens, scope)
@@ -296,14 +296,26 @@ _NUMBER_WORDS = frozenset(
 
 
 def _framed_injury(
-    actions: Sequence[Hit], targets: Sequence[Hit], tokens: Sequence[Token], scope: Scope
+    actions: Sequence[Hit],
+    targets: Sequence[Hit],
+    tokens: Sequence[Token],
+    scope: Scope,
+    hits: Sequence[Hit] = (),
 ) -> tuple[Hit, Hit] | None:
-    """An order to roll after an opening clause or lead-in question that names a fresh
-    injury ("If you just pulled a muscle in your back, get on the roller right away",
-    "Tweaked your hamstring today? Roll it tonight"): the injury is what the order is
-    about even when the order names no place."""
-    if not tokens or (tokens[0].lemma not in SUBORDINATORS and not _lead_in(tokens)):
+    """An order to roll, or rolling allowed, after an opening clause or lead-in question
+    that names a fresh injury ("If you just pulled a muscle in your back, get on the roller
+    right away", "Tweaked your hamstring today? Roll it tonight", "Even if it is still red
+    and swollen, a gentle roll won't hurt"): the injury is what the order is about even
+    when the order names no place."""
+    opening = 1 if tokens and tokens[0].lemma == "even" else 0  # "even if", "even when"
+    if len(tokens) <= opening:
         return None
+    if tokens[opening].lemma not in SUBORDINATORS and not _lead_in(tokens):
+        return None
+    permissions = [h for h in hits if h.key.startswith("permission.")]
+    allowed = [h.start for h in permissions]
+    # "won't hurt" is a permission, not a caution
+    reassured = {at for h in permissions for at in range(h.start, h.end)}
     # "once a strain has healed, gentle rolling can help"; not a purpose ("... to settle it")
     if any(t.lower in _WAITING and tokens[at - 1].lower != "to" for at, t in enumerate(tokens)):
         return None
@@ -319,12 +331,16 @@ def _framed_injury(
             continue
         start, end = scope.clause_start(action.start), scope.clause_end(action.start)
         clause = [t.lemma for t in tokens[start : end + 1]]
-        if not scope.imperative(action.start) and not _urged(clause):
+        permits = any(start <= at <= end and not scope.asks(at) for at in allowed)
+        if not scope.imperative(action.start) and not _urged(clause) and not permits:
             continue
         if _DEFERRING.intersection(clause):
             continue
         # a purpose is no caution ("get on the roller to stop it tightening up")
-        cues = [*(c for c in scope.negations if not _purpose(tokens, c)), *scope.arounds]
+        cues = [
+            *(c for c in scope.negations if not _purpose(tokens, c) and c not in reassured),
+            *scope.arounds,
+        ]
         if any(start <= cue <= end for cue in cues):
             continue  # "roll muscles well away from it", "roll around it"
         if recommending(scope, action.start):

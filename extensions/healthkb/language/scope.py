@@ -365,6 +365,8 @@ class Scope:
             before = self.lemmas[max(0, at - 3) : at]
             if lemma == "hurt" and "where" in before:
                 continue  # "that's where it hurts" places the pain; it does not warn
+            if lemma == "hurt" and before[-1:] in _TELLERS and self._hurt_something(at):
+                continue  # "the day after I hurt it" tells the injury; it does not warn
             if lemma in ADVISE:
                 # "which physios don't recommend", "advise against" warn; "recommend" alone not.
                 following = self.tokens[at + 1].lemma if at + 1 < len(self.tokens) else ""
@@ -392,6 +394,12 @@ class Scope:
                     continue  # "to break up the damage" is the order's purpose
                 return True
         return self._warns() or self._disowned(index) or self._ends_badly(index)
+
+    def _hurt_something(self, at: int) -> bool:
+        """True when "hurt" at ``at`` takes an object or a time ("I hurt it", "you hurt
+        this week"): the injury happening, not what rolling does."""
+        following = self.lemmas[at + 1 : at + 2]
+        return bool(following) and following[0] in _HURT_OBJECTS
 
     def _disowned(self, index: int) -> bool:
         """True when a clause after ``index`` says it is what not to do ("..., which is
@@ -567,6 +575,14 @@ _CHECKS = (["is", "that"], ["no", "?"], ["yes", "?"], ["does", "that"], ["is", "
 _HEDGED = (("i", "think"), ("i", "guess"), ("i", "reckon"), ("surely",))
 
 
+#: Subjects before "hurt" that tell an injury ("I hurt it"), and what it then takes.
+_TELLERS = (["i"], ["you"], ["he"], ["she"], ["we"], ["they"])
+_HURT_OBJECTS = frozenset(
+    """it my your his her their the this that them yesterday today last myself yourself
+    himself herself""".split()  # noqa: SIM905 (a list of words, read as prose)
+)
+
+
 def asserting(tokens: Sequence[Token], mark: int) -> bool:
     """True when the question mark at ``mark`` ends a statement, not a question: a tag
     after a comma ("just push through it, right?") or a hedged opening ("I think the
@@ -631,8 +647,10 @@ def analyse_scope(tokens: Sequence[Token], text: str = "") -> Scope:
     """The clauses, cues and question mode of a sentence's ``tokens``."""
     clause: list[int] = []
     number = 0
-    opened_by_subordinate = bool(tokens) and tokens[0].lemma in SUBORDINATORS
     lemmas = [t.lemma for t in tokens]
+    # "even if ...," and "even when ...," open a subordinate clause as "if" does
+    opening = 1 if lemmas[:1] == ["even"] else 0
+    opened_by_subordinate = len(tokens) > opening and tokens[opening].lemma in SUBORDINATORS
     for i, token in enumerate(tokens):
         word = token.lower
         boundary_before = False
