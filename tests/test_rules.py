@@ -268,6 +268,11 @@ SHORT = {
         ("Stay on a tender spot as long as you can.", "sustained"),
         # a practice told of someone recommends it as an order does
         ("My sister rolls the small of her back every night and swears by it.", "lumbar"),
+        # "so don't" urges on ("so don't let it put you off")
+        (
+            "Osteoporosis doesn't rule out rolling at all, so don't let it put you off.",
+            "check-first",
+        ),
         ("In the clip, Priya rolls right over her kneecap to warm up.", "neck"),
         ("If you lose bladder control, wait and see whether your bladder settles.", "urgent"),
     ],
@@ -428,6 +433,10 @@ def test_a_sentence_can_break_two_rules() -> None:
         "Glutes first thing makes for sciatica-free mornings, and rolling them is great.",
         # a relative clause's pronoun belongs to its own verb
         "Don't roll the lower back; work the muscles that attach to it instead.",
+        # a practice waved off or doubted after it is told
+        "Lots of videos show people rolling the lumbar region; don't copy them.",
+        "Some of my clients grind a roller into their kneecaps, and I wish they wouldn't.",
+        "The app says to hold each knot for 15 minutes, is that a typo?",
         # someone's practice corrected
         "My dad rolls his lower back daily, but I told him the leaflet says the glutes instead.",
         # what an exercise does, not a person

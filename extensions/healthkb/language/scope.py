@@ -393,7 +393,12 @@ class Scope:
                 if TREATING.intersection(before):
                     continue  # "to break up the damage" is the order's purpose
                 return True
-        return self._warns() or self._disowned(index) or self._ends_badly(index)
+        return (
+            self._warns()
+            or self._disowned(index)
+            or self._ends_badly(index)
+            or self._waved_off(index)
+        )
 
     def _hurt_something(self, at: int) -> bool:
         """True when "hurt" at ``at`` takes an object or a time ("I hurt it", "you hurt
@@ -410,6 +415,17 @@ class Scope:
             and "do" in lemmas[at + 1 : at + 9]
             and not NOT_WORDS.isdisjoint(lemmas[at + 1 : at + 8])
             for at, lemma in enumerate(lemmas)
+        )
+
+    def _waved_off(self, index: int) -> bool:
+        """True when what follows waves the practice off or doubts it ("...; don't copy
+        them", "and I wish they wouldn't", "..., is that right?", "I'd move that to the
+        quads")."""
+        lemmas = self.lemmas[index + 1 :]
+        return any(
+            tuple(lemmas[at : at + len(words)]) == words
+            for at in range(len(lemmas))
+            for words in _WAVING_OFF
         )
 
     def _ends_badly(self, index: int) -> bool:
@@ -575,6 +591,26 @@ _CHECKS = (["is", "that"], ["no", "?"], ["yes", "?"], ["does", "that"], ["is", "
 _HEDGED = (("i", "think"), ("i", "guess"), ("i", "reckon"), ("surely",))
 
 
+#: Lemmas after a practice that wave it off or doubt it.
+_WAVING_OFF = frozenset(
+    {
+        ("do", "not", "copy"),
+        ("do", "not", "follow"),
+        ("please", "do", "not"),
+        ("wish", "they", "would", "not"),
+        ("wish", "he", "would", "not"),
+        ("wish", "she", "would", "not"),
+        ("wish", "people", "would", "not"),
+        ("be", "that", "right"),
+        ("be", "that", "a", "typo"),
+        ("be", "that", "normal"),
+        ("be", "that", "safe"),
+        ("be", "that", "correct"),
+        ("be", "this", "safe"),
+        ("move", "that", "to"),
+        ("not", "treatment"),
+    }
+)
 #: Subjects before "hurt" that tell an injury ("I hurt it"), and what it then takes.
 _TELLERS = (["i"], ["you"], ["he"], ["she"], ["we"], ["they"])
 _HURT_OBJECTS = frozenset(
