@@ -291,6 +291,8 @@ QUESTION_WORDS = frozenset(
 #: Words whose negation encourages ("don't be afraid to", "never hesitate to").
 RELUCTANCE_LEMMAS = frozenset(
     {"afraid", "hesitate", "scared", "shy", "worry", "forget", "wrong", "harm"}
+    # the lookup lemmas of "scared", "frightened"; "nervous", "wary" and "neglect" as they are
+    | {"scare", "frighten", "nervous", "wary", "neglect"}
 )
 #: Words for the roller itself (what "it" may stand for, what moves by itself).
 ROLLER_WORDS = frozenset({"roller", "ball", "foam"})
