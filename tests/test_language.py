@@ -8,6 +8,7 @@ import pytest
 
 from healthkb.cli.rules import RULES, VOCABULARY, cost_per_article, default_matcher
 from healthkb.language.matcher import Context
+from healthkb.language.phrases import Phrases
 from healthkb.language.rules import load_concept_rules
 from healthkb.language.scope import analyse_scope
 from healthkb.language.source import ConfigError
@@ -829,3 +830,32 @@ def test_a_call_for_help_in_an_urgent_card_is_no_finding(matcher):
     # "straight away" in "seek help straight away" is a referral's urgency, not a permission
     sentence = "Seek help straight away if you notice numbness in the saddle area."
     assert matcher.find(sentence, Context(card_level="urgent")) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "rule"),
+    [
+        ("i put the rolller right on my lowr back every night, no probs so far", "lumbar"),
+        ("Roll the lumbr spine slowly, its the best fix.", "lumbar"),
+        ("just sprined my wrist so rolled the swolen bit with a ball", "acute"),
+        ("pregant and rolling my back evry day, no issuse at all", "check-first"),
+    ],
+)
+def test_slips_of_the_vocabulary_read_as_the_word_meant(matcher, sentence, rule):
+    ids = {
+        "lumbar": "no-direct-lumbar-rolling",
+        "acute": "no-acute-injury-rolling",
+        "check-first": "check-first-conditions",
+    }
+    assert {f.rule for f in matcher.find(sentence)} == {ids[rule]}
+
+
+@pytest.mark.parametrize("word", ["each", "every", "neither", "supine", "alone", "quite", "tail"])
+def test_real_words_are_never_read_as_slips(matcher, word):
+    # each is one letter from a vocabulary word ("reach", "never", "either", "spine", ...)
+    assert Phrases(matcher.rules.vocabulary).lemma_of(word) == lemmas(word)[0]
+
+
+def test_an_injury_weeks_old_and_settled_is_no_acute_injury(matcher):
+    sentence = "i rolld my calf today, first time since the sprain 3 weeks ago, no swelling now"
+    assert [f.rule for f in matcher.find(sentence)] == []

@@ -443,7 +443,25 @@ def _deferred(action: Hit, tokens: Sequence[Token], scope: Scope) -> bool:
         following = after[after.index("once") + 1 : after.index("once") + 2]
         if following not in (["a"], ["per"], ["or"], ["daily"], ["every"]):
             return True  # not "once a day"
-    return _gone_down(tokens)
+    return _gone_down(tokens) or _long_past(tokens)
+
+
+def _long_past(tokens: Sequence[Token]) -> bool:
+    """True when the injury is weeks old and settled ("first time since the sprain 3 weeks
+    ago, no swelling now"): weeks, months or years "ago", or no swelling left, and nothing
+    "still" swollen."""
+    lemmas = [t.lemma for t in tokens]
+    if "still" in lemmas:
+        return False
+    ago = any(
+        lemma in {"week", "month", "year"} and lemmas[at + 1 : at + 2] == ["ago"]
+        for at, lemma in enumerate(lemmas)
+    )
+    gone = any(
+        lemma == "no" and lemmas[at + 1 : at + 2] in (["swelling"], ["swell"], ["bruise"])
+        for at, lemma in enumerate(lemmas)
+    )
+    return ago or gone
 
 
 #: Words of putting rolling off that, denied or called a mistake, urge it.

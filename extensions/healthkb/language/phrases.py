@@ -15,6 +15,7 @@ from typing import Any
 from healthkb.language.cues import COMMON_WORDS as _COMMON
 from healthkb.language.finding import Hit
 from healthkb.language.text import Token, analyse, lookup_lemma, pipeline, quick_spans
+from healthkb.language.typos import Typos
 from healthkb.language.vocabulary import GAP, Concept, Phrase, Vocabulary
 
 #: Punctuation a ``...`` gap does not cross.
@@ -221,6 +222,7 @@ class Phrases:
     )
     #: Lemmas of the words seen (a word is looked up once).
     lemmas: dict[str, str] = field(default_factory=dict, init=False, repr=False)
+    _slips: Typos | None = field(default=None, init=False, repr=False)
 
     def index(self, kinds: frozenset[str] | None = None) -> PhraseIndex:
         """The compiled index of the concepts of ``kinds`` (kinds such as ``places``, or
@@ -237,12 +239,36 @@ class Phrases:
         return index
 
     def lemma_of(self, word: str) -> str:
-        """The lookup lemma of the lower-case ``word``, with the fixes above."""
+        """The lookup lemma of the lower-case ``word``, with the fixes above; a slip of a
+        vocabulary word ("lowr") has the lemma of the word meant."""
         lemma = self.lemmas.get(word)
         if lemma is None:
             lemma = WORD_FIXES.get(word) or LEMMA_FIXES.get(lookup_lemma(word), lookup_lemma(word))
+            if lemma == word:
+                meant = self._typos().correct(word)
+                if meant is not None:
+                    lemma = LEMMA_FIXES.get(lookup_lemma(meant), lookup_lemma(meant))
             self.lemmas[word] = lemma
         return lemma
+
+    def warm_slips(self) -> None:
+        """Work out the vocabulary's slips and read the word list now (forked processes
+        share them)."""
+        self._typos().warm()
+
+    def _typos(self) -> Typos:
+        if self._slips is None:
+            words = {
+                word
+                for concept in self.vocabulary.concepts.values()
+                if concept.kind in SAFETY_KINDS
+                for phrase in concept.phrases
+                for slot in phrase.slots
+                for word in slot.words
+                if word.isalpha()
+            }
+            self._slips = Typos(frozenset(words))
+        return self._slips
 
     def tokens(self, text: str) -> list[Token]:
         """The tokens of ``text`` with their lookup lemmas (regex tokens: spaCy's ``Doc``

@@ -310,6 +310,7 @@ class Screen:
         """Compile the phrase indexes and the anchors now (see ``SafetyMatcher.warm``)."""
         self._anchors()
         self.phrases.index(self._others)
+        self.phrases.warm_slips()
 
     def _anchors(self) -> tuple[frozenset[str], tuple[str, ...]]:
         """The anchor words and prefixes of the concepts some rule could fire on."""
