@@ -208,6 +208,11 @@ SHORT = {
         # an injury framed with "even if", rolling allowed after it; an injury told with "hurt"
         ("Even if it is still red and swollen, a gentle roll won't hurt.", "acute"),
         ("Review: used it on my swollen calf the day after I hurt it, and it helped.", "acute"),
+        # an order in the condition's own clause, or before it; a condition in more words
+        ("Roll your upper back every evening if you've got a herniated disc.", "check-first"),
+        ("Keep rolling straight through the first trimester.", "check-first"),
+        ("Roll every day for the first six weeks after giving birth.", "check-first"),
+        ("Dad had his spine decompressed at Easter and rolls his hamstrings daily.", "check-first"),
         # praise for rolling an injury is the acute rule's alone ("scar tissue" is no operation)
         ("Fresh bruises are best rolled early to stop scar tissue forming.", "acute"),
         # a question answered yes recommends what it asks about
@@ -429,6 +434,10 @@ def test_a_sentence_can_break_two_rules() -> None:
         "I rolled my calves all through my pregnancy until my midwife told me to stop.",
         "Our post-op protocol has the patient rolling the hamstrings from week two.",
         "Massage - See a massage therapist once a month along with self-myofascial release.",
+        # an order that keeps the roller away; "along with"; the clot of a bruise; "-ish"
+        "Please keep the roller away from the swollen area around your new knee for now.",
+        "See a massage therapist 1-2x a month along with self-myofascial release.",
+        "Lie down after rolling to decompress.",
         # praise with a condition that is absent
         "Glutes first thing makes for sciatica-free mornings, and rolling them is great.",
         # a relative clause's pronoun belongs to its own verb

@@ -146,7 +146,7 @@ def finding(rule: ConceptRule, text: str, hits: Sequence[Hit], scope: Scope) -> 
     if waved is not None and not _plainly_referred(hits, scope):
         return finding_at(rule, "permission", text, waved.begin, waved.finish)
     conditions = [
-        hit for hit in hits_of(hits, rule.keys("conditions")) if not _excepted(hit, scope)
+        hit for hit in hits_of(hits, rule.keys("conditions")) if not _excepted(hit, scope, hits)
     ]
     if not conditions:
         return None
@@ -192,17 +192,23 @@ _EXCEPTING = frozenset({"for", "after", "with", "if", "during", "in", "while", "
 _WORSENS = frozenset({"aggravate", "worsen", "cause", "trigger", "irritate", "flare"})
 
 
-def _excepted(condition: Hit, scope: Scope) -> bool:
+def _excepted(condition: Hit, scope: Scope, hits: Sequence[Hit] = ()) -> bool:
     """True when the condition is an exception to the permission ("fine for most people,
     but not after recent surgery"): "not" or "except" before it, then a preposition; or
     what rolling may do, not the reader's ("may aggravate disc or joint problems"); or
-    its absence ("sciatica-free"); or "scar tissue"."""
+    its absence ("sciatica-free"); or "scar tissue", "a month along with", the clot of a
+    bruise."""
     tokens = scope.tokens
     if any(t.lemma in _WORSENS for t in tokens[max(0, condition.start - 3) : condition.start]):
         return True
     after = [t.lower for t in tokens[condition.end : condition.end + 2]]
-    if "free" in after or after[:1] == ["tissue"]:
-        return True  # "sciatica-free mornings"; "scar tissue" is no operation's scar
+    if not {"free", "ish"}.isdisjoint(after) or after[:1] == ["tissue"]:
+        return True  # "sciatica-free mornings", "sciatica-ish"; "scar tissue" is no scar
+    if tokens[condition.end - 1].lower == "along" and after[:1] == ["with"]:
+        return True  # "once a month along with ..." is no pregnancy
+    clot = [t.lower for t in tokens[condition.start : condition.end]] == ["clot"]
+    if clot and any(h.key.startswith("injuries.") for h in hits):
+        return True  # "break up the clot" of a fresh bruise is no blood clot
     for at in range(max(0, condition.start - 4), condition.start):
         word = tokens[at].lower
         if word in {"except", "excluding"}:
@@ -253,13 +259,19 @@ def _ordered(hits: Sequence[Hit], scope: Scope, condition: Hit) -> Hit | None:
     condition frames the order, which tells the reader to go ahead without checking first.
     Not when the order is negated, asked, a mistake or a harm."""
     for hit in hits:
-        if not hit.key.startswith("actions.") or hit.start <= condition.end:
+        if not hit.key.startswith("actions.") or condition.start <= hit.start < condition.end:
             continue
-        addressed = _addressed(hit, scope, condition)
-        if not addressed and (
-            scope.same_clause(hit.start, condition.start) or not scope.imperative(hit.start)
-        ):
+        after = hit.start > condition.end and not scope.same_clause(hit.start, condition.start)
+        addressed = hit.start > condition.end and _addressed(hit, scope, condition)
+        if not addressed and not scope.imperative(hit.start):
             continue
+        # an order in the condition's own clause, or before it, opens its clause ("Roll
+        # your upper back every evening if you've got a herniated disc", "Keep rolling
+        # through the first trimester")
+        if not (after or addressed or _opens_clause(hit, scope)):
+            continue
+        if hit.start in scope.negations:
+            continue  # "keep the roller away from ..."
         if (
             scope.asks(hit.start)
             or scope.negated(hit.start)
@@ -269,6 +281,20 @@ def _ordered(hits: Sequence[Hit], scope: Scope, condition: Hit) -> Hit | None:
             continue
         return hit
     return None
+
+
+#: Words that may stand before an order at the start of its clause.
+_BEFORE_ORDER = frozenset(
+    {"just", "keep", "start", "then", "and", "so", "now", "please", "gently", "-", "*", "."}
+)
+
+
+def _opens_clause(hit: Hit, scope: Scope) -> bool:
+    """True when the action opens its clause (after a list mark or "keep", "just" ...)."""
+    start = scope.clause_start(hit.start)
+    return all(
+        t.lower in _BEFORE_ORDER or t.lower.isdigit() for t in scope.tokens[start : hit.start]
+    )
 
 
 #: Most words between the teller ("I", "my sister", "Kate") and the action of their story.
