@@ -7,12 +7,13 @@ from pathlib import Path
 import pytest
 
 from healthkb.cli.rules import RULES, VOCABULARY, cost_per_article, default_matcher
+from healthkb.language.duration import durations
 from healthkb.language.matcher import Context
 from healthkb.language.phrases import Phrases
 from healthkb.language.rules import load_concept_rules
 from healthkb.language.scope import analyse_scope
 from healthkb.language.source import ConfigError
-from healthkb.language.text import lemmas, tokens
+from healthkb.language.text import lemmas, quick_words, tokens
 from healthkb.language.vocabulary import parse_phrase
 
 
@@ -859,3 +860,24 @@ def test_real_words_are_never_read_as_slips(matcher, word):
 def test_an_injury_weeks_old_and_settled_is_no_acute_injury(matcher):
     sentence = "i rolld my calf today, first time since the sprain 3 weeks ago, no swelling now"
     assert [f.rule for f in matcher.find(sentence)] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "seconds"),
+    [
+        ("hold for 20 to 30 seconds", 25.0),
+        ("ten slow, deep breaths on it", 60.0),
+        ("five slow breaths", 30.0),
+        ("5x60s on the same spot", 60.0),
+        ("sustained pressure 90-120 s", 105.0),
+        ("count down from ninety", 90.0),
+        ("a count of two hundred", 200.0),
+    ],
+)
+def test_durations_in_any_words(text, seconds):
+    assert [d.seconds for d in durations(quick_words(text))] == [seconds]
+
+
+@pytest.mark.parametrize("text", ["it s fine", "walk down to the shop", "the second set"])
+def test_no_duration_where_none_is_given(text):
+    assert durations(quick_words(text)) == []

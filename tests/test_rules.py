@@ -323,6 +323,9 @@ def test_longest_is_read_in_seconds_per_action() -> None:
         "If you only have time for one muscle, give your quads a full ten minutes on the roller.",
         "Hold the roller under your hamstring for a good three minutes before moving.",
         "Hold the knot for thirty slow breaths without moving the roller.",
+        "Two minutes per knot is about right.",
+        "Press into each tender point until you've counted down from ninety to zero.",
+        "Trigger point: sustained pressure 90-120 s.",
     ],
 )
 def test_long_holds_in_any_words_are_found(sentence: str) -> None:

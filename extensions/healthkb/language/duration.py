@@ -14,8 +14,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+#: Words before "to", "of" or "from" that make the number after it a count of seconds.
+_COUNT = frozenset({"count", "counts", "counting", "down"})
 #: Seconds per unit, by lemma.
 UNITS: dict[str, int] = {
+    "s": 1,  # "90-120 s" (an amount must come before it)
     "second": 1,
     "seconds": 1,
     "sec": 1,
@@ -109,7 +112,8 @@ _CEILING_AFTER = (
 _KEEPING = frozenset({"keep", "keeping", "limit", "limiting", "cap", "restrict", "stick"})
 _DIGITS = re.compile(r"^\d+(?:\.\d+)?$")
 #: A number glued to its unit: "90s", "2min", "5mins", "10sec".
-_GLUED = re.compile(r"^(\d+(?:\.\d+)?)(s|sec|secs|min|mins|m|hr|hrs|h)$")
+#: Repeats before it give the length of each ("5x60s": five holds of a minute each).
+_GLUED = re.compile(r"^(?:\d+x)?(\d+(?:\.\d+)?)(s|sec|secs|min|mins|m|hr|hrs|h)$")
 _GLUED_UNITS = {"s": 1, "sec": 1, "secs": 1, "min": 60, "mins": 60, "m": 60, "hr": 3600}
 _GLUED_UNITS.update({"hrs": 3600, "h": 3600})
 
@@ -190,9 +194,10 @@ def durations(lemmas: Sequence[str]) -> list[Duration]:
     stays plural, which says "more than one" when no number comes before it)."""
     found: list[Duration] = []
     for at, lemma in enumerate(lemmas):
-        # a count stands for seconds: "count to twenty", "a slow count of 150"
-        counting = at >= 1 and "count" in lemmas[max(0, at - 2) : at]  # "count slowly to"
-        if lemma in {"to", "of"} and counting:
+        # a count stands for seconds: "count to twenty", "a slow count of 150", "count
+        # down from one-twenty"
+        counting = at >= 1 and not _COUNT.isdisjoint(lemmas[max(0, at - 2) : at])
+        if lemma in {"to", "of", "from"} and counting:
             counted = _number(lemmas[at + 1]) if at + 1 < len(lemmas) else None
             if counted is not None:
                 end = at + 2
@@ -210,6 +215,8 @@ def durations(lemmas: Sequence[str]) -> list[Duration]:
             continue
         if unit == 1 and lemma == "second" and _ordinal(lemmas, at):
             continue  # "the second set", "a second time"
+        if lemma == "s" and not (at > 0 and _DIGITS.match(lemmas[at - 1])):
+            continue  # "s" only after a number in figures ("90-120 s"), not "it s fine"
         amount = _amount_before(lemmas, at)
         end = at + 1
         if amount is None:

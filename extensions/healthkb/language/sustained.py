@@ -267,12 +267,15 @@ def _implied_limit(
     if after[:1] in (["straight"], ["solid"], ["flat"]):
         after = after[1:]  # "15 minutes straight on my hamstrings"
     hold, roll = limits.get("actions.hold"), limits.get("actions.roll")
-    if after[:1] == ["of"] and not _OF_PRESSURE.isdisjoint(after[1:3]):
+    rolling = not {"rolling", "roll", "passes"}.isdisjoint(after[1:4])  # "60 s of steady rolling"
+    if after[:1] == ["of"] and not _OF_PRESSURE.isdisjoint(after[1:3]) and not rolling:
         return hold
     if after[:1] == ["under"] and not {"ball", "roller"}.isdisjoint(after[1:3]):
         return hold
     if after[:1] == ["on"] and not _KNOTS.isdisjoint(after[1:4]):
         return hold
+    if after[:1] in (["each"], ["per"], [","]) and not _KNOTS.isdisjoint(after[1:3]):
+        return hold  # "two minutes per knot", "3 min, one spot"
     if after[:1] in (["each"], ["per"], ["every"], ["a"]) and (
         len(after) < 2 or after[1] not in _PER_SESSION
     ):
