@@ -213,6 +213,10 @@ SHORT = {
         ("Keep rolling straight through the first trimester.", "check-first"),
         ("Roll every day for the first six weeks after giving birth.", "check-first"),
         ("Dad had his spine decompressed at Easter and rolls his hamstrings daily.", "check-first"),
+        # a denied order, then the order; a rhetorical "why ... when you could"; "once you roll"
+        ("Don't rest a new calf strain, roll it.", "acute"),
+        ("Why ice a fresh calf strain when you could roll straight over the swelling?", "acute"),
+        ("Your swollen calf will feel better once you roll over it a few times.", "acute"),
         # praise for rolling an injury is the acute rule's alone ("scar tissue" is no operation)
         ("Fresh bruises are best rolled early to stop scar tissue forming.", "acute"),
         # a question answered yes recommends what it asks about
@@ -441,6 +445,9 @@ def test_a_sentence_can_break_two_rules() -> None:
         "Please keep the roller away from the swollen area around your new knee for now.",
         "See a massage therapist 1-2x a month along with self-myofascial release.",
         "Lie down after rolling to decompress.",
+        # a wait before rolling again
+        "If the muscle is bruised or swollen, give it a week or two before you roll it again.",
+        "Don't roll a fresh bruise, rest it.",
         # praise with a condition that is absent
         "Glutes first thing makes for sciatica-free mornings, and rolling them is great.",
         # a relative clause's pronoun belongs to its own verb

@@ -435,8 +435,14 @@ def _deferred(action: Hit, tokens: Sequence[Token], scope: Scope) -> bool:
             if token.lower in _WAITING and not scope.negated(at, window=2) and not after_denied:
                 return True
     start = max(scope.clause_start(action.start), action.start - 4)
-    if any(t.lemma in _PUTTING_OFF for t in tokens[start : action.start]):
-        return True
+    for at in range(start, action.start):
+        # "once you roll over it" is the rolling itself, not a wait before it
+        yours = tokens[at].lemma == "once" and [t.lower for t in tokens[at + 1 : action.start]] in (
+            ["you"],
+            ["you", "'ve"],
+        )
+        if tokens[at].lemma in _PUTTING_OFF and not yours:
+            return True
     # "roll only once the swelling has gone", "roll it once it has settled"
     after = [t.lemma for t in tokens[action.end : action.end + 6]]
     if "once" in after:

@@ -619,6 +619,27 @@ _HURT_OBJECTS = frozenset(
 )
 
 
+def _order_after_denial(
+    tokens: Sequence[Token], lemmas: Sequence[str], clause: Sequence[int], number: int, comma: int
+) -> bool:
+    """True when the comma at ``comma`` ends a denied order and a new order follows it
+    ("Don't rest a new calf strain, roll it"): the clause opened with "don't" or "never",
+    and the word after the comma is a verb in its base form."""
+    start = clause.index(number) if number in clause else comma
+    opening = lemmas[start : start + 2]
+    if opening not in (["do", "not"], ["never"]) and opening[:1] != ["never"]:
+        return False
+    after = tokens[comma + 1]
+    return after.lower.isalpha() and after.lower == after.lemma and after.lower in _ORDERS
+
+
+#: Verbs that give an order after a denied one.
+_ORDERS = frozenset(
+    """roll foam work press rest lie put get use keep start go massage knead grind
+    dig""".split()  # noqa: SIM905 (a list of words, read as prose)
+)
+
+
 def asserting(tokens: Sequence[Token], mark: int) -> bool:
     """True when the question mark at ``mark`` ends a statement, not a question: a tag
     after a comma ("just push through it, right?") or a hedged opening ("I think the
@@ -693,7 +714,9 @@ def analyse_scope(tokens: Sequence[Token], text: str = "") -> Scope:
         if word in BOUNDARY_WORDS and i > 0:
             boundary_before = True
         if word == "," and i + 1 < len(tokens):
-            if tokens[i + 1].lower in AFTER_COMMA or opened_by_subordinate:
+            if _order_after_denial(tokens, lemmas, clause, number, i):
+                boundary_before = True  # "Don't rest a new strain, roll it"
+            elif tokens[i + 1].lower in AFTER_COMMA or opened_by_subordinate:
                 boundary_before = True
                 opened_by_subordinate = False
             elif tokens[i + 1].lemma in SUBORDINATORS or tokens[i + 1].lower == "not":
@@ -747,6 +770,15 @@ def analyse_scope(tokens: Sequence[Token], text: str = "") -> Scope:
     mark = lemmas.index("?") if "?" in lemmas else len(lemmas)
     own = not {"my", "i", "me"}.isdisjoint(lemmas[:mark])
     tried = lemmas[:3] == ["have", "you", "try"]  # "Have you tried dropping ...?"
+    # "Why ice a fresh strain when you could roll it?" urges what comes after "when"
+    tried = tried or (
+        lemmas[:1] == ["why"]
+        and any(
+            lemmas[at : at + 2] == ["when", "you"]
+            and lemmas[at + 2 : at + 3] in (["could"], ["can"])
+            for at in range(len(lemmas))
+        )
+    )
     # the suggestion may follow a lead-in question ("Swollen knee? Why not give it a roll?")
     opens = 0
     if mark < LEAD_IN and tuple(lemmas[mark + 1 : mark + 3]) in SUGGESTIONS:
