@@ -213,6 +213,9 @@ SHORT = {
         ("Keep rolling straight through the first trimester.", "check-first"),
         ("Roll every day for the first six weeks after giving birth.", "check-first"),
         ("Dad had his spine decompressed at Easter and rolls his hamstrings daily.", "check-first"),
+        # a place at the end of a long path, a place given a roll
+        ("Roll from your shoulder blades all the way down to your lower back.", "lumbar"),
+        ("Maybe give the lower back a few gentle rolls while you're down there.", "lumbar"),
         # a denied order, then the order; a rhetorical "why ... when you could"; "once you roll"
         ("Don't rest a new calf strain, roll it.", "acute"),
         ("Why ice a fresh calf strain when you could roll straight over the swelling?", "acute"),
@@ -445,6 +448,8 @@ def test_a_sentence_can_break_two_rules() -> None:
         "Please keep the roller away from the swollen area around your new knee for now.",
         "See a massage therapist 1-2x a month along with self-myofascial release.",
         "Lie down after rolling to decompress.",
+        # "to" of a verb ends no path
+        "Roll your calves and glutes every evening to keep the neck and shoulders relaxed.",
         # a wait before rolling again
         "If the muscle is bruised or swollen, give it a week or two before you roll it again.",
         "Don't roll a fresh bruise, rest it.",

@@ -16,6 +16,24 @@ from healthkb.language.text import Token
 #: How many tokens may stand between an action and the place it is done to ("roll gently up
 #: and down from the lumbar spine").
 OBJECT_REACH = 8
+#: How far the place may be when the words just before it end a path to it ("all the way
+#: down to", "straight into the middle of").
+PATH_REACH = 12
+_PATH_ENDS = frozenset({"into", "onto", "under", "along", "over", "across"})
+
+
+def _path_to(tokens: Sequence[Token], start: int, end: int) -> bool:
+    """True when the words from ``start`` to ``end`` end a path: a preposition of place, or
+    "to" after "down", "up", "way" or "right" (not the "to" of a verb: "to keep it down")."""
+    for at in range(start, end):
+        lemma = tokens[at].lemma
+        if lemma in _PATH_ENDS:
+            return True
+        if lemma == "to" and at > 0 and tokens[at - 1].lemma in {"down", "up", "way", "right"}:
+            return True
+    return False
+
+
 #: Prepositions that put a body place onto the roller ("drape your lower back over the roller").
 _ONTO = frozenset({"on", "onto", "over", "across", "against", "into", "along"})
 #: Pronouns that can stand for the place of an earlier clause ("don't skip the kneecap; roll
@@ -50,7 +68,10 @@ def object_of(action: Hit, target: Hit, tokens: Sequence[Token]) -> bool:
     if action.start < target.start and target.end < action.end:
         return True
     if target.start >= action.end:
-        if target.start - action.end > OBJECT_REACH:
+        reach = OBJECT_REACH
+        if _path_to(tokens, max(action.end, target.start - 3), target.start):
+            reach = PATH_REACH  # "roll from your shoulder blades all the way down to it"
+        if target.start - action.end > reach:
             return False
         # Another verb between them takes the place as its own object ("foam rolling lessened
         # soreness in the lower back", "roll ... to reduce inflammation").
@@ -69,6 +90,8 @@ def object_of(action: Hit, target: Hit, tokens: Sequence[Token]) -> bool:
             or (t.lower.endswith("ed") and t.lemma != t.lower)
             for t in tokens[action.end : target.start]
         )
+    if _given(action, target, tokens):
+        return True  # "give the lumbar region a quick roll"
     if target.end == action.start:
         # A compound ("lumbar rolling", "neck roll"), not the place as the subject of a
         # verb ("let the lumbar region rest").
@@ -104,6 +127,18 @@ def object_of(action: Hit, target: Hit, tokens: Sequence[Token]) -> bool:
 
 #: Words that open a relative clause.
 _RELATIVES = frozenset({"that", "which", "who"})
+
+
+def _given(action: Hit, target: Hit, tokens: Sequence[Token]) -> bool:
+    """True when the place is what a noun of rolling is given to ("give the lumbar region a
+    quick roll", "gave my kneecap a good going-over")."""
+    if not (target.end <= action.start <= target.end + 3):
+        return False
+    before = {t.lemma for t in tokens[max(0, target.start - 3) : target.start]}
+    between = {t.lemma for t in tokens[target.end : action.start]}
+    return "give" in before and "a" in between
+
+
 #: Things put on a place that are not the roller ("a heat pack", "a folded towel").
 _NOT_ROLLERS = frozenset(
     """heat ice pack towel pillow cushion hand hands blanket brace tape bottle cream gel
