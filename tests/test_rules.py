@@ -450,6 +450,8 @@ def test_a_sentence_can_break_two_rules() -> None:
         "Lie down after rolling to decompress.",
         # "to" of a verb ends no path
         "Roll your calves and glutes every evening to keep the neck and shoulders relaxed.",
+        # a condition sent for the go-ahead
+        "Pregnant? Get the go-ahead from your maternity team before you start rolling.",
         # a wait before rolling again
         "If the muscle is bruised or swollen, give it a week or two before you roll it again.",
         "Don't roll a fresh bruise, rest it.",
