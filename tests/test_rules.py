@@ -213,6 +213,8 @@ SHORT = {
         ("Keep rolling straight through the first trimester.", "check-first"),
         ("Roll every day for the first six weeks after giving birth.", "check-first"),
         ("Dad had his spine decompressed at Easter and rolls his hamstrings daily.", "check-first"),
+        # a list item's mark opens no clause of its own
+        ("- Inflamed Achilles? Roll straight along the tendon morning and night.", "acute"),
         # a place at the end of a long path, a place given a roll
         ("Roll from your shoulder blades all the way down to your lower back.", "lumbar"),
         ("Maybe give the lower back a few gentle rolls while you're down there.", "lumbar"),

@@ -724,7 +724,7 @@ def analyse_scope(tokens: Sequence[Token], text: str = "") -> Scope:
         if boundary_before:
             number += 1
         clause.append(number)
-        if word in CLAUSE_STOPS and not glued(tokens, i):
+        if word in CLAUSE_STOPS and not glued(tokens, i) and i > 0:  # not a list mark
             number += 1
             opened_by_subordinate = i + 1 < len(tokens) and tokens[i + 1].lemma in SUBORDINATORS
     negations: list[int] = []
