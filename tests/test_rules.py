@@ -452,6 +452,11 @@ def test_a_sentence_can_break_two_rules() -> None:
         "Lie down after rolling to decompress.",
         # "to" of a verb ends no path
         "Roll your calves and glutes every evening to keep the neck and shoulders relaxed.",
+        # the place kept well away, a practice judged a bad idea, a place the rolling may ease
+        "Caption: roller under my shoulder blades, hips down, lower back nowhere near it.",
+        "Rolling up and down your whole spine, including the lower back, is not a good idea.",
+        "Perhaps try rolling your glutes first and see if the lower back eases.",
+        "Switch to a massage ball on your glutes if you feel the urge to roll your lower back.",
         # a condition sent for the go-ahead
         "Pregnant? Get the go-ahead from your maternity team before you start rolling.",
         # a wait before rolling again

@@ -131,6 +131,8 @@ def finding(
                 # "roll around the lower back", "the muscles above and below a bruise"
                 if scope.around(target.start, action.start, end=target.end):
                     continue
+                if scope.left_alone(target.start, target.end):
+                    continue  # "lower back nowhere near it"
                 if _short_of(tokens, action, target):
                     continue  # "come off the roller before you reach your lower back"
             elif scope.left_alone(target.start, target.end):

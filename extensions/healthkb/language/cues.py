@@ -84,7 +84,7 @@ AROUND_LEMMAS = frozenset(
     ]
 )
 #: Words after a place that say the place itself is left alone ("... indirectly").
-AFTER_PLACE = frozenset({"indirectly", "alone"})
+AFTER_PLACE = frozenset({"indirectly", "alone", "nowhere"})
 #: Subordinators that open a clause which a comma closes.
 SUBORDINATORS = frozenset(
     [
@@ -132,6 +132,8 @@ MISTAKE_LEMMAS = frozenset(
         "tempting",
         "tempt",
         "temptation",
+        # "if you feel the urge to roll your lower back" tells a temptation too
+        "urge",
     ]
 )
 #: Lemmas of harm: after the action, they make the clause a warning.

@@ -77,6 +77,11 @@ def object_of(action: Hit, target: Hit, tokens: Sequence[Token]) -> bool:
         # soreness in the lower back", "roll ... to reduce inflammation").
         # So does a thing other than the roller ("put a heat pack on your lower back").
         gap = tokens[action.end : target.start]
+        # a place after "see if" is what the rolling may change, not what is rolled ("try
+        # rolling your glutes and see if the lower back eases")
+        named = tokens[target.start].lower not in PRONOUNS
+        if named and any(t.lemma in {"if", "whether"} for t in gap):
+            return False
         # a relative clause's verb takes the pronoun after it ("work the muscles that attach
         # to it")
         if tokens[target.start].lower in PRONOUNS and any(

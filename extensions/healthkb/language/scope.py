@@ -608,6 +608,8 @@ _WAVING_OFF = frozenset(
         ("be", "that", "correct"),
         ("be", "this", "safe"),
         ("move", "that", "to"),
+        ("not", "a", "good", "idea"),
+        ("a", "bad", "idea"),
         ("not", "treatment"),
     }
 )
