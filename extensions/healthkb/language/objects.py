@@ -79,8 +79,9 @@ def object_of(action: Hit, target: Hit, tokens: Sequence[Token]) -> bool:
         gap = tokens[action.end : target.start]
         # a place after "see if" is what the rolling may change, not what is rolled ("try
         # rolling your glutes and see if the lower back eases")
-        named = tokens[target.start].lower not in PRONOUNS
-        if named and any(t.lemma in {"if", "whether"} for t in gap):
+        place = target.key.startswith("places.") and tokens[target.start].lower not in PRONOUNS
+        opened = [at for at, t in enumerate(gap) if t.lemma in {"if", "whether"}]
+        if place and any(at == 0 or gap[at - 1].lemma != "even" for at in opened):
             return False
         # a relative clause's verb takes the pronoun after it ("work the muscles that attach
         # to it")
