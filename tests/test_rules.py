@@ -213,6 +213,8 @@ SHORT = {
         ("Keep rolling straight through the first trimester.", "check-first"),
         ("Roll every day for the first six weeks after giving birth.", "check-first"),
         ("Dad had his spine decompressed at Easter and rolls his hamstrings daily.", "check-first"),
+        # the roller does what hands cannot
+        ("If you can't reach your lower back with your hands, the roller can get it.", "lumbar"),
         # a list item's mark opens no clause of its own
         ("- Inflamed Achilles? Roll straight along the tendon morning and night.", "acute"),
         # a place at the end of a long path, a place given a roll
@@ -457,6 +459,11 @@ def test_a_sentence_can_break_two_rules() -> None:
         "Rolling up and down your whole spine, including the lower back, is not a good idea.",
         "Perhaps try rolling your glutes first and see if the lower back eases.",
         "Switch to a massage ball on your glutes if you feel the urge to roll your lower back.",
+        # hands do it, the roller put away, the bone kept off, the spot to skip
+        "Never put the roller under your neck; use your hands to massage the muscles there.",
+        "If the area is puffy or warm, leave the roller in the cupboard for a few days.",
+        "Roll the muscle at the side of your shin, keeping the bone off the roller.",
+        "Newcomers often roll the low back because it hurts, but that's the one spot to skip.",
         # a condition sent for the go-ahead
         "Pregnant? Get the go-ahead from your maternity team before you start rolling.",
         # a wait before rolling again

@@ -125,6 +125,8 @@ def finding(
                 continue
             if noticed(action, tokens, scope) or _harm_first(action, tokens, scope):
                 continue
+            if _by_hand(action, tokens):
+                continue  # "use your hands to massage the muscles there"
             if _set_right(scope, action.start, hits):
                 continue  # "I'd been rolling my lower back until my physio showed me ..."
             if target.key.startswith(("places.", "injuries.")):
@@ -182,6 +184,14 @@ def finding(
     return None
 
 
+def _by_hand(action: Hit, tokens: Sequence[Token]) -> bool:
+    """True when hands do the action, not the roller ("use your hands to massage"; not
+    "can't reach it with your hands, the roller can get it")."""
+    before = {t.lemma for t in tokens[max(0, action.start - 4) : action.end]}
+    return not before.isdisjoint(_HANDS) and before.isdisjoint(ROLLER_WORDS)
+
+
+_HANDS = frozenset({"hand", "hands", "finger", "fingers", "thumb", "thumbs", "palm", "palms"})
 #: Words after which a story turns to the right way ("..., until my GP showed me ...").
 _TURNS = _BUT | {"until", "till", "when"}
 #: Verbs of a professional putting the reader right.
@@ -370,6 +380,7 @@ def _purpose(tokens: Sequence[Token], cue: int) -> bool:
 
 #: Words that send the roller away from the injury the sentence opens with.
 _SOMEWHERE_ELSE = frozenset({"alone", "other", "else", "elsewhere", "instead", "opposite"})
+_SOMEWHERE_ELSE |= frozenset({"cupboard", "drawer", "wardrobe", "shelf"})  # the roller put away
 
 
 def _lead_in(tokens: Sequence[Token]) -> bool:

@@ -27,8 +27,8 @@ def _path_to(tokens: Sequence[Token], start: int, end: int) -> bool:
     "to" after "down", "up", "way" or "right" (not the "to" of a verb: "to keep it down")."""
     for at in range(start, end):
         lemma = tokens[at].lemma
-        if lemma in _PATH_ENDS:
-            return True
+        if lemma in _PATH_ENDS and tokens[at - 1].lemma != "just":
+            return True  # not "up to just under the knee": near it, not on it
         if lemma == "to" and at > 0 and tokens[at - 1].lemma in {"down", "up", "way", "right"}:
             return True
     return False
@@ -148,7 +148,7 @@ def _given(action: Hit, target: Hit, tokens: Sequence[Token]) -> bool:
 #: Things put on a place that are not the roller ("a heat pack", "a folded towel").
 _NOT_ROLLERS = frozenset(
     """heat ice pack towel pillow cushion hand hands blanket brace tape bottle cream gel
-    wheat""".split()  # noqa: SIM905 (a list of words, read as prose)
+    wheat palm palms finger fingers thumb thumbs""".split()  # noqa: SIM905 (a list of words, read as prose)
 )
 #: Action nouns after a place that name rolling it ("lumbar rolls", "a lumbar glide").
 _COMPOUND_ACTIONS = frozenset(

@@ -609,6 +609,9 @@ _WAVING_OFF = frozenset(
         ("be", "this", "safe"),
         ("move", "that", "to"),
         ("not", "a", "good", "idea"),
+        ("one", "spot", "to", "skip"),
+        ("the", "spot", "to", "skip"),
+        ("one", "place", "to", "avoid"),
         ("a", "bad", "idea"),
         ("not", "treatment"),
     }
