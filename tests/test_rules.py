@@ -464,6 +464,8 @@ def test_a_sentence_can_break_two_rules() -> None:
         "If the area is puffy or warm, leave the roller in the cupboard for a few days.",
         "Roll the muscle at the side of your shin, keeping the bone off the roller.",
         "Newcomers often roll the low back because it hurts, but that's the one spot to skip.",
+        # others' practice in an "although" clause, corrected by the main clause
+        "Although gym posters show people rolling the small of the back, physios say glutes.",
         # a condition sent for the go-ahead
         "Pregnant? Get the go-ahead from your maternity team before you start rolling.",
         # a wait before rolling again

@@ -75,6 +75,9 @@ def _corrected(scope: Scope, index: int) -> bool:
     if _REPORTING.isdisjoint(lemmas[:index]) and not others:
         return False
     turn = next((at for at in range(index + 1, len(lemmas)) if lemmas[at] in _BUT), None)
+    if turn is None and lemmas[:1] in (["although"], ["though"], ["while"], ["whilst"]):
+        # "Although gym posters show people rolling the small of the back, physios say ..."
+        turn = scope.clause_end(index) + 1 if scope.clause_start(index) == 0 else None
     correcting = _CORRECTING | _PREFERRING if others else _CORRECTING
     return turn is not None and not correcting.isdisjoint(lemmas[turn + 1 :])
 
