@@ -290,6 +290,7 @@ SHORT = {
             "check-first",
         ),
         ("In the clip, Priya rolls right over her kneecap to warm up.", "neck"),
+        ("The guy at my gym rolls his low back on the barbell pad before squats.", "lumbar"),
         ("If you lose bladder control, wait and see whether your bladder settles.", "urgent"),
     ],
 )

@@ -197,18 +197,23 @@ def _person_does(tokens: Sequence[Token], start: int, action: int) -> bool:
     """True when the subject just before the verb at ``action`` is a person ("she", "my
     physio friend", "Jess"): a practice told of someone, which recommends it as much as an
     order does, not what an exercise or a body part does."""
-    subject = tokens[max(start, action - 3) : action]
+    first = max(start, action - _SUBJECT_REACH)
     return any(
-        t.lemma in PERSONS or (t.text[:1].isupper() and t.text[1:].islower() and at > 0)
-        for at, t in enumerate(subject, start=max(start, action - 3) - start)
+        t.lemma in PERSONS or (t.text[:1].isupper() and t.text[1:].islower() and at > start)
+        for at, t in enumerate(tokens[first:action], start=first)
     )
+
+
+#: Most words of a subject before its verb ("the guy at my gym rolls ...").
+_SUBJECT_REACH = 6
 
 
 #: Words for a person who can roll ("she", "my mum", "our guest").
 PERSONS = frozenset(
     """she he mum mom dad friend husband wife partner daughter son guest sister brother
     grandad grandpa gran grandma nan neighbour colleague client patient coach physio trainer
-    teacher instructor boyfriend girlfriend mate""".split()  # noqa: SIM905 (a list of words, read as prose)
+    teacher instructor boyfriend girlfriend mate guy man woman lady girl boy kid influencer
+    athlete runner lifter dancer player teammate member student grandma granny""".split()  # noqa: SIM905 (a list of words, read as prose)
 )
 
 
