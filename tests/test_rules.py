@@ -467,6 +467,11 @@ def test_a_sentence_can_break_two_rules() -> None:
         "Newcomers often roll the low back because it hurts, but that's the one spot to skip.",
         # others' practice in an "although" clause, corrected by the main clause
         "Although gym posters show people rolling the small of the back, physios say glutes.",
+        # a pronoun that opens the next clause, a regret, "not something we recommend"
+        "Got a big bruise on my thigh, so I'm just rolling the other leg till it fades.",
+        "My biggest regret is rolling my sprained wrist the week it happened.",
+        "Resting the small of your back on a roller is not something we recommend.",
+        "The roller stays off the back of the neck; do the gentle neck stretches instead.",
         # a condition sent for the go-ahead
         "Pregnant? Get the go-ahead from your maternity team before you start rolling.",
         # a wait before rolling again

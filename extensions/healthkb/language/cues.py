@@ -134,6 +134,7 @@ MISTAKE_LEMMAS = frozenset(
         "temptation",
         # "if you feel the urge to roll your lower back" tells a temptation too
         "urge",
+        "regret",
     ]
 )
 #: Lemmas of harm: after the action, they make the clause a warning.

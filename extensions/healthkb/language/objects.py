@@ -80,6 +80,10 @@ def object_of(action: Hit, target: Hit, tokens: Sequence[Token]) -> bool:
         # a place after "see if" is what the rolling may change, not what is rolled ("try
         # rolling your glutes and see if the lower back eases")
         place = target.key.startswith("places.") and tokens[target.start].lower not in PRONOUNS
+        if not place and gap and gap[-1].lemma in _NEW_SUBJECT:
+            return False  # "roll the other leg till it fades": "it" is the next verb's subject
+        if tokens[action.start].lemma == "do" and _names_exercise(tokens, target.end):
+            return False  # "do neck stretches" names an exercise, not a place to roll
         opened = [at for at, t in enumerate(gap) if t.lemma in {"if", "whether"}]
         if place and any(at == 0 or gap[at - 1].lemma != "even" for at in opened):
             return False
@@ -129,6 +133,17 @@ def object_of(action: Hit, target: Hit, tokens: Sequence[Token]) -> bool:
         return True  # the place goes onto the roller: "a strained calf can go back on the roller"
     # "the lower spine is skipped": a place skipped is not rolled
     return _passive(action, tokens) and tokens[action.start].lemma != "skip"
+
+
+#: Words after which a pronoun is the subject of a new clause ("till it fades").
+_NEW_SUBJECT = frozenset({"till", "until", "while", "when", "as", "because", "once"})
+#: Nouns after a place that make it an exercise's name ("neck stretches").
+_EXERCISES = frozenset({"stretch", "stretches", "exercise", "exercises", "drill", "drills"})
+
+
+def _names_exercise(tokens: Sequence[Token], after: int) -> bool:
+    """True when the word after a place names an exercise ("neck stretches")."""
+    return after < len(tokens) and tokens[after].lower in _EXERCISES
 
 
 #: Words that open a relative clause.

@@ -612,6 +612,8 @@ _WAVING_OFF = frozenset(
         ("one", "spot", "to", "skip"),
         ("the", "spot", "to", "skip"),
         ("one", "place", "to", "avoid"),
+        ("one", "to", "avoid"),
+        ("not", "something", "we", "recommend"),
         ("a", "bad", "idea"),
         ("not", "treatment"),
     }
