@@ -878,6 +878,11 @@ def test_durations_in_any_words(text, seconds):
     assert [d.seconds for d in durations(quick_words(text))] == [seconds]
 
 
+def test_a_time_whose_unit_is_left_out_takes_the_unit_before():
+    words = quick_words("after a minute, keep the pressure on for another two or three")
+    assert [d.seconds for d in durations(words)] == [60.0, 180.0]
+
+
 @pytest.mark.parametrize("text", ["it s fine", "walk down to the shop", "the second set"])
 def test_no_duration_where_none_is_given(text):
     assert durations(quick_words(text)) == []

@@ -233,7 +233,28 @@ def durations(lemmas: Sequence[str]) -> list[Duration]:
             if more is not None and more > value:
                 value, end = more, end + 2
         found.append(_with_ceiling(lemmas, start, end, value * unit))
-    return found
+    return found + _elided(lemmas, found)
+
+
+def _elided(lemmas: Sequence[str], found: Sequence[Duration]) -> list[Duration]:
+    """Times whose unit is left out after an earlier time ("after a minute, keep the
+    pressure on for another two or three"): "another" and a number take the unit before."""
+    more: list[Duration] = []
+    for at, lemma in enumerate(lemmas[:-1]):
+        earlier = [d for d in found if d.end <= at]
+        value = _number(lemmas[at + 1])
+        if lemma != "another" or not earlier or value is None:
+            continue
+        end = at + 2
+        if lemmas[end : end + 1] and lemmas[end] in _RANGE and end + 1 < len(lemmas):
+            top = _number(lemmas[end + 1])
+            value, end = (top, end + 2) if top is not None and top > value else (value, end)
+        if end < len(lemmas) and lemmas[end] in UNITS:
+            continue  # the unit is given ("another two minutes"), counted above
+        unit = UNITS.get(lemmas[earlier[-1].end - 1], 0)
+        if unit:
+            more.append(_with_ceiling(lemmas, at, end, value * unit))
+    return more
 
 
 def _ordinal(lemmas: Sequence[str], at: int) -> bool:
