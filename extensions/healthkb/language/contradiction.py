@@ -278,6 +278,9 @@ def _heading(
         named = [t for t in targets if t.start > colon and t.start not in treated]
         if rest & _ELSEWHERE or named:
             continue  # "Lower back: roll the glutes", but "... to reduce swelling" is no place
+        if tokens[action.start].lemma in _SKIPPING:
+            continue  # "Lower back: skip."
+
         if recommending(scope, action.start) and not scope.negated(action.start):
             return action, labels[0]
     dose = _dose(tokens, colon)
@@ -286,6 +289,8 @@ def _heading(
     return None
 
 
+#: Orders after a heading label that leave the place out.
+_SKIPPING = frozenset({"skip", "avoid", "miss", "leave", "omit"})
 #: Words that count what an order does ("3 slow passes", "30 seconds of small circles").
 _DOSES = frozenset(
     {"pass", "roll", "sweep", "rep", "circle", "stroke", "set", "minute", "second", "sec", "min"}

@@ -118,7 +118,10 @@ def object_of(action: Hit, target: Hit, tokens: Sequence[Token]) -> bool:
     if starts_at and action.start - target.end <= 2 and between <= {"and", "then", ","}:
         return True  # the place the rolling starts from: "start at the tailbone and roll up"
     if between & _BENEFIT:
-        return True  # the place as the subject that gains: "the low back responds best to"
+        # the place as the subject that gains: "the low back responds best to"; not when
+        # the rolling names its own muscles ("your lower back will thank you for rolling
+        # your glutes")
+        return _OTHER_MUSCLES.isdisjoint(t.lemma for t in tokens[action.end : action.end + 4])
     be = max((at for at in range(target.end, action.start) if tokens[at].lemma == "be"), default=-1)
     if {"be", "where"} <= between and action.start - be <= 5:
         # "the swollen spot is exactly where the roller should go", not "shouldn't go"
@@ -146,6 +149,11 @@ def _names_exercise(tokens: Sequence[Token], after: int) -> bool:
     return after < len(tokens) and tokens[after].lower in _EXERCISES
 
 
+#: Muscles rolled instead of the place ("... for rolling your glutes").
+_OTHER_MUSCLES = frozenset(
+    """glute glutes hip hips hamstring hamstrings quad quads calf calves thigh thighs upper
+    flexor flexors lat lats""".split()  # noqa: SIM905 (a list of words, read as prose)
+)
 #: Words that open a relative clause.
 _RELATIVES = frozenset({"that", "which", "who"})
 
