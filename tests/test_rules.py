@@ -478,6 +478,7 @@ def test_a_sentence_can_break_two_rules() -> None:
         # the place that gains from rolling other muscles; a heading's order to skip it
         "Your lower back will benefit most when you roll the glutes and leave the spine alone.",
         "- Lower back: skip. Roll the glutes and hip flexors instead.",
+        "Your lower back will thank you for rolling your glutes and hip flexors after work.",
         # a condition sent for the go-ahead
         "Pregnant? Get the go-ahead from your maternity team before you start rolling.",
         # a wait before rolling again

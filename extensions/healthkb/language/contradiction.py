@@ -103,6 +103,8 @@ def finding(
     places = [h for h in hits if h.key.startswith("places.")]
     named = [*places, *(h for h in referents if h.key.startswith("places."))]
     actions = [a for a in actions if not any(p.start <= a.start and a.end <= p.end for p in named)]
+    # "after work", "at work": the noun, not the verb
+    actions = [a for a in actions if not _at_work(tokens, a)]
     told = hits_of(referents, rule.targets)
     targets = targets + antecedents(actions, targets, tokens, told, places)
     for action in actions:
@@ -287,6 +289,12 @@ def _heading(
     if dose is not None and recommending(scope, dose.start):
         return dose, labels[0]
     return None
+
+
+def _at_work(tokens: Sequence[Token], action: Hit) -> bool:
+    """True when the action word is the noun "work" after a preposition ("after work")."""
+    before = tokens[action.start - 1].lemma if action.start > 0 else ""
+    return tokens[action.start].lower == "work" and before in {"after", "at", "from", "before"}
 
 
 #: Orders after a heading label that leave the place out.
