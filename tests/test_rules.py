@@ -224,6 +224,12 @@ SHORT = {
         ("Don't rest a new calf strain, roll it.", "acute"),
         ("Why ice a fresh calf strain when you could roll straight over the swelling?", "acute"),
         ("Your swollen calf will feel better once you roll over it a few times.", "acute"),
+        # what a professional said was a diagnosis, not a go-ahead
+        (
+            "My doctor says my bones are thin, but I roll my back every day and it's fine.",
+            "check-first",
+        ),
+        ("Bone density's low, doctor said, but I still roll my legs every morning.", "check-first"),
         # praise for rolling an injury is the acute rule's alone ("scar tissue" is no operation)
         ("Fresh bruises are best rolled early to stop scar tissue forming.", "acute"),
         # a question answered yes recommends what it asks about
@@ -479,7 +485,8 @@ def test_a_sentence_can_break_two_rules() -> None:
         "Your lower back will benefit most when you roll the glutes and leave the spine alone.",
         "- Lower back: skip. Roll the glutes and hip flexors instead.",
         "Your lower back will thank you for rolling your glutes and hip flexors after work.",
-        # a condition sent for the go-ahead
+        # a condition sent for the go-ahead, or told to wait for one
+        "After your spinal op, leave the roller in the cupboard until your team says otherwise.",
         "Pregnant? Get the go-ahead from your maternity team before you start rolling.",
         # a wait before rolling again
         "If the muscle is bruised or swollen, give it a week or two before you roll it again.",

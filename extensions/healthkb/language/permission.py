@@ -79,7 +79,33 @@ def _told_only(hit: Hit, scope: Scope) -> bool:
         and hit.start > 0
         and tokens[hit.start - 1].lemma in {"get", "be"}
     )
-    return bool(after & _TELLING) or bool(before & _LEAVING) or asked
+    return bool(after & _TELLING) or bool(before & _LEAVING) or asked or _diagnosed(hit, scope)
+
+
+def _diagnosed(hit: Hit, scope: Scope) -> bool:
+    """True when what the professional said is a diagnosis, not a go-ahead or a wait
+    ("my doctor says my bones are thin like paper", "bone density's low, doctor said, but
+    ..."): "says" or "said" just after them, then no word of permission, waiting or
+    checking before the clause ends."""
+    lemmas = scope.lemmas
+    verb = next(
+        (at for at in range(hit.end, min(hit.end + 2, len(lemmas))) if lemmas[at] == "say"), None
+    )
+    if verb is None:
+        return False
+    said = lemmas[verb + 1 : max(verb + 2, scope.clause_end(verb) + 1)]
+    if said[:1] in ([","], ["."], []):
+        return True  # "bone density's low, doctor said, but ..."
+    return _VERDICTS.isdisjoint(said) and not _GO_AHEAD.isdisjoint(said[:4])
+
+
+#: Words of a diagnosis after "says" ("my doctor says my bones are thin").
+_GO_AHEAD = frozenset({"my", "your", "his", "her", "the", "i", "it"})
+#: Words that make what was said a go-ahead, a wait or a referral.
+_VERDICTS = frozenset(
+    """ok okay fine yes no not stop wait when check ask until safe alright can cannot
+    avoid let go should must need only allow gentle careful otherwise so""".split()  # noqa: SIM905 (a list of words, read as prose)
+)
 
 
 def _lifts(index: int, scope: Scope) -> bool:
