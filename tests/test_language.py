@@ -872,6 +872,7 @@ def test_an_injury_weeks_old_and_settled_is_no_acute_injury(matcher):
         ("sustained pressure 90-120 s", 105.0),
         ("count down from ninety", 90.0),
         ("a count of two hundred", 200.0),
+        ("for a full two and a half minutes", 150.0),
     ],
 )
 def test_durations_in_any_words(text, seconds):

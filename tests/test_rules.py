@@ -342,6 +342,7 @@ def test_longest_is_read_in_seconds_per_action() -> None:
         "Hold the roller under your hamstring for a good three minutes before moving.",
         "Hold the knot for thirty slow breaths without moving the roller.",
         "Two minutes per knot is about right.",
+        "Our studio's signature class holds each trigger point for a full five minutes.",
         "If the knot still hurts after a minute, keep the pressure on for another two or three.",
         "Press into each tender point until you've counted down from ninety to zero.",
         "Trigger point: sustained pressure 90-120 s.",

@@ -170,6 +170,10 @@ def _amount_before(lemmas: Sequence[str], unit: int) -> tuple[int, float] | None
         )
     ):
         start, value = at - 2, NUMBERS[lemmas[at - 2]]
+    # "two and a half minutes"
+    whole = _number(lemmas[start - 3]) if start >= 3 and lemmas[start] == "half" else None
+    if whole is not None and lemmas[start - 2 : start] in (["and", "a"], ["and", "an"]):
+        return start - 3, whole + 0.5
     # "between three and five minutes"
     if (
         start >= 3

@@ -401,8 +401,11 @@ def _whole_session(words: Sequence[str], duration: Duration, scope: Scope) -> bo
     if len(areas) > 1 and _SINGLE.isdisjoint(words) and not {"each", "per"} & set(words):
         return True
     after_it = words[duration.end : duration.end + 5]
-    if not _SESSION_WORDS.isdisjoint(words[start : duration.start]) and _SINGLE.isdisjoint(
-        after_it
+    held = not (_SINGLE | _KNOTS).isdisjoint(words[start : duration.start])  # "each trigger point"
+    if (
+        not _SESSION_WORDS.isdisjoint(words[start : duration.start])
+        and _SINGLE.isdisjoint(after_it)
+        and not held
     ):
         return True
     if "overall" in after_it[:2]:
