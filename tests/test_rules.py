@@ -224,6 +224,11 @@ SHORT = {
         ("Don't rest a new calf strain, roll it.", "acute"),
         ("Why ice a fresh calf strain when you could roll straight over the swelling?", "acute"),
         ("Your swollen calf will feel better once you roll over it a few times.", "acute"),
+        # a question whether to see someone first, answered no
+        (
+            "Do I need to ask my doctor before rolling with a bulging disc? Not really.",
+            "check-first",
+        ),
         # what a professional said was a diagnosis, not a go-ahead
         (
             "My doctor says my bones are thin, but I roll my back every day and it's fine.",
@@ -487,6 +492,7 @@ def test_a_sentence_can_break_two_rules() -> None:
         "- Lower back: skip. Roll the glutes and hip flexors instead.",
         "Your lower back will thank you for rolling your glutes and hip flexors after work.",
         # a condition sent for the go-ahead, or told to wait for one
+        "Do I need to ask my doctor before rolling with a bulging disc? Yes, always.",
         "After your spinal op, leave the roller in the cupboard until your team says otherwise.",
         "Pregnant? Get the go-ahead from your maternity team before you start rolling.",
         # a wait before rolling again

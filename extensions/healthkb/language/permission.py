@@ -117,7 +117,11 @@ def _lifts(index: int, scope: Scope) -> bool:
 def _waved_away(hits: Sequence[Hit], scope: Scope) -> Hit | None:
     """A referral negated: "no need to see a doctor", "skip the physio"."""
     for hit in hits:
-        if not hit.key.startswith("referral.") or scope.asks(hit.start):
+        if not hit.key.startswith("referral."):
+            continue
+        if _answered_no(hit, scope):
+            return hit  # "Do I need to ask my doctor first? Not really, just start gently."
+        if scope.asks(hit.start):
             continue
         start, end = scope.clause_start(hit.start), scope.clause_end(hit.start)
         cue = {t.lemma for t in scope.tokens[start : end + 1]}
@@ -130,6 +134,20 @@ def _waved_away(hits: Sequence[Hit], scope: Scope) -> Hit | None:
         if cue & WAVING - _NEGATED_WAVING:
             return hit
     return None
+
+
+def _answered_no(hit: Hit, scope: Scope) -> bool:
+    """True when a question whether a referral is needed is answered no ("Do I need to
+    ask anyone before rolling with a pinched nerve? No, just start slow")."""
+    lemmas = scope.lemmas
+    mark = next((at for at in range(hit.end, len(lemmas)) if lemmas[at] == "?"), None)
+    if mark is None or _OBLIGED.isdisjoint(lemmas[max(0, hit.start - 4) : hit.start]):
+        return False
+    return lemmas[mark + 1 : mark + 2] in (["no"], ["nope"], ["nah"], ["not"])
+
+
+#: Words that ask whether a referral is needed ("do I need to ask", "should I see").
+_OBLIGED = frozenset({"need", "have", "should", "must"})
 
 
 def _without(hit: Hit, scope: Scope) -> bool:
@@ -149,7 +167,7 @@ def _plainly_referred(hits: Sequence[Hit], scope: Scope) -> bool:
     """True when some referral of the sentence stands un-negated ("needs emergency care
     today, not a GP appointment next week")."""
     for hit in hits:
-        if not hit.key.startswith("referral."):
+        if not hit.key.startswith("referral.") or _answered_no(hit, scope):
             continue
         start, end = scope.clause_start(hit.start), scope.clause_end(hit.start)
         clause = {t.lemma for t in scope.tokens[start : end + 1]}
