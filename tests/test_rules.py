@@ -229,6 +229,10 @@ SHORT = {
             "Do I need to ask my doctor before rolling with a bulging disc? Not really.",
             "check-first",
         ),
+        (
+            "A common myth is that you need to see a doctor before rolling when pregnant.",
+            "check-first",
+        ),
         # what a professional said was a diagnosis, not a go-ahead
         (
             "My doctor says my bones are thin, but I roll my back every day and it's fine.",

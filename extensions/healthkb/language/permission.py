@@ -119,7 +119,7 @@ def _waved_away(hits: Sequence[Hit], scope: Scope) -> Hit | None:
     for hit in hits:
         if not hit.key.startswith("referral."):
             continue
-        if _answered_no(hit, scope):
+        if _answered_no(hit, scope) or _myth(hit, scope):
             return hit  # "Do I need to ask my doctor first? Not really, just start gently."
         if scope.asks(hit.start):
             continue
@@ -134,6 +134,18 @@ def _waved_away(hits: Sequence[Hit], scope: Scope) -> Hit | None:
         if cue & WAVING - _NEGATED_WAVING:
             return hit
     return None
+
+
+def _myth(hit: Hit, scope: Scope) -> bool:
+    """True when the referral is called a myth ("a common myth is that you need to check
+    with a doctor before rolling when pregnant"), not the skipping of one."""
+    start, end = scope.clause_start(hit.start), scope.clause_end(hit.start)
+    clause = set(scope.lemmas[start : end + 1])
+    # "need" belongs to the myth ("... that you need to check"); "skip" would reverse it
+    return not clause.isdisjoint(_MYTHS) and clause.isdisjoint(WAVING - {"need"})
+
+
+_MYTHS = frozenset({"myth", "misconception"})
 
 
 def _answered_no(hit: Hit, scope: Scope) -> bool:
@@ -167,7 +179,7 @@ def _plainly_referred(hits: Sequence[Hit], scope: Scope) -> bool:
     """True when some referral of the sentence stands un-negated ("needs emergency care
     today, not a GP appointment next week")."""
     for hit in hits:
-        if not hit.key.startswith("referral.") or _answered_no(hit, scope):
+        if not hit.key.startswith("referral.") or _answered_no(hit, scope) or _myth(hit, scope):
             continue
         start, end = scope.clause_start(hit.start), scope.clause_end(hit.start)
         clause = {t.lemma for t in scope.tokens[start : end + 1]}
