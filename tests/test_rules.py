@@ -220,6 +220,9 @@ SHORT = {
         # a place at the end of a long path, a place given a roll
         ("Roll from your shoulder blades all the way down to your lower back.", "lumbar"),
         ("Maybe give the lower back a few gentle rolls while you're down there.", "lumbar"),
+        # a question that suggests, after a lead-in
+        ("Knee sore? Have you tried just rolling over the kneecap for a minute?", "neck"),
+        ("Fresh calf strain? Ever thought of rolling straight through it?", "acute"),
         # a denied order, then the order; a rhetorical "why ... when you could"; "once you roll"
         ("Don't rest a new calf strain, roll it.", "acute"),
         ("Why ice a fresh calf strain when you could roll straight over the swelling?", "acute"),

@@ -306,6 +306,7 @@ SUGGESTIONS = frozenset(
     {("why", "not"), ("ever", "try"), ("why", "wait"), ("how", "about"), ("what", "about")}
     # a rhetorical "why" says the opposite: "Why stop just because your foot goes numb?"
     | {("why", "stop"), ("why", "bother"), ("why", "rush"), ("why", "make"), ("why", "would")}
+    | {("why", "avoid"), ("why", "skip"), ("ever", "think"), ("ever", "just")}
 )
 
 

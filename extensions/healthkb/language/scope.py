@@ -776,7 +776,10 @@ def analyse_scope(tokens: Sequence[Token], text: str = "") -> Scope:
     # "Why not roll my lower back?" asks for a reason; "Why not roll your lower back?" urges
     mark = lemmas.index("?") if "?" in lemmas else len(lemmas)
     own = not {"my", "i", "me"}.isdisjoint(lemmas[:mark])
-    tried = lemmas[:3] == ["have", "you", "try"]  # "Have you tried dropping ...?"
+    # "Have you tried dropping ...?", also after a lead-in ("Knee sore? Have you tried ...?")
+    tried = lemmas[:3] == ["have", "you", "try"] or (
+        mark < LEAD_IN and lemmas[mark + 1 : mark + 4] == ["have", "you", "try"]
+    )
     # "Why ice a fresh strain when you could roll it?" urges what comes after "when"
     tried = tried or (
         lemmas[:1] == ["why"]
