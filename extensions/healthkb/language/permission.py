@@ -370,12 +370,15 @@ def _practised(hits: Sequence[Hit], scope: Scope) -> Hit | None:
         start = max(scope.clause_start(hit.start), hit.start - _STORY_REACH)
         if not any(_teller(tokens, at) for at in range(start, hit.start)):
             continue
-        if scope.asks(hit.start) or scope.negated(hit.start) or scope.mistake(hit.start):
-            continue
-        if scope.harm(hit.start):
-            continue
-        return hit
+        if _plain(scope, hit.start):
+            return hit
     return None
+
+
+def _plain(scope: Scope, at: int) -> bool:
+    """True when the word at ``at`` is stated plainly: not negated, asked, a mistake or a
+    harm."""
+    return not (scope.asks(at) or scope.negated(at) or scope.mistake(at) or scope.harm(at))
 
 
 def _teller(tokens: Sequence[Token], at: int) -> bool:
@@ -407,19 +410,9 @@ def _praised(hits: Sequence[Hit], scope: Scope) -> Hit | None:
         for at, lemma in enumerate(scope.lemmas)
         if lemma in PRAISE
         and not scope.negated(at, window=3)
-        and not scope.asks(at)
-        and not scope.mistake(at)
-        and not scope.harm(at)
+        and _plain(scope, at)
         and "if" not in scope.lemmas[scope.clause_start(at) : at]
     ]
     if not praise or any(h.key.startswith("injuries.") for h in hits):
         return None  # praise for rolling an injury is the acute rule's ("scar tissue")
-    for hit in hits:
-        if not hit.key.startswith("actions."):
-            continue
-        if scope.asks(hit.start) or scope.negated(hit.start) or scope.mistake(hit.start):
-            continue
-        if scope.harm(hit.start):
-            continue
-        return hit
-    return None
+    return next((h for h in hits if h.key.startswith("actions.") and _plain(scope, h.start)), None)

@@ -593,30 +593,31 @@ _HEDGED = (("i", "think"), ("i", "guess"), ("i", "reckon"), ("surely",))
 
 #: Lemmas after a practice that wave it off or doubt it.
 _WAVING_OFF = frozenset(
-    {
-        ("do", "not", "copy"),
-        ("do", "not", "follow"),
-        ("please", "do", "not"),
-        ("wish", "they", "would", "not"),
-        ("wish", "he", "would", "not"),
-        ("wish", "she", "would", "not"),
-        ("wish", "people", "would", "not"),
-        ("be", "that", "right"),
-        ("be", "that", "a", "typo"),
-        ("be", "that", "normal"),
-        ("be", "that", "safe"),
-        ("be", "that", "correct"),
-        ("be", "this", "safe"),
-        ("move", "that", "to"),
-        ("not", "a", "good", "idea"),
-        ("one", "spot", "to", "skip"),
-        ("the", "spot", "to", "skip"),
-        ("one", "place", "to", "avoid"),
-        ("one", "to", "avoid"),
-        ("not", "something", "we", "recommend"),
-        ("a", "bad", "idea"),
-        ("not", "treatment"),
-    }
+    tuple(phrase.split())
+    for phrase in (
+        "do not copy",
+        "do not follow",
+        "please do not",
+        "wish they would not",
+        "wish he would not",
+        "wish she would not",
+        "wish people would not",
+        "be that right",
+        "be that a typo",
+        "be that normal",
+        "be that safe",
+        "be that correct",
+        "be this safe",
+        "move that to",
+        "not a good idea",
+        "one spot to skip",
+        "the spot to skip",
+        "one place to avoid",
+        "one to avoid",
+        "not something we recommend",
+        "a bad idea",
+        "not treatment",
+    )
 )
 #: Subjects before "hurt" that tell an injury ("I hurt it"), and what it then takes.
 _TELLERS = (["i"], ["you"], ["he"], ["she"], ["we"], ["they"])
