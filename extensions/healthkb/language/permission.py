@@ -328,12 +328,7 @@ def _ordered(hits: Sequence[Hit], scope: Scope, condition: Hit) -> Hit | None:
             continue
         if hit.start in scope.negations:
             continue  # "keep the roller away from ..."
-        if (
-            scope.asks(hit.start)
-            or scope.negated(hit.start)
-            or scope.mistake(hit.start)
-            or scope.harm(hit.start)
-        ):
+        if not _plain(scope, hit.start):
             continue
         return hit
     return None
