@@ -217,6 +217,8 @@ SHORT = {
         ("If you can't reach your lower back with your hands, the roller can get it.", "lumbar"),
         # a list item's mark opens no clause of its own
         ("- Inflamed Achilles? Roll straight along the tendon morning and night.", "acute"),
+        # a bony bit placed by the place after it
+        ("Set the peanut ball on the bony knobs at the back of your neck and roll.", "neck"),
         # a place at the end of a long path, a place given a roll
         ("Roll from your shoulder blades all the way down to your lower back.", "lumbar"),
         ("Maybe give the lower back a few gentle rolls while you're down there.", "lumbar"),

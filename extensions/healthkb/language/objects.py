@@ -22,6 +22,10 @@ PATH_REACH = 12
 _PATH_ENDS = frozenset({"into", "onto", "under", "along", "over", "across"})
 
 
+#: Nouns of a bony place that a place after "at" or "of" says where it is.
+_BONY_NOUNS = frozenset({"knob", "bump", "bit", "ridge", "point", "tip", "bone", "lump"})
+
+
 def _path_to(tokens: Sequence[Token], start: int, end: int) -> bool:
     """True when the words from ``start`` to ``end`` end a path: a preposition of place, or
     "to" after "down", "up", "way" or "right" (not the "to" of a verb: "to keep it down")."""
@@ -31,6 +35,8 @@ def _path_to(tokens: Sequence[Token], start: int, end: int) -> bool:
             return True  # not "up to just under the knee": near it, not on it
         if lemma == "to" and at > 0 and tokens[at - 1].lemma in {"down", "up", "way", "right"}:
             return True
+        if lemma in {"at", "of"} and at > 0 and tokens[at - 1].lemma in _BONY_NOUNS:
+            return True  # "on the bony knobs at the back of your neck"
     return False
 
 
