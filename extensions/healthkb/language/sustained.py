@@ -214,7 +214,10 @@ def _joined(
     before it or just after it, and recommended."""
     if action.start >= start and action.start - end > 3:
         return None
-    if not scope.same_clause(action.start, start) or not recommending(scope, action.start):
+    stay = _stay_until(words, action.start)
+    if not scope.same_clause(action.start, start):
+        return None
+    if not stay and not recommending(scope, action.start):
         return None
     if noticed(action, scope.tokens, scope):
         return None  # "if you find yourself lying on the roller for minutes, move on"
@@ -225,6 +228,8 @@ def _joined(
     # A negation inside the action is its own ("don't come off until it lets go").
     # "Without moving" keeps the hold still; it does not deny it.
     clause = scope.clause_start(start)
+    if stay:
+        return _at(rule, text, scope.tokens, min(action.start, start), max(action.end, end))
     # Nor does the "no" of a ceiling ("no more than three minutes").
     if any(
         clause <= cue < start
@@ -237,6 +242,20 @@ def _joined(
     return _at(rule, text, scope.tokens, min(action.start, start), max(action.end, end))
 
 
+def _stay_until(words: Sequence[str], action: int) -> bool:
+    """True when the action follows "until" after a denied leaving ("don't come off a tight
+    spot until you've held it for three minutes"): not leaving until then is staying on."""
+    before = list(words[max(0, action - 10) : action])
+    if "until" not in before and "till" not in before:
+        return False
+    turn = max(at for at, w in enumerate(before) if w in {"until", "till"})
+    opening = before[:turn]
+    denied = not {"don't", "dont", "never", "not", "n't"}.isdisjoint(opening)
+    return denied and not _LEAVING_WORDS.isdisjoint(opening)
+
+
+#: Verbs of leaving a spot ("come off", "move on", "lift off").
+_LEAVING_WORDS = frozenset({"come", "move", "lift", "leave", "get", "shift", "stop"})
 #: Words after a time that deny the practice any value ("... does nothing extra").
 _NOTHING = frozenset({"nothing", "nowhere", "pointless", "useless"})
 
