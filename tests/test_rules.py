@@ -502,6 +502,12 @@ def test_a_sentence_can_break_two_rules() -> None:
         "Your lower back will benefit most when you roll the glutes and leave the spine alone.",
         "- Lower back: skip. Roll the glutes and hip flexors instead.",
         "Your lower back will thank you for rolling your glutes and hip flexors after work.",
+        # the roller kept beyond a boundary, taken off, sent further away; a no; a wrong skip
+        "Keep the roller above your waistband.",
+        "Take the roller off any bump or bruise from a fall and roll the rest of the leg.",
+        "If you've just pulled something, rest it and roll the muscles further away.",
+        "Rolling the lumbar area is a no from me and from every physio I've seen.",
+        "A common mistake is skipping the doctor's check before rolling with a bad disc.",
         # a condition sent for the go-ahead, or told to wait for one
         "Do I need to ask my doctor before rolling with a bulging disc? Yes, always.",
         "After your spinal op, leave the roller in the cupboard until your team says otherwise.",

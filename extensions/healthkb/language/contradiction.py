@@ -132,6 +132,8 @@ def finding(
                 continue
             if _by_hand(action, tokens):
                 continue  # "use your hands to massage the muscles there"
+            if _kept_beyond(action, target, tokens):
+                continue  # "keep the roller above your waistband"
             if _set_right(scope, action.start, hits):
                 continue  # "I'd been rolling my lower back until my physio showed me ..."
             if target.key.startswith(("places.", "injuries.")):
@@ -187,6 +189,15 @@ def finding(
                 rule, "contradiction", text, begin, max(symptom.finish, allowed.finish)
             )
     return None
+
+
+def _kept_beyond(action: Hit, target: Hit, tokens: Sequence[Token]) -> bool:
+    """True when the roller is kept on the far side of a place named as a boundary ("keep
+    the roller above your waistband", "stay below the kneecap"): the place phrase opens with
+    "above" or "below" and "keep" or "stay" comes before the action."""
+    opens = tokens[target.start].lemma in {"above", "below", "beyond"}
+    before = {t.lemma for t in tokens[max(0, action.start - 4) : action.start + 1]}
+    return opens and not before.isdisjoint({"keep", "stay"})
 
 
 def _by_hand(action: Hit, tokens: Sequence[Token]) -> bool:
@@ -397,6 +408,7 @@ def _purpose(tokens: Sequence[Token], cue: int) -> bool:
 #: Words that send the roller away from the injury the sentence opens with.
 _SOMEWHERE_ELSE = frozenset({"alone", "other", "else", "elsewhere", "instead", "opposite"})
 _SOMEWHERE_ELSE |= frozenset({"cupboard", "drawer", "wardrobe", "shelf"})  # the roller put away
+_SOMEWHERE_ELSE |= frozenset({"further"})  # "roll the muscles further away" ("right away" is when)
 
 
 def _lead_in(tokens: Sequence[Token]) -> bool:
@@ -427,6 +439,8 @@ def _framed_symptom(
     for action in actions:
         if scope.clause[action.start] == 0 or not scope.imperative(action.start):
             continue
+        if any(t.lemma in _PUTTING_OFF for t in tokens[max(0, action.start - 3) : action.start]):
+            continue  # "... book an appointment before you carry on"
         if recommending(scope, action.start) and not scope.negated(action.start):
             return action, symptoms[0]
     return None

@@ -129,6 +129,8 @@ def _waved_away(hits: Sequence[Hit], scope: Scope) -> Hit | None:
         # the waving word is the referral's ("skip the physio"), not an order's ("skip
         # rolling it and get it looked at")
         near = {t.lemma for t in scope.tokens[max(start, hit.start - 3) : hit.start]}
+        if not _CALLED_WRONG.isdisjoint(cue):
+            continue  # "a common mistake is skipping the doctor's check"
         if negated and cue & _NEGATED_WAVING and (near & _NEGATED_WAVING or "need" in cue):
             return hit
         if cue & WAVING - _NEGATED_WAVING:
@@ -146,6 +148,10 @@ def _myth(hit: Hit, scope: Scope) -> bool:
 
 
 _MYTHS = frozenset({"myth", "misconception"})
+
+
+#: Words that call skipping a referral wrong ("a common mistake is skipping the doctor").
+_CALLED_WRONG = frozenset({"mistake", "error", "wrong", "wrongly"})
 
 
 def _answered_no(hit: Hit, scope: Scope) -> bool:

@@ -540,6 +540,7 @@ _GAIN = frozenset({"better", "faster", "quicker"})
 #: "keep ... off", "leave ... out": the words between are kept away from what follows.
 _KEEP_OFF = {
     "keep": frozenset({"off", "away"}),
+    "take": frozenset({"off"}),
     "lift": frozenset({"off"}),
     "leave": frozenset({"out", "off"}),
     "stay": frozenset({"off"}),
@@ -617,6 +618,7 @@ _WAVING_OFF = frozenset(
         "not something we recommend",
         "a bad idea",
         "not treatment",
+        "be a no",
     )
 )
 #: Subjects before "hurt" that tell an injury ("I hurt it"), and what it then takes.
