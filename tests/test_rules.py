@@ -217,6 +217,9 @@ SHORT = {
         ("If you can't reach your lower back with your hands, the roller can get it.", "lumbar"),
         # a list item's mark opens no clause of its own
         ("- Inflamed Achilles? Roll straight along the tendon morning and night.", "acute"),
+        # the roller stuck or popped under the place; rolling that starts at the place
+        ("Pop it under the bit of your back just above your bum and roll about.", "lumbar"),
+        ("Start at the base of your spine and roll up toward the middle of your back.", "lumbar"),
         # a bony bit placed by the place after it
         ("Set the peanut ball on the bony knobs at the back of your neck and roll.", "neck"),
         # a place at the end of a long path, a place given a roll

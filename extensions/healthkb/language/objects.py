@@ -118,8 +118,9 @@ def object_of(action: Hit, target: Hit, tokens: Sequence[Token]) -> bool:
         if between & _ONTO:
             return True  # the place put onto the roller
     between = {t.lemma for t in tokens[target.end : action.start]}
-    starts_at = tokens[target.start].lemma in {"at", "from"} or (
-        target.start > 0 and tokens[target.start - 1].lemma in {"at", "from"}
+    # "start at the tailbone", "start at the base of your spine"
+    starts_at = tokens[target.start].lemma in {"at", "from"} or any(
+        t.lemma in {"at", "from"} for t in tokens[max(0, target.start - 2) : target.start]
     )
     if starts_at and action.start - target.end <= 2 and between <= {"and", "then", ","}:
         return True  # the place the rolling starts from: "start at the tailbone and roll up"
@@ -138,7 +139,7 @@ def object_of(action: Hit, target: Hit, tokens: Sequence[Token]) -> bool:
     if between & _SPOTS and between & _PRAISED:
         return True  # the place praised as a spot for it: "the best place to foam roll"
     after = [t.lemma for t in tokens[action.end : action.end + 5]]
-    if "roller" in after and _ONTO.intersection(after):
+    if not ROLLER_WORDS.isdisjoint(after) and _ONTO.intersection(after):
         return True  # the place goes onto the roller: "a strained calf can go back on the roller"
     # "the lower spine is skipped": a place skipped is not rolled
     return _passive(action, tokens) and tokens[action.start].lemma != "skip"
