@@ -220,6 +220,11 @@ SHORT = {
         # the roller stuck or popped under the place; rolling that starts at the place
         ("Pop it under the bit of your back just above your bum and roll about.", "lumbar"),
         ("Start at the base of your spine and roll up toward the middle of your back.", "lumbar"),
+        # a class's practice, a clinician's abbreviation, a comparison that is no negation
+        ("Our recovery class rolls straight over fresh bruises to break them up.", "acute"),
+        ("Acute hamstring strain 2/7 ago, FR to injured area BD, progress as tol.", "acute"),
+        ("If the area is hot and swollen, the roller will calm it down faster than ice.", "acute"),
+        ("Our mums-to-be class uses foam rollers from the first trimester onwards.", "check-first"),
         # a bony bit placed by the place after it
         ("Set the peanut ball on the bony knobs at the back of your neck and roll.", "neck"),
         # a place at the end of a long path, a place given a roll

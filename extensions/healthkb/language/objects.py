@@ -198,6 +198,8 @@ def describes(
     rolls over the lumbar spine"): what something does, not what the reader is told to do.
     The roller as the subject describes the practice ("the roller sits directly on it")."""
     token = tokens[action.start]
+    if token.text.isupper() and len(token.text) > 1:
+        return False  # a clinician's abbreviation is an order ("FR to injured area")
     previous = tokens[action.start - 1].lower if action.start > 0 else ""
     if token.lower.endswith("s") and (previous in _COUNTS or previous.isdigit()):
         return False  # a count of strokes, as in a routine: "ten slow passes", "gentle rolls"
@@ -243,7 +245,8 @@ PERSONS = frozenset(
     """she he mum mom dad friend husband wife partner daughter son guest sister brother
     grandad grandpa gran grandma nan neighbour colleague client patient coach physio trainer
     teacher instructor boyfriend girlfriend mate guy man woman lady girl boy kid influencer
-    athlete runner lifter dancer player teammate member student grandma granny""".split()  # noqa: SIM905 (a list of words, read as prose)
+    athlete runner lifter dancer player teammate member student grandma granny class group
+    team squad club""".split()  # noqa: SIM905 (a list of words, read as prose)
 )
 
 

@@ -650,6 +650,14 @@ _ORDERS = frozenset(
 )
 
 
+def _comparative(word: str) -> bool:
+    """True for a comparative adjective before "than" ("faster", "better"), not the words
+    whose "than" leaves something out ("rather", "other", "more", "longer")."""
+    return word in {"better", "worse"} or (
+        word.endswith("er") and word not in {"rather", "other", "longer", "never", "under", "over"}
+    )
+
+
 def asserting(tokens: Sequence[Token], mark: int) -> bool:
     """True when the question mark at ``mark`` ends a statement, not a question: a tag
     after a comma ("just push through it, right?") or a hedged opening ("I think the
@@ -742,6 +750,8 @@ def analyse_scope(tokens: Sequence[Token], text: str = "") -> Scope:
         cue = lemma in NEGATION_LEMMAS or tokens[i].lower in _NEGATED_FORMS
         if lemma == "nothing" and i + 1 < len(lemmas) and lemmas[i + 1] in _PRAISING:
             cue = False  # "nothing beats sinking into ...": praise, not a denial
+        if lemma == "than" and i > 0 and _comparative(tokens[i - 1].lower):
+            cue = False  # "faster than ice" compares; "rather than" and "more than" stay
         # "it won't hurt to check first" encourages what follows.
         if cue and lemmas[i + 1 : i + 3] in (["hurt", "to"], ["harm", "to"]):
             cue = False
