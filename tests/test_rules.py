@@ -220,6 +220,8 @@ SHORT = {
         # the roller stuck or popped under the place; rolling that starts at the place
         ("Pop it under the bit of your back just above your bum and roll about.", "lumbar"),
         ("Start at the base of your spine and roll up toward the middle of your back.", "lumbar"),
+        # rolling that goes on until the injury has healed
+        ("Roll directly on the bruise on your thigh until it has healed.", "acute"),
         # a class's practice, a clinician's abbreviation, a comparison that is no negation
         ("Our recovery class rolls straight over fresh bruises to break them up.", "acute"),
         ("Acute hamstring strain 2/7 ago, FR to injured area BD, progress as tol.", "acute"),
@@ -516,6 +518,8 @@ def test_a_sentence_can_break_two_rules() -> None:
         "If you've just pulled something, rest it and roll the muscles further away.",
         "Rolling the lumbar area is a no from me and from every physio I've seen.",
         "A common mistake is skipping the doctor's check before rolling with a bad disc.",
+        # a ban until the injury has healed
+        "Our netball coach bans the roller on any bruise until it has completely faded.",
         # a condition sent for the go-ahead, or told to wait for one
         "Do I need to ask my doctor before rolling with a bulging disc? Yes, always.",
         "After your spinal op, leave the roller in the cupboard until your team says otherwise.",

@@ -146,7 +146,7 @@ def finding(
                     continue  # "come off the roller before you reach your lower back"
             elif scope.left_alone(target.start, target.end):
                 continue  # "leave the sprained one alone"
-            if target.key.startswith("injuries.") and _deferred(action, tokens, scope):
+            if target.key.startswith("injuries.") and _deferred(action, tokens, scope, target):
                 continue  # "wait until the swelling has gone down", "once it has healed"
             begin, finish = min(action.begin, target.begin), max(action.finish, target.finish)
             return finding_at(rule, "contradiction", text, begin, finish)
@@ -464,10 +464,20 @@ _WAITING = frozenset({"wait", "healed", "settle", "settled", "faded", "yet", "su
 _PUTTING_OFF = frozenset({"before", "until", "till", "once"})
 
 
-def _deferred(action: Hit, tokens: Sequence[Token], scope: Scope) -> bool:
+def _deferred(
+    action: Hit, tokens: Sequence[Token], scope: Scope, target: Hit | None = None
+) -> bool:
     """True when the sentence puts rolling off until an injury has settled: a word of
     waiting that is not negated ("don't wait" urges), or "before", "until" or "once" just
-    before the action ("give it time before you put a roller on it")."""
+    before the action ("give it time before you put a roller on it"). Not a wait that ends
+    the rolling of the injury ("roll directly on the bruise until it has healed")."""
+    last = max(action.end, target.end if target is not None else 0)
+    until = next(
+        (at for at in range(last, len(tokens)) if tokens[at].lemma in {"until", "till", "before"}),
+        None,
+    )
+    if until is not None and not scope.negated(action.start):
+        tokens = tokens[:until]  # what comes after "until" is how long the rolling goes on
     if not scope.suggestion:  # "why wait for a sprain to settle?" urges
         # "don't wait for it to settle" urges too: a waiting word after a denied wait
         denied_wait = [

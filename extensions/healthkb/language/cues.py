@@ -20,6 +20,8 @@ NEGATION_LEMMAS = frozenset(
         "skip",
         "refrain",
         "resist",
+        "ban",
+        "forbid",
         "nobody",
         "doubt",
         "spare",
