@@ -519,6 +519,10 @@ def test_a_sentence_can_break_two_rules() -> None:
         "Rolling the lumbar area is a no from me and from every physio I've seen.",
         "A common mistake is skipping the doctor's check before rolling with a bad disc.",
         # a ban until the injury has healed
+        "Foam rolling an inflamed area is best avoided.",
+        "Rolling the lower spine directly is discouraged; there is no rib cage there.",
+        "Where should a roller never go? The lumbar spine, the neck and any joint.",
+        "People ask if they should roll a new injury, and my answer is no, let it heal.",
         "Our netball coach bans the roller on any bruise until it has completely faded.",
         # a condition sent for the go-ahead, or told to wait for one
         "Do I need to ask my doctor before rolling with a bulging disc? Yes, always.",

@@ -310,6 +310,8 @@ def _at_work(tokens: Sequence[Token], action: Hit) -> bool:
 
 #: Orders after a heading label that leave the place out.
 _SKIPPING = frozenset({"skip", "avoid", "miss", "leave", "omit"})
+#: Words that turn a question where to roll into one where not to.
+NOT_QUESTION = frozenset({"not", "never", "avoid", "skip"})
 #: Words that count what an order does ("3 slow passes", "30 seconds of small circles").
 _DOSES = frozenset(
     {"pass", "roll", "sweep", "rep", "circle", "stroke", "set", "minute", "second", "sec", "min"}
@@ -408,7 +410,9 @@ def _purpose(tokens: Sequence[Token], cue: int) -> bool:
 #: Words that send the roller away from the injury the sentence opens with.
 _SOMEWHERE_ELSE = frozenset({"alone", "other", "else", "elsewhere", "instead", "opposite"})
 _SOMEWHERE_ELSE |= frozenset({"cupboard", "drawer", "wardrobe", "shelf"})  # the roller put away
-_SOMEWHERE_ELSE |= frozenset({"further"})  # "roll the muscles further away" ("right away" is when)
+_SOMEWHERE_ELSE |= frozenset(
+    {"further", "higher"}
+)  # "roll the muscles further away" ("right away" is when)
 
 
 def _lead_in(tokens: Sequence[Token]) -> bool:
@@ -567,6 +571,8 @@ def _answered_where(
     mark = next((at for at, t in enumerate(tokens) if t.text == "?"), None)
     if mark is None or not any(t.lemma == "where" for t in tokens[:mark]):
         return None
+    if any(t.lemma in NOT_QUESTION for t in tokens[:mark]):
+        return None  # "Where should a roller never go? The lumbar spine ..."
     asked = [a for a in actions if a.start < mark]
     if not asked:
         return None

@@ -619,6 +619,9 @@ _WAVING_OFF = frozenset(
         "a bad idea",
         "not treatment",
         "be a no",
+        "be well avoid",  # "is best avoided" (the lookup lemma of "best" is "well")
+        "be discourage",
+        "my answer be no",
     )
 )
 #: Subjects before "hurt" that tell an injury ("I hurt it"), and what it then takes.
