@@ -239,6 +239,8 @@ SHORT = {
         ("Don't rest a new calf strain, roll it.", "acute"),
         ("Why ice a fresh calf strain when you could roll straight over the swelling?", "acute"),
         ("Your swollen calf will feel better once you roll over it a few times.", "acute"),
+        ("Having osteoporosis makes rolling even more important, so do it daily.", "check-first"),
+        ("Our class welcomes expectant mums, and everyone rolls the same sequence.", "check-first"),
         # a question whether to see someone first, answered no
         (
             "Do I need to ask my doctor before rolling with a bulging disc? Not really.",

@@ -398,7 +398,7 @@ def _teller(tokens: Sequence[Token], at: int) -> bool:
 #: osteoporosis", "the roller has been my best friend"; the lookup lemma of "best" is "well").
 PRAISE = frozenset(
     """great ideal perfect good well brilliant fab amazing wonderful help benefit recommend
-    love lifesaver godsend""".split()  # noqa: SIM905 (a list of words, read as prose)
+    love lifesaver godsend important essential vital""".split()  # noqa: SIM905 (a list of words, read as prose)
 )
 
 
