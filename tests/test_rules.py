@@ -370,6 +370,7 @@ def test_longest_is_read_in_seconds_per_action() -> None:
         "Two minutes per knot is about right.",
         "Our studio's signature class holds each trigger point for a full five minutes.",
         "Don't come off a tight spot until you've held it for at least three minutes.",
+        "Set a 3-minute timer and keep the pressure on your calf the whole time.",
         "If the knot still hurts after a minute, keep the pressure on for another two or three.",
         "Press into each tender point until you've counted down from ninety to zero.",
         "Trigger point: sustained pressure 90-120 s.",

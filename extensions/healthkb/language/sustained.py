@@ -414,8 +414,10 @@ def _whole_session(words: Sequence[str], duration: Duration, scope: Scope) -> bo
     minutes on the same knot")."""
     start = scope.clause_start(duration.start)
     if duration.end - duration.start >= 3 and words[duration.end - 2] == "-":
-        # "a 5-minute forearm roll" names a session; "10-minute sustained holds" a hold
-        return _HOLDS.isdisjoint(words[duration.end : duration.end + 3])
+        # "a 5-minute forearm roll" names a session; "10-minute sustained holds" a hold, and
+        # so does a timer for one ("set a 3-minute timer and keep the pressure on")
+        named = words[duration.end : duration.end + 3]
+        return _HOLDS.isdisjoint(named) and "timer" not in named
     areas = {word.rstrip("s") for word in words} & _AREAS
     if len(areas) > 1 and _SINGLE.isdisjoint(words) and not {"each", "per"} & set(words):
         return True
