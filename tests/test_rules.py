@@ -217,6 +217,9 @@ SHORT = {
         ("If you can't reach your lower back with your hands, the roller can get it.", "lumbar"),
         # a list item's mark opens no clause of its own
         ("- Inflamed Achilles? Roll straight along the tendon morning and night.", "acute"),
+        # a habit kept up; the place praised as a zone for rolling
+        ("I still roll my low back daily, just like I used to.", "lumbar"),
+        ("Work the hips first, then the small of the back is a great rolling zone.", "lumbar"),
         # the roller stuck or popped under the place; rolling that starts at the place
         ("Pop it under the bit of your back just above your bum and roll about.", "lumbar"),
         ("Start at the base of your spine and roll up toward the middle of your back.", "lumbar"),

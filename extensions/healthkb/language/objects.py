@@ -138,6 +138,9 @@ def object_of(action: Hit, target: Hit, tokens: Sequence[Token]) -> bool:
         return True  # the place allowed: "the arch behind your belly button is fine to roll"
     if between & _SPOTS and between & _PRAISED:
         return True  # the place praised as a spot for it: "the best place to foam roll"
+    spot_after = {t.lemma for t in tokens[action.end : action.end + 2]} & _SPOTS
+    if "be" in between and between & _PRAISED and spot_after:
+        return True  # "the small of the back is a great rolling zone"
     after = [t.lemma for t in tokens[action.end : action.end + 5]]
     if not ROLLER_WORDS.isdisjoint(after) and _ONTO.intersection(after):
         return True  # the place goes onto the roller: "a strained calf can go back on the roller"

@@ -484,12 +484,17 @@ class Scope:
         practice left for another ("switched from rolling my low back to rolling my
         glutes")."""
         lemmas = self.lemmas
-        return any(
-            token.lower == "used"
-            and at + 1 < len(self.tokens)
-            and self.tokens[at + 1].lower == "to"
-            and (at == 0 or self.tokens[at - 1].lemma != "be")
-            for at, token in enumerate(self.tokens)
+        # "I still roll it, just like I used to" goes on doing it
+        still = "still" in lemmas[max(0, index - 3) : index]
+        return (
+            not still
+            and any(
+                token.lower == "used"
+                and at + 1 < len(self.tokens)
+                and self.tokens[at + 1].lower == "to"
+                and (at == 0 or self.tokens[at - 1].lemma != "be")
+                for at, token in enumerate(self.tokens)
+            )
         ) or any(
             lemma in {"switch", "swap", "change", "move"}
             and lemmas[at + 1 : at + 2] == ["from"]
