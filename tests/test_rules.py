@@ -223,6 +223,8 @@ SHORT = {
         # the roller stuck or popped under the place; rolling that starts at the place
         ("Pop it under the bit of your back just above your bum and roll about.", "lumbar"),
         ("Start at the base of your spine and roll up toward the middle of your back.", "lumbar"),
+        # a dead leg from a knock is a bruise, not the nerve symptom of that name
+        ("If you got a dead leg in the match today, lie on the roller and grind it out.", "acute"),
         # rolling that goes on until the injury has healed
         ("Roll directly on the bruise on your thigh until it has healed.", "acute"),
         # a class's practice, a clinician's abbreviation, a comparison that is no negation
@@ -576,6 +578,7 @@ def test_a_tag_question_asserts() -> None:
         ("You may feel numbness in your feet.", ["stop-nerve-symptoms"]),
         ("Tingling in the toes is a warning sign.", ["stop-nerve-symptoms"]),
         ("Pins and needles in the foot.", ["stop-nerve-symptoms"]),
+        ("A dead leg after rolling your glutes is a warning sign.", ["stop-nerve-symptoms"]),
         ("Weakness in your legs needs a check.", ["stop-nerve-symptoms"]),
         ("Loss of bladder or bowel control needs help now.", ["urgent-cauda-equina"]),
         ("If you lose control of your bowels, call for help.", ["urgent-cauda-equina"]),

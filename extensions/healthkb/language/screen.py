@@ -95,9 +95,36 @@ def places_as_places(hits: list[Hit], tokens: Sequence[Token]) -> tuple[list[Hit
     and the places named as a complaint, which a later pronoun can still stand for ("If
     your lower back feels stiff, roll it out")."""
     lemmas = [t.lemma for t in tokens]
+    hits = knocked_or_numb(hits, lemmas)
     complaints = [hit for hit in hits if complaint(hit, lemmas)]
     kept = [hit for hit in hits if hit not in complaints and not within_condition(hit, hits)]
     return [hit for hit in kept if not qualified(hit, kept, lemmas)], complaints
+
+
+def knocked_or_numb(hits: list[Hit], lemmas: Sequence[str]) -> list[Hit]:
+    """A phrase that is both an injury and a symptom ("dead leg") read as one of them: the
+    injury when the sentence names a knock ("the dead leg I got at footie", "after the
+    tackle"), the symptom otherwise ("a dead leg after rolling your bum")."""
+    shared = {
+        (hit.start, hit.end)
+        for hit in hits
+        if hit.key.startswith("injuries.")
+        and any(
+            o.key.startswith("symptoms.") and (o.start, o.end) == (hit.start, hit.end) for o in hits
+        )
+    }
+    if not shared:
+        return hits
+    knock = not _KNOCKS.isdisjoint(lemmas)
+    drop = "symptoms." if knock else "injuries."
+    return [h for h in hits if not ((h.start, h.end) in shared and h.key.startswith(drop))]
+
+
+#: Words of a knock that make a "dead leg" a bruise.
+_KNOCKS = frozenset(
+    """tackle match game kick knock footie football rugby hockey cricket collision whack
+    boot""".split()  # noqa: SIM905 (a list of words, read as prose)
+)
 
 
 def within_condition(hit: Hit, hits: Sequence[Hit]) -> bool:
