@@ -232,6 +232,10 @@ SHORT = {
         ("Acute hamstring strain 2/7 ago, FR to injured area BD, progress as tol.", "acute"),
         ("If the area is hot and swollen, the roller will calm it down faster than ice.", "acute"),
         ("Our mums-to-be class uses foam rollers from the first trimester onwards.", "check-first"),
+        # straight over a joint; an app that rolls you; a clinician's note after the place
+        ("It's fine to roll straight over the knee, the foam is soft enough.", "neck"),
+        ("The app's routine rolls you up and down the lumbar curve for a minute.", "lumbar"),
+        ("C-spine FR direct, pt reports relief, continue HEP.", "neck"),
         # a bony bit placed by the place after it
         ("Set the peanut ball on the bony knobs at the back of your neck and roll.", "neck"),
         # a place at the end of a long path, a place given a roll

@@ -185,7 +185,7 @@ _NOT_ROLLERS = frozenset(
 )
 #: Action nouns after a place that name rolling it ("lumbar rolls", "a lumbar glide").
 _COMPOUND_ACTIONS = frozenset(
-    {"roll", "rolls", "massage", "release", "glide", "glides", "sweep", "sweeps", "rock"}
+    {"roll", "rolls", "massage", "release", "glide", "glides", "sweep", "sweeps", "rock", "fr"}
 )
 #: Verbs that take the place after them as their own object ("roll the glutes and let the
 #: lumbar region rest").
@@ -225,6 +225,8 @@ def describes(
         return False
     if _person_does(tokens, start, action.start):
         return False  # someone's practice told: "my mum rolls the bottom of her back"
+    if tokens[action.end : action.end + 1] and tokens[action.end].lower == "you":
+        return False  # an app or class that "rolls you up and down the back of your neck"
     return not any(t.lemma == "roller" for t in tokens[max(start, action.start - 3) : action.start])
 
 
