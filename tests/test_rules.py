@@ -583,6 +583,8 @@ def test_a_tag_question_asserts() -> None:
         ("Tingling in the toes is a warning sign.", ["stop-nerve-symptoms"]),
         ("Pins and needles in the foot.", ["stop-nerve-symptoms"]),
         ("A dead leg after rolling your glutes is a warning sign.", ["stop-nerve-symptoms"]),
+        ("Leg pain that shoots below the knee is a warning sign.", ["stop-nerve-symptoms"]),
+        ("My foot kinda flops when I walk since rolling.", ["stop-nerve-symptoms"]),
         ("Weakness in your legs needs a check.", ["stop-nerve-symptoms"]),
         ("Loss of bladder or bowel control needs help now.", ["urgent-cauda-equina"]),
         ("If you lose control of your bowels, call for help.", ["urgent-cauda-equina"]),
