@@ -585,6 +585,11 @@ def test_a_tag_question_asserts() -> None:
         ("A dead leg after rolling your glutes is a warning sign.", ["stop-nerve-symptoms"]),
         ("Leg pain that shoots below the knee is a warning sign.", ["stop-nerve-symptoms"]),
         ("My foot kinda flops when I walk since rolling.", ["stop-nerve-symptoms"]),
+        (
+            "Couldn't feel anything between my legs for an hour after rolling.",
+            ["urgent-cauda-equina"],
+        ),
+        ("Since my back op I've had no feeling when I wipe myself.", ["urgent-cauda-equina"]),
         ("Weakness in your legs needs a check.", ["stop-nerve-symptoms"]),
         ("Loss of bladder or bowel control needs help now.", ["urgent-cauda-equina"]),
         ("If you lose control of your bowels, call for help.", ["urgent-cauda-equina"]),
