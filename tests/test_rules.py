@@ -217,6 +217,9 @@ SHORT = {
         ("If you can't reach your lower back with your hands, the roller can get it.", "lumbar"),
         # a list item's mark opens no clause of its own
         ("- Inflamed Achilles? Roll straight along the tendon morning and night.", "acute"),
+        # the lower back told by what it meets or touches
+        ("Roll out where your back meets your bum, that's where the tightness lives.", "lumbar"),
+        ("Get the roller under the part of your back that touches the chair, and roll.", "lumbar"),
         # a habit kept up; the place praised as a zone for rolling
         ("I still roll my low back daily, just like I used to.", "lumbar"),
         ("Work the hips first, then the small of the back is a great rolling zone.", "lumbar"),
