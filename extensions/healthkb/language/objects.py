@@ -201,7 +201,7 @@ def describes(
     rolls over the lumbar spine"): what something does, not what the reader is told to do.
     The roller as the subject describes the practice ("the roller sits directly on it")."""
     token = tokens[action.start]
-    if token.text.isupper() and len(token.text) > 1:
+    if _abbreviation(tokens, action.start):
         return False  # a clinician's abbreviation is an order ("FR to injured area")
     previous = tokens[action.start - 1].lower if action.start > 0 else ""
     if token.lower.endswith("s") and (previous in _COUNTS or previous.isdigit()):
@@ -243,6 +243,15 @@ def _person_does(tokens: Sequence[Token], start: int, action: int) -> bool:
 
 #: Most words of a subject before its verb ("the guy at my gym rolls ...").
 _SUBJECT_REACH = 6
+
+
+def _abbreviation(tokens: Sequence[Token], at: int) -> bool:
+    """True when the word at ``at`` is a short abbreviation in capitals ("FR", "SMR") in a
+    sentence that is not itself written in capitals."""
+    text = tokens[at].text
+    if not (text.isupper() and 1 < len(text) <= 4):
+        return False
+    return any(t.text.isalpha() and not t.text.isupper() for t in tokens)
 
 
 #: Words for a person who can roll ("she", "my mum", "our guest").
