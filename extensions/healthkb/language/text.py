@@ -17,7 +17,7 @@ import logging
 import re
 from collections.abc import Iterator
 from functools import lru_cache
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -123,11 +123,16 @@ class Token(NamedTuple):
         return self.start + len(self.text)
 
 
+@lru_cache(maxsize=1)
+def lemma_table() -> Any:
+    """spaCy's English lookup table of lemmas (form -> lemma), as the pipeline loads it."""
+    return pipeline().get_pipe("lemmatizer").lookups.get_table("lemma_lookup")  # type: ignore[attr-defined]
+
+
 def lookup_lemma(word: str) -> str:
     """The lemma of one lower-case ``word`` from spaCy's English lookup table (the same
     lemma the pipeline gives it), without building a ``Doc``."""
-    table = pipeline().get_pipe("lemmatizer").lookups.get_table("lemma_lookup")  # type: ignore[attr-defined]
-    lemma = table.get(word, word)
+    lemma = lemma_table().get(word, word)
     return lemma if isinstance(lemma, str) else word
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from healthkb.language.text import pipeline
+from healthkb.language.text import lemma_table
 
 #: Shortest word read as a slip, and shortest vocabulary word a slip is read as: short
 #: words are too often real words the lemma table does not list ("tail" is one letter from
@@ -68,7 +68,7 @@ class Typos:
         english_words()
 
     def _build(self) -> None:
-        self._table = pipeline().get_pipe("lemmatizer").lookups.get_table("lemma_lookup")  # type: ignore[attr-defined]
+        self._table = lemma_table()
         self._lemmas = frozenset(v for v in self._table.values() if isinstance(v, str))
         forms = self.words | _forms(self._table, self.words)
         self._meant = frozenset(form for form in forms if len(form) >= SHORTEST_MEANT)
