@@ -9,7 +9,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from healthkb.language.cues import HARM_LEMMAS, LEAD_IN, MODAL_HARM, ROLLER_WORDS, SUBORDINATORS
+from healthkb.language.cues import (
+    HANDS,
+    HARM_LEMMAS,
+    LEAD_IN,
+    MODAL_HARM,
+    ROLLER_WORDS,
+    SUBORDINATORS,
+)
 from healthkb.language.finding import Finding, Hit, finding_at, hits_of
 from healthkb.language.objects import (
     ANAPHORS,
@@ -204,10 +211,9 @@ def _by_hand(action: Hit, tokens: Sequence[Token]) -> bool:
     """True when hands do the action, not the roller ("use your hands to massage"; not
     "can't reach it with your hands, the roller can get it")."""
     before = {t.lemma for t in tokens[max(0, action.start - 4) : action.end]}
-    return not before.isdisjoint(_HANDS) and before.isdisjoint(ROLLER_WORDS)
+    return not before.isdisjoint(HANDS) and before.isdisjoint(ROLLER_WORDS)
 
 
-_HANDS = frozenset({"hand", "hands", "finger", "fingers", "thumb", "thumbs", "palm", "palms"})
 #: Words after which a story turns to the right way ("..., until my GP showed me ...").
 _TURNS = _BUT | {"until", "till", "when"}
 #: Verbs of a professional putting the reader right.

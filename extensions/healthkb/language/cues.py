@@ -299,6 +299,8 @@ RELUCTANCE_LEMMAS = frozenset(
     # the lookup lemmas of "scared", "frightened"; "nervous", "wary" and "neglect" as they are
     | {"scare", "frighten", "nervous", "wary", "neglect"}
 )
+#: Hands, which can do the work instead of the roller ("use your hands to massage it").
+HANDS = frozenset({"hand", "hands", "finger", "fingers", "thumb", "thumbs", "palm", "palms"})
 #: Words for the roller itself (what "it" may stand for, what moves by itself).
 ROLLER_WORDS = frozenset({"roller", "ball", "foam"})
 #: Most words of a lead-in question ("Tweaked your hamstring in today's game? Roll it").

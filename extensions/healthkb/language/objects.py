@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from healthkb.language.cues import ROLLER_WORDS
+from healthkb.language.cues import HANDS, ROLLER_WORDS
 from healthkb.language.finding import Hit
 from healthkb.language.scope import Scope
 from healthkb.language.text import Token
@@ -160,10 +160,7 @@ def _names_exercise(tokens: Sequence[Token], after: int) -> bool:
 
 
 #: Muscles rolled instead of the place ("... for rolling your glutes").
-_OTHER_MUSCLES = frozenset(
-    """glute glutes hip hips hamstring hamstrings quad quads calf calves thigh thighs upper
-    flexor flexors lat lats""".split()  # noqa: SIM905 (a list of words, read as prose)
-)
+_OTHER_MUSCLES = _OTHER_AREAS | {"flexor", "flexors", "lat", "lats"}
 #: Words that open a relative clause.
 _RELATIVES = frozenset({"that", "which", "who"})
 
@@ -179,9 +176,9 @@ def _given(action: Hit, target: Hit, tokens: Sequence[Token]) -> bool:
 
 
 #: Things put on a place that are not the roller ("a heat pack", "a folded towel").
-_NOT_ROLLERS = frozenset(
-    """heat ice pack towel pillow cushion hand hands blanket brace tape bottle cream gel
-    wheat palm palms finger fingers thumb thumbs""".split()  # noqa: SIM905 (a list of words, read as prose)
+_NOT_ROLLERS = HANDS | frozenset(
+    """heat ice pack towel pillow cushion blanket brace tape bottle cream gel
+    wheat""".split()  # noqa: SIM905 (a list of words, read as prose)
 )
 #: Action nouns after a place that name rolling it ("lumbar rolls", "a lumbar glide").
 _COMPOUND_ACTIONS = frozenset(
@@ -235,10 +232,22 @@ def _person_does(tokens: Sequence[Token], start: int, action: int) -> bool:
     physio friend", "Jess"): a practice told of someone, which recommends it as much as an
     order does, not what an exercise or a body part does."""
     first = max(start, action - _SUBJECT_REACH)
-    return any(
-        t.lemma in PERSONS or (t.text[:1].isupper() and t.text[1:].islower() and at > start)
-        for at, t in enumerate(tokens[first:action], start=first)
-    )
+    return any(is_person(tokens, at) for at in range(first, action))
+
+
+def is_person(tokens: Sequence[Token], at: int) -> bool:
+    """True when the word at ``at`` names someone who can roll: a word for a person ("my
+    sister", "our class") or a name, capitalised inside the sentence and not after a
+    heading's colon or dash ("In the clip, Priya rolls ..."; not "Massage - See a ...")."""
+    token = tokens[at]
+    if token.lemma in PERSONS:
+        return True
+    named = token.text[:1].isupper() and token.text[1:].islower()
+    return named and at > 0 and tokens[at - 1].text not in _LABEL_MARKS
+
+
+#: Marks after which a capital opens a new line of text, not a name.
+_LABEL_MARKS = frozenset({":", "-", "—", "–", ";", ".", "!", "?", '"', "("})
 
 
 #: Most words of a subject before its verb ("the guy at my gym rolls ...").
@@ -259,7 +268,7 @@ PERSONS = frozenset(
     """she he mum mom dad friend husband wife partner daughter son guest sister brother
     grandad grandpa gran grandma nan neighbour colleague client patient coach physio trainer
     teacher instructor boyfriend girlfriend mate guy man woman lady girl boy kid influencer
-    athlete runner lifter dancer player teammate member student grandma granny class group
+    athlete runner lifter dancer player teammate member student granny class group
     team squad club""".split()  # noqa: SIM905 (a list of words, read as prose)
 )
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from healthkb.language.cues import NOT_VERBS
 from healthkb.language.finding import Finding, Hit, finding_at, hits_of
-from healthkb.language.objects import PERSONS
+from healthkb.language.objects import is_person
 from healthkb.language.rules import ConceptRule
 from healthkb.language.scope import Scope
 from healthkb.language.text import Token
@@ -383,15 +383,10 @@ def _plain(scope: Scope, at: int) -> bool:
 
 
 def _teller(tokens: Sequence[Token], at: int) -> bool:
-    """True when the word at ``at`` can tell a story of rolling: "I", "we", a person."""
+    """True when the word at ``at`` can tell a story of rolling: "I", "we", a person, but
+    not a patient (a patient's rolling is a clinician's protocol)."""
     token = tokens[at]
-    # a name: capitalised after a word, not after a colon or dash ("Massage - See a ...")
-    named = at > 0 and tokens[at - 1].text.isalpha() and token.text[:1].isupper()
-    return (
-        token.lower in {"i", "we"}
-        or (token.lemma in PERSONS and token.lemma != "patient")  # a patient's is a protocol
-        or (named and token.text[1:].islower())
-    )
+    return token.lower in {"i", "we"} or (is_person(tokens, at) and token.lemma != "patient")
 
 
 #: Words that praise rolling ("a great time to start rolling", "ideal for anyone with
