@@ -299,7 +299,6 @@ def _heading(
             continue  # "Lower back: roll the glutes", but "... to reduce swelling" is no place
         if tokens[action.start].lemma in _SKIPPING:
             continue  # "Lower back: skip."
-
         if recommending(scope, action.start) and not scope.negated(action.start):
             return action, labels[0]
     dose = _dose(tokens, colon)
@@ -317,7 +316,7 @@ def _at_work(tokens: Sequence[Token], action: Hit) -> bool:
 #: Orders after a heading label that leave the place out.
 _SKIPPING = frozenset({"skip", "avoid", "miss", "leave", "omit"})
 #: Words that turn a question where to roll into one where not to.
-NOT_QUESTION = frozenset({"not", "never", "avoid", "skip"})
+_NOT_QUESTION = frozenset({"not", "never", "avoid", "skip"})
 #: Words that count what an order does ("3 slow passes", "30 seconds of small circles").
 _DOSES = frozenset(
     {"pass", "roll", "sweep", "rep", "circle", "stroke", "set", "minute", "second", "sec", "min"}
@@ -415,10 +414,9 @@ def _purpose(tokens: Sequence[Token], cue: int) -> bool:
 
 #: Words that send the roller away from the injury the sentence opens with.
 _SOMEWHERE_ELSE = frozenset({"alone", "other", "else", "elsewhere", "instead", "opposite"})
-_SOMEWHERE_ELSE |= frozenset({"cupboard", "drawer", "wardrobe", "shelf"})  # the roller put away
-_SOMEWHERE_ELSE |= frozenset(
-    {"further", "higher"}
-)  # "roll the muscles further away" ("right away" is when)
+# the roller put away ("leave it in the cupboard"), the muscles further off ("roll the
+# muscles further away"; not "away", which is when in "right away")
+_SOMEWHERE_ELSE |= {"cupboard", "drawer", "wardrobe", "shelf", "further", "higher"}
 
 
 def _lead_in(tokens: Sequence[Token]) -> bool:
@@ -482,10 +480,7 @@ def _deferred(
     before the action ("give it time before you put a roller on it"). Not a wait that ends
     the rolling of the injury ("roll directly on the bruise until it has healed")."""
     last = max(action.end, target.end if target is not None else 0)
-    until = next(
-        (at for at in range(last, len(tokens)) if tokens[at].lemma in {"until", "till", "before"}),
-        None,
-    )
+    until = next((at for at in range(last, len(tokens)) if tokens[at].lemma in _UNTIL), None)
     if until is not None and not scope.negated(action.start):
         tokens = tokens[:until]  # what comes after "until" is how long the rolling goes on
     if not scope.suggestion:  # "why wait for a sprain to settle?" urges
@@ -577,7 +572,7 @@ def _answered_where(
     mark = next((at for at, t in enumerate(tokens) if t.text == "?"), None)
     if mark is None or not any(t.lemma == "where" for t in tokens[:mark]):
         return None
-    if any(t.lemma in NOT_QUESTION for t in tokens[:mark]):
+    if any(t.lemma in _NOT_QUESTION for t in tokens[:mark]):
         return None  # "Where should a roller never go? The lumbar spine ..."
     asked = [a for a in actions if a.start < mark]
     if not asked:
@@ -603,13 +598,14 @@ def _answered_where(
 def _short_of(tokens: Sequence[Token], action: Hit, target: Hit) -> bool:
     """True when the place is where rolling stops: "before" or "until" and a verb of
     arriving between the action and the place ("... before you reach your lower back")."""
-    between = [t.lemma for t in tokens[action.end : target.start]]
-    return not {"before", "until", "till"}.isdisjoint(between) and not {
-        "reach",
-        "hit",
-        "get",
-        "touch",
-    }.isdisjoint(between)
+    between = {t.lemma for t in tokens[action.end : target.start]}
+    return not _UNTIL.isdisjoint(between) and not _ARRIVING.isdisjoint(between)
+
+
+#: Words that end a stretch of rolling ("before you reach", "until it has healed").
+_UNTIL = frozenset({"before", "until", "till"})
+#: Verbs of arriving at a place ("before you reach your lower back").
+_ARRIVING = frozenset({"reach", "hit", "get", "touch"})
 
 
 def _rolled_out(tokens: Sequence[Token], hyphen: int) -> bool:

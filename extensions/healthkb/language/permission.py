@@ -96,11 +96,11 @@ def _diagnosed(hit: Hit, scope: Scope) -> bool:
     said = lemmas[verb + 1 : max(verb + 2, scope.clause_end(verb) + 1)]
     if said[:1] in ([","], ["."], []):
         return True  # "bone density's low, doctor said, but ..."
-    return _VERDICTS.isdisjoint(said) and not _GO_AHEAD.isdisjoint(said[:4])
+    return _VERDICTS.isdisjoint(said) and not _TOLD_OF.isdisjoint(said[:4])
 
 
-#: Words of a diagnosis after "says" ("my doctor says my bones are thin").
-_GO_AHEAD = frozenset({"my", "your", "his", "her", "the", "i", "it"})
+#: Words that open a diagnosis after "says" ("my doctor says my bones are thin").
+_TOLD_OF = frozenset({"my", "your", "his", "her", "the", "i", "it"})
 #: Words that make what was said a go-ahead, a wait or a referral.
 _VERDICTS = frozenset(
     """ok okay fine yes no not stop wait when check ask until safe alright can cannot
@@ -120,7 +120,7 @@ def _waved_away(hits: Sequence[Hit], scope: Scope) -> Hit | None:
         if not hit.key.startswith("referral."):
             continue
         if _answered_no(hit, scope) or _myth(hit, scope):
-            return hit  # "Do I need to ask my doctor first? Not really, just start gently."
+            return hit  # "Do I need to ask my doctor first? Not really", a referral as a myth
         if scope.asks(hit.start):
             continue
         start, end = scope.clause_start(hit.start), scope.clause_end(hit.start)
@@ -401,14 +401,13 @@ def _praised(hits: Sequence[Hit], scope: Scope) -> Hit | None:
     """Rolling praised beside the condition ("Pregnancy is a great time to start foam
     rolling", "Our clients with stenosis do well on the roller"): an action and a word of
     praise, neither negated, asked, a mistake or a harm, and no "if" before the praise."""
-    praise = [
-        at
-        for at, lemma in enumerate(scope.lemmas)
-        if lemma in PRAISE
+    praised = any(
+        lemma in PRAISE
         and not scope.negated(at, window=3)
         and _plain(scope, at)
         and "if" not in scope.lemmas[scope.clause_start(at) : at]
-    ]
-    if not praise or any(h.key.startswith("injuries.") for h in hits):
+        for at, lemma in enumerate(scope.lemmas)
+    )
+    if not praised or any(h.key.startswith("injuries.") for h in hits):
         return None  # praise for rolling an injury is the acute rule's ("scar tissue")
     return next((h for h in hits if h.key.startswith("actions.") and _plain(scope, h.start)), None)
