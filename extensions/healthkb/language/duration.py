@@ -245,9 +245,11 @@ def _elided(lemmas: Sequence[str], found: Sequence[Duration]) -> list[Duration]:
     pressure on for another two or three"): "another" and a number take the unit before."""
     more: list[Duration] = []
     for at, lemma in enumerate(lemmas[:-1]):
+        if lemma != "another":
+            continue
         earlier = [d for d in found if d.end <= at]
         value = _number(lemmas[at + 1])
-        if lemma != "another" or not earlier or value is None:
+        if not earlier or value is None:
             continue
         end = at + 2
         if lemmas[end : end + 1] and lemmas[end] in _RANGE and end + 1 < len(lemmas):

@@ -424,8 +424,8 @@ class Scope:
         lemmas = self.lemmas[index + 1 :]
         return any(
             tuple(lemmas[at : at + len(words)]) == words
-            for at in range(len(lemmas))
-            for words in _WAVING_OFF
+            for at, lemma in enumerate(lemmas)
+            for words in _WAVING_OFF.get(lemma, ())
         )
 
     def _ends_badly(self, index: int) -> bool:
@@ -556,7 +556,6 @@ _KEEP_OFF = {
 _NEGATED_FORMS = frozenset(
     {"n't", "not", "never", "dont", "cant", "wont", "shouldnt", "doesnt", "didnt", "isnt"}
 )
-#: Tags that make a question mark assert ("..., right?", "..., yeah?").
 #: Words of a story told in the past, words after a practice that say it was given up
 #: ("switched to", "learned", "showed me"), and what one does now instead ("now I use").
 _PAST = frozenset(
@@ -590,6 +589,7 @@ _TECHNIQUE = frozenset({"ischaemic", "ischemic", "sustained", "sustain", "apply"
 _SPARED = (["off"], ["clear"], ["away"], ["out"], ["in"], ["alone"])
 #: Answers that tell the asker to go ahead now ("A: Right away", "Straight away").
 _AT_ONCE = (["right", "away"], ["straight", "away"], ["immediately"], ["asap"], ["the", "sooner"])
+#: Tags that make a question mark assert ("..., right?", "..., yeah?").
 _TAGS = frozenset({"right", "yeah", "ok", "okay", "yes", "innit", "eh"})
 #: Short checks after a comma that make a question mark assert what came before.
 _CHECKS = (["is", "that"], ["no", "?"], ["yes", "?"], ["does", "that"], ["is", "this"])
@@ -597,8 +597,9 @@ _CHECKS = (["is", "that"], ["no", "?"], ["yes", "?"], ["does", "that"], ["is", "
 _HEDGED = (("i", "think"), ("i", "guess"), ("i", "reckon"), ("surely",))
 
 
-#: Lemmas after a practice that wave it off or doubt it.
-_WAVING_OFF = frozenset(
+#: Lemmas after a practice that wave it off or doubt it, by their first lemma.
+_WAVING_OFF: dict[str, list[tuple[str, ...]]] = {}
+for _words in (
     tuple(phrase.split())
     for phrase in (
         "do not copy",
@@ -628,7 +629,8 @@ _WAVING_OFF = frozenset(
         "be discourage",
         "my answer be no",
     )
-)
+):
+    _WAVING_OFF.setdefault(_words[0], []).append(_words)
 #: Subjects before "hurt" that tell an injury ("I hurt it"), and what it then takes.
 _TELLERS = (["i"], ["you"], ["he"], ["she"], ["we"], ["they"])
 _HURT_OBJECTS = frozenset(
@@ -798,11 +800,11 @@ def analyse_scope(tokens: Sequence[Token], text: str = "") -> Scope:
     mark = lemmas.index("?") if "?" in lemmas else len(lemmas)
     own = not {"my", "i", "me"}.isdisjoint(lemmas[:mark])
     # "Have you tried dropping ...?", also after a lead-in ("Knee sore? Have you tried ...?")
-    tried = lemmas[:3] == ["have", "you", "try"] or (
+    suggested = lemmas[:3] == ["have", "you", "try"] or (
         mark < LEAD_IN and lemmas[mark + 1 : mark + 4] == ["have", "you", "try"]
     )
     # "Why ice a fresh strain when you could roll it?" urges what comes after "when"
-    tried = tried or (
+    suggested = suggested or (
         lemmas[:1] == ["why"]
         and any(
             lemmas[at : at + 2] == ["when", "you"]
@@ -815,7 +817,7 @@ def analyse_scope(tokens: Sequence[Token], text: str = "") -> Scope:
     if mark < LEAD_IN and tuple(lemmas[mark + 1 : mark + 3]) in SUGGESTIONS:
         opens = mark + 1
     first = tuple(lemmas[opens : opens + 2])
-    if tried or (first in SUGGESTIONS and not (own and not opens and first == ("why", "not"))):
+    if suggested or (first in SUGGESTIONS and not (own and not opens and first == ("why", "not"))):
         # "Why not roll ...?", "Ever tried rolling ...?": a question that recommends.
         question = False
         negations = [i for i in negations if i >= opens + 2]

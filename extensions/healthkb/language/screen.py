@@ -95,24 +95,18 @@ def places_as_places(hits: list[Hit], tokens: Sequence[Token]) -> tuple[list[Hit
     and the places named as a complaint, which a later pronoun can still stand for ("If
     your lower back feels stiff, roll it out")."""
     lemmas = [t.lemma for t in tokens]
-    hits = knocked_or_numb(hits, lemmas)
+    hits = _knocked_or_numb(hits, lemmas)
     complaints = [hit for hit in hits if complaint(hit, lemmas)]
     kept = [hit for hit in hits if hit not in complaints and not within_condition(hit, hits)]
     return [hit for hit in kept if not qualified(hit, kept, lemmas)], complaints
 
 
-def knocked_or_numb(hits: list[Hit], lemmas: Sequence[str]) -> list[Hit]:
+def _knocked_or_numb(hits: list[Hit], lemmas: Sequence[str]) -> list[Hit]:
     """A phrase that is both an injury and a symptom ("dead leg") read as one of them: the
     injury when the sentence names a knock ("the dead leg I got at footie", "after the
     tackle"), the symptom otherwise ("a dead leg after rolling your bum")."""
-    shared = {
-        (hit.start, hit.end)
-        for hit in hits
-        if hit.key.startswith("injuries.")
-        and any(
-            o.key.startswith("symptoms.") and (o.start, o.end) == (hit.start, hit.end) for o in hits
-        )
-    }
+    symptoms = {(h.start, h.end) for h in hits if h.key.startswith("symptoms.")}
+    shared = {(h.start, h.end) for h in hits if h.key.startswith("injuries.")} & symptoms
     if not shared:
         return hits
     knock = not _KNOCKS.isdisjoint(lemmas)

@@ -226,18 +226,17 @@ def _joined(
     if not scope.imperative(action.start) and _denied_after(scope, words, end):
         return None  # "holding a knot for five minutes won't release it any sooner"
     # A negation inside the action is its own ("don't come off until it lets go").
-    # "Without moving" keeps the hold still; it does not deny it.
+    # "Without moving" keeps the hold still and the "no" of a ceiling ("no more than three
+    # minutes") limits: neither denies it; nor does a denied leaving before "until".
     clause = scope.clause_start(start)
-    if stay:
-        return _at(rule, text, scope.tokens, min(action.start, start), max(action.end, end))
-    # Nor does the "no" of a ceiling ("no more than three minutes").
-    if any(
+    denied = any(
         clause <= cue < start
         and not action.start <= cue < action.end
         and words[cue + 1 : cue + 2] not in (["moving"], ["move"], ["more"], ["longer"])
         and words[cue - 1 : cue + 1] not in (["more", "than"], ["longer", "than"])
         for cue in scope.negations
-    ):
+    )
+    if denied and not stay:
         return None
     return _at(rule, text, scope.tokens, min(action.start, start), max(action.end, end))
 
