@@ -74,38 +74,7 @@ def object_of(action: Hit, target: Hit, tokens: Sequence[Token]) -> bool:
     if action.start < target.start and target.end < action.end:
         return True
     if target.start >= action.end:
-        reach = OBJECT_REACH
-        if _path_to(tokens, max(action.end, target.start - 3), target.start):
-            reach = PATH_REACH  # "roll from your shoulder blades all the way down to it"
-        if target.start - action.end > reach:
-            return False
-        # Another verb between them takes the place as its own object ("foam rolling lessened
-        # soreness in the lower back", "roll ... to reduce inflammation").
-        # So does a thing other than the roller ("put a heat pack on your lower back").
-        gap = tokens[action.end : target.start]
-        # a place after "see if" is what the rolling may change, not what is rolled ("try
-        # rolling your glutes and see if the lower back eases")
-        place = target.key.startswith("places.") and tokens[target.start].lower not in PRONOUNS
-        if not place and gap and gap[-1].lemma in _NEW_SUBJECT:
-            return False  # "roll the other leg till it fades": "it" is the next verb's subject
-        if tokens[action.start].lemma == "do" and _names_exercise(tokens, target.end):
-            return False  # "do neck stretches" names an exercise, not a place to roll
-        opened = [at for at, t in enumerate(gap) if t.lemma in {"if", "whether"}]
-        if place and any(at == 0 or gap[at - 1].lemma != "even" for at in opened):
-            return False
-        # a relative clause's verb takes the pronoun after it ("work the muscles that attach
-        # to it")
-        if tokens[target.start].lower in PRONOUNS and any(
-            t.lemma in _RELATIVES and at + 1 < len(gap) for at, t in enumerate(gap)
-        ):
-            return False
-        return not any(
-            t.lemma in TREAT
-            or t.lemma in _NOT_ROLLERS
-            or (t.lemma in _OWN_OBJECT and tokens[target.start].lower not in PRONOUNS)
-            or (t.lower.endswith("ed") and t.lemma != t.lower)
-            for t in tokens[action.end : target.start]
-        )
+        return _object_after(action, target, tokens)
     if _given(action, target, tokens):
         return True  # "give the lumbar region a quick roll"
     if target.end == action.start:
@@ -146,6 +115,43 @@ def object_of(action: Hit, target: Hit, tokens: Sequence[Token]) -> bool:
         return True  # the place goes onto the roller: "a strained calf can go back on the roller"
     # "the lower spine is skipped": a place skipped is not rolled
     return _passive(action, tokens) and tokens[action.start].lemma != "skip"
+
+
+def _object_after(action: Hit, target: Hit, tokens: Sequence[Token]) -> bool:
+    """True when ``target``, after ``action``, is what it is done to: near enough (further
+    at the end of a path), and nothing between them makes it another verb's or another
+    clause's."""
+    reach = OBJECT_REACH
+    if _path_to(tokens, max(action.end, target.start - 3), target.start):
+        reach = PATH_REACH  # "roll from your shoulder blades all the way down to it"
+    if target.start - action.end > reach:
+        return False
+    gap = tokens[action.end : target.start]
+    pronoun = tokens[target.start].lower in PRONOUNS
+    place = target.key.startswith("places.") and not pronoun
+    if not place and gap and gap[-1].lemma in _NEW_SUBJECT:
+        return False  # "roll the other leg till it fades": "it" is the next verb's subject
+    if tokens[action.start].lemma == "do" and _names_exercise(tokens, target.end):
+        return False  # "do neck stretches" names an exercise, not a place to roll
+    # a place after "see if" is what the rolling may change, not what is rolled ("try
+    # rolling your glutes and see if the lower back eases"); "even if" keeps it the object
+    opened = [at for at, t in enumerate(gap) if t.lemma in {"if", "whether"}]
+    if place and any(at == 0 or gap[at - 1].lemma != "even" for at in opened):
+        return False
+    # a relative clause's verb takes the pronoun after it ("work the muscles that attach
+    # to it")
+    if pronoun and any(t.lemma in _RELATIVES and at + 1 < len(gap) for at, t in enumerate(gap)):
+        return False
+    # Another verb between them takes the place as its own object ("foam rolling lessened
+    # soreness in the lower back", "roll ... to reduce inflammation"), and so does a thing
+    # other than the roller ("put a heat pack on your lower back").
+    return not any(
+        t.lemma in TREAT
+        or t.lemma in _NOT_ROLLERS
+        or (t.lemma in _OWN_OBJECT and not pronoun)
+        or (t.lower.endswith("ed") and t.lemma != t.lower)
+        for t in gap
+    )
 
 
 #: Words after which a pronoun is the subject of a new clause ("till it fades").
