@@ -79,6 +79,9 @@ kb_site_description = SITE.description
 # (conf/vocabulary.toml): levels, statements, what prose must not recommend, red flags.
 kb_safety_rules = "safety-concepts.toml"
 kb_vocabulary = "vocabulary.toml"
+# The learned second reading of the same checks, trained on the rules and the labelled corpus
+# (kb rules train writes it; the build only reads it).
+kb_safety_model = "safety-model.json"
 # Reader-facing names of topic pages whose tag value does not read well on its own.
 kb_topic_labels = {
     "product:5-in-1-set": "5-in-1 Foam Roller Set",

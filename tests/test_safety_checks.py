@@ -3,7 +3,11 @@ acknowledged in front matter, and a broken or missing rules file is a clear erro
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +15,7 @@ from bs4 import BeautifulSoup
 from sphinx.testing.util import SphinxTestApp
 
 from healthkb.core.findings import all_findings
+from healthkb.language.learned import digest
 from tests.conftest import ROOT
 
 RULES_FILE = ROOT / "conf" / "safety-concepts.toml"
@@ -205,3 +210,118 @@ def test_missing_rules_file_is_an_error_where_cards_need_it(app: SphinxTestApp) 
 def test_projects_without_safety_content_need_no_rules_file(app: SphinxTestApp) -> None:
     app.build()
     assert app.warning.getvalue() == ""
+
+
+# -- the learned reading ---------------------------------------------------------------------
+def _model(tmp_path: Path, data: dict[str, Any] | str) -> str:
+    path = tmp_path / "safety-model.json"
+    path.write_text(data if isinstance(data, str) else json.dumps(data), encoding="utf-8")
+    return str(path)
+
+
+def _trained_on_current_rules() -> dict[str, str]:
+    return {
+        "rules": digest(RULES_FILE),
+        "vocabulary": digest(RULES_FILE.with_name("vocabulary.toml")),
+    }
+
+
+def test_learned_finding_names_file_line_rule_and_phrase(
+    make_app: Callable[..., SphinxTestApp], rootdir: Path, tmp_path: Path
+) -> None:
+    """A model that reads "never" before the lower back as advice to roll it (a stand-in
+    for a sentence the rules' words miss) makes a safety-likely finding on that line; a
+    finding of the rules it scores low is doubted: listed for an editor, not a failure."""
+    model = _model(
+        tmp_path,
+        {
+            "trained_on": _trained_on_current_rules(),
+            "threshold": 0.5,
+            "doubt": 0.5,
+            "rules": {
+                "no-direct-lumbar-rolling": {
+                    "intercept": -4.0,
+                    "weights": {"N=C=places.lumbar-spine": 8.0},
+                }
+            },
+        },
+    )
+    app = make_app(
+        "html",
+        srcdir=_copy_root(rootdir, tmp_path),
+        confoverrides={**SAFETY, "kb_safety_model": model},
+        freshenv=True,
+    )
+    app.build()
+    assert _findings(app) == {("index.md", 5, "WARNING", "safety-likely")}
+    [warning] = _warnings(app)
+    assert "'Never roll your lower back.' reads like advice that breaks safety rule " in warning
+    assert "'no-direct-lumbar-rolling'" in warning and "about 'lower back'" in warning
+    status = re.sub(r"\x1b\[[0-9;]*m", "", app.status.getvalue())
+    assert re.search(r"1 safety finding the learned reading doubts \(safety-doubted\)", status)
+    doubted = [f for f in all_findings(app.env) if f["code"] == "safety-doubted"]
+    assert [(f["lineno"], f["level"]) for f in doubted] == [(7, "info")]
+    assert doubted[0]["message"].startswith("'Roll your lower back every morning.' contradicts")
+    assert "the learned reading takes the sentence as safe" in doubted[0]["message"]
+
+
+def test_broken_model_file_is_a_clear_error(
+    make_app: Callable[..., SphinxTestApp], rootdir: Path, tmp_path: Path
+) -> None:
+    model = _model(tmp_path, '{\n "threshold": 0.5,\n "doubt": 0.5\n "rules": {}\n}\n')
+    app = make_app(
+        "html",
+        srcdir=_copy_root(rootdir, tmp_path),
+        confoverrides={**SAFETY, "kb_safety_model": model},
+        freshenv=True,
+    )
+    app.build()
+    warnings = _warnings(app)
+    assert len(warnings) == 2, warnings
+    assert re.fullmatch(
+        r"\S+/safety-model\.json:4: ERROR: invalid safety model: invalid JSON: .* \[kb\.config\]",
+        warnings[0],
+    )
+    # The rules still check every page without the reading.
+    assert _ROLL_DAILY.fullmatch(warnings[1]), warnings[1]
+    assert (app.outdir / "index.html").is_file()
+
+
+def test_model_trained_on_other_rules_is_a_warning(
+    make_app: Callable[..., SphinxTestApp], rootdir: Path, tmp_path: Path
+) -> None:
+    model = _model(
+        tmp_path,
+        {
+            "trained_on": {"rules": "0" * 16, "vocabulary": "0" * 16},
+            "threshold": 0.5,
+            "doubt": 0.5,
+            "rules": {},
+        },
+    )
+    app = make_app(
+        "html",
+        srcdir=_copy_root(rootdir, tmp_path),
+        confoverrides={**SAFETY, "kb_safety_model": model},
+        freshenv=True,
+    )
+    app.build()
+    warnings = _warnings(app)
+    assert warnings[0] == (
+        f"{model}:1: WARNING: the safety model was trained on other rules or another vocabulary: "
+        "run `kb rules train` so that it reads with the current ones [kb.config]"
+    )
+    assert len(warnings) == 2 and _ROLL_DAILY.fullmatch(warnings[1]), warnings
+
+
+#: The rules' finding on the test page's last line.
+_ROLL_DAILY = re.compile(
+    r"\S+/index\.md:7: WARNING: 'Roll your lower back every morning\.' contradicts .*"
+    r"\[kb\.safety-contradiction\]"
+)
+
+
+def _copy_root(rootdir: Path, tmp_path: Path) -> Path:
+    srcdir = tmp_path / "src"
+    shutil.copytree(rootdir / "test-safety-learned", srcdir)
+    return srcdir

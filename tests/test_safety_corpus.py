@@ -1,19 +1,22 @@
-"""The safety rules as the build checks them, against the labelled corpus (tests/safety/).
+"""The safety checks as the build runs them, against the labelled corpus (tests/safety/).
 
 The targets are recall of unsafe sentences >= 0.95 and false alarms <= 0.03 on the held-out
-part (printed by ``kb rules eval``). :data:`FLOORS` holds what the rules reach on each part
-today, so that no change makes them worse; it rises as they improve.
+part (printed by ``kb rules eval``). :data:`FLOORS` holds what the concept rules alone reach
+on each part today, :data:`READING_FLOORS` what the checks reach with the learned reading
+(``conf/safety-model.json``) on each held-out part, so that no change makes them worse; both
+rise as the checks improve. The reading is trained on the tuning parts, so its figures there
+say nothing of sentences it has not seen: those parts guard the rules alone.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from healthkb.cli.rules import default_matcher, evaluate, load_corpus
+from healthkb.cli.rules import Report, default_matcher, evaluate, load_corpus
 
 #: What the rules reach on each part of each batch of the corpus (recall of unsafe sentences,
 #: share of safe sentences flagged), raised as they improve: batch 1 written with the first
-#: rules, batches 2 to 22 written later from readers' and authors' phrasings without seeing
+#: rules, batches 2 to 25 written later from readers' and authors' phrasings without seeing
 #: the rules. First measured, before any tuning on them: batch 2's tuning part 0.795 / 0.073,
 #: batch 3 0.745 / 0.050, batch 4 0.687 / 0.054 (held out 0.744 / 0.038), batch 5 0.757 /
 #: 0.051, batch 7 0.786 / 0.043, batch 8 (held out) 0.812 / 0.055, batch 9 0.752 / 0.049,
@@ -22,7 +25,8 @@ from healthkb.cli.rules import default_matcher, evaluate, load_corpus
 #: with the rules these were written beside (b1f7d03): batch 16 0.817 / 0.051, batch 18 0.808 /
 #: 0.037, batch 19 0.907 / 0.057, batch 21 0.840 / 0.049, batch 22 0.830 / 0.042, and the
 #: held-out batches 17 and 20 (kept out of the repository until measured) 0.769 / 0.046 and
-#: 0.858 / 0.028. The targets for the held-out parts are 0.95 / 0.03.
+#: 0.858 / 0.028; with the rules of 6bc5a08: batch 23 0.874 / 0.026, batch 25 0.837 / 0.052,
+#: held-out batch 24 0.896 / 0.020. The targets for the held-out parts are 0.95 / 0.03.
 FLOORS = {
     (1, "heldout"): (0.93, 0.02),
     (1, "tune"): (0.96, 0.01),
@@ -49,21 +53,69 @@ FLOORS = {
     (20, "heldout"): (0.88, 0.03),
     (21, "tune"): (0.88, 0.04),
     (22, "tune"): (0.86, 0.03),
+    (23, "tune"): (0.87, 0.03),
+    (24, "heldout"): (0.89, 0.02),
+    (25, "tune"): (0.83, 0.06),
+}
+
+#: What the checks reach with the learned reading on each held-out part (batch 24 was
+#: written beside it and read by it once, at the end), raised as they improve. The rules
+#: alone on the same parts: :data:`FLOORS`.
+READING_FLOORS = {
+    (1, "heldout"): (0.95, 0.02),
+    (2, "heldout"): (0.94, 0.01),
+    (4, "heldout"): (0.91, 0.04),
+    (8, "heldout"): (0.95, 0.03),
+    (10, "heldout"): (0.89, 0.04),
+    (11, "heldout"): (0.84, 0.04),
+    (17, "heldout"): (0.85, 0.02),
+    (20, "heldout"): (0.93, 0.03),
+    (24, "heldout"): (0.94, 0.02),
 }
 
 
-@pytest.fixture(scope="module")
-def reports():
+def _by_batch(learned: bool) -> dict[int, dict[str, Report]]:
     examples = load_corpus()
-    matcher = default_matcher()
+    matcher = default_matcher(learned)
     batches = sorted({batch for batch, _ in FLOORS})
     return {b: evaluate([e for e in examples if e.batch == b], matcher) for b in batches}
 
 
+@pytest.fixture(scope="module")
+def reports() -> dict[int, dict[str, Report]]:
+    """The concept rules alone, per batch and split."""
+    return _by_batch(learned=False)
+
+
+@pytest.fixture(scope="module")
+def checks() -> dict[int, dict[str, Report]]:
+    """The checks as the build runs them (rules and learned reading), per batch and split."""
+    return _by_batch(learned=True)
+
+
 @pytest.mark.parametrize(("batch", "split"), sorted(FLOORS))
 def test_no_regression_on_any_part(reports, batch: int, split: str) -> None:
-    recall, false_alarms = FLOORS[batch, split]
-    report = reports[batch][split]
+    _assert_floor(reports[batch][split], FLOORS[batch, split])
+
+
+@pytest.mark.parametrize(("batch", "split"), sorted(READING_FLOORS))
+def test_no_regression_of_the_checks_on_any_held_out_part(checks, batch: int, split: str) -> None:
+    _assert_floor(checks[batch][split], READING_FLOORS[batch, split])
+
+
+def test_the_learned_reading_finds_more_with_fewer_false_alarms_on_held_out_sentences() -> None:
+    examples = load_corpus(splits=("heldout",))
+    alone = evaluate(examples, default_matcher(learned=False))["heldout"]
+    read = evaluate(examples, default_matcher(learned=True))["heldout"]
+    assert read.recall >= alone.recall + 0.03, (read.recall, alone.recall)
+    assert read.false_alarm_rate <= alone.false_alarm_rate, (
+        read.false_alarm_rate,
+        alone.false_alarm_rate,
+    )
+
+
+def _assert_floor(report: Report, floor: tuple[float, float]) -> None:
+    recall, false_alarms = floor
     # Figures only: a held-out sentence is never printed, so nobody tunes on it.
     figures = f"recall {report.recall:.3f}, false alarms {report.false_alarm_rate:.3f}"
     recalled, quiet = report.recall >= recall, report.false_alarm_rate <= false_alarms
@@ -77,10 +129,11 @@ def test_the_lumbar_contradiction_of_the_real_article_is_found() -> None:
     assert "no-direct-lumbar-rolling" in {f.rule for f in matcher.find(sentence)}
 
 
-def test_no_safe_sentence_of_the_tuned_articles_is_flagged(reports) -> None:
-    flagged = [
-        example.text
-        for example, _ in reports[1]["tune"].false_alarms
-        if example.source.startswith("article:")
-    ]
-    assert flagged == []
+def test_no_safe_sentence_of_the_tuned_articles_is_flagged(reports, checks) -> None:
+    for found in (reports, checks):
+        flagged = [
+            example.text
+            for example, _ in found[1]["tune"].false_alarms
+            if example.source.startswith("article:")
+        ]
+        assert flagged == []

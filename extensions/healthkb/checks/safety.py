@@ -12,6 +12,11 @@ with the rules of ``conf/safety-concepts.toml``), which knows the sentence's car
   sentence is read with its question: "Can I roll while pregnant?" "Yes, it's fine.");
 - ``safety-red-flag``: a red-flag symptom mentioned outside a card of the level its rule
   calls for;
+- ``safety-likely``: a sentence the rules' words let pass but the learned reading
+  (:mod:`healthkb.language.learned`, trained on the labelled corpus) reads as breaking a
+  rule, on the phrase that names the rule's concept;
+- ``safety-doubted`` (information, listed by ``kb report``): a finding of the rules' words
+  that the learned reading takes as safe;
 - ``config`` (error): the rules file is missing although a page uses safety cards or the
   safety hub.
 
@@ -30,10 +35,11 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
 from healthkb.core.domain import kb_domain
-from healthkb.core.findings import report
+from healthkb.core.findings import Level, report
 from healthkb.core.nodes import ancestor, line_of
 from healthkb.core.timing import phase
 from healthkb.faq.nodes import faq_answer, faq_question
+from healthkb.language.learned import LEARNED
 from healthkb.language.matcher import Context, Finding
 from healthkb.language.rules import ConceptRule
 from healthkb.language.text import iter_sentences
@@ -131,7 +137,17 @@ def _check_doctree(app: Sphinx, doctree: nodes.document) -> None:
                 rule = state.rules.get(found.rule)
                 assert rule is not None  # the matcher only knows the rules' ids
                 code, message = _describe(found, rule, sentence, context)
-                report(env, code, message, docname=docname, lineno=lineno, target=sentence)
+                level: Level = "warning"
+                if found.doubted:
+                    # Information: listed by kb report for an editor, not a build failure.
+                    code, level = "safety-doubted", "info"
+                    message = (
+                        f"{message}; but the learned reading takes the sentence as safe: "
+                        "check it, and add it to the corpus with its label"
+                    )
+                report(
+                    env, code, message, docname=docname, lineno=lineno, level=level, target=sentence
+                )
 
 
 #: A question of at most this many words is a lead-in to the sentence after it
@@ -177,6 +193,13 @@ def _describe(
             "safety-red-flag",
             f"{said} mentions the red-flag symptom {found.phrase!r} {where}; put it in a "
             f"{{safety}} card of level {rule.level!r} {why}",
+        )
+    if found.kind == LEARNED:
+        return (
+            "safety-likely",
+            f"{said} reads like advice that breaks safety rule {rule.id!r} ({rule.statement}), "
+            f"about {found.phrase!r}; the learned reading flagged it, the rules' words did "
+            f"not: reword it, or acknowledge it if it is safe",
         )
     return (
         "safety-contradiction",

@@ -132,6 +132,28 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument(
         "--cost", type=int, metavar="N", help="ms per article on N synthetic articles"
     )
+    evaluate.add_argument(
+        "--rules-only",
+        action="store_true",
+        help="the concept rules without the learned reading (conf/safety-model.json)",
+    )
+    train = rules_sub.add_parser(
+        "train",
+        help="fit the learned reading (conf/safety-model.json) to the corpus's tuning part",
+        description="Fit the learned reading of the safety checks to the tuning part of the "
+        "corpus and write conf/safety-model.json; run it after changing the rules, the "
+        "vocabulary or the corpus. --cross measures thresholds instead, each batch read "
+        "by a model fitted to the others.",
+    )
+    train.add_argument("--corpus", type=Path, help="default tests/safety/corpus.toml")
+    train.add_argument("--strength", type=float, default=3.0, help="scikit-learn's C")
+    train.add_argument("--cross", action="store_true", help="measure, write nothing")
+    train.add_argument(
+        "--threshold", type=float, action="append", help="with --cross; repeat to compare"
+    )
+    train.add_argument(
+        "--doubt", type=float, action="append", help="with --cross; repeat to compare"
+    )
     return parser
 
 

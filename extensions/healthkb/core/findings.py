@@ -57,6 +57,8 @@ CHECKS: dict[str, tuple[str, str]] = {
     "safety-contradiction": ("safety", "text recommends what a safety rule forbids"),
     "safety-permission": ("safety", "text says rolling is fine with a condition to check first"),
     "safety-red-flag": ("safety", "a red-flag symptom outside a see-a-professional card"),
+    "safety-likely": ("safety", "text the learned reading takes to break a safety rule"),
+    "safety-doubted": ("safety", "a rule's words matched text the learned reading takes as safe"),
     "safety-level-mild": ("safety", "a callout milder than its rule calls for"),
     "safety-id": ("safety", "a safety card without a usable id (:name: or title)"),
     "citation-unknown": ("citation", "a citation key missing from the source registry"),
@@ -101,6 +103,10 @@ BACKLOG_NOUNS: dict[str, tuple[str, str]] = {
     "reading-level": (
         "section above the target reading grade",
         "sections above the target reading grade",
+    ),
+    "safety-doubted": (
+        "safety finding the learned reading doubts",
+        "safety findings the learned reading doubts",
     ),
 }
 

@@ -12,12 +12,16 @@
 - ``finding``: hits, contexts and findings; ``objects``: what an action is done to;
   ``duration``: durations in any words, in seconds;
   ``contradiction``, ``permission``, ``redflag``: the three kinds of finding (with
-  ``sustained``: an action for longer than a rule allows, a contradiction); ``matcher``:
-  :class:`~healthkb.language.matcher.SafetyMatcher`, which ties them together;
+  ``sustained``: an action for longer than a rule allows, a contradiction); ``learned``:
+  the second reading learned from the labelled corpus (``conf/safety-model.json``), which
+  adds the findings the rules' words miss; ``typos``: spelling slips of the vocabulary's
+  words; ``matcher``: :class:`~healthkb.language.matcher.SafetyMatcher`, which ties them
+  together;
 - ``roller``: FAQ questions about the roller itself; ``glossary``: the medical words the glossary
   explains; ``readability``: reading-level grades.
 
 The build's safety checks (:mod:`healthkb.checks.safety`), the FAQ topic check and the
 importer's choice of a card's rule use the matcher; ``kb rules eval`` scores it on the
-labelled corpus.
+labelled corpus and ``kb rules train`` (:mod:`healthkb.cli.training`) fits the learned
+reading to it.
 """

@@ -32,6 +32,10 @@ class Finding:
     start: int
     end: int
     level: str = ""
+    #: The rules' words found it, but the learned reading takes the sentence to be safe
+    #: (:mod:`~healthkb.language.learned`): reported for an editor to look at, not as a
+    #: problem of the page.
+    doubted: bool = False
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,9 @@ those are analysed (concept hits, clauses, scope). Kinds, one module each:
   and no referral to a professional; or a referral waved away.
 - ``red-flag`` (:mod:`~healthkb.language.redflag`): a rule's symptom mentioned outside a card
   of at least the rule's level.
+- ``learned`` (:mod:`~healthkb.language.learned`, when the matcher has a reading): a rule
+  the rules found nothing for, which the reading learned from the corpus takes the sentence
+  to break.
 """
 
 from __future__ import annotations
@@ -25,13 +28,27 @@ from dataclasses import dataclass, field
 
 from healthkb.language import contradiction, permission, redflag, sustained
 from healthkb.language.finding import KINDS, Context, Finding, Hit
+from healthkb.language.learned import Reading
 from healthkb.language.phrases import Phrases
 from healthkb.language.rules import ConceptRule, ConceptRules, level_rank
 from healthkb.language.scope import Scope, analyse_scope
 from healthkb.language.screen import Screen, places_as_places
 from healthkb.language.text import Token, flatten, pipeline, quick_words
 
-__all__ = ["KINDS", "Context", "Finding", "Hit", "SafetyMatcher"]
+__all__ = ["KINDS", "Analysis", "Context", "Finding", "Hit", "SafetyMatcher"]
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """One sentence as the rules read it: the rules the screen kept, tokens, concept hits,
+    scope, and the rules' findings."""
+
+    text: str
+    firing: tuple[ConceptRule, ...]
+    tokens: Sequence[Token]
+    hits: Sequence[Hit]
+    scope: Scope
+    found: list[Finding]
 
 
 @dataclass
@@ -39,6 +56,8 @@ class SafetyMatcher:
     """The concept rules compiled for matching sentences."""
 
     rules: ConceptRules
+    #: The learned second reading (:mod:`~healthkb.language.learned`); None: the rules alone.
+    reading: Reading | None = None
     _phrases: Phrases = field(init=False, repr=False)
     _screen: Screen = field(init=False, repr=False)
     #: Findings by sentence and context: a site repeats sentences (cards, disclaimers, the
@@ -76,10 +95,22 @@ class SafetyMatcher:
         self._found.clear()
 
     def _find(self, sentence: str, context: Context) -> list[Finding]:
+        read = self.analyse(sentence, context)
+        if read is None:
+            return []
+        if self.reading is None:
+            return read.found
+        return self.reading.decide(
+            read.firing, read.text, read.tokens, read.hits, read.scope, context, read.found
+        )
+
+    def analyse(self, sentence: str, context: Context | None = None) -> Analysis | None:
+        """What the rules read in ``sentence``: None when the screen drops it."""
+        context = context or Context()
         text = flatten(sentence)
         screened = self._screen(text)
         if screened is None:
-            return []
+            return None
         screened_hits, firing, words, lemmas = screened
         if len(text.lower()) == len(text):
             tokens = self._phrases.tokens_of(text, words, lemmas)
@@ -96,7 +127,7 @@ class SafetyMatcher:
         found: list[Finding] = []
         for rule in firing:
             found.extend(_rule_findings(rule, text, tokens, hits, scope, context, referents))
-        return _strongest_flags(found)
+        return Analysis(text, tuple(firing), tokens, hits, scope, _strongest_flags(found))
 
     def lemmas_of(self, text: str) -> list[str]:
         """The lemmas of the words of ``text`` (regex tokens, spaCy's lookup table)."""

@@ -26,6 +26,8 @@ def setup_safety(app: Sphinx) -> None:
     # the shared vocabulary its rules refer to, relative to the rules file's folder.
     app.add_config_value("kb_safety_rules", "safety-concepts.toml", "env", types=[str])
     app.add_config_value("kb_vocabulary", "vocabulary.toml", "env", types=[str])
+    # The learned reading trained on the rules and the corpus (kb rules train), beside them.
+    app.add_config_value("kb_safety_model", "safety-model.json", "env", types=[str])
     add_nodes(app)
     app.add_directive("safety", SafetyDirective)
     register_hub(app, "kb-safety-hub", "safety", render_hub)

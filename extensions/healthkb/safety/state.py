@@ -1,9 +1,10 @@
 """The safety rules of the current build.
 
-The rules file (config value ``kb_safety_rules``, relative to the policy directory) and
-the vocabulary it refers to (``kb_vocabulary``, relative to the rules file's folder: the
-two travel together) are loaded when the builder is initialised and kept in the kb domain's
-build-wide data (key :data:`RULES_KEY`, declared in :mod:`healthkb.core.domain`), so
+The rules file (config value ``kb_safety_rules``, relative to the policy directory), the
+vocabulary it refers to (``kb_vocabulary``) and the learned reading trained on both
+(``kb_safety_model``, :mod:`healthkb.language.learned`; both relative to the rules file's
+folder: the three travel together) are loaded when the builder is initialised and kept in
+the kb domain's build-wide data (key :data:`RULES_KEY`, declared in :mod:`healthkb.core.domain`), so
 parallel readers inherit them and nothing outlives the build's environment.
 """
 
@@ -20,6 +21,7 @@ from sphinx.environment import BuildEnvironment
 from healthkb.core.config import policy_dir
 from healthkb.core.domain import kb_data
 from healthkb.core.findings import log
+from healthkb.language.learned import Reading, load_reading, stale
 from healthkb.language.matcher import SafetyMatcher
 from healthkb.language.rules import ConceptRules, load_concept_rules
 from healthkb.language.source import ConfigError
@@ -43,6 +45,9 @@ class RulesState:
     problem: str | None = None
     #: The vocabulary file the rules refer to.
     vocabulary_path: Path | None = None
+    #: The learned reading and its file; None: the rules alone (no file, or a bad one).
+    reading: Reading | None = None
+    model_path: Path | None = None
     #: The rules compiled for matching, made on first use in each process (not pickled:
     #: its caches are per process and cheap to rebuild).
     _matcher: SafetyMatcher | None = field(default=None, repr=False, compare=False)
@@ -54,7 +59,7 @@ class RulesState:
     @property
     def matcher(self) -> SafetyMatcher:
         if self._matcher is None:
-            self._matcher = SafetyMatcher(self.rules)
+            self._matcher = SafetyMatcher(self.rules, self.reading)
         return self._matcher
 
     def __getstate__(self) -> dict[str, Any]:
@@ -67,6 +72,10 @@ def rules_path(app: Sphinx) -> Path:
 
 def vocabulary_path(app: Sphinx) -> Path:
     return rules_path(app).parent / str(app.config.kb_vocabulary)
+
+
+def model_path(app: Sphinx) -> Path:
+    return rules_path(app).parent / str(app.config.kb_safety_model)
 
 
 def rules_state(env: BuildEnvironment) -> RulesState:
@@ -94,8 +103,33 @@ def load_rules_state(app: Sphinx, *args: Any) -> RulesState:
                     problem.location,
                 )
             state = RulesState(path, _no_rules(path), str(exc.first), words)
+    if state.loaded:
+        state.model_path = model_path(app)
+        state.reading = _load_reading(state.model_path, path, words)
     kb_data(app.env)[RULES_KEY] = state
     return state
+
+
+def _load_reading(path: Path, rules: Path, words: Path) -> Reading | None:
+    """The learned reading of ``path``; None, with a finding, when it cannot be read; with a
+    warning when it was trained on other rules or another vocabulary."""
+    if not path.exists():
+        return None
+    try:
+        reading = load_reading(path)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            log("config", f"invalid safety model: {problem.message}", "error", problem.location)
+        return None
+    if stale(reading, rules, words):
+        log(
+            "config",
+            "the safety model was trained on other rules or another vocabulary: run "
+            "`kb rules train` so that it reads with the current ones",
+            "warning",
+            f"{path}:1",
+        )
+    return reading
 
 
 def warm_matcher(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
@@ -108,9 +142,9 @@ def warm_matcher(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> Non
 
 
 def note_rules_dependency(app: Sphinx, doctree: nodes.document) -> None:
-    """Every page is read again when the rules or their vocabulary change (its checks
-    depend on them)."""
+    """Every page is read again when the rules, their vocabulary or the learned reading
+    change (its checks depend on them)."""
     state = rules_state(app.env)
-    for path in (state.path, state.vocabulary_path):
+    for path in (state.path, state.vocabulary_path, state.model_path):
         if path is not None and path.exists():
             app.env.note_dependency(str(path))
