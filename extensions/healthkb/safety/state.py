@@ -63,7 +63,9 @@ class RulesState:
         return self._matcher
 
     def __getstate__(self) -> dict[str, Any]:
-        return {**self.__dict__, "_matcher": None}
+        # Loaded again when the next build's builder is initialised: the reading's weights
+        # (a few MB) need not be saved with the environment.
+        return {**self.__dict__, "_matcher": None, "reading": None}
 
 
 def rules_path(app: Sphinx) -> Path:
