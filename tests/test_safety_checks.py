@@ -246,13 +246,7 @@ def test_learned_finding_names_file_line_rule_and_phrase(
             },
         },
     )
-    app = make_app(
-        "html",
-        srcdir=_copy_root(rootdir, tmp_path),
-        confoverrides={**SAFETY, "kb_safety_model": model},
-        freshenv=True,
-    )
-    app.build()
+    app = _built_with_model(make_app, rootdir, tmp_path, model)
     assert _findings(app) == {("index.md", 5, "WARNING", "safety-likely")}
     [warning] = _warnings(app)
     assert "'Never roll your lower back.' reads like advice that breaks safety rule " in warning
@@ -269,13 +263,7 @@ def test_broken_model_file_is_a_clear_error(
     make_app: Callable[..., SphinxTestApp], rootdir: Path, tmp_path: Path
 ) -> None:
     model = _model(tmp_path, '{\n "threshold": 0.5,\n "doubt": 0.5\n "rules": {}\n}\n')
-    app = make_app(
-        "html",
-        srcdir=_copy_root(rootdir, tmp_path),
-        confoverrides={**SAFETY, "kb_safety_model": model},
-        freshenv=True,
-    )
-    app.build()
+    app = _built_with_model(make_app, rootdir, tmp_path, model)
     warnings = _warnings(app)
     assert len(warnings) == 2, warnings
     assert re.fullmatch(
@@ -299,13 +287,7 @@ def test_model_trained_on_other_rules_is_a_warning(
             "rules": {},
         },
     )
-    app = make_app(
-        "html",
-        srcdir=_copy_root(rootdir, tmp_path),
-        confoverrides={**SAFETY, "kb_safety_model": model},
-        freshenv=True,
-    )
-    app.build()
+    app = _built_with_model(make_app, rootdir, tmp_path, model)
     warnings = _warnings(app)
     assert warnings[0] == (
         f"{model}:1: WARNING: the safety model was trained on other rules or another vocabulary: "
@@ -321,7 +303,14 @@ _ROLL_DAILY = re.compile(
 )
 
 
-def _copy_root(rootdir: Path, tmp_path: Path) -> Path:
+def _built_with_model(
+    make_app: Callable[..., SphinxTestApp], rootdir: Path, tmp_path: Path, model: str
+) -> SphinxTestApp:
+    """The learned-reading test page, built with the project's rules and ``model``."""
     srcdir = tmp_path / "src"
     shutil.copytree(rootdir / "test-safety-learned", srcdir)
-    return srcdir
+    app = make_app(
+        "html", srcdir=srcdir, confoverrides={**SAFETY, "kb_safety_model": model}, freshenv=True
+    )
+    app.build()
+    return app
