@@ -115,43 +115,46 @@ def context_of(label: str) -> Context:
 def evaluate(
     examples: Sequence[Example], matcher: SafetyMatcher | None = None
 ) -> dict[str, Report]:
-    """One :class:`Report` per split of ``examples``."""
+    """One :class:`Report` per split of ``examples`` (doubted findings do not count)."""
     matcher = matcher or default_matcher()
+    found = [
+        {f.rule for f in matcher.find(example.text, context_of(example.context)) if not f.doubted}
+        for example in examples
+    ]
+    return score(examples, found, [rule.id for rule in matcher.rules])
+
+
+def score(
+    examples: Sequence[Example], found: Sequence[set[str]], rule_ids: Sequence[str]
+) -> dict[str, Report]:
+    """One :class:`Report` per split of ``examples``, given the rules found in each."""
     reports: dict[str, Report] = {}
-    for example in examples:
+    for example, rules_found in zip(examples, found, strict=True):
         report = reports.setdefault(example.split, Report(example.split))
-        for rule in matcher.rules:
-            report.rules.setdefault(rule.id, RuleScore())
-        found = tuple(
-            sorted(
-                {
-                    f.rule
-                    for f in matcher.find(example.text, context_of(example.context))
-                    if not f.doubted
-                }
-            )
-        )
+        for rule_id in rule_ids:
+            report.rules.setdefault(rule_id, RuleScore())
+        found_ids = tuple(sorted(rules_found))
         expected = set(example.findings)
-        for rule_id in expected | set(found):
-            score = report.rules.setdefault(rule_id, RuleScore())
-            if rule_id in expected and rule_id in found:
-                score.true_positives += 1
-            elif rule_id in found:
-                score.false_positives += 1
+        for rule_id in expected | rules_found:
+            rule_score = report.rules.setdefault(rule_id, RuleScore())
+            if rule_id in expected and rule_id in rules_found:
+                rule_score.true_positives += 1
+            elif rule_id in rules_found:
+                rule_score.false_positives += 1
             else:
-                score.false_negatives += 1
+                rule_score.false_negatives += 1
         if expected:
             report.unsafe += 1
-            if expected & set(found):
+            if expected & rules_found:
                 report.unsafe_found += 1
-            if not expected <= set(found):
-                report.misses.append((example, found))
+            if not expected <= rules_found:
+                report.misses.append((example, found_ids))
         else:
             report.safe += 1
-            if found:
+            if rules_found:
                 report.safe_flagged += 1
-        if (set(found) - expected and expected) or (found and not expected):
-            report.false_alarms.append((example, found))
+        if (rules_found - expected and expected) or (rules_found and not expected):
+            report.false_alarms.append((example, found_ids))
     return reports
 
 

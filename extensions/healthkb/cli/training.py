@@ -7,7 +7,7 @@ rule, over the features of :func:`healthkb.language.learned.features`, with the 
 own findings among them. A feature seen in fewer than :data:`MIN_SEEN` sentences is left
 out: a weight learned from one sentence is that sentence's, not a reading.
 
-``--cross`` first measures the choice on the tuning part itself: each batch of the corpus
+``--cross`` instead measures the choice on the tuning part itself: each batch of the corpus
 (written apart from the others) is read by a model fitted to the other batches, so the
 figures show how the reading does on sentences written apart from what it learned from.
 scikit-learn is needed to train, not to build: the build reads the weights from the file.
@@ -23,10 +23,20 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from healthkb.cli.rules import CORPUS, MODEL, RULES, VOCABULARY, Example, context_of, load_corpus
+from healthkb.cli.rules import (
+    CORPUS,
+    MODEL,
+    RULES,
+    VOCABULARY,
+    Example,
+    context_of,
+    default_matcher,
+    format_report,
+    load_corpus,
+    score,
+)
 from healthkb.language.learned import Reading, RuleWeights, digest, features
-from healthkb.language.matcher import SafetyMatcher
-from healthkb.language.rules import load_concept_rules
+from healthkb.language.matcher import Analysis, SafetyMatcher
 
 #: Fewest tuning sentences a feature must be seen in to get a weight.
 MIN_SEEN = 2
@@ -54,17 +64,21 @@ def trained_on(examples: Sequence[Example]) -> dict[str, str]:
     }
 
 
+def _analyses(matcher: SafetyMatcher, examples: Sequence[Example]) -> list[Analysis | None]:
+    """Each example as the rules read it (None: the screen drops it)."""
+    return [matcher.analyse(e.text, context_of(e.context)) for e in examples]
+
+
 def _table(
-    matcher: SafetyMatcher, examples: Sequence[Example]
+    reads: Sequence[Analysis | None], examples: Sequence[Example]
 ) -> list[tuple[set[str], frozenset[str]] | None]:
     """Per example: its features and the rules the screen keeps for it (None: dropped)."""
     rows: list[tuple[set[str], frozenset[str]] | None] = []
-    for example in examples:
-        context = context_of(example.context)
-        read = matcher.analyse(example.text, context)
+    for read, example in zip(reads, examples, strict=True):
         if read is None:
             rows.append(None)
             continue
+        context = context_of(example.context)
         feats = features(read.tokens, read.hits, read.scope, context, read.found)
         rows.append((feats, frozenset(rule.id for rule in read.firing)))
     return rows
@@ -129,56 +143,47 @@ def model_json(reading: Reading) -> str:
 
 
 def cross(
-    matcher: SafetyMatcher,
-    examples: Sequence[Example],
-    strength: float,
-    settings: Sequence[tuple[float, float]],
+    examples: Sequence[Example], strength: float, settings: Sequence[tuple[float, float]]
 ) -> None:
-    """Print recall and false alarms per (threshold, doubt), each batch read by a model
-    fitted to the other batches, beside the rules alone; doubted findings do not count."""
+    """Print precision and recall per rule, recall of unsafe sentences and false alarms,
+    for the rules alone and per (threshold, doubt), each batch read by a model fitted to
+    the other batches; doubted findings do not count. Each sentence is analysed once."""
+    matcher = default_matcher(learned=False)
     rule_ids = [rule.id for rule in matcher.rules]
-    rows = _table(matcher, examples)
-    batches = sorted({e.batch for e in examples})
+    reads = _analyses(matcher, examples)
+    rows = _table(reads, examples)
+    alone = [{f.rule for f in read.found} if read else set() for read in reads]
     found: dict[tuple[float, float], list[set[str]]] = {
         s: [set() for _ in examples] for s in settings
     }
-    alone: list[set[str]] = [set() for _ in examples]
-    for batch in batches:
+    for batch in sorted({e.batch for e in examples}):
         train = [i for i, e in enumerate(examples) if e.batch != batch]
         models = fit([rows[i] for i in train], [examples[i] for i in train], rule_ids, strength)
         for threshold, doubt in settings:
-            test_matcher = SafetyMatcher(matcher.rules, Reading(threshold, doubt, models))
-            for i, example in enumerate(examples):
-                if example.batch == batch:
-                    context = context_of(example.context)
-                    found[threshold, doubt][i] = {
-                        f.rule for f in test_matcher.find(example.text, context) if not f.doubted
-                    }
+            reading = Reading(threshold, doubt, models)
+            for i, (read, example) in enumerate(zip(reads, examples, strict=True)):
+                if example.batch != batch or read is None:
+                    continue
+                context = context_of(example.context)
+                decided = reading.decide(
+                    read.firing, read.text, read.tokens, read.hits, read.scope, context, read.found
+                )
+                found[threshold, doubt][i] = {f.rule for f in decided if not f.doubted}
         print(f"  batch {batch} read", file=sys.stderr)
-    for i, example in enumerate(examples):
-        alone[i] = {f.rule for f in matcher.find(example.text, context_of(example.context))}
-    print(f"rules alone: {_figures(examples, alone)}")
+    print("The rules alone:")
+    print(format_report(score(examples, alone, rule_ids)["tune"], details=False))
     for threshold, doubt in settings:
-        figures = _figures(examples, found[threshold, doubt])
-        print(f"threshold {threshold}, doubt {doubt}: {figures}")
-
-
-def _figures(examples: Sequence[Example], found: Sequence[set[str]]) -> str:
-    unsafe = [i for i, e in enumerate(examples) if e.findings]
-    safe = [i for i, e in enumerate(examples) if not e.findings]
-    recall = sum(bool(found[i] & set(examples[i].findings)) for i in unsafe) / len(unsafe)
-    alarms = sum(bool(found[i]) for i in safe) / len(safe)
-    return (
-        f"recall {recall:.3f}, false alarms {alarms:.3f} ({len(unsafe)} unsafe, {len(safe)} safe)"
-    )
+        print(f"With the reading, threshold {threshold}, doubt {doubt}:")
+        report = score(examples, found[threshold, doubt], rule_ids)["tune"]
+        print(format_report(report, details=False))
 
 
 def train(corpus: Path = CORPUS, out: Path = MODEL, strength: float = STRENGTH) -> Reading:
     """Fit the reading to the tuning part of ``corpus`` and write it to ``out``."""
     examples = load_corpus(corpus, ("tune",))
-    matcher = SafetyMatcher(load_concept_rules(RULES, VOCABULARY))
+    matcher = default_matcher(learned=False)
     rule_ids = [rule.id for rule in matcher.rules]
-    models = fit(_table(matcher, examples), examples, rule_ids, strength)
+    models = fit(_table(_analyses(matcher, examples), examples), examples, rule_ids, strength)
     reading = Reading(THRESHOLD, DOUBT, models, trained_on(examples), str(out))
     tmp = out.with_suffix(".json.tmp")
     tmp.write_text(model_json(reading), encoding="utf-8")
@@ -195,9 +200,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if args.cross:
         examples = load_corpus(args.corpus or CORPUS, ("tune",))
-        matcher = SafetyMatcher(load_concept_rules(RULES, VOCABULARY))
         settings = [(t, d) for t in args.threshold or [THRESHOLD] for d in args.doubt or [DOUBT]]
-        cross(matcher, examples, args.strength, settings)
+        cross(examples, args.strength, settings)
         return 0
     reading = train(args.corpus or CORPUS, MODEL, args.strength)
     count = sum(len(m.weights) for m in reading.rules.values())
