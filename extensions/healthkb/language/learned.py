@@ -126,7 +126,9 @@ class Reading:
     ) -> list[Finding]:
         """``found`` (the rules' findings of ``rules``), the doubtful ones marked, and the
         learned findings of the rules that found nothing."""
-        feats = features(tokens, hits, scope, context, found)
+        # Weighed only for a rule that has findings to doubt or a phrase to add one on
+        # (most sentences the screen keeps have neither).
+        feats: set[str] | None = None
         decided: list[Finding] = []
         for rule in rules:
             own = [f for f in found if f.rule == rule.id]
@@ -134,14 +136,19 @@ class Reading:
             if model is None:
                 decided.extend(own)
                 continue
+            phrase = None
+            if not own:
+                phrase = _phrase_of(rule, hits) if context.card_rule != rule.id else None
+                if phrase is None:
+                    continue
+            if feats is None:
+                feats = features(tokens, hits, scope, context, found)
             score = model.score(feats)
             if own:
                 doubted = score < self.doubt
                 decided.extend(replace(f, doubted=True) if doubted else f for f in own)
-            elif score >= self.threshold and context.card_rule != rule.id:
-                phrase = _phrase_of(rule, hits)
-                if phrase is not None:
-                    decided.append(finding_at(rule, LEARNED, text, phrase.begin, phrase.finish))
+            elif phrase is not None and score >= self.threshold:
+                decided.append(finding_at(rule, LEARNED, text, phrase.begin, phrase.finish))
         return decided
 
 
