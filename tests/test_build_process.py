@@ -73,3 +73,24 @@ print(status, "textstat" in sys.modules)
 """
     assert _python(code) == "0 True"  # the clean build measured every page
     assert _python(code) == "0 False"  # the no-op build read none
+
+
+def test_a_build_that_reads_no_page_never_loads_the_learned_reading(tmp_path: Path) -> None:
+    """The learned reading's weights (conf/safety-model.json, about 60 ms to load) are loaded
+    with the safety matcher, before the first page is read: a no-op build goes without."""
+    out = tmp_path / "html"
+    doctrees = tmp_path / "doctrees"
+    rules = ROOT / "conf" / "safety-concepts.toml"
+    args = ["-b", "html", "-q", "-j", "1", "-D", f"kb_safety_rules={rules}", "-d", str(doctrees)]
+    args += [str(ROOTS / "test-safety-learned"), str(out)]
+    code = f"""
+import healthkb.safety.state as state
+from healthkb.perf.build import main
+loads = []
+read = state.load_reading
+state.load_reading = lambda path: loads.append(path) or read(path)
+status = main({args!r})
+print(status, len(loads))
+"""
+    assert _python(code) == "0 1"  # the clean build read the page, with the reading
+    assert _python(code) == "0 0"  # the no-op build read none

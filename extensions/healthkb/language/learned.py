@@ -197,10 +197,14 @@ def reading_from(data: Any, where: str = "<model>") -> Reading:
 
     if not isinstance(data, dict):
         raise bad("a safety model must be a JSON object")
-    threshold, doubt = data.get("threshold"), data.get("doubt")
-    for name, value in (("threshold", threshold), ("doubt", doubt)):
+
+    def fraction(name: str) -> float:
+        value = data.get(name)
         if not isinstance(value, int | float) or not 0 <= value <= 1:
             raise bad(f"{name} must be a number from 0 to 1, got {value!r}")
+        return float(value)
+
+    threshold, doubt = fraction("threshold"), fraction("doubt")
     rules = data.get("rules")
     if not isinstance(rules, dict):
         raise bad("rules must be an object of rule ids")
@@ -216,4 +220,4 @@ def reading_from(data: Any, where: str = "<model>") -> Reading:
     trained_on = data.get("trained_on", {})
     if not isinstance(trained_on, dict):
         raise bad("trained_on must be an object")
-    return Reading(float(threshold), float(doubt), read, dict(trained_on), where)  # type: ignore[arg-type]
+    return Reading(threshold, doubt, read, dict(trained_on), where)

@@ -1,11 +1,13 @@
 """The safety rules of the current build.
 
-The rules file (config value ``kb_safety_rules``, relative to the policy directory), the
-vocabulary it refers to (``kb_vocabulary``) and the learned reading trained on both
-(``kb_safety_model``, :mod:`healthkb.language.learned`; both relative to the rules file's
-folder: the three travel together) are loaded when the builder is initialised and kept in
-the kb domain's build-wide data (key :data:`RULES_KEY`, declared in :mod:`healthkb.core.domain`), so
-parallel readers inherit them and nothing outlives the build's environment.
+The rules file (config value ``kb_safety_rules``, relative to the policy directory) and
+the vocabulary it refers to (``kb_vocabulary``) are loaded when the builder is initialised
+and kept in the kb domain's build-wide data (key :data:`RULES_KEY`, declared in
+:mod:`healthkb.core.domain`), so parallel readers inherit them and nothing outlives the
+build's environment. The learned reading trained on both (``kb_safety_model``,
+:mod:`healthkb.language.learned`) is loaded with the matcher, before the first page is
+read: a build that reads no page skips its weights. All three are relative to the rules
+file's folder: they travel together.
 """
 
 from __future__ import annotations
@@ -45,11 +47,11 @@ class RulesState:
     problem: str | None = None
     #: The vocabulary file the rules refer to.
     vocabulary_path: Path | None = None
-    #: The learned reading and its file; None: the rules alone (no file, or a bad one).
-    reading: Reading | None = None
+    #: The learned reading's file (None: the rules did not load).
     model_path: Path | None = None
-    #: The rules compiled for matching, made on first use in each process (not pickled:
-    #: its caches are per process and cheap to rebuild).
+    #: The rules compiled for matching, with the learned reading, made on first use in each
+    #: process (not pickled: its caches are per process and cheap to rebuild, and the
+    #: reading's weights are a few MB). A build that reads no page never loads the reading.
     _matcher: SafetyMatcher | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -59,13 +61,14 @@ class RulesState:
     @property
     def matcher(self) -> SafetyMatcher:
         if self._matcher is None:
-            self._matcher = SafetyMatcher(self.rules, self.reading)
+            reading = None
+            if self.model_path is not None and self.vocabulary_path is not None:
+                reading = _load_reading(self.model_path, self.path, self.vocabulary_path)
+            self._matcher = SafetyMatcher(self.rules, reading)
         return self._matcher
 
     def __getstate__(self) -> dict[str, Any]:
-        # Loaded again when the next build's builder is initialised: the reading's weights
-        # (a few MB) need not be saved with the environment.
-        return {**self.__dict__, "_matcher": None, "reading": None}
+        return {**self.__dict__, "_matcher": None}
 
 
 def rules_path(app: Sphinx) -> Path:
@@ -107,7 +110,6 @@ def load_rules_state(app: Sphinx, *args: Any) -> RulesState:
             state = RulesState(path, _no_rules(path), str(exc.first), words)
     if state.loaded:
         state.model_path = model_path(app)
-        state.reading = _load_reading(state.model_path, path, words)
     kb_data(app.env)[RULES_KEY] = state
     return state
 
