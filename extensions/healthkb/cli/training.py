@@ -184,7 +184,7 @@ def train(corpus: Path = CORPUS, out: Path = MODEL, strength: float = STRENGTH) 
     matcher = default_matcher(learned=False)
     rule_ids = [rule.id for rule in matcher.rules]
     models = fit(_table(_analyses(matcher, examples), examples), examples, rule_ids, strength)
-    reading = Reading(THRESHOLD, DOUBT, models, trained_on(examples), str(out))
+    reading = Reading(THRESHOLD, DOUBT, models, trained_on(examples))
     tmp = out.with_suffix(".json.tmp")
     tmp.write_text(model_json(reading), encoding="utf-8")
     tmp.replace(out)

@@ -112,7 +112,6 @@ class Reading:
     rules: dict[str, RuleWeights]
     #: What the model was trained on (``kb rules train``): digests of the files.
     trained_on: dict[str, str] = field(default_factory=dict)
-    path: str = ""
 
     def decide(
         self,
@@ -220,4 +219,4 @@ def reading_from(data: Any, where: str = "<model>") -> Reading:
     trained_on = data.get("trained_on", {})
     if not isinstance(trained_on, dict):
         raise bad("trained_on must be an object")
-    return Reading(threshold, doubt, read, dict(trained_on), where)
+    return Reading(threshold, doubt, read, dict(trained_on))
