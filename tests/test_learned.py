@@ -8,10 +8,12 @@ trained model (``conf/safety-model.json``) holds; the trained model itself is me
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
+from healthkb.cli.main import main
 from healthkb.cli.rules import CORPUS, MODEL, RULES, VOCABULARY, load_corpus
 from healthkb.cli.training import train, trained_on
 from healthkb.language.learned import (
@@ -176,3 +178,18 @@ def test_training_writes_the_same_model_from_the_same_corpus(tmp_path: Path):
     assert reading.trained_on == trained_on(load_corpus(small, ("tune",)))
     assert reading.trained_on != trained_on(load_corpus(small))
     assert not list(tmp_path.glob("*.tmp"))
+
+
+@pytest.mark.parametrize("name", ["MODEL", "RULES"])
+def test_kb_rules_reports_a_bad_file_with_file_and_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], name: str
+):
+    """A model or rules file that does not parse ends ``kb rules eval`` with its file and line,
+    not a traceback."""
+    bad = tmp_path / ("safety-model.json" if name == "MODEL" else "safety-concepts.toml")
+    bad.write_text('{\n "threshold": 0.4,\n' if name == "MODEL" else "[[rule]\n", "utf-8")
+    monkeypatch.setattr(f"healthkb.cli.rules.{name}", bad)
+    assert main(["rules", "eval", "--summary", "--split", "tune"]) == 2
+    err = capsys.readouterr().err
+    assert re.match(rf"kb rules: {re.escape(str(bad))}:\d+: ", err), err
+    assert "Traceback" not in err

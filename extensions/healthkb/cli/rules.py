@@ -13,6 +13,7 @@ synthetic articles), by default with the learned reading of ``conf/safety-model.
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 import tomllib
 from collections.abc import Sequence
@@ -24,6 +25,7 @@ from healthkb.language.learned import load_reading
 from healthkb.language.matcher import Context, SafetyMatcher
 from healthkb.language.roller import off_topic_roller_question, topic_terms
 from healthkb.language.rules import load_concept_rules
+from healthkb.language.source import ConfigError
 from healthkb.language.text import flatten, split_sentences
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -277,11 +279,22 @@ def cost_per_article(
 
 
 def run(args: argparse.Namespace) -> int:
-    """``kb rules eval`` (``kb rules train``: :mod:`healthkb.cli.training`)."""
-    if args.rules_command == "train":
-        from healthkb.cli.training import run as train
+    """``kb rules eval`` and ``kb rules train`` (:mod:`healthkb.cli.training`); a rules,
+    vocabulary or model file that cannot be read is reported with its file and line."""
+    try:
+        if args.rules_command == "train":
+            from healthkb.cli.training import run as train
 
-        return train(args)
+            return train(args)
+        return _evaluate(args)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            print(f"kb rules: {problem}", file=sys.stderr)
+        return 2
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    """``kb rules eval``."""
     if args.cost:
         for memo in (True, False):
             ms, _ = cost_per_article(args.cost, memo=memo, learned=not args.rules_only)
