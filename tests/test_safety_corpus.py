@@ -16,7 +16,7 @@ from healthkb.cli.rules import Report, default_matcher, evaluate, load_corpus
 
 #: What the rules reach on each part of each batch of the corpus (recall of unsafe sentences,
 #: share of safe sentences flagged), raised as they improve: batch 1 written with the first
-#: rules, batches 2 to 25 written later from readers' and authors' phrasings without seeing
+#: rules, batches 2 to 26 written later from readers' and authors' phrasings without seeing
 #: the rules. First measured, before any tuning on them: batch 2's tuning part 0.795 / 0.073,
 #: batch 3 0.745 / 0.050, batch 4 0.687 / 0.054 (held out 0.744 / 0.038), batch 5 0.757 /
 #: 0.051, batch 7 0.786 / 0.043, batch 8 (held out) 0.812 / 0.055, batch 9 0.752 / 0.049,
@@ -26,7 +26,8 @@ from healthkb.cli.rules import Report, default_matcher, evaluate, load_corpus
 #: 0.037, batch 19 0.907 / 0.057, batch 21 0.840 / 0.049, batch 22 0.830 / 0.042, and the
 #: held-out batches 17 and 20 (kept out of the repository until measured) 0.769 / 0.046 and
 #: 0.858 / 0.028; with the rules of 6bc5a08: batch 23 0.874 / 0.026, batch 25 0.837 / 0.052,
-#: held-out batch 24 0.896 / 0.020. The targets for the held-out parts are 0.95 / 0.03.
+#: held-out batch 24 0.896 / 0.020; with the rules of 973db80: batch 26 0.879 / 0.032. The
+#: targets for the held-out parts are 0.95 / 0.03.
 FLOORS = {
     (1, "heldout"): (0.93, 0.02),
     (1, "tune"): (0.96, 0.01),
@@ -56,6 +57,7 @@ FLOORS = {
     (23, "tune"): (0.87, 0.03),
     (24, "heldout"): (0.90, 0.02),
     (25, "tune"): (0.83, 0.06),
+    (26, "tune"): (0.87, 0.04),
 }
 
 #: What the checks reach with the learned reading on each held-out part (batch 24 was
@@ -64,9 +66,9 @@ FLOORS = {
 READING_FLOORS = {
     (1, "heldout"): (0.95, 0.02),
     (2, "heldout"): (0.95, 0.01),
-    (4, "heldout"): (0.91, 0.04),
+    (4, "heldout"): (0.91, 0.03),
     (8, "heldout"): (0.95, 0.03),
-    (10, "heldout"): (0.89, 0.04),
+    (10, "heldout"): (0.91, 0.04),
     (11, "heldout"): (0.84, 0.04),
     (17, "heldout"): (0.86, 0.02),
     (20, "heldout"): (0.93, 0.03),
