@@ -116,6 +116,16 @@ def test_bad_model_file_is_an_error_with_file_and_line(tmp_path: Path):
     assert "invalid JSON" in problem.message
 
 
+def test_unreadable_model_file_is_an_error_with_file_and_line(tmp_path: Path):
+    bad = tmp_path / "safety-model.json"
+    bad.write_bytes(b'{\n "threshold": 0.5,\n "about": "caf\xe9"\n}\n')
+    with pytest.raises(ConfigError) as caught:
+        load_reading(bad)
+    assert str(caught.value.first) == f"{bad}:3: the file is not valid UTF-8"
+    with pytest.raises(ConfigError, match="cannot read the file"):
+        load_reading(tmp_path)  # a folder where the file should be
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [

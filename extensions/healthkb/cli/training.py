@@ -164,10 +164,7 @@ def cross(
             for i, (read, example) in enumerate(zip(reads, examples, strict=True)):
                 if example.batch != batch or read is None:
                     continue
-                context = context_of(example.context)
-                decided = reading.decide(
-                    read.firing, read.text, read.tokens, read.hits, read.scope, context, read.found
-                )
+                decided = reading.decide(read, context_of(example.context))
                 found[threshold, doubt][i] = {f.rule for f in decided if not f.doubted}
         print(f"  batch {batch} read", file=sys.stderr)
     print("The rules alone:")

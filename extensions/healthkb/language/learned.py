@@ -32,13 +32,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from healthkb.language.finding import Context, Finding, Hit, finding_at
 from healthkb.language.rules import ConceptRule
 from healthkb.language.scope import Scope
-from healthkb.language.source import ConfigError, Problem
+from healthkb.language.source import ConfigError, Problem, read_text
 from healthkb.language.text import Token
+
+if TYPE_CHECKING:  # the matcher builds analyses and holds a reading
+    from healthkb.language.matcher import Analysis
 
 #: The kind of a finding only the learned reading made.
 LEARNED = "learned"
@@ -113,23 +116,15 @@ class Reading:
     #: What the model was trained on (``kb rules train``): digests of the files.
     trained_on: dict[str, str] = field(default_factory=dict)
 
-    def decide(
-        self,
-        rules: Sequence[ConceptRule],
-        text: str,
-        tokens: Sequence[Token],
-        hits: Sequence[Hit],
-        scope: Scope,
-        context: Context,
-        found: list[Finding],
-    ) -> list[Finding]:
-        """``found`` (the rules' findings of ``rules``), the doubtful ones marked, and the
-        learned findings of the rules that found nothing."""
+    def decide(self, read: Analysis, context: Context) -> list[Finding]:
+        """The rules' findings of ``read``, the doubtful ones marked, and the learned
+        findings of the rules the screen kept that found nothing."""
+        text, tokens, hits, scope, found = read.text, read.tokens, read.hits, read.scope, read.found
         # Weighed only for a rule that has findings to doubt or a phrase to add one on
         # (most sentences the screen keeps have neither).
         feats: set[str] | None = None
         decided: list[Finding] = []
-        for rule in rules:
+        for rule in read.firing:
             own = [f for f in found if f.rule == rule.id]
             model = self.rules.get(rule.id)
             if model is None:
@@ -177,10 +172,7 @@ def load_reading(path: str | Path) -> Reading:
     """Read a model file written by ``kb rules train``; :class:`ConfigError` (file and line)
     when it does not parse or has the wrong shape."""
     where = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise ConfigError([Problem(where, None, f"not UTF-8 ({exc.reason})")]) from None
+    text = read_text(path)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -100,9 +100,7 @@ class SafetyMatcher:
             return []
         if self.reading is None:
             return read.found
-        return self.reading.decide(
-            read.firing, read.text, read.tokens, read.hits, read.scope, context, read.found
-        )
+        return self.reading.decide(read, context)
 
     def analyse(self, sentence: str, context: Context | None = None) -> Analysis | None:
         """What the rules read in ``sentence``: None when the screen drops it."""

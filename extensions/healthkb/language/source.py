@@ -49,8 +49,9 @@ class ConfigError(ValueError):
         return self.problems[0]
 
 
-def read_toml(path: str | Path) -> tuple[dict[str, Any], str]:
-    """The data and text of the TOML file at ``path``; :class:`ConfigError` when unreadable."""
+def read_text(path: str | Path) -> str:
+    """The UTF-8 text of the file at ``path``; :class:`ConfigError` when it is missing,
+    cannot be read, or is not UTF-8 (with the line of the first bad byte)."""
     where = str(path)
     try:
         raw = Path(path).read_bytes()
@@ -59,11 +60,16 @@ def read_toml(path: str | Path) -> tuple[dict[str, Any], str]:
     except OSError as exc:
         raise ConfigError([Problem(where, None, f"cannot read the file: {exc}")]) from None
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ConfigError([Problem(where, line, "the file is not valid UTF-8")]) from None
-    return parse_toml(text, where), text
+
+
+def read_toml(path: str | Path) -> tuple[dict[str, Any], str]:
+    """The data and text of the TOML file at ``path``; :class:`ConfigError` when unreadable."""
+    text = read_text(path)
+    return parse_toml(text, str(path)), text
 
 
 def parse_toml(text: str, path: str) -> dict[str, Any]:
