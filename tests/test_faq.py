@@ -444,6 +444,37 @@ def test_without_the_acknowledgment_the_item_fails_the_build(
     ) in _warnings(app)
 
 
+def test_an_acknowledgment_that_matches_nothing_is_a_finding_with_its_line(
+    make_app: Any, rootdir: Path, tmp_path: Path
+) -> None:
+    # The FAQ about rolling frequency is on topic: an acknowledgment naming it is stale
+    # and would keep a later finding with those words out of the build.
+    source = (rootdir / "test-faq-ack" / "index.md").read_text(encoding="utf-8")
+    stale = source.replace(
+        "kb_acknowledge:\n",
+        "kb_acknowledge:\n"
+        "  - check: faq-off-topic\n"
+        "    target: how-often-should-i-roll-the-muscles-around-my-lower-back\n"
+        "    reason: Written when the item was about forearms.\n",
+    )
+    assert stale != source
+    srcdir = tmp_path / "src"
+    srcdir.mkdir()
+    (srcdir / "conf.py").write_text((rootdir / "test-faq-ack" / "conf.py").read_text())
+    (srcdir / "index.md").write_text(stale)
+    app = make_app("html", srcdir=srcdir, builddir=tmp_path / "build")
+    app.build()
+    warnings = _warnings(app)
+    assert (
+        f"{srcdir / 'index.md'}:6: WARNING: kb_acknowledge entry for faq-off-topic matches no "
+        "finding on this page (target 'how-often-should-i-roll-the-muscles-around-my-lower-"
+        "back'): remove it, or correct its target to the finding's words [kb.acknowledge]"
+    ) in warnings
+    # The entry that still matches its finding is used: it is not reported.
+    assert warnings.count("kb_acknowledge entry") == 1
+    assert "typing-fatigue" not in warnings
+
+
 # -- every builder -----------------------------------------------------------------
 OUTPUTS = {"text": "lower-back.txt", "latex": "*.tex", "man": "*.1", "texinfo": "*.texi"}
 

@@ -12,7 +12,8 @@ page's front matter::
         target: how-long-should-i-foam-roll-my-forearms
         reason: Kept on purpose while the forearm article is written.
 
-An acknowledged finding no longer fails the build.
+An acknowledged finding no longer fails the build. An acknowledgment that is malformed,
+or that matches no finding of its page, is a finding itself (``acknowledge``).
 
 The build log shows what fails: warnings and errors, each with file and line.
 Information findings (the editorial backlog: claims needing a source, near-duplicate
@@ -31,6 +32,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 from sphinx.application import Sphinx
@@ -151,12 +153,16 @@ def _acknowledgments(env: BuildEnvironment, docname: str) -> list[dict[str, str]
     return [item for item in raw if isinstance(item, dict)]
 
 
+def _acknowledges(ack: dict[str, Any], code: str, target: str, message: str) -> bool:
+    """True when ``ack`` names this finding: its check, and its target or a part of its
+    message."""
+    wanted = str(ack.get("target", "")).strip()
+    return ack.get("check") == code and bool(wanted) and (wanted == target or wanted in message)
+
+
 def _matching_ack(env: BuildEnvironment, finding: Finding) -> str | None:
     for ack in _acknowledgments(env, finding.docname):
-        if ack.get("check") != finding.code:
-            continue
-        target = str(ack.get("target", "")).strip()
-        if target and (target == finding.target or target in finding.message):
+        if _acknowledges(ack, finding.code, finding.target, finding.message):
             return str(ack.get("reason", "")).strip() or "(no reason given)"
     return None
 
@@ -260,7 +266,16 @@ def _log_backlog(app: Sphinx, exception: Exception | None) -> None:
 
 
 def _check_acknowledgments(app: Sphinx, env: BuildEnvironment) -> None:
-    """Warn about malformed acknowledgments (wrong shape, unknown check, no reason)."""
+    """Warn about malformed acknowledgments (wrong shape, unknown check, no reason) and
+    about acknowledgments that match no finding of their page.
+
+    An unused acknowledgment is stale: its sentence was reworded or removed, and it would
+    silently keep a later, different finding with the same words out of the build.
+    Connected after the other consistency checks, so every finding is in by then."""
+    findings: dict[str, list[dict[str, Any]]] = {}
+    for finding in all_findings(env):
+        if finding["level"] != "info":
+            findings.setdefault(finding["docname"], []).append(finding)
     for docname in sorted(env.found_docs):
         raw = env.metadata.get(docname, {}).get(ACK_KEY)
         if raw is None:
@@ -276,8 +291,35 @@ def _check_acknowledgments(app: Sphinx, env: BuildEnvironment) -> None:
                     subtype="acknowledge",
                     location=docname,
                 )
+                continue
+            target = str(ack["target"]).strip()
+            if not any(
+                _acknowledges(ack, f["code"], f["target"], f["message"])
+                for f in findings.get(docname, ())
+            ):
+                logger.warning(
+                    "kb_acknowledge entry for %s matches no finding on this page (target "
+                    "%r): remove it, or correct its target to the finding's words",
+                    check,
+                    target,
+                    type="kb",
+                    subtype="acknowledge",
+                    location=(docname, _line_of(env, docname, target)),
+                )
+
+
+def _line_of(env: BuildEnvironment, docname: str, target: str) -> int | None:
+    """The line of the page's source that holds ``target`` (in its front matter)."""
+    try:
+        text = Path(env.doc2path(docname)).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    for number, line in enumerate(text.splitlines(), 1):
+        if target in line:
+            return number
+    return None
 
 
 def setup_findings(app: Sphinx) -> None:
-    app.connect("env-check-consistency", _check_acknowledgments)
+    app.connect("env-check-consistency", _check_acknowledgments, priority=900)
     app.connect("build-finished", _log_backlog)
