@@ -426,20 +426,28 @@ def test_acknowledged_off_topic_item_is_information(app: SphinxTestApp) -> None:
     )
 
 
+def _build_ack_root_with(
+    index: str, make_app: Any, rootdir: Path, tmp_path: Path
+) -> tuple[SphinxTestApp, Path]:
+    """Build the faq-ack root with ``index`` as its page; the app and the page's path."""
+    srcdir = tmp_path / "src"
+    srcdir.mkdir()
+    (srcdir / "conf.py").write_text((rootdir / "test-faq-ack" / "conf.py").read_text())
+    (srcdir / "index.md").write_text(index)
+    app = make_app("html", srcdir=srcdir, builddir=tmp_path / "build")
+    app.build()
+    return app, srcdir / "index.md"
+
+
 def test_without_the_acknowledgment_the_item_fails_the_build(
     make_app: Any, rootdir: Path, tmp_path: Path
 ) -> None:
     source = (rootdir / "test-faq-ack" / "index.md").read_text(encoding="utf-8")
     unacknowledged = re.sub(r"kb_acknowledge:(\n  .*)+\n", "", source)
     assert "kb_acknowledge" not in unacknowledged
-    srcdir = tmp_path / "src"
-    srcdir.mkdir()
-    (srcdir / "conf.py").write_text((rootdir / "test-faq-ack" / "conf.py").read_text())
-    (srcdir / "index.md").write_text(unacknowledged)
-    app = make_app("html", srcdir=srcdir, builddir=tmp_path / "build")
-    app.build()
+    app, page = _build_ack_root_with(unacknowledged, make_app, rootdir, tmp_path)
     assert (
-        f"{srcdir / 'index.md'}:14: WARNING: FAQ item 'Does foam rolling help with typing "
+        f"{page}:14: WARNING: FAQ item 'Does foam rolling help with typing "
         "fatigue?' looks off this page's topic"
     ) in _warnings(app)
 
@@ -458,15 +466,10 @@ def test_an_acknowledgment_that_matches_nothing_is_a_finding_with_its_line(
         "    reason: Written when the item was about forearms.\n",
     )
     assert stale != source
-    srcdir = tmp_path / "src"
-    srcdir.mkdir()
-    (srcdir / "conf.py").write_text((rootdir / "test-faq-ack" / "conf.py").read_text())
-    (srcdir / "index.md").write_text(stale)
-    app = make_app("html", srcdir=srcdir, builddir=tmp_path / "build")
-    app.build()
+    app, page = _build_ack_root_with(stale, make_app, rootdir, tmp_path)
     warnings = _warnings(app)
     assert (
-        f"{srcdir / 'index.md'}:6: WARNING: kb_acknowledge entry for faq-off-topic matches no "
+        f"{page}:6: WARNING: kb_acknowledge entry for faq-off-topic matches no "
         "finding on this page (target 'how-often-should-i-roll-the-muscles-around-my-lower-"
         "back'): remove it, or correct its target to the finding's words [kb.acknowledge]"
     ) in warnings
