@@ -473,9 +473,31 @@ def test_an_acknowledgment_that_matches_nothing_is_a_finding_with_its_line(
         "finding on this page (target 'how-often-should-i-roll-the-muscles-around-my-lower-"
         "back'): remove it, or correct its target to the finding's words [kb.acknowledge]"
     ) in warnings
+    (kept,) = [f for f in kb_data(app.env)["global_findings"] if f["code"] == "acknowledge"]
+    assert (kept["docname"], kept["lineno"]) == ("index", 6)
     # The entry that still matches its finding is used: it is not reported.
     assert warnings.count("kb_acknowledge entry") == 1
     assert "typing-fatigue" not in warnings
+
+
+def test_a_malformed_acknowledgment_is_a_finding_with_its_line_kept_for_the_report(
+    make_app: Any, rootdir: Path, tmp_path: Path
+) -> None:
+    source = (rootdir / "test-faq-ack" / "index.md").read_text(encoding="utf-8")
+    unreasoned = source.replace(
+        "    reason: Kept until the forearm article is published; it links here.\n", ""
+    )
+    assert unreasoned != source
+    app, page = _build_ack_root_with(unreasoned, make_app, rootdir, tmp_path)
+    warnings = _warnings(app)
+    assert (
+        f"{page}:6: WARNING: kb_acknowledge entries need 'check' (one of the kb checks), "
+        "'target' and 'reason'; got {'check': 'faq-off-topic', 'target': "
+        "'does-foam-rolling-help-with-typing-fatigue'} [kb.acknowledge]"
+    ) in warnings
+    assert warnings.count("WARNING") == 1
+    (kept,) = [f for f in kb_data(app.env)["global_findings"] if f["code"] == "acknowledge"]
+    assert (kept["docname"], kept["lineno"], kept["level"]) == ("index", 6, "warning")
 
 
 # -- every builder -----------------------------------------------------------------

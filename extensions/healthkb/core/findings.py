@@ -273,39 +273,36 @@ def _check_acknowledgments(app: Sphinx, env: BuildEnvironment) -> None:
     silently keep a later, different finding with the same words out of the build.
     Connected after the other consistency checks, so every finding is in by then."""
     findings: dict[str, list[dict[str, Any]]] = {}
-    for finding in all_findings(env):
-        if finding["level"] != "info":
-            findings.setdefault(finding["docname"], []).append(finding)
+    for found in all_findings(env):
+        if found["level"] != "info":
+            findings.setdefault(found["docname"], []).append(found)
     for docname in sorted(env.found_docs):
         raw = env.metadata.get(docname, {}).get(ACK_KEY)
         if raw is None:
             continue
         for ack in _acknowledgments(env, docname) or [{}]:
             check = ack.get("check")
-            if check not in CHECKS or not ack.get("target") or not ack.get("reason"):
-                logger.warning(
+            target = str(ack.get("target") or "").strip()
+            line = _line_of(env, docname, target or ACK_KEY)
+            if check not in CHECKS or not target or not ack.get("reason"):
+                message = (
                     "kb_acknowledge entries need 'check' (one of the kb checks), 'target' "
-                    "and 'reason'; got %r",
-                    ack or raw,
-                    type="kb",
-                    subtype="acknowledge",
-                    location=docname,
+                    f"and 'reason'; got {ack or raw!r}"
                 )
-                continue
-            target = str(ack["target"]).strip()
-            if not any(
+            elif not any(
                 _acknowledges(ack, f["code"], f["target"], f["message"])
                 for f in findings.get(docname, ())
             ):
-                logger.warning(
-                    "kb_acknowledge entry for %s matches no finding on this page (target "
-                    "%r): remove it, or correct its target to the finding's words",
-                    check,
-                    target,
-                    type="kb",
-                    subtype="acknowledge",
-                    location=(docname, _line_of(env, docname, target)),
+                message = (
+                    f"kb_acknowledge entry for {check} matches no finding on this page "
+                    f"(target {target!r}): remove it, or correct its target to the finding's "
+                    "words"
                 )
+            else:
+                continue
+            # Kept with the build's findings, so that kb report lists it too.
+            finding = report(env, "acknowledge", message, docname=docname, lineno=line, store=False)
+            store_build_finding(env, finding)
 
 
 def _line_of(env: BuildEnvironment, docname: str, target: str) -> int | None:
