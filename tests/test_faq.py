@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -426,30 +427,34 @@ def test_acknowledged_off_topic_item_is_information(app: SphinxTestApp) -> None:
     )
 
 
-def _build_ack_root_with(
-    index: str, make_app: Any, rootdir: Path, tmp_path: Path
-) -> tuple[SphinxTestApp, Path]:
-    """Build the faq-ack root with ``index`` as its page; the app and the page's path."""
+def _build_edited_ack_root(
+    edit: Callable[[str], str], make_app: Any, rootdir: Path, tmp_path: Path
+) -> tuple[SphinxTestApp, Path, str]:
+    """Build the faq-ack root with its page edited by ``edit``: the app, the page's path
+    and the build's warnings."""
+    source = (rootdir / "test-faq-ack" / "index.md").read_text(encoding="utf-8")
+    edited = edit(source)
+    assert edited != source
     srcdir = tmp_path / "src"
     srcdir.mkdir()
     (srcdir / "conf.py").write_text((rootdir / "test-faq-ack" / "conf.py").read_text())
-    (srcdir / "index.md").write_text(index)
+    (srcdir / "index.md").write_text(edited)
     app = make_app("html", srcdir=srcdir, builddir=tmp_path / "build")
     app.build()
-    return app, srcdir / "index.md"
+    return app, srcdir / "index.md", _warnings(app)
 
 
 def test_without_the_acknowledgment_the_item_fails_the_build(
     make_app: Any, rootdir: Path, tmp_path: Path
 ) -> None:
-    source = (rootdir / "test-faq-ack" / "index.md").read_text(encoding="utf-8")
-    unacknowledged = re.sub(r"kb_acknowledge:(\n  .*)+\n", "", source)
-    assert "kb_acknowledge" not in unacknowledged
-    app, page = _build_ack_root_with(unacknowledged, make_app, rootdir, tmp_path)
+    def unacknowledge(source: str) -> str:
+        return re.sub(r"kb_acknowledge:(\n  .*)+\n", "", source)
+
+    _, page, warnings = _build_edited_ack_root(unacknowledge, make_app, rootdir, tmp_path)
     assert (
         f"{page}:14: WARNING: FAQ item 'Does foam rolling help with typing "
         "fatigue?' looks off this page's topic"
-    ) in _warnings(app)
+    ) in warnings
 
 
 def test_an_acknowledgment_that_matches_nothing_is_a_finding_with_its_line(
@@ -457,24 +462,22 @@ def test_an_acknowledgment_that_matches_nothing_is_a_finding_with_its_line(
 ) -> None:
     # The FAQ about rolling frequency is on topic: an acknowledgment naming it is stale
     # and would keep a later finding with those words out of the build.
-    source = (rootdir / "test-faq-ack" / "index.md").read_text(encoding="utf-8")
-    stale = source.replace(
-        "kb_acknowledge:\n",
-        "kb_acknowledge:\n"
-        "  - check: faq-off-topic\n"
-        "    target: how-often-should-i-roll-the-muscles-around-my-lower-back\n"
-        "    reason: Written when the item was about forearms.\n",
-    )
-    assert stale != source
-    app, page = _build_ack_root_with(stale, make_app, rootdir, tmp_path)
-    warnings = _warnings(app)
+    def add_stale(source: str) -> str:
+        return source.replace(
+            "kb_acknowledge:\n",
+            "kb_acknowledge:\n"
+            "  - check: faq-off-topic\n"
+            "    target: how-often-should-i-roll-the-muscles-around-my-lower-back\n"
+            "    reason: Written when the item was about forearms.\n",
+        )
+
+    app, page, warnings = _build_edited_ack_root(add_stale, make_app, rootdir, tmp_path)
     assert (
         f"{page}:6: WARNING: kb_acknowledge entry for faq-off-topic matches no "
         "finding on this page (target 'how-often-should-i-roll-the-muscles-around-my-lower-"
         "back'): remove it, or correct its target to the finding's words [kb.acknowledge]"
     ) in warnings
-    (kept,) = [f for f in kb_data(app.env)["global_findings"] if f["code"] == "acknowledge"]
-    assert (kept["docname"], kept["lineno"]) == ("index", 6)
+    assert _acknowledge_finding(app) == ("index", 6, "warning")
     # The entry that still matches its finding is used: it is not reported.
     assert warnings.count("kb_acknowledge entry") == 1
     assert "typing-fatigue" not in warnings
@@ -483,21 +486,23 @@ def test_an_acknowledgment_that_matches_nothing_is_a_finding_with_its_line(
 def test_a_malformed_acknowledgment_is_a_finding_with_its_line_kept_for_the_report(
     make_app: Any, rootdir: Path, tmp_path: Path
 ) -> None:
-    source = (rootdir / "test-faq-ack" / "index.md").read_text(encoding="utf-8")
-    unreasoned = source.replace(
-        "    reason: Kept until the forearm article is published; it links here.\n", ""
-    )
-    assert unreasoned != source
-    app, page = _build_ack_root_with(unreasoned, make_app, rootdir, tmp_path)
-    warnings = _warnings(app)
+    def drop_reason(source: str) -> str:
+        return source.replace("    reason: Kept until the forearm article is published", "    #")
+
+    app, page, warnings = _build_edited_ack_root(drop_reason, make_app, rootdir, tmp_path)
     assert (
         f"{page}:6: WARNING: kb_acknowledge entries need 'check' (one of the kb checks), "
         "'target' and 'reason'; got {'check': 'faq-off-topic', 'target': "
         "'does-foam-rolling-help-with-typing-fatigue'} [kb.acknowledge]"
     ) in warnings
     assert warnings.count("WARNING") == 1
+    assert _acknowledge_finding(app) == ("index", 6, "warning")
+
+
+def _acknowledge_finding(app: SphinxTestApp) -> tuple[str, int, str]:
+    """Where the build's one acknowledgment finding is kept for kb report."""
     (kept,) = [f for f in kb_data(app.env)["global_findings"] if f["code"] == "acknowledge"]
-    assert (kept["docname"], kept["lineno"], kept["level"]) == ("index", 6, "warning")
+    return kept["docname"], kept["lineno"], kept["level"]
 
 
 # -- every builder -----------------------------------------------------------------
