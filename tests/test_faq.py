@@ -448,7 +448,9 @@ def test_without_the_acknowledgment_the_item_fails_the_build(
     make_app: Any, rootdir: Path, tmp_path: Path
 ) -> None:
     def unacknowledge(source: str) -> str:
-        return re.sub(r"kb_acknowledge:(\n  .*)+\n", "", source)
+        edited = re.sub(r"kb_acknowledge:(\n  .*)+\n", "", source)
+        assert "kb_acknowledge" not in edited
+        return edited
 
     _, page, warnings = _build_edited_ack_root(unacknowledge, make_app, rootdir, tmp_path)
     assert (
