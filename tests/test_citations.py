@@ -292,6 +292,21 @@ def test_clean_root_reports_information_only(app: SphinxTestApp) -> None:
     assert not [f for f in findings if "Do not roll directly over the lumbar" in f["message"]]
 
 
+def test_a_build_that_reads_nothing_keeps_the_registry_findings_for_the_report(
+    make_app: Callable[..., SphinxTestApp], rootdir: Path, tmp_path: Path
+) -> None:
+    # kb report right after make html reads no page: the checks after reading still give
+    # it the source nothing cites.
+    src = _copy_root(rootdir, tmp_path)
+    for _ in range(2):
+        app = make_app("html", srcdir=src, builddir=tmp_path / "build")
+        app.build()
+        (uncited,) = [f for f in all_findings(app.env) if f["code"] == "citation-uncited"]
+        assert uncited["docname"].endswith("references.bib") and uncited["lineno"] == 43
+        assert "1 uncited source (citation-uncited)" in app.status.getvalue()
+    assert "no targets are out of date" in app.status.getvalue()
+
+
 @pytest.mark.sphinx("html", testroot="cite-errors", freshenv=True)
 def test_checks_name_file_and_line(app: SphinxTestApp) -> None:
     app.build()

@@ -483,6 +483,11 @@ def test_an_acknowledgment_that_matches_nothing_is_a_finding_with_its_line(
     # The entry that still matches its finding is used: it is not reported.
     assert warnings.count("kb_acknowledge entry") == 1
     assert "typing-fatigue" not in warnings
+    # A build that reads nothing (kb report right after make html) still has it.
+    again = make_app("html", srcdir=page.parent, builddir=tmp_path / "build")
+    again.build()
+    assert "no targets are out of date" in again.status.getvalue()
+    assert _acknowledge_finding(again) == ("index", 6, "warning")
 
 
 def test_a_malformed_acknowledgment_is_a_finding_with_its_line_kept_for_the_report(

@@ -9,8 +9,9 @@ While a page is read (a transform, right after the numbering):
 - ``citation-needs-source`` (information): a claim marked ``{needs-source}``;
 - ``citation-unsupported-claim`` (information): :mod:`healthkb.checks.claims`.
 
-After every page is read (``env-check-consistency``), as findings of the registry file
-or of the whole knowledge base: the registry's own problems (BibTeX syntax, malformed
+After every page is read (``env-updated``, on every build, so that a build that reads
+no page still has them for ``kb report``), as findings of the registry file or of the
+whole knowledge base: the registry's own problems (BibTeX syntax, malformed
 or incomplete entries, one source recorded twice), ``citation-uncited`` (a source no
 page cites), and ``citation-conflict`` between two pages that name one source
 differently where the registry cannot settle it.
@@ -240,4 +241,4 @@ def _check_attributions_across_pages(
 
 def setup_citation_checks(app: Sphinx) -> None:
     app.add_transform(CitationChecks)
-    app.connect("env-check-consistency", check_registry)
+    app.connect("env-updated", check_registry, priority=800)

@@ -139,4 +139,4 @@ def check_near_duplicates(app: Sphinx, env: BuildEnvironment) -> None:
 def setup_faq_checks(app: Sphinx) -> None:
     # After healthkb.faq.items.note_page (700) has stored the page's title and tags.
     app.connect("doctree-read", check_off_topic, priority=800)
-    app.connect("env-check-consistency", check_near_duplicates)
+    app.connect("env-updated", check_near_duplicates, priority=800)

@@ -210,4 +210,4 @@ def _describe(
 
 def setup_safety_checks(app: Sphinx) -> None:
     app.connect("doctree-read", check_doctree)
-    app.connect("env-check-consistency", check_rules_present)
+    app.connect("env-updated", check_rules_present, priority=800)

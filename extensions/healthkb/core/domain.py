@@ -10,7 +10,7 @@ in :attr:`KBDomain.initial_data`:
   ``clear_doc`` and ``merge_domaindata`` keep incremental and parallel builds
   correct;
 - build-wide data (:data:`BUILD_WIDE`) is computed from every page after reading
-  (``env-get-updated``, ``env-check-consistency``, ``env-updated``) in the main
+  (``env-get-updated``, ``env-updated``, ``env-check-consistency``) in the main
   process, never by a parallel reader, so it is neither cleared nor merged.
   :data:`CACHES` names the build-wide keys that only keep a computation for the
   next build and that nothing shows.

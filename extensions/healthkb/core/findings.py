@@ -271,7 +271,11 @@ def _check_acknowledgments(app: Sphinx, env: BuildEnvironment) -> None:
 
     An unused acknowledgment is stale: its sentence was reworded or removed, and it would
     silently keep a later, different finding with the same words out of the build.
-    Connected after the other consistency checks, so every finding is in by then."""
+    Connected after every other check of the whole knowledge base, so every finding is in
+    by then. Like them it runs at ``env-updated``, on every build: Sphinx runs
+    ``env-check-consistency`` only when a page was read, and only after it has saved the
+    environment, so a build that reads no page (``kb report`` after ``make html``) would
+    have none of their findings."""
     findings: dict[str, list[dict[str, Any]]] = {}
     for found in all_findings(env):
         if found["level"] != "info":
@@ -318,5 +322,5 @@ def _line_of(env: BuildEnvironment, docname: str, target: str) -> int | None:
 
 
 def setup_findings(app: Sphinx) -> None:
-    app.connect("env-check-consistency", _check_acknowledgments, priority=900)
+    app.connect("env-updated", _check_acknowledgments, priority=900)
     app.connect("build-finished", _log_backlog)
