@@ -474,12 +474,13 @@ def test_an_acknowledgment_that_matches_nothing_is_a_finding_with_its_line(
         )
 
     app, page, warnings = _build_edited_ack_root(add_stale, make_app, rootdir, tmp_path)
-    assert (
+    _assert_acknowledge_finding(
+        app,
+        warnings,
         f"{page}:6: WARNING: kb_acknowledge entry for faq-off-topic matches no "
         "finding on this page (target 'how-often-should-i-roll-the-muscles-around-my-lower-"
-        "back'): remove it, or correct its target to the finding's words [kb.acknowledge]"
-    ) in warnings
-    assert _acknowledge_finding(app) == ("index", 6, "warning")
+        "back'): remove it, or correct its target to the finding's words [kb.acknowledge]",
+    )
     # The entry that still matches its finding is used: it is not reported.
     assert warnings.count("kb_acknowledge entry") == 1
     assert "typing-fatigue" not in warnings
@@ -497,12 +498,19 @@ def test_a_malformed_acknowledgment_is_a_finding_with_its_line_kept_for_the_repo
         return source.replace("    reason: Kept until the forearm article is published", "    #")
 
     app, page, warnings = _build_edited_ack_root(drop_reason, make_app, rootdir, tmp_path)
-    assert (
+    _assert_acknowledge_finding(
+        app,
+        warnings,
         f"{page}:6: WARNING: kb_acknowledge entries need 'check' (one of the kb checks), "
         "'target' and 'reason'; got {'check': 'faq-off-topic', 'target': "
-        "'does-foam-rolling-help-with-typing-fatigue'} [kb.acknowledge]"
-    ) in warnings
+        "'does-foam-rolling-help-with-typing-fatigue'} [kb.acknowledge]",
+    )
     assert warnings.count("WARNING") == 1
+
+
+def _assert_acknowledge_finding(app: SphinxTestApp, warnings: str, logged: str) -> None:
+    """The build logged ``logged`` and kept the finding, at line 6 of index, for kb report."""
+    assert logged in warnings
     assert _acknowledge_finding(app) == ("index", 6, "warning")
 
 

@@ -276,26 +276,29 @@ def _check_acknowledgments(app: Sphinx, env: BuildEnvironment) -> None:
     ``env-check-consistency`` only when a page was read, and only after it has saved the
     environment, so a build that reads no page (``kb report`` after ``make html``) would
     have none of their findings."""
-    findings: dict[str, list[dict[str, Any]]] = {}
+    pages = [
+        docname
+        for docname in sorted(env.found_docs)
+        if env.metadata.get(docname, {}).get(ACK_KEY) is not None
+    ]
+    if not pages:
+        return
+    findings: dict[str, list[dict[str, Any]]] = {docname: [] for docname in pages}
     for found in all_findings(env):
-        if found["level"] != "info":
-            findings.setdefault(found["docname"], []).append(found)
-    for docname in sorted(env.found_docs):
-        raw = env.metadata.get(docname, {}).get(ACK_KEY)
-        if raw is None:
-            continue
+        if found["level"] != "info" and found["docname"] in findings:
+            findings[found["docname"]].append(found)
+    for docname in pages:
+        lines: list[str] | None = None
         for ack in _acknowledgments(env, docname) or [{}]:
             check = ack.get("check")
             target = str(ack.get("target") or "").strip()
-            line = _line_of(env, docname, target or ACK_KEY)
             if check not in CHECKS or not target or not ack.get("reason"):
                 message = (
                     "kb_acknowledge entries need 'check' (one of the kb checks), 'target' "
-                    f"and 'reason'; got {ack or raw!r}"
+                    f"and 'reason'; got {ack or env.metadata[docname][ACK_KEY]!r}"
                 )
             elif not any(
-                _acknowledges(ack, f["code"], f["target"], f["message"])
-                for f in findings.get(docname, ())
+                _acknowledges(ack, f["code"], f["target"], f["message"]) for f in findings[docname]
             ):
                 message = (
                     f"kb_acknowledge entry for {check} matches no finding on this page "
@@ -304,21 +307,21 @@ def _check_acknowledgments(app: Sphinx, env: BuildEnvironment) -> None:
                 )
             else:
                 continue
+            if lines is None:
+                lines = _source_lines(env, docname)
+            line = next((n for n, text in enumerate(lines, 1) if (target or ACK_KEY) in text), None)
             # Kept with the build's findings, so that kb report lists it too.
             finding = report(env, "acknowledge", message, docname=docname, lineno=line, store=False)
             store_build_finding(env, finding)
 
 
-def _line_of(env: BuildEnvironment, docname: str, target: str) -> int | None:
-    """The line of the page's source that holds ``target`` (in its front matter)."""
+def _source_lines(env: BuildEnvironment, docname: str) -> list[str]:
+    """The lines of the page's source (none when it cannot be read): an acknowledgment's
+    line is found there, in the front matter."""
     try:
-        text = Path(env.doc2path(docname)).read_text(encoding="utf-8")
+        return Path(env.doc2path(docname)).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
-        return None
-    for number, line in enumerate(text.splitlines(), 1):
-        if target in line:
-            return number
-    return None
+        return []
 
 
 def setup_findings(app: Sphinx) -> None:
