@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 
 from healthkb.core import hubs as hubs_module
+from healthkb.core.domain import report_duplicate_ids
 from healthkb.perf import parallel as parallel_module
 from tests.scale_builds import build, bump, copy_root, differences, edit, output_files
 
@@ -218,13 +219,15 @@ def test_parallel_build_stores_a_duplicate_id_found_while_merging(tmp_path: Path
     for page in pages:
         data: dict[str, Any] = pickle.loads(pickle.dumps(domain.data))
         read[page] = data
-        data["objects"] = {key: {**data["objects"][key], "docname": page}}
+        data["claims"] = {key: {page: data["claims"][key][page]}}
+        data["objects"] = {key: data["claims"][key][page]}
         data["findings"][page] = [f for f in data["findings"][page] if f["code"] != "duplicate-id"]
     for page in pages:
         domain.clear_doc(page)
     for page in reversed(pages):  # the last page's reader is merged first
         domain.merge_domaindata([page], read[page])
     assert domain.objects[key]["docname"] == "aaa-first"
+    report_duplicate_ids(apps[0], apps[0].env)  # after every reader is merged
     duplicates = [
         (page, f["message"])
         for page, per_doc in domain.data["findings"].items()
@@ -238,6 +241,45 @@ def test_parallel_build_stores_a_duplicate_id_found_while_merging(tmp_path: Path
             "one of them a different :name:",
         )
     ]
+
+
+def test_a_shared_id_is_reported_once_per_page_against_its_keeper_at_any_parallelism(
+    tmp_path: Path,
+) -> None:
+    # Forty pages give one FAQ the same id. Pages are not read in the order of their names,
+    # and a parallel reader started after other readers were merged sees an id kept, for
+    # now, by a page that loses it in the end: each page is still reported once, against
+    # the page that keeps it, in a serial and in a parallel build.
+    src = copy_root(tmp_path)
+    pages = [f"p{n:02d}" for n in range(40)]
+    for page in pages:
+        (src / f"{page}.md").write_text(
+            f"# Page {page}\n\n## FAQ\n\n```{{faq}} How long should I roll?\n"
+            ":name: faq-shared\nA minute.\n```\n"
+        )
+    index = src / "index.md"
+    text = index.read_text(encoding="utf-8")
+    index.write_text(text.replace("\nevidence\n", "\nevidence\n" + "\n".join(pages) + "\n", 1))
+    message = (
+        "FAQ id 'faq-shared' is already used in p00 (line 5); give one of them a different :name:"
+    )
+    logs = {}
+    for parallel in (1, 3):
+        built = build(src, tmp_path / f"j{parallel}", parallel=parallel, freshenv=True)
+        logs[parallel] = sorted(
+            line for line in built.warnings.splitlines() if "faq-shared" in line
+        )
+        findings = _stored(tmp_path / f"j{parallel}" / "doctrees")["findings"]
+        reported = sorted(
+            (page, f["message"])
+            for page, per_doc in findings.items()
+            for f in per_doc
+            if f["code"] == "duplicate-id"
+        )
+        assert reported == [(page, message) for page in pages[1:]]
+    assert len(logs[1]) == len(pages) - 1
+    assert all(message in line for line in logs[1])
+    assert logs[3] == logs[1]
 
 
 def test_two_clean_builds_are_byte_identical(

@@ -75,6 +75,8 @@ BUILD_WIDE: dict[str, Any] = {
     "faq_near_duplicates": None,
     # the grade the reading-level check compared sections with (healthkb.checks.reading)
     "reading_target": None,
+    # the ids two pages give, as last reported: (docname, finding) (report_duplicate_ids)
+    "duplicate_ids": [],
 }
 
 #: Build-wide keys that only keep a computation for the next build: nothing shows them,
@@ -92,7 +94,10 @@ class KBDomain(Domain):
     initial_data: ClassVar[dict[str, Any]] = {
         # (objtype, name) -> {"docname", "node_id", "title", "lineno", ...}
         "objects": {},
-        # docname -> keys of "objects" defined there (clearing a page is not a full scan)
+        # (objtype, name) -> docname -> the object as that page gives it: every page that
+        # claims an id, the one that keeps it and the ones that lose it
+        "claims": {},
+        # docname -> keys the page claims (clearing a page is not a full scan)
         "object_keys": {},
         # kind -> docname -> list of plain records (FAQ items, cards, citations...)
         "records": {},
@@ -117,40 +122,45 @@ class KBDomain(Domain):
         lineno: int | None = None,
         **extra: Any,
     ) -> bool:
-        """Record an object; returns False (and warns) when the id is taken.
+        """Record an object; returns False when another page already keeps its id.
 
-        Of two pages that give an object the same id, the page whose name sorts first
-        keeps it, whichever is read first (a serial, parallel or incremental build):
-        the other page has the finding.
+        Of the pages that give an object the same id, the page whose name sorts first
+        keeps it, whichever is read first (a serial, parallel or incremental build). The
+        others' claims are kept too: :func:`report_duplicate_ids` reports each of them once,
+        against that page, after every page is read.
         """
         key = (objtype, name)
-        other = self.objects.get(key)
         value = {"docname": docname, "node_id": node_id, "title": title, "lineno": lineno}
         value.update(extra)
-        if other is not None and (other["docname"], other["node_id"]) != (docname, node_id):
-            if other["docname"] <= docname:
-                self._report_duplicate(key, owner=other, loser=value)
-                return False
-            self._report_duplicate(key, owner=value, loser=other)
-        self._own(key, value)
-        return True
+        self._claim(key, value)
+        return self.objects[key]["docname"] == docname
 
-    def _own(self, key: tuple[str, str], value: dict[str, Any]) -> None:
-        self.objects[key] = value
-        self.data["object_keys"].setdefault(value["docname"], {})[key] = None
+    def _claim(self, key: tuple[str, str], value: dict[str, Any]) -> None:
+        claims = self.data["claims"].setdefault(key, {})
+        docname = value["docname"]
+        # A page that gives one id twice keeps its first (the page's own check reports it).
+        claims.setdefault(docname, value)
+        self.data["object_keys"].setdefault(docname, {})[key] = None
+        self._settle(key)
 
-    def _report_duplicate(
-        self, key: tuple[str, str], *, owner: dict[str, Any], loser: dict[str, Any]
-    ) -> None:
-        report(
-            self.env,
-            "duplicate-id",
-            f"{OBJECT_LABELS[key[0]]} id {key[1]!r} is already used in {owner['docname']} "
-            f"(line {owner.get('lineno')}); give one of them a different :name:",
-            docname=loser["docname"],
-            lineno=loser.get("lineno"),
-            target=key[1],
-        )
+    def _settle(self, key: tuple[str, str]) -> None:
+        """Give ``key`` to the claiming page whose name sorts first (none: no object)."""
+        claims = self.data["claims"].get(key)
+        if claims:
+            self.objects[key] = claims[min(claims)]
+        else:
+            self.data["claims"].pop(key, None)
+            self.objects.pop(key, None)
+
+    def duplicate_ids(self) -> Iterator[tuple[tuple[str, str], dict[str, Any], dict[str, Any]]]:
+        """(key, owner, loser) for every page that claims an id another page keeps, in
+        the order of the ids and the pages."""
+        for key in sorted(self.data["claims"]):
+            claims = self.data["claims"][key]
+            owner = self.objects[key]
+            for docname in sorted(claims):
+                if docname != owner["docname"]:
+                    yield key, owner, claims[docname]
 
     def add_record(self, kind: str, docname: str, record: dict[str, Any]) -> None:
         self.data["records"].setdefault(kind, {}).setdefault(docname, []).append(record)
@@ -161,16 +171,14 @@ class KBDomain(Domain):
     # -- incremental and parallel builds -------------------------------------
     def clear_doc(self, docname: str) -> None:
         for key in self.data["object_keys"].pop(docname, {}):
-            if self.objects.get(key, {}).get("docname") == docname:
-                del self.objects[key]
+            self.data["claims"].get(key, {}).pop(docname, None)
+            self._settle(key)
         for per_doc in self.data["records"].values():
             per_doc.pop(docname, None)
         self.data[PAGE_FINDINGS].pop(docname, None)
 
     def merge_domaindata(self, docnames: Iterable[str], otherdata: dict[str, Any]) -> None:
         wanted = set(docnames)
-        # Findings first: an id already taken by a page merged earlier is reported below,
-        # and that finding joins the page's own (not overwritten by them).
         for docname, findings in otherdata[PAGE_FINDINGS].items():
             if docname in wanted:
                 self.data[PAGE_FINDINGS][docname] = list(findings)
@@ -179,16 +187,12 @@ class KBDomain(Domain):
             for docname, records in per_doc.items():
                 if docname in wanted:
                     mine_records[docname] = records
-        for key, value in otherdata["objects"].items():
-            if value["docname"] in wanted:
-                mine = self.objects.get(key)
-                if mine is not None and mine["docname"] != value["docname"]:
-                    # The page whose name sorts first keeps the id (see note_object).
-                    if mine["docname"] < value["docname"]:
-                        self._report_duplicate(key, owner=mine, loser=value)
-                        continue
-                    self._report_duplicate(key, owner=value, loser=mine)
-                self._own(key, value)
+        # Every page's claims, then who keeps each id: the page whose name sorts first,
+        # whichever reader is merged first (see note_object).
+        for key, per_doc in otherdata["claims"].items():
+            for docname, value in per_doc.items():
+                if docname in wanted:
+                    self._claim(key, value)
 
     # -- resolving -----------------------------------------------------------
     def resolve_xref(
@@ -271,6 +275,38 @@ def _reset_global_findings(app: Sphinx, env: BuildEnvironment, *args: Any) -> No
     kb_data(env)[BUILD_FINDINGS] = []
 
 
+def report_duplicate_ids(app: Sphinx, env: BuildEnvironment) -> None:
+    """Report every page that gives an object an id another page keeps, once, against the
+    page that keeps it, on every build.
+
+    Reported after every page is read, not while reading: a parallel reader sees only the
+    pages merged before it started, so it would name a page that does not keep the id in
+    the end, and the same page could be reported twice. The finding is the losing page's,
+    for the report, and replaces the one of the last build."""
+    domain = kb_domain(env)
+    page_findings = domain.data[PAGE_FINDINGS]
+    for docname, finding in domain.data["duplicate_ids"]:
+        if finding in page_findings.get(docname, ()):
+            page_findings[docname].remove(finding)
+            if not page_findings[docname]:
+                del page_findings[docname]
+    reported = []
+    for key, owner, loser in domain.duplicate_ids():
+        finding = report(
+            env,
+            "duplicate-id",
+            f"{OBJECT_LABELS[key[0]]} id {key[1]!r} is already used in {owner['docname']} "
+            f"(line {owner.get('lineno')}); give one of them a different :name:",
+            docname=loser["docname"],
+            lineno=loser.get("lineno"),
+            target=key[1],
+        )
+        reported.append((finding.docname, finding.as_dict()))
+    domain.data["duplicate_ids"] = reported
+
+
 def setup_domain(app: Sphinx) -> None:
     app.add_domain(KBDomain)
     app.connect("env-before-read-docs", _reset_global_findings)
+    # Before the checks of the whole knowledge base (800) and the acknowledgments (900).
+    app.connect("env-updated", report_duplicate_ids, priority=700)

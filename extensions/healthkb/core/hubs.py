@@ -169,6 +169,7 @@ UNSHOWN = frozenset({"search", "related-terms", "reading"})
 NOT_SHARED = frozenset(
     {
         "objects",
+        "claims",
         "object_keys",
         "records",
         "findings",
@@ -180,6 +181,7 @@ NOT_SHARED = frozenset(
         "redirects",
         "docs_changed",
         "reading_target",
+        "duplicate_ids",
     }
 )
 

@@ -6,7 +6,7 @@ pages merged before it was forked included. Two things keep that cost down:
 
 - **Readers send back only what they read.** When a page is purged for reading, its
   data leaves the environment before any reader is forked, so whatever a forked
-  reader finds in the knowledge base's per-page records and findings, and in
+  reader finds in the knowledge base's per-page records, findings and id claims, and in
   Sphinx's per-page tables of contents and metadata, belongs to pages the main process already
   holds (the merge takes only the reader's own pages). The reader drops it before
   it reads its first page. At 1,000 articles (-j 3, 18 readers) the last reader's
@@ -117,6 +117,7 @@ def _slim_reader(reading: Reading, app: Sphinx, docname: str, source: list[str])
     for per_doc in data["records"].values():
         per_doc.clear()
     data["findings"].clear()
+    data["claims"].clear()
     app.env.tocs.clear()
     app.env.metadata.clear()
 
