@@ -28,8 +28,9 @@ from healthkb.cli.rules import Report, default_matcher, evaluate, load_corpus
 #: 0.858 / 0.028; with the rules of 6bc5a08: batch 23 0.874 / 0.026, batch 25 0.837 / 0.052,
 #: held-out batch 24 0.896 / 0.020; with the rules of 973db80: batch 26 0.879 / 0.032; with
 #: the rules and model of 85062b0, held-out batch 28 (kept out of the repository until
-#: measured) 0.871 / 0.035, and 0.937 / 0.023 with the reading. The targets for the held-out
-#: parts are 0.95 / 0.03.
+#: measured) 0.871 / 0.035, and 0.937 / 0.023 with the reading; with those of d50cd77, held-out
+#: batch 29 (kept out of the repository until measured) 0.900 / 0.028, and 0.944 / 0.028 with
+#: the reading. The targets for the held-out parts are 0.95 / 0.03.
 FLOORS = {
     (1, "heldout"): (0.93, 0.02),
     (1, "tune"): (0.96, 0.01),
@@ -61,6 +62,7 @@ FLOORS = {
     (25, "tune"): (0.83, 0.06),
     (26, "tune"): (0.87, 0.04),
     (28, "heldout"): (0.87, 0.04),
+    (29, "heldout"): (0.90, 0.03),
 }
 
 #: What the checks reach with the learned reading on each held-out part (batch 24 was
@@ -77,6 +79,7 @@ READING_FLOORS = {
     (20, "heldout"): (0.93, 0.03),
     (24, "heldout"): (0.94, 0.02),
     (28, "heldout"): (0.93, 0.03),
+    (29, "heldout"): (0.94, 0.03),
 }
 
 
