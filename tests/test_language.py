@@ -705,6 +705,22 @@ def test_a_reader_addressed_by_a_condition_and_told_to_roll(matcher):
     assert matcher.find("Runners with osteoporosis, ask your doctor before you roll.") == []
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Write down the order number before you call us.",
+        "A number of readers roll their calves every evening.",
+        "The number one mistake is rolling too fast.",
+    ],
+)
+def test_a_number_is_not_numbness(matcher, sentence):
+    # spaCy's lookup table reads "number" as "more numb"
+    assert matcher.find(sentence, Context()) == []
+    assert [f.rule for f in matcher.find("My toes went numb.", Context())] == [
+        "stop-nerve-symptoms"
+    ]
+
+
 def test_nerve_symptoms_named_in_the_leg_are_a_red_flag(matcher):
     found = {f.rule for f in matcher.find("Nerve symptoms in your calf are common with rolling.")}
     assert "stop-nerve-symptoms" in found

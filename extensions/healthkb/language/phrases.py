@@ -116,11 +116,13 @@ def token_lemma(token: Any) -> str:
     return LEMMA_FIXES.get(lemma, lemma)
 
 
-#: Words the lookup table lemmatises as another word ("does" -> "doe", "bit" -> "bite"; the
-#: ordinals become digits: "first" -> "1", so "first ... days" would match "1-2 times a day").
+#: Words the lookup table lemmatises as another word ("does" -> "doe", "bit" -> "bite",
+#: "number" -> "numb", which made every "order number" a numbness red flag; the ordinals
+#: become digits: "first" -> "1", so "first ... days" would match "1-2 times a day").
 WORD_FIXES = {
     "does": "do",
     "bit": "bit",
+    "number": "number",
     "left": "left",
     "first": "first",
     "second": "second",
