@@ -2,11 +2,11 @@
 
 A page about back pain answers questions about back pain; "How do I clean my foam roller?"
 or "What's the warranty?" belong on a product or help page. A question is about the roller
-when it names a ``roller.*`` concept of the vocabulary (care, purchase, the product) and
-names nothing of the page: no body place, symptom, condition or injury, and none of the
-page's own terms (its title words, say). The answer is read too: a roller word in the answer
-alone does not make the question off topic, but a body place or symptom there keeps it on
-topic.
+when it names a ``roller.*`` concept of the vocabulary (care and faults, buying and
+delivery, the product and its range) and names nothing of the page: no body place, symptom,
+condition or injury, and none of the page's own terms (its title words, say) except in a
+product's name ("the hand roller" on a page about hands). The answer is read too: a body
+place or symptom there keeps the question on topic.
 """
 
 from __future__ import annotations
@@ -51,9 +51,29 @@ def off_topic_roller_question(
         return None
     if any(hit.key.startswith(_HEALTH_KINDS) for hit in asked):
         return None
-    if answer and any(hit.key.startswith(_ANSWER_KINDS) for hit in matcher.hits(answer)):
+    answered = matcher.hits(answer) if answer else []
+    if any(hit.key.startswith(_ANSWER_KINDS) for hit in answered):
         return None
-    words = set(matcher.lemmas_of(question))
-    if any(set(matcher.lemmas_of(term)) <= words for term in page_terms if term.strip()):
+    if _names_page(matcher, question, page_terms):
         return None
     return roller[0].key
+
+
+#: Nouns that make a page term before them part of the name of a thing ("the hand roller",
+#: "forearm balls", "hand luggage"), not the page's subject.
+_PRODUCT_NOUNS = frozenset({"roller", "ball", "massager", "stick", "luggage"})
+
+
+def _names_page(matcher: SafetyMatcher, question: str, page_terms: Iterable[str]) -> bool:
+    """True when ``question`` names one of ``page_terms`` other than in a product's name."""
+    words = matcher.lemmas_of(question)
+    for term in page_terms:
+        lemmas = matcher.lemmas_of(term)
+        if not lemmas:
+            continue
+        size = len(lemmas)
+        for at in range(len(words) - size + 1):
+            after = words[at + size] if at + size < len(words) else ""
+            if words[at : at + size] == lemmas and after not in _PRODUCT_NOUNS:
+                return True
+    return False
