@@ -21,6 +21,12 @@ def matcher():
         ("Can I get a refund if it arrives damaged?", "roller.purchase"),
         ("What's the warranty on the roller?", "roller.purchase"),
         ("What size roller fits in a suitcase?", "roller.product"),
+        ("Is the roller vegan?", "roller.product"),
+        ("Can I pay in instalments?", "roller.purchase"),
+        ("Does the vibrating one charge over USB?", "roller.product"),
+        ("Is there a travel version of the big roller?", "roller.product"),
+        ("The seam is coming apart after a month.", "roller.care"),
+        ("Where are they manufactured?", "roller.product"),
     ],
 )
 def test_questions_about_the_roller_are_flagged(matcher, question, concept):
@@ -34,6 +40,12 @@ def test_questions_about_the_roller_are_flagged(matcher, question, concept):
         "My leg goes numb when I roll. Should I keep going?",
         "Is it safe to roll while pregnant?",
         "How many minutes should I spend on each side?",
+        # the roller check's words in a health question
+        "What is fascia made of?",
+        "Does rolling improve range of motion?",
+        "Is there an easier version of this stretch?",
+        "Should I do cat-cow before rolling?",
+        "How much pressure should I use?",
     ],
 )
 def test_questions_about_health_are_not_flagged(matcher, question):
@@ -44,35 +56,6 @@ def test_a_page_term_keeps_a_roller_word_on_topic(matcher):
     question = "What should I buy if I want one for my back?"
     assert off_topic_roller_question(matcher, question) == "roller.purchase"
     assert off_topic_roller_question(matcher, question, page_terms=["back"]) is None
-
-
-@pytest.mark.parametrize(
-    ("question", "concept"),
-    [
-        ("Is the roller vegan?", "roller.product"),
-        ("Can I pay in instalments?", "roller.purchase"),
-        ("Does the vibrating one charge over USB?", "roller.product"),
-        ("Is there a travel version of the big roller?", "roller.product"),
-        ("The seam is coming apart after a month.", "roller.care"),
-        ("Where are they manufactured?", "roller.product"),
-    ],
-)
-def test_the_range_faults_and_materials_are_about_the_roller(matcher, question, concept):
-    assert off_topic_roller_question(matcher, question) == concept
-
-
-@pytest.mark.parametrize(
-    "question",
-    [
-        "What is fascia made of?",
-        "Does rolling improve range of motion?",
-        "Is there an easier version of this stretch?",
-        "Should I do cat-cow before rolling?",
-        "How much pressure should I use?",
-    ],
-)
-def test_the_same_words_in_a_health_question_are_not_flagged(matcher, question):
-    assert off_topic_roller_question(matcher, question) is None
 
 
 def test_a_page_term_in_a_product_name_does_not_keep_a_question_on_topic(matcher):
