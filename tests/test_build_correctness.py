@@ -282,6 +282,30 @@ def test_a_shared_id_is_reported_once_per_page_against_its_keeper_at_any_paralle
     assert logs[3] == logs[1]
 
 
+def test_renaming_a_shared_id_on_the_page_that_keeps_it_ends_the_finding(tmp_path: Path) -> None:
+    # An editor fixes a duplicate id on the page that keeps it: the next build reads only
+    # that page, yet the other page's finding goes, and the id is now that page's to link to.
+    src = copy_root(tmp_path)
+    faq = (
+        "# {title}\n\n## FAQ\n\n```{{faq}} How long should I roll?\n:name: {name}\nA minute.\n```\n"
+    )
+    (src / "aaa-first.md").write_text(faq.format(title="First", name="faq-shared"))
+    (src / "zzz-last.md").write_text(faq.format(title="Last", name="faq-shared"))
+    index = src / "index.md"
+    text = index.read_text(encoding="utf-8")
+    index.write_text(text.replace("\nevidence\n", "\nevidence\naaa-first\nzzz-last\n", 1))
+    first = build(src, tmp_path / "out", freshenv=True)
+    assert "duplicate-id" in first.warnings
+    edit(src / "aaa-first.md", ":name: faq-shared", ":name: faq-first")
+    second = build(src, tmp_path / "out")
+    assert "duplicate-id" not in second.warnings
+    stored = _stored(tmp_path / "out" / "doctrees")
+    codes = [f["code"] for per_doc in stored["findings"].values() for f in per_doc]
+    assert "duplicate-id" not in codes
+    assert stored["objects"][("faq", "faq-shared")]["docname"] == "zzz-last"
+    assert stored["objects"][("faq", "faq-first")]["docname"] == "aaa-first"
+
+
 def test_two_clean_builds_are_byte_identical(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
