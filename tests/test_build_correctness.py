@@ -103,6 +103,16 @@ def _remove_article(src: Path) -> None:
     # upper-back-desk's FAQ was linked from it; nothing else refers to the page.
 
 
+def _add_pages(src: Path, pages: dict[str, str]) -> None:
+    """Write top-level pages (name -> text) and list them in the index's table of contents."""
+    for name, text in pages.items():
+        (src / f"{name}.md").write_text(text, encoding="utf-8")
+    index = src / "index.md"
+    listed = "".join(f"{name}\n" for name in pages)
+    text = index.read_text(encoding="utf-8")
+    index.write_text(text.replace("\nevidence\n", "\nevidence\n" + listed, 1), encoding="utf-8")
+
+
 EDITS: dict[str, tuple[Edit, str]] = {
     "article text": (_article_text, "0 added, 1 changed, 0 removed"),
     "new paragraph": (_new_paragraph, "0 added, 1 changed, 0 removed"),
@@ -187,11 +197,13 @@ def test_parallel_build_stores_a_duplicate_id_found_while_merging(tmp_path: Path
         "# {title}\n\n## FAQ\n\n```{{faq}} How long should I roll?\n:name: faq-shared\n"
         "{answer}\n```\n\n```{{faq}} And after {title}?\n```\n"
     )
-    (src / "aaa-first.md").write_text(faq.format(title="First", answer="A minute."))
-    (src / "zzz-last.md").write_text(faq.format(title="Last", answer="Two minutes."))
-    index = src / "index.md"
-    text = index.read_text(encoding="utf-8")
-    index.write_text(text.replace("\nevidence\n", "\nevidence\naaa-first\nzzz-last\n", 1))
+    _add_pages(
+        src,
+        {
+            "aaa-first": faq.format(title="First", answer="A minute."),
+            "zzz-last": faq.format(title="Last", answer="Two minutes."),
+        },
+    )
     for parallel in (1, 2):
         built = build(src, tmp_path / f"j{parallel}", parallel=parallel, freshenv=True)
         assert "faq-shared" in built.warnings and "duplicate-id" in built.warnings
@@ -252,14 +264,9 @@ def test_a_shared_id_is_reported_once_per_page_against_its_keeper_at_any_paralle
     # the page that keeps it, in a serial and in a parallel build.
     src = copy_root(tmp_path)
     pages = [f"p{n:02d}" for n in range(40)]
-    for page in pages:
-        (src / f"{page}.md").write_text(
-            f"# Page {page}\n\n## FAQ\n\n```{{faq}} How long should I roll?\n"
-            ":name: faq-shared\nA minute.\n```\n"
-        )
-    index = src / "index.md"
-    text = index.read_text(encoding="utf-8")
-    index.write_text(text.replace("\nevidence\n", "\nevidence\n" + "\n".join(pages) + "\n", 1))
+    faq = "# Page {}\n\n## FAQ\n\n```{{faq}} How long should I roll?\n:name: faq-shared\n"
+    faq += "A minute.\n```\n"
+    _add_pages(src, {page: faq.format(page) for page in pages})
     message = (
         "FAQ id 'faq-shared' is already used in p00 (line 5); give one of them a different :name:"
     )
@@ -289,11 +296,13 @@ def test_renaming_a_shared_id_on_the_page_that_keeps_it_ends_the_finding(tmp_pat
     faq = (
         "# {title}\n\n## FAQ\n\n```{{faq}} How long should I roll?\n:name: {name}\nA minute.\n```\n"
     )
-    (src / "aaa-first.md").write_text(faq.format(title="First", name="faq-shared"))
-    (src / "zzz-last.md").write_text(faq.format(title="Last", name="faq-shared"))
-    index = src / "index.md"
-    text = index.read_text(encoding="utf-8")
-    index.write_text(text.replace("\nevidence\n", "\nevidence\naaa-first\nzzz-last\n", 1))
+    _add_pages(
+        src,
+        {
+            "aaa-first": faq.format(title="First", name="faq-shared"),
+            "zzz-last": faq.format(title="Last", name="faq-shared"),
+        },
+    )
     first = build(src, tmp_path / "out", freshenv=True)
     assert "duplicate-id" in first.warnings
     edit(src / "aaa-first.md", ":name: faq-shared", ":name: faq-first")
