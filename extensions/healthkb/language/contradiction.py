@@ -14,6 +14,7 @@ from healthkb.language.cues import (
     HARM_LEMMAS,
     LEAD_IN,
     MODAL_HARM,
+    OPENERS,
     ROLLER_WORDS,
     SUBORDINATORS,
 )
@@ -356,7 +357,8 @@ def _framed_injury(
     opening = 1 if tokens and tokens[0].lemma == "even" else 0  # "even if", "even when"
     if len(tokens) <= opening:
         return None
-    if tokens[opening].lemma not in SUBORDINATORS and not _lead_in(tokens):
+    told = tokens[opening].lemma not in SUBORDINATORS and not _lead_in(tokens)
+    if told and not _told_injury(tokens, targets):
         return None
     permissions = [h for h in hits if h.key.startswith("permission.")]
     allowed = [h.start for h in permissions]
@@ -372,13 +374,21 @@ def _framed_injury(
     injuries = [t for t in targets if t.key.startswith("injuries.") and scope.clause[t.start] == 0]
     if not injuries:
         return None
+    # a story's comma splice is one clause to the scope: its order starts after the comma
+    spliced = _spliced_order(tokens, injuries[0]) if told else None
     for action in actions:
-        if scope.clause[action.start] == 0:
+        if action.start == spliced:
+            start, end = spliced, scope.clause_end(action.start)
+        elif scope.clause[action.start] == 0:
             continue
-        start, end = scope.clause_start(action.start), scope.clause_end(action.start)
+        else:
+            start, end = scope.clause_start(action.start), scope.clause_end(action.start)
         clause = [t.lemma for t in tokens[start : end + 1]]
         permits = any(start <= at <= end and not scope.asks(at) for at in allowed)
-        if not scope.imperative(action.start) and not _urged(clause) and not permits:
+        ordered = action.start == spliced or scope.imperative(action.start)
+        if told and not ordered:
+            continue  # the story goes on ("..., waited two weeks, and now I roll it")
+        if not ordered and not _urged(clause) and not permits:
             continue
         if _DEFERRING.intersection(clause):
             continue
@@ -417,6 +427,36 @@ _SOMEWHERE_ELSE = frozenset({"alone", "other", "else", "elsewhere", "instead", "
 # the roller put away ("leave it in the cupboard"), the muscles further off ("roll the
 # muscles further away"; not "away", which is when in "right away")
 _SOMEWHERE_ELSE |= {"cupboard", "drawer", "wardrobe", "shelf", "further", "higher"}
+
+
+def _told_injury(tokens: Sequence[Token], targets: Sequence[Hit]) -> bool:
+    """True when the sentence opens on the writer's injury, told without a subject ("Pulled
+    both glutes yesterday, roll them today", "Just tweaked my calf, so roll it out?"): its
+    first word, or the one after "just", is an injury verb in the past."""
+    at = 1 if tokens[0].lemma == "just" else 0
+    if at >= len(tokens):
+        return False
+    word = tokens[at].lower
+    past = word != tokens[at].lemma and (word.endswith("ed") or word in _PAST_FORMS)
+    return past and any(t.start == at and t.key.startswith("injuries.") for t in targets)
+
+
+#: Past forms of injury verbs that do not end in "ed".
+_PAST_FORMS = frozenset({"tore", "torn", "broke", "broken", "hurt", "bust", "split"})
+
+
+def _spliced_order(tokens: Sequence[Token], injury: Hit) -> int | None:
+    """The index of a verb in its base form right after the first comma after ``injury``
+    ("Pulled both glutes yesterday, roll them today"), or None."""
+    comma = next((at for at in range(injury.end, len(tokens)) if tokens[at].text == ","), None)
+    if comma is None:
+        return None
+    verb = comma + 1
+    while verb < len(tokens) and tokens[verb].lower in OPENERS:
+        verb += 1
+    if verb < len(tokens) and tokens[verb].lower == tokens[verb].lemma:
+        return verb
+    return None
 
 
 def _lead_in(tokens: Sequence[Token]) -> bool:

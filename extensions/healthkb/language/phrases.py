@@ -107,6 +107,38 @@ def _match_from(slots: Sequence[Any], lemmas: Sequence[str], start: int) -> int 
     return position
 
 
+#: Position words that lists share a noun after ("the lower and upper back").
+_POSITIONS = frozenset({"low", "mid", "middle", "upper", "top", "bottom", "thoracic"})
+#: What joins the position words of such a list, and the words a join may come with
+#: ("the lower and the upper back", "from your lower to your upper back"): those alone join
+#: nothing ("lower the upper back onto the roller" is no list).
+_JOINS = frozenset({",", "/", "-", "and", "or", "&", "to", "through"})
+_WITH_JOINS = frozenset({"the", "your", "my"})
+#: Words after a list's noun that a phrase may still need ("base of the spine" is not one).
+_SHARED_REACH = 8
+
+
+def _shared_nouns(lemmas: Sequence[str]) -> Iterable[tuple[int, int]]:
+    """(first, after) for each position word at ``first`` followed by a list of others that
+    share its noun ("low , mid , or upper back"): ``after`` is the noun's index."""
+    for first, lemma in enumerate(lemmas):
+        if lemma not in _POSITIONS:
+            continue
+        at, joined, last = first + 1, False, None
+        while at < len(lemmas) and (
+            lemmas[at] in _JOINS or lemmas[at] in _POSITIONS or lemmas[at] in _WITH_JOINS
+        ):
+            if lemmas[at] in _POSITIONS:
+                last = at
+            elif last is None and lemmas[at] in _JOINS:
+                joined = True
+            at += 1
+        # the noun follows the last position word, perhaps after a hyphen ("mid-back")
+        ends_on_position = last is not None and set(lemmas[last + 1 : at]) <= {"-"}
+        if joined and ends_on_position and at < len(lemmas):
+            yield first, at
+
+
 def token_lemma(token: Any) -> str:
     """The lemma of a spaCy token, with the fixes below."""
     fixed = WORD_FIXES.get(token.lower_)
@@ -117,12 +149,19 @@ def token_lemma(token: Any) -> str:
 
 
 #: Words the lookup table lemmatises as another word ("does" -> "doe", "bit" -> "bite",
-#: "number" -> "numb", which made every "order number" a numbness red flag; the ordinals
-#: become digits: "first" -> "1", so "first ... days" would match "1-2 times a day").
+#: "number" -> "numb", which made every "order number" a numbness red flag; "calves" ->
+#: "calve" and "glutes" left plural, so "my calves are buzzing" missed "calf ... buzz";
+#: "wound" -> "wind"; the ordinals become digits: "first" -> "1", so "first ... days" would
+#: match "1-2 times a day").
 WORD_FIXES = {
     "does": "do",
     "bit": "bit",
     "number": "number",
+    "calves": "calf",
+    "glutes": "glute",
+    "pecs": "pec",
+    "hammies": "hammy",
+    "wound": "wound",
     "left": "left",
     "first": "first",
     "second": "second",
@@ -310,7 +349,20 @@ class Phrases:
 
     def hits(self, lemmas: Sequence[str], kinds: frozenset[str] | None = None) -> list[Hit]:
         """Concept hits on ``lemmas`` (token spans only; character spans left at 0), of the
-        concepts of ``kinds`` (see :meth:`index`)."""
+        concepts of ``kinds`` (see :meth:`index`). A place whose position word is one of a
+        list that shares the noun ("the lower, mid or upper back") is named by the whole
+        list: its hit spans from its position word to the noun."""
+        out = self._phrase_hits(lemmas, kinds)
+        for start, after in _shared_nouns(lemmas):
+            rest = lemmas[after : after + _SHARED_REACH]
+            out += [
+                Hit(hit.key, start, hit.end - 1 + after, 0, 0)
+                for hit in self._phrase_hits([lemmas[start], *rest], kinds)
+                if hit.start == 0 and hit.end > 1
+            ]
+        return out
+
+    def _phrase_hits(self, lemmas: Sequence[str], kinds: frozenset[str] | None) -> list[Hit]:
         index = self.index(kinds)
         out = []
         seen: set[tuple[str, int, int]] = set()
