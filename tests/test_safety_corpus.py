@@ -3,8 +3,8 @@
 The targets are recall of unsafe sentences >= 0.95 and false alarms <= 0.03 on the held-out
 part (printed by ``kb rules eval``). :data:`FLOORS` holds what the concept rules alone reach
 on each part today, :data:`READING_FLOORS` what the checks reach with the learned reading
-(``conf/safety-model.json``) on each held-out part, so that no change makes them worse; both
-rise as the checks improve. The reading is trained on the tuning parts, so its figures there
+(``conf/safety-model.json``) on each held-out part, and :data:`HELD_OUT_FLOOR` on the whole
+held-out part, so that no change makes them worse; all rise as the checks improve. The reading is trained on the tuning parts, so its figures there
 say nothing of sentences it has not seen: those parts guard the rules alone.
 """
 
@@ -83,6 +83,11 @@ READING_FLOORS = {
 }
 
 
+#: What the checks reach on the whole held-out part, every batch together (the figures the
+#: targets are about), raised as they improve.
+HELD_OUT_FLOOR = (0.923, 0.021)
+
+
 def _by_batch(learned: bool) -> dict[int, dict[str, Report]]:
     examples = load_corpus()
     matcher = default_matcher(learned)
@@ -112,10 +117,24 @@ def test_no_regression_of_the_checks_on_any_held_out_part(checks, batch: int, sp
     _assert_floor(checks[batch][split], READING_FLOORS[batch, split])
 
 
-def test_the_learned_reading_finds_more_with_fewer_false_alarms_on_held_out_sentences() -> None:
+@pytest.fixture(scope="module")
+def held_out() -> dict[bool, Report]:
+    """The whole held-out part, by the rules alone (False) and by the checks (True)."""
     examples = load_corpus(splits=("heldout",))
-    alone = evaluate(examples, default_matcher(learned=False))["heldout"]
-    read = evaluate(examples, default_matcher(learned=True))["heldout"]
+    return {
+        learned: evaluate(examples, default_matcher(learned))["heldout"]
+        for learned in (False, True)
+    }
+
+
+def test_no_regression_of_the_checks_on_the_whole_held_out_part(held_out) -> None:
+    _assert_floor(held_out[True], HELD_OUT_FLOOR)
+
+
+def test_the_learned_reading_finds_more_with_fewer_false_alarms_on_held_out_sentences(
+    held_out,
+) -> None:
+    alone, read = held_out[False], held_out[True]
     assert read.recall >= alone.recall + 0.03, (read.recall, alone.recall)
     assert read.false_alarm_rate <= alone.false_alarm_rate, (
         read.false_alarm_rate,
