@@ -21,7 +21,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sphinx.util.console import strip_escape_sequences
 
+import healthkb
 from healthkb.core import hubs as hubs_module
 from healthkb.core.domain import report_duplicate_ids
 from healthkb.perf import parallel as parallel_module
@@ -494,3 +496,32 @@ def test_parallel_incremental_build(
     clean = build(src, tmp_path / "clean", freshenv=True)
     problems = differences(output_files(clean.outdir), output_files(incremental.outdir))
     assert not problems, "\n".join(problems)
+
+
+def test_a_build_after_the_code_changed_reads_every_page_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The environment keeps what the code found on each page (the checks' findings): after
+    an update of the checks, an incremental build must not show the old code's findings."""
+    src = copy_root(tmp_path)
+    pages = len(list(src.rglob("*.md")))
+
+    def updated() -> str:
+        status = strip_escape_sequences(build(src, tmp_path / "build").status)
+        return next(line for line in status.splitlines() if "updating environment" in line)
+
+    assert updated().endswith(f": [new config] {pages} added, 0 changed, 0 removed")
+    assert updated().endswith(": 0 added, 0 changed, 0 removed")
+    changed = healthkb.env_version() + 1
+    monkeypatch.setattr(healthkb, "env_version", lambda: changed)
+    assert updated().endswith(f": [new config] {pages} added, 0 changed, 0 removed")
+
+
+def test_the_source_digest_follows_the_code_not_its_bytecode(tmp_path: Path) -> None:
+    (tmp_path / "checks.py").write_text("LIMIT = 90\n", encoding="utf-8")
+    first = healthkb.source_digest(tmp_path)
+    (tmp_path / "__pycache__").mkdir()
+    (tmp_path / "__pycache__/checks.cpython-311.pyc").write_bytes(b"\x00compiled")
+    assert healthkb.source_digest(tmp_path) == first
+    (tmp_path / "checks.py").write_text("LIMIT = 60\n", encoding="utf-8")
+    assert healthkb.source_digest(tmp_path) != first
