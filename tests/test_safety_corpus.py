@@ -4,8 +4,9 @@ The targets are recall of unsafe sentences >= 0.95 and false alarms <= 0.03 on t
 part (printed by ``kb rules eval``). :data:`FLOORS` holds what the concept rules alone reach
 on each part today, :data:`READING_FLOORS` what the checks reach with the learned reading
 (``conf/safety-model.json``) on each held-out part, and :data:`HELD_OUT_FLOOR` on the whole
-held-out part, so that no change makes them worse; all rise as the checks improve. The reading is trained on the tuning parts, so its figures there
-say nothing of sentences it has not seen: those parts guard the rules alone.
+held-out part, so that no change makes them worse; all rise as the checks improve. The
+reading is trained on the tuning parts, so its figures there say nothing of sentences it
+has not seen: those parts guard the rules alone.
 """
 
 from __future__ import annotations
