@@ -352,13 +352,15 @@ def _framed_injury(
     """An order to roll, or rolling allowed, after an opening clause or lead-in question
     that names a fresh injury ("If you just pulled a muscle in your back, get on the roller
     right away", "Tweaked your hamstring today? Roll it tonight", "Even if it is still red
-    and swollen, a gentle roll won't hurt"): the injury is what the order is about even
-    when the order names no place."""
+    and swollen, a gentle roll won't hurt"), or after the writer's injury told without a
+    subject ("Pulled both glutes yesterday, roll them today"): the injury is what the order
+    is about even when the order names no place."""
     opening = 1 if tokens and tokens[0].lemma == "even" else 0  # "even if", "even when"
     if len(tokens) <= opening:
         return None
-    told = tokens[opening].lemma not in SUBORDINATORS and not _lead_in(tokens)
-    if told and not _told_injury(tokens, targets):
+    framed = tokens[opening].lemma in SUBORDINATORS or _lead_in(tokens)
+    told = not framed and _told_injury(tokens, targets)
+    if not framed and not told:
         return None
     permissions = [h for h in hits if h.key.startswith("permission.")]
     allowed = [h.start for h in permissions]
